@@ -1,0 +1,116 @@
+"""Diagnostics for rubric files and problems in candidate data.
+
+`RubricError` and `InputError` are the only exceptions the public API raises
+on bad rubric text or bad candidate data. Both carry *every* problem found,
+not just the first, each located precisely enough for a person to fix it.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+import attrs
+
+from .source import Span, render_excerpt
+
+Severity = Literal["error", "warning"]
+
+
+@attrs.frozen
+class Diagnostic:
+    """One problem in a rubric: a stable code, where it is, what is wrong, how to fix it.
+
+    `line_text` is the source line the span starts on, kept so that a
+    diagnostic renders on its own, long after the file was read.
+    """
+
+    code: str
+    message: str
+    span: Span
+    line_text: str = ""
+    hint: str | None = None
+    severity: Severity = "error"
+
+    def sort_key(self) -> tuple[str, int, int, str]:
+        return (*self.span.sort_key(), self.code)
+
+    def render(self) -> str:
+        """The human form: header, location, excerpt with caret, hint."""
+        parts = [
+            f"{self.severity}[{self.code}]: {self.message}",
+            f"  --> {self.span.location()}",
+            _indent(render_excerpt(self.line_text, self.span)),
+        ]
+        if self.hint:
+            parts.append(f"   = hint: {self.hint}")
+        return "\n".join(parts)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The machine form, for `check --format json` and editors."""
+        return {
+            "code": self.code,
+            "severity": self.severity,
+            "message": self.message,
+            "file": self.span.path,
+            "line": self.span.line,
+            "column": self.span.column,
+            "end_line": self.span.end_line,
+            "end_column": self.span.end_column,
+            "hint": self.hint,
+        }
+
+
+def _indent(block: str) -> str:
+    return "\n".join(" " + line for line in block.splitlines())
+
+
+def sort_diagnostics(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    return sorted(diagnostics, key=Diagnostic.sort_key)
+
+
+def render_all(diagnostics: list[Diagnostic]) -> str:
+    """All diagnostics, blank-line separated, then a one-line count."""
+    errors = sum(d.severity == "error" for d in diagnostics)
+    warnings = len(diagnostics) - errors
+    body = "\n\n".join(d.render() for d in diagnostics)
+    summary = f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')}"
+    return f"{body}\n\n{summary}" if body else summary
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+class RubricError(Exception):
+    """A rubric could not be loaded; `diagnostics` lists every problem, sorted by position."""
+
+    def __init__(self, diagnostics: list[Diagnostic]) -> None:
+        self.diagnostics = sort_diagnostics(diagnostics)
+        super().__init__(render_all(self.diagnostics))
+
+
+@attrs.frozen
+class InputProblem:
+    """One problem in one candidate's data: which candidate, which field, what and how to fix it."""
+
+    candidate: str
+    field: str | None
+    message: str
+    hint: str | None = None
+
+    def render(self) -> str:
+        where = f"{self.candidate}" + (f", field '{self.field}'" if self.field else "")
+        text = f"{where}: {self.message}"
+        return f"{text} (hint: {self.hint})" if self.hint else text
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"candidate": self.candidate, "field": self.field, "message": self.message, "hint": self.hint}
+
+
+class InputError(Exception):
+    """Candidate data did not validate; `problems` lists every problem of every candidate."""
+
+    def __init__(self, problems: list[InputProblem]) -> None:
+        self.problems = list(problems)
+        lines = "\n".join(f"  - {p.render()}" for p in self.problems)
+        super().__init__(f"{_plural(len(self.problems), 'problem')} in candidate data:\n{lines}")

@@ -1,0 +1,62 @@
+"""Source files and spans: where in which rubric file a thing was written.
+
+Every AST node, diagnostic and trace step carries a `Span`, so that any number
+a person sees can be traced to a line of a rubric file. Lines and columns are
+1-based; columns count characters, with tabs expanded when drawing excerpts.
+"""
+
+from __future__ import annotations
+
+import attrs
+
+
+@attrs.frozen
+class Span:
+    """A stretch of a rubric file: from (line, column) up to (end_line, end_column)."""
+
+    path: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+    def location(self) -> str:
+        """`path:line:column`, the form editors and terminals make clickable."""
+        return f"{self.path}:{self.line}:{self.column}"
+
+    def sort_key(self) -> tuple[str, int, int]:
+        return (self.path, self.line, self.column)
+
+
+@attrs.frozen
+class SourceFile:
+    """A rubric file's path and full text, kept to draw excerpts later."""
+
+    path: str
+    text: str
+
+    def line_text(self, line: int) -> str:
+        lines = self.text.splitlines()
+        return lines[line - 1] if 1 <= line <= len(lines) else ""
+
+
+def render_excerpt(line_text: str, span: Span) -> str:
+    """Draw the source line with a caret under the span, gutter included.
+
+    Only the first line of a multi-line span is underlined; that is where the
+    reader's eye goes first.
+    """
+    number = str(span.line)
+    gutter = " " * len(number)
+    shown = line_text.expandtabs(4)
+    start = len(line_text[: span.column - 1].expandtabs(4))
+    if span.end_line == span.line and span.end_column > span.column:
+        end = len(line_text[: span.end_column - 1].expandtabs(4))
+    else:
+        end = max(len(shown), start + 1)
+    width = max(1, end - start)
+    return (
+        f"{gutter} |\n"
+        f"{number} | {shown}\n"
+        f"{gutter} | {' ' * start}{'^' * width}"
+    )

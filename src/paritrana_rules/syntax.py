@@ -1,0 +1,554 @@
+"""Parsing: rubric text -> `ast.Rubric`, or located, hinted syntax diagnostics.
+
+The grammar is `grammar/rubric.lark` (shipped inside the wheel as
+`paritrana_rules/grammar/rubric.lark`). Lark's LALR parser stops at the first
+error, so to report several syntax errors at once we blank out the broken
+declaration (keeping line breaks, so positions stay true) and parse again.
+Declarations start with a keyword at the start of a line, which makes the
+broken region easy to find.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import re
+from decimal import Decimal
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import attrs
+import lark
+from lark import Token, Transformer, v_args
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+
+from . import ast
+from .errors import Diagnostic
+from .source import SourceFile, Span
+
+DECLARATION_KEYWORDS = ("input", "let", "criterion", "gate", "bonus", "penalty")
+_DECLARATION_LINE = re.compile(r"^[ \t]*(" + "|".join(DECLARATION_KEYWORDS) + r")\b", re.MULTILINE)
+_DECLARED_NAME = re.compile(r"^[ \t]*(?:" + "|".join(DECLARATION_KEYWORDS) + r")\s+([a-z_][a-z0-9_]*)")
+MAX_SYNTAX_ERRORS = 20
+
+
+def grammar_text() -> str:
+    """The grammar, from the installed package or, in a source checkout, from `grammar/`."""
+    packaged = resources.files("paritrana_rules").joinpath("grammar/rubric.lark")
+    if packaged.is_file():
+        return packaged.read_text(encoding="utf-8")
+    return (Path(__file__).resolve().parents[2] / "grammar" / "rubric.lark").read_text(encoding="utf-8")
+
+
+@functools.cache
+def parser() -> lark.Lark:
+    """The LALR parser, built once per process (it is immutable and thread-safe to use)."""
+    return lark.Lark(grammar_text(), parser="lalr", propagate_positions=True, maybe_placeholders=True)
+
+
+@attrs.frozen
+class ParseOutcome:
+    """The tree of what parsed, the syntax diagnostics, and the names of declarations that did not."""
+
+    rubric: ast.Rubric | None
+    diagnostics: tuple[Diagnostic, ...]
+    broken_names: frozenset[str]
+
+
+def parse(text: str, path: str = "<rubric>") -> ParseOutcome:
+    """Parse a rubric, recovering after errors to report as many as possible."""
+    source = SourceFile(path, text)
+    diagnostics: list[Diagnostic] = []
+    broken: set[str] = set()
+    current = text
+    while True:
+        try:
+            tree = parser().parse(current)
+        except UnexpectedInput as error:
+            diagnostics.append(_syntax_diagnostic(error, source))
+            region = _broken_region(current, error)
+            if region is None or len(diagnostics) >= MAX_SYNTAX_ERRORS:
+                return ParseOutcome(None, tuple(diagnostics), frozenset(broken))
+            start, end = region
+            match = _DECLARED_NAME.match(current[start:end])
+            if match:
+                broken.add(match.group(1))
+            current = current[:start] + re.sub(r"[^\n]", " ", current[start:end]) + current[end:]
+            continue
+        rubric = _ToAst(source).transform(tree)
+        return ParseOutcome(rubric, tuple(diagnostics), frozenset(broken))
+
+
+def _broken_region(text: str, error: UnexpectedInput) -> tuple[int, int] | None:
+    """The declaration around the error: from its keyword line to the next one."""
+    position = _error_offset(text, error)
+    starts = [m.start() for m in _DECLARATION_LINE.finditer(text)]
+    before = [s for s in starts if s <= position]
+    after = [s for s in starts if s > position]
+    if before:
+        start = before[-1]
+    else:
+        # In the header: blank from the broken line on, but never the `rubric` line itself.
+        line_start = text.rfind("\n", 0, position) + 1
+        first_line_end = text.find("\n")
+        if first_line_end == -1 or line_start <= first_line_end:
+            return None
+        start = line_start
+    end = after[0] if after else len(text)
+    return (start, end) if end > start else None
+
+
+def _error_offset(text: str, error: UnexpectedInput) -> int:
+    if isinstance(error, UnexpectedEOF) or getattr(error, "token", None) is not None and error.token.type == "$END":
+        return len(text)
+    return int(getattr(error, "pos_in_stream", 0) or 0)
+
+
+# ------------------------------------------------------------------ syntax messages
+
+_TERMINAL_WORDS = {
+    "NAME": "a name",
+    "NUMBER": "a number",
+    "STRING": 'a quoted text ("...")',
+    "COMPARE": "a comparison (= != < <= > >=)",
+    "$END": "the end of the file",
+}
+
+
+def _describe_terminal(name: str) -> str:
+    if name in _TERMINAL_WORDS:
+        return _TERMINAL_WORDS[name]
+    for terminal in parser().terminals:
+        if terminal.name == name and terminal.pattern.type == "str":
+            return f"'{terminal.pattern.value}'"
+    return name.lower()
+
+
+def _keyword_values(expected: set[str]) -> list[str]:
+    words = []
+    for terminal in parser().terminals:
+        if terminal.name in expected and terminal.pattern.type == "str" and terminal.pattern.value.isalpha():
+            words.append(terminal.pattern.value)
+    return words
+
+
+def _expected_text(expected: set[str]) -> str:
+    described = sorted({_describe_terminal(name) for name in expected})
+    if len(described) > 8:
+        described = [*described[:8], "..."]
+    return ", ".join(described)
+
+
+def _syntax_diagnostic(error: UnexpectedInput, source: SourceFile) -> Diagnostic:
+    if isinstance(error, UnexpectedCharacters):
+        return _unexpected_character(error, source)
+    if isinstance(error, UnexpectedToken) and error.token.type != "$END":
+        return _unexpected_token(error, source)
+    return _unexpected_end(error, source)
+
+
+def _unexpected_character(error: UnexpectedCharacters, source: SourceFile) -> Diagnostic:
+    line, column = error.line, error.column
+    char = source.text[error.pos_in_stream] if error.pos_in_stream < len(source.text) else ""
+    span = Span(source.path, line, column, line, column + 1)
+    if char.isalpha() and char.isupper():
+        hint = "names and keywords are written in lowercase letters, digits and _"
+    elif char in "'\u2018\u2019\u201c\u201d":
+        hint = 'texts are written between straight double quotes: "..."'
+    elif char == ",":
+        hint = "decimals use a point, not a comma: write 12.5"
+    else:
+        hint = f"expected {_expected_text(set(error.allowed or ()))}" if error.allowed else None
+    return Diagnostic("P101", f"unexpected character {char!r}", span, source.line_text(line), hint)
+
+
+def _unexpected_token(error: UnexpectedToken, source: SourceFile) -> Diagnostic:
+    token = error.token
+    expected = set(error.expected)
+    span = _token_span(token, source.path)
+    message = f"unexpected {_token_words(token)}, expected {_expected_text(expected)}"
+    hint = _token_hint(token, expected)
+    return Diagnostic("P100", message, span, source.line_text(span.line), hint)
+
+
+def _token_words(token: Token) -> str:
+    if token.type == "NAME":
+        return f"name '{token}'"
+    if token.type == "NUMBER":
+        return f"number {token}"
+    if token.type == "STRING":
+        return f"text {token}"
+    return f"'{token}'"
+
+
+def _token_hint(token: Token, expected: set[str]) -> str | None:
+    keywords = _keyword_values(expected)
+    if token.type == "NAME":
+        close = difflib.get_close_matches(str(token), keywords, n=1, cutoff=0.6)
+        if close:
+            return f"did you mean '{close[0]}'?"
+    if "PERCENT" in expected or any(_describe_terminal(e) == "'%'" for e in expected):
+        return "weights are percentages: write the number followed by %, e.g. weight 25%"
+    if str(token) in DECLARATION_KEYWORDS or str(token) in ("gate", "criterion"):
+        return "the declaration before this line is not finished"
+    if str(token) == "=" and "COMPARE" not in expected:
+        return "use 'is' or '=' only inside conditions; a declaration needs a name before ="
+    if _describe_terminal(next(iter(expected))) == "'%'" if len(expected) == 1 else False:
+        return "write the weight as a percentage, e.g. 25%"
+    return None
+
+
+def _unexpected_end(error: UnexpectedInput, source: SourceFile) -> Diagnostic:
+    lines = source.text.splitlines() or [""]
+    last = len(lines)
+    while last > 1 and not lines[last - 1].strip():
+        last -= 1
+    column = len(lines[last - 1]) + 1
+    span = Span(source.path, last, column, last, column + 1)
+    expected = set(getattr(error, "expected", ()) or ())
+    message = "the rubric ends in the middle of a declaration"
+    if expected:
+        message += f", expected {_expected_text(expected)}"
+    return Diagnostic("P102", message, span, source.line_text(last), "finish the last declaration or remove it")
+
+
+def _token_span(token: Token, path: str) -> Span:
+    end_line = token.end_line or token.line
+    end_column = token.end_column or (token.column + len(str(token)))
+    return Span(path, token.line or 1, token.column or 1, end_line, end_column)
+
+
+# ------------------------------------------------------------------ tree -> AST
+
+
+def _unquote(token: Token) -> str:
+    body = str(token)[1:-1]
+    return re.sub(r"\\(.)", lambda m: "\n" if m.group(1) == "n" else m.group(1), body)
+
+
+@v_args(meta=True, inline=True)
+class _ToAst(Transformer[Token, ast.Rubric]):
+    """Builds frozen AST nodes from Lark's tree; every node gets a Span."""
+
+    def __init__(self, source: SourceFile) -> None:
+        super().__init__()
+        self.path = source.path
+
+    def _span(self, meta: Any) -> Span:
+        return Span(self.path, meta.line, meta.column, meta.end_line, meta.end_column)
+
+    def _tspan(self, token: Token) -> Span:
+        return _token_span(token, self.path)
+
+    # header
+
+    def start(self, meta: Any, header: tuple[Any, ...], *declarations: ast.Declaration) -> ast.Rubric:
+        award, edition, period, clauses, metas, span = header
+        return ast.Rubric(
+            award=award, edition=edition, period=period, clauses=clauses, meta=metas,
+            declarations=tuple(declarations), path=self.path, span=span,
+        )
+
+    def header(self, meta: Any, award: Token, edition: Token, period: Token, *clauses: Any) -> tuple[Any, ...]:
+        header_clauses = tuple(c for c in clauses if isinstance(c, ast.HeaderClause))
+        metas = tuple(c for c in clauses if isinstance(c, ast.Meta))
+        span = Span(self.path, meta.line, meta.column, award.end_line or meta.line, award.end_column or meta.column)
+        return (_unquote(award), Decimal(str(edition)), Decimal(str(period)), header_clauses, metas, span)
+
+    def category(self, meta: Any, name: Token) -> ast.HeaderClause:
+        return ast.HeaderClause("category", (str(name),), self._span(meta))
+
+    def sector(self, meta: Any, name: Token) -> ast.HeaderClause:
+        return ast.HeaderClause("sector", (str(name),), self._span(meta))
+
+    def scale(self, meta: Any, low: Decimal, high: Decimal) -> ast.HeaderClause:
+        return ast.HeaderClause("scale", (low, high), self._span(meta))
+
+    def rounding(self, meta: Any, mode: Token, places: Token) -> ast.HeaderClause:
+        return ast.HeaderClause("rounding", (str(mode), Decimal(str(places))), self._span(meta))
+
+    # free text
+
+    def texts(self, meta: Any, *pairs: tuple[str, str]) -> ast.Texts:
+        return ast.Texts(tuple(pairs), self._span(meta))
+
+    def lang_text(self, meta: Any, lang: Token, text: Token) -> tuple[str, str]:
+        return (str(lang), _unquote(text))
+
+    def _meta(self, kind: Any, meta: Any, value: Any) -> ast.Meta:
+        if isinstance(value, ast.Texts):
+            return ast.Meta(kind, value, None, self._span(meta))
+        return ast.Meta(kind, None, _unquote(value), self._span(meta))
+
+    def label(self, meta: Any, texts: ast.Texts) -> ast.Meta:
+        return self._meta("label", meta, texts)
+
+    def description(self, meta: Any, texts: ast.Texts) -> ast.Meta:
+        return self._meta("description", meta, texts)
+
+    def reason(self, meta: Any, texts: ast.Texts) -> ast.Meta:
+        return self._meta("reason", meta, texts)
+
+    def evidence(self, meta: Any, texts: ast.Texts) -> ast.Meta:
+        return self._meta("evidence", meta, texts)
+
+    def source(self, meta: Any, text: Token) -> ast.Meta:
+        return self._meta("source", meta, text)
+
+    def assumption(self, meta: Any, text: Token) -> ast.Meta:
+        return self._meta("assumption", meta, text)
+
+    # inputs
+
+    def input_decl(self, meta: Any, name: Token, type_: ast.InputType, *rest: Any) -> ast.InputDecl:
+        options = tuple(r for r in rest if isinstance(r, ast.InputOption))
+        metas = tuple(r for r in rest if isinstance(r, ast.Meta))
+        return ast.InputDecl(
+            name=str(name), type=type_, options=options, meta=metas,
+            name_span=self._tspan(name), span=self._span(meta),
+        )
+
+    def number_type(self, meta: Any) -> ast.InputType:
+        return ast.InputType("number", (), self._span(meta))
+
+    def count_type(self, meta: Any) -> ast.InputType:
+        return ast.InputType("count", (), self._span(meta))
+
+    def bool_type(self, meta: Any) -> ast.InputType:
+        return ast.InputType("bool", (), self._span(meta))
+
+    def text_type(self, meta: Any) -> ast.InputType:
+        return ast.InputType("text", (), self._span(meta))
+
+    def one_of_type(self, meta: Any, members: tuple[ast.EnumMember, ...]) -> ast.InputType:
+        return ast.InputType("one_of", members, self._span(meta))
+
+    def set_of_type(self, meta: Any, members: tuple[ast.EnumMember, ...]) -> ast.InputType:
+        return ast.InputType("set_of", members, self._span(meta))
+
+    def members(self, meta: Any, *members: ast.EnumMember) -> tuple[ast.EnumMember, ...]:
+        return members
+
+    def member(self, meta: Any, name: Token, label: ast.Texts | None) -> ast.EnumMember:
+        return ast.EnumMember(str(name), label, self._tspan(name))
+
+    def label_clause(self, meta: Any, texts: ast.Texts) -> ast.Texts:
+        return texts
+
+    def unit(self, meta: Any, value: Token) -> ast.InputOption:
+        text = _unquote(value) if value.type == "STRING" else str(value)
+        return ast.InputOption("unit", (text,), self._span(meta))
+
+    def between(self, meta: Any, low: Decimal, high: Decimal) -> ast.InputOption:
+        return ast.InputOption("between", (low, high), self._span(meta))
+
+    def at_least(self, meta: Any, low: Decimal) -> ast.InputOption:
+        return ast.InputOption("at_least", (low,), self._span(meta))
+
+    def at_most(self, meta: Any, high: Decimal) -> ast.InputOption:
+        return ast.InputOption("at_most", (high,), self._span(meta))
+
+    def default(self, meta: Any, value: ast.Expr | Decimal) -> ast.InputOption:
+        literal = ast.Number(value, self._span(meta)) if isinstance(value, Decimal) else value
+        return ast.InputOption("default", (literal,), self._span(meta))
+
+    def signed_number(self, meta: Any, number: Token) -> Decimal:
+        value = Decimal(str(number))
+        return -value if meta.column < number.column else value
+
+    # let
+
+    def let_decl(self, meta: Any, name: Token, expr: ast.Expr, *metas: ast.Meta) -> ast.LetDecl:
+        return ast.LetDecl(name=str(name), expr=expr, meta=metas, name_span=self._tspan(name), span=self._span(meta))
+
+    # criteria
+
+    def criterion_decl(
+        self, meta: Any, name: Token, parent: Token | None, weight: tuple[Decimal, Span], *items: Any
+    ) -> ast.CriterionDecl:
+        metas = tuple(i for i in items if isinstance(i, ast.Meta))
+        points = tuple(i for i in items if not isinstance(i, ast.Meta))
+        return ast.CriterionDecl(
+            name=str(name), parent=str(parent) if parent is not None else None,
+            weight=weight[0], meta=metas, points=points,
+            name_span=self._tspan(name), parent_span=self._tspan(parent) if parent is not None else None,
+            weight_span=weight[1], span=self._span(meta),
+        )
+
+    def percent(self, meta: Any, number: Token) -> tuple[Decimal, Span]:
+        return (Decimal(str(number)), self._span(meta))
+
+    def points_expr(self, meta: Any, expr: ast.Expr) -> ast.PointsExpr:
+        return ast.PointsExpr(expr, self._span(meta))
+
+    def points_band(self, meta: Any, subject: ast.Expr, *rows: ast.BandRow) -> ast.PointsBand:
+        return ast.PointsBand(subject, rows, self._span(meta))
+
+    def points_table(self, meta: Any, policy: str, *rows: ast.TableRow) -> ast.PointsTable:
+        return ast.PointsTable(policy, rows, self._span(meta))  # type: ignore[arg-type]
+
+    def first_match(self, meta: Any) -> str:
+        return "first"
+
+    def unique_match(self, meta: Any) -> str:
+        return "unique"
+
+    def sum_of_matches(self, meta: Any) -> str:
+        return "sum"
+
+    def max_of_matches(self, meta: Any) -> str:
+        return "max"
+
+    def band_row(self, meta: Any, bounds: dict[str, Any], points: ast.Expr) -> ast.BandRow:
+        return ast.BandRow(points=points, span=self._span(meta), **bounds)
+
+    @staticmethod
+    def _bounds(lower: Decimal | None, lower_inc: bool, upper: tuple[Decimal, bool] | None) -> dict[str, Any]:
+        high, high_inc = upper if upper is not None else (None, False)
+        return {"lower": lower, "lower_inclusive": lower_inc, "upper": high, "upper_inclusive": high_inc, "otherwise": False}
+
+    def from_range(self, meta: Any, low: Decimal, upper: tuple[Decimal, bool] | None) -> dict[str, Any]:
+        return self._bounds(low, True, upper)
+
+    def above_range(self, meta: Any, low: Decimal, upper: tuple[Decimal, bool] | None) -> dict[str, Any]:
+        return self._bounds(low, False, upper)
+
+    def below_range(self, meta: Any, high: Decimal) -> dict[str, Any]:
+        return self._bounds(None, False, (high, False))
+
+    def up_to_range(self, meta: Any, high: Decimal) -> dict[str, Any]:
+        return self._bounds(None, False, (high, True))
+
+    def exactly_range(self, meta: Any, value: Decimal) -> dict[str, Any]:
+        return self._bounds(value, True, (value, True))
+
+    def otherwise_range(self, meta: Any) -> dict[str, Any]:
+        return {"lower": None, "lower_inclusive": False, "upper": None, "upper_inclusive": False, "otherwise": True}
+
+    def to_inclusive(self, meta: Any, high: Decimal) -> tuple[Decimal, bool]:
+        return (high, True)
+
+    def to_exclusive(self, meta: Any, high: Decimal) -> tuple[Decimal, bool]:
+        return (high, False)
+
+    def when_row(self, meta: Any, condition: ast.Expr, points: ast.Expr) -> ast.TableRow:
+        return ast.TableRow(condition, points, self._span(meta))
+
+    def otherwise_row(self, meta: Any, points: ast.Expr) -> ast.TableRow:
+        return ast.TableRow(None, points, self._span(meta))
+
+    # gates and adjustments
+
+    def gate_decl(self, meta: Any, name: Token, condition: ast.Expr, action: tuple[str, Decimal | None, Span], *metas: ast.Meta) -> ast.GateDecl:
+        kind, cap, action_span = action
+        return ast.GateDecl(
+            name=str(name), condition=condition, action=kind, cap=cap, meta=metas,  # type: ignore[arg-type]
+            name_span=self._tspan(name), action_span=action_span, span=self._span(meta),
+        )
+
+    def disqualify(self, meta: Any) -> tuple[str, None, Span]:
+        return ("disqualify", None, self._span(meta))
+
+    def cap(self, meta: Any, value: Decimal) -> tuple[str, Decimal, Span]:
+        return ("cap", value, self._span(meta))
+
+    def adjustment_decl(
+        self, meta: Any, kind: str, name: Token, amount: ast.Expr, condition: ast.Expr | None, *metas: ast.Meta
+    ) -> ast.AdjustmentDecl:
+        return ast.AdjustmentDecl(
+            kind=kind, name=str(name), amount=amount, condition=condition, meta=metas,  # type: ignore[arg-type]
+            name_span=self._tspan(name), span=self._span(meta),
+        )
+
+    def adjustment_kind(self, meta: Any, keyword: Token) -> str:
+        return str(keyword)
+
+    # expressions
+
+    def _binary(self, op: str, meta: Any, left: ast.Expr, right: ast.Expr) -> ast.Binary:
+        return ast.Binary(op, left, right, self._span(meta))
+
+    def if_then_else(self, meta: Any, c: ast.Expr, a: ast.Expr, b: ast.Expr) -> ast.IfThenElse:
+        return ast.IfThenElse(c, a, b, self._span(meta))
+
+    def or_(self, meta: Any, a: ast.Expr, b: ast.Expr) -> ast.Binary:
+        return self._binary("or", meta, a, b)
+
+    def and_(self, meta: Any, a: ast.Expr, b: ast.Expr) -> ast.Binary:
+        return self._binary("and", meta, a, b)
+
+    def not_(self, meta: Any, a: ast.Expr) -> ast.Unary:
+        return ast.Unary("not", a, self._span(meta))
+
+    def compare(self, meta: Any, a: ast.Expr, op: Token, b: ast.Expr) -> ast.Binary:
+        return self._binary(str(op), meta, a, b)
+
+    def is_(self, meta: Any, a: ast.Expr, b: ast.Expr) -> ast.Binary:
+        return self._binary("is", meta, a, b)
+
+    def is_not(self, meta: Any, a: ast.Expr, b: ast.Expr) -> ast.Binary:
+        return self._binary("is not", meta, a, b)
+
+    def in_(self, meta: Any, a: ast.Expr, b: ast.Expr) -> ast.Binary:
+        return self._binary("in", meta, a, b)
+
+    def not_in(self, meta: Any, a: ast.Expr, b: ast.Expr) -> ast.Binary:
+        return self._binary("not in", meta, a, b)
+
+    def add(self, meta: Any, a: ast.Expr, b: ast.Expr) -> ast.Binary:
+        return self._binary("+", meta, a, b)
+
+    def sub(self, meta: Any, a: ast.Expr, b: ast.Expr) -> ast.Binary:
+        return self._binary("-", meta, a, b)
+
+    def mul(self, meta: Any, a: ast.Expr, b: ast.Expr) -> ast.Binary:
+        return self._binary("*", meta, a, b)
+
+    def div(self, meta: Any, a: ast.Expr, b: ast.Expr) -> ast.Binary:
+        return self._binary("/", meta, a, b)
+
+    def neg(self, meta: Any, a: ast.Expr) -> ast.Expr:
+        if isinstance(a, ast.Number):
+            return ast.Number(-a.value, self._span(meta))
+        return ast.Unary("-", a, self._span(meta))
+
+    def number(self, meta: Any, token: Token) -> ast.Number:
+        return ast.Number(Decimal(str(token)), self._span(meta))
+
+    def yes(self, meta: Any) -> ast.Bool:
+        return ast.Bool(True, self._span(meta))
+
+    def no(self, meta: Any) -> ast.Bool:
+        return ast.Bool(False, self._span(meta))
+
+    def string(self, meta: Any, token: Token) -> ast.String:
+        return ast.String(_unquote(token), self._span(meta))
+
+    def name(self, meta: Any, token: Token) -> ast.Name:
+        return ast.Name(str(token), self._span(meta))
+
+    def set_literal(self, meta: Any, *names: Token | None) -> ast.SetLiteral:
+        members = tuple(ast.Name(str(n), self._tspan(n)) for n in names if n is not None)
+        return ast.SetLiteral(members, self._span(meta))
+
+    def _call(self, func: str, meta: Any, *args: ast.Expr) -> ast.Call:
+        return ast.Call(func, tuple(args), self._span(meta))  # type: ignore[arg-type]
+
+    def min_(self, meta: Any, *args: ast.Expr) -> ast.Call:
+        return self._call("min", meta, *args)
+
+    def max_(self, meta: Any, *args: ast.Expr) -> ast.Call:
+        return self._call("max", meta, *args)
+
+    def clamp(self, meta: Any, *args: ast.Expr) -> ast.Call:
+        return self._call("clamp", meta, *args)
+
+    def round_(self, meta: Any, value: ast.Expr, places: Token) -> ast.Call:
+        return self._call("round", meta, value, ast.Number(Decimal(str(places)), self._tspan(places)))
+
+    def ratio(self, meta: Any, *args: ast.Expr) -> ast.Call:
+        return self._call("ratio", meta, *args)
+
+    def count_of(self, meta: Any, value: ast.Expr) -> ast.Call:
+        return self._call("count_of", meta, value)
