@@ -1,0 +1,119 @@
+"""The pipeline in one place: rubric text -> parse -> check -> compile -> `CompiledRubric`.
+
+A `CompiledRubric` is immutable and holds no global state, so one instance can
+score candidates from many threads. It pickles as its source text and path and
+is rebuilt (parsed, checked, compiled) on unpickling, because its compiled
+closures cannot be pickled themselves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from . import data
+from .check import check
+from .compile import Program, compile_rubric
+from .errors import Diagnostic, RubricError
+from .evaluate import evaluate
+from .model import RubricModel
+from .result import Result
+from .source import SourceFile, Span
+from .syntax import parse
+
+# Diagnostics that a declaration lost to a syntax error would cause on its own.
+_CONSEQUENTIAL = {"W400", "W405", "L800", "L801", "H103"}
+
+
+class CompiledRubric:
+    """A checked, compiled rubric, ready to score any number of candidates."""
+
+    def __init__(self, model: RubricModel, warnings: list[Diagnostic]) -> None:
+        self.model = model
+        self.program: Program = compile_rubric(model)
+        self.warnings = tuple(warnings)
+        self.input_specs: tuple[data.InputSpec, ...] = tuple(i.spec for i in model.inputs)
+
+    @property
+    def path(self) -> str:
+        return self.model.source.path
+
+    @property
+    def identity(self) -> dict[str, Any]:
+        """Award, edition, period, category and sector: what a rubric is known by."""
+        rubric = self.model.rubric
+        return {
+            "award": rubric.award, "edition": int(rubric.edition), "period": int(rubric.period),
+            "category": self.model.category, "sector": self.model.sector,
+        }
+
+    def evaluate(
+        self, inputs: Mapping[str, Any], candidate_id: str = "candidate", *, name: str | None = None, trace: bool = True
+    ) -> Result:
+        """Validate one candidate's raw inputs and score them; InputError lists every problem."""
+        values = data.validate(inputs, self.input_specs, candidate_id)
+        defaulted = frozenset(s.name for s in self.input_specs if s.name not in inputs or inputs[s.name] in (None, ""))
+        return evaluate(self, values, candidate_id=candidate_id, candidate_name=name, defaulted=defaulted, trace=trace)
+
+    def evaluate_candidate(self, candidate: data.Candidate, *, raw: Mapping[str, Any] | None = None,
+                           trace: bool = True) -> Result:
+        """Score an already validated candidate (from `data.load_candidates`)."""
+        given = raw if raw is not None else candidate.values
+        defaulted = frozenset(s.name for s in self.input_specs if s.name not in given or given[s.name] in (None, ""))
+        return evaluate(self, candidate.values, candidate_id=candidate.id, candidate_name=candidate.name,
+                        defaulted=defaulted, trace=trace)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (loads, (self.model.source.text, self.model.source.path))
+
+    def __repr__(self) -> str:
+        ident = self.identity
+        return f"<CompiledRubric {ident['category']} edition {ident['edition']} from {self.path}>"
+
+
+def diagnose(text: str, path: str = "<rubric>") -> tuple[RubricModel | None, list[Diagnostic]]:
+    """Parse and check, returning every diagnostic; the model is None if any is an error."""
+    outcome = parse(text, path)
+    diagnostics = list(outcome.diagnostics)
+    if outcome.rubric is None:
+        return None, diagnostics
+    model, found = check(outcome.rubric, SourceFile(path, text))
+    if outcome.broken_names:
+        found = [d for d in found if not _consequence(d, outcome.broken_names)]
+    diagnostics.extend(found)
+    if outcome.diagnostics:
+        model = None
+    return model, sorted(diagnostics, key=Diagnostic.sort_key)
+
+
+def _consequence(diagnostic: Diagnostic, broken: frozenset[str]) -> bool:
+    if diagnostic.code in _CONSEQUENTIAL:
+        return True
+    return diagnostic.code in ("N200", "N209") and any(f"'{name}'" in diagnostic.message for name in broken)
+
+
+def loads(text: str, path: str = "<rubric>") -> CompiledRubric:
+    """Compile rubric text; RubricError lists every problem if it does not check."""
+    model, diagnostics = diagnose(text, path)
+    if model is None:
+        raise RubricError(diagnostics)
+    return CompiledRubric(model, diagnostics)
+
+
+def read_rubric(path: str | Path) -> str:
+    """A rubric file's text, or RubricError saying why it cannot be read."""
+    location = Span(str(path), 1, 1, 1, 1)
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        raise RubricError([Diagnostic("F002", f"the rubric is not UTF-8 text ({error.reason})", location,
+                                      hint="save the file as UTF-8")]) from None
+    except OSError as error:
+        raise RubricError([Diagnostic("F001", f"cannot read the rubric: {error.strerror or error}", location,
+                                      hint="check the path")]) from None
+
+
+def load(path: str | Path) -> CompiledRubric:
+    """Read, parse, check and compile a rubric file."""
+    return loads(read_rubric(path), str(path))

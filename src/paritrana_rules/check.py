@@ -1,0 +1,742 @@
+"""Checking: `ast.Rubric` -> `model.RubricModel` plus every diagnostic, sorted.
+
+The checker never stops at the first problem. It resolves names, infers types,
+reasons over the ranges that input declarations allow (`intervals.py`) to prove
+that points stay on the scale and divisors are never zero, checks that weights
+add up, and analyses bands and decision tables for gaps, overlaps and rows
+that can never apply (`tables.py`). Diagnostic codes are stable and documented
+in docs/errors.md: P syntax, N names, T types, W weights and criteria tree,
+R ranges, bands and tables, G gates and adjustments, H header, L lint (warnings).
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from decimal import Decimal
+
+import attrs
+
+from . import ast, intervals, tables
+from .data import InputSpec
+from .errors import Diagnostic, Severity
+from .intervals import INF, Interval
+from .model import (
+    BOOL, NUMBER, TEXT, UNKNOWN, AdjustmentModel, CriterionModel, GateModel, InputModel, LetModel,
+    RubricModel, ValueType,
+)
+from .numeric import ROUNDING_MODES, add_all, normalize, plain
+from .source import SourceFile, Span
+
+LANGUAGES = ("id", "en")
+RESERVED_INPUT_NAMES = ("id", "name")
+
+
+@attrs.frozen
+class Analysed:
+    """An expression after checking: resolved form, type and range (None when not numeric)."""
+
+    expr: ast.Expr
+    type: ValueType
+    interval: Interval | None
+
+
+def check(rubric: ast.Rubric, source: SourceFile) -> tuple[RubricModel | None, list[Diagnostic]]:
+    """Check a parsed rubric; the model is None when any error (not warning) was found."""
+    checker = _Checker(rubric, source)
+    model = checker.run()
+    has_errors = any(d.severity == "error" for d in checker.diagnostics)
+    return (None if has_errors else model), checker.diagnostics
+
+
+def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:
+    close = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
+    return f"did you mean '{close[0]}'?" if close else None
+
+
+class _Checker:
+    def __init__(self, rubric: ast.Rubric, source: SourceFile) -> None:
+        self.rubric = rubric
+        self.source = source
+        self.diagnostics: list[Diagnostic] = []
+        self.values: dict[str, InputModel | LetModel] = {}  # names usable in expressions
+        self.declared: dict[str, Span] = {}  # every declared name, first occurrence
+        self.declared_in: dict[tuple[str, str], Span] = {}  # (namespace, name) -> where declared
+        self.used: set[str] = set()
+        self.member_owner: dict[str, str] = {}  # enum member -> an input that has it
+        self.rounding_mode = "half_up"
+
+    # ------------------------------------------------------------ reporting
+
+    def report(self, code: str, message: str, span: Span, hint: str | None = None, severity: Severity = "error") -> None:
+        self.diagnostics.append(
+            Diagnostic(code, message, span, self.source.line_text(span.line), hint, severity)
+        )
+
+    # ------------------------------------------------------------ driver
+
+    def run(self) -> RubricModel:
+        category, sector, scale, rounding = self._header()
+        self.scale = Interval(*scale)
+        declarations = self.rubric.declarations
+        self._declare_names(declarations)
+        inputs = [self._input(d) for d in declarations if isinstance(d, ast.InputDecl)]
+        lets = self._lets([d for d in declarations if isinstance(d, ast.LetDecl)])
+        criteria, roots = self._criteria([d for d in declarations if isinstance(d, ast.CriterionDecl)])
+        gates = [self._gate(d) for d in declarations if isinstance(d, ast.GateDecl)]
+        adjustments = [self._adjustment(d) for d in declarations if isinstance(d, ast.AdjustmentDecl)]
+        self._unused(inputs, lets)
+        self._translations()
+        return RubricModel(
+            rubric=self.rubric, source=self.source, category=category, sector=sector, scale=scale,
+            rounding_mode=rounding[0], rounding_places=rounding[1], inputs=tuple(inputs), lets=tuple(lets),
+            criteria=tuple(criteria), roots=tuple(roots), gates=tuple(gates), adjustments=tuple(adjustments),
+        )
+
+    # ------------------------------------------------------------ header
+
+    def _header(self) -> tuple[str, str | None, tuple[Decimal, Decimal], tuple[str, int]]:
+        rubric = self.rubric
+        for year, what in ((rubric.edition, "edition"), (rubric.period, "period")):
+            if year != year.to_integral_value() or not 2000 <= year <= 2100:
+                self.report("H100", f"the {what} must be a year such as 2024, got {plain(year)}", rubric.span)
+        if rubric.period > rubric.edition:
+            self.report("H101", f"the assessment period {plain(rubric.period)} is after the edition {plain(rubric.edition)}",
+                        rubric.span, "the 2024 edition assesses the period 2023: write edition 2024 period 2023")
+        clauses: dict[str, list[ast.HeaderClause]] = {}
+        for clause in rubric.clauses:
+            clauses.setdefault(clause.kind, []).append(clause)
+        for kind, found in clauses.items():
+            for extra in found[1:]:
+                self.report("H102", f"'{kind}' is given more than once", extra.span, f"keep one '{kind}' line")
+        category = self._required(clauses, "category", "add a line such as: category pemerintah_desa")
+        scale = self._required(clauses, "scale", "add a line such as: scale 0 to 100")
+        rounding = self._required(clauses, "rounding", "add a line such as: rounding half_up to 2 places")
+        sector = clauses.get("sector", [None])[0]
+        low, high = (Decimal(0), Decimal(100))
+        if scale is not None:
+            low, high = scale.values  # type: ignore[assignment]
+            if low >= high:
+                self.report("H104", f"the scale runs from {plain(low)} to {plain(high)}; the first number must be smaller",
+                            scale.span)
+                low, high = Decimal(0), Decimal(100)
+        mode, places = "half_up", 2
+        if rounding is not None:
+            mode_name, places_value = rounding.values
+            if mode_name not in ROUNDING_MODES:
+                self.report("H105", f"unknown rounding mode '{mode_name}'", rounding.span,
+                            did_you_mean(str(mode_name), ROUNDING_MODES) or f"use one of: {', '.join(ROUNDING_MODES)}")
+            else:
+                mode = str(mode_name)
+            if places_value != places_value.to_integral_value() or not 0 <= places_value <= 10:  # type: ignore[attr-defined]
+                self.report("H106", "rounding places must be a whole number from 0 to 10", rounding.span)
+            else:
+                places = int(places_value)  # type: ignore[call-overload]
+        self.rounding_mode = mode
+        if not any(m.kind == "label" for m in rubric.meta):
+            self.report("L803", "the rubric has no label", rubric.span,
+                        'add: label id "..." en "..." under the rubric line', "warning")
+        return (
+            str(category.values[0]) if category else "",
+            str(sector.values[0]) if sector else None,
+            (low, high),
+            (mode, places),
+        )
+
+    def _required(self, clauses: dict[str, list[ast.HeaderClause]], kind: str, hint: str) -> ast.HeaderClause | None:
+        if kind in clauses:
+            return clauses[kind][0]
+        self.report("H103", f"the rubric header has no '{kind}' line", self.rubric.span, hint)
+        return None
+
+    # ------------------------------------------------------------ names
+
+    def _declare_names(self, declarations: tuple[ast.Declaration, ...]) -> None:
+        """Inputs and lets share one namespace, criteria another, gates and adjustments a third."""
+        for decl in declarations:
+            namespace = _namespace(decl)
+            key = (namespace, decl.name)
+            if key in self.declared_in:
+                first = self.declared_in[key]
+                self.report("N201", f"'{decl.name}' is already declared on line {first.line}", decl.name_span,
+                            f"give each {namespace} its own name")
+            else:
+                self.declared_in[key] = decl.name_span
+                self.declared.setdefault(decl.name, decl.name_span)
+            if isinstance(decl, ast.InputDecl):
+                for member in decl.type.members:
+                    self.member_owner.setdefault(member.name, decl.name)
+
+    # ------------------------------------------------------------ inputs
+
+    def _input(self, decl: ast.InputDecl) -> InputModel:
+        kind = decl.type.kind
+        if decl.name in RESERVED_INPUT_NAMES:
+            self.report("N203", f"'{decl.name}' is reserved for the candidate's {decl.name} in data files",
+                        decl.name_span, f"rename the input, e.g. '{decl.name}_{self.rubric.clauses[0].values[0] if self.rubric.clauses else 'x'}'")
+        members = self._members(decl)
+        value_type = {
+            "number": NUMBER, "count": NUMBER, "bool": BOOL, "text": TEXT,
+            "one_of": ValueType("enum", members), "set_of": ValueType("set", members),
+        }[kind]
+        lower: Decimal | None = Decimal(0) if kind == "count" else None
+        upper: Decimal | None = None
+        unit: str | None = None
+        default_option: ast.InputOption | None = None
+        seen: dict[str, ast.InputOption] = {}
+        for option in decl.options:
+            group = "bounds" if option.kind in ("between", "at_least", "at_most") else option.kind
+            if group in seen and not (option.kind != seen[group].kind and "between" not in (option.kind, seen[group].kind)):
+                self.report("T310", f"'{option.kind.replace('_', ' ')}' is given twice for input '{decl.name}'", option.span)
+            seen[group if option.kind == "between" else option.kind] = option
+            if option.kind in ("between", "at_least", "at_most", "unit") and kind not in ("number", "count"):
+                self.report("T311", f"'{option.kind.replace('_', ' ')}' only applies to number and count inputs; "
+                            f"'{decl.name}' is {_kind_words(kind)}", option.span)
+                continue
+            if option.kind == "between":
+                lower, upper = option.values  # type: ignore[assignment]
+            elif option.kind == "at_least":
+                lower = option.values[0]  # type: ignore[assignment]
+            elif option.kind == "at_most":
+                upper = option.values[0]  # type: ignore[assignment]
+            elif option.kind == "unit":
+                unit = str(option.values[0])
+            elif option.kind == "default":
+                default_option = option
+        if kind == "count":
+            for bound in (lower, upper):
+                if bound is not None and (bound < 0 or bound != bound.to_integral_value()):
+                    self.report("T312", f"count '{decl.name}' has bound {plain(bound)}; counts are whole numbers from 0",
+                                decl.span)
+        if lower is not None and upper is not None and lower > upper:
+            self.report("R507", f"input '{decl.name}' can take no value: at least {plain(lower)} but at most {plain(upper)}",
+                        decl.span, "swap the bounds")
+        default = self._default(decl, default_option, value_type, lower, upper)
+        interval = None
+        if value_type == NUMBER:
+            interval = Interval(lower if lower is not None else -INF, upper if upper is not None else INF)
+        spec = InputSpec(
+            name=decl.name, kind=kind, members=members, lower=lower, upper=upper,
+            has_default=default_option is not None, default=default, unit=unit,
+        )
+        model = InputModel(spec, decl, value_type, interval)
+        self.values.setdefault(decl.name, model)
+        return model
+
+    def _members(self, decl: ast.InputDecl) -> tuple[str, ...]:
+        names: list[str] = []
+        for member in decl.type.members:
+            if member.name in names:
+                self.report("N205", f"'{member.name}' is listed twice in input '{decl.name}'", member.span)
+            else:
+                names.append(member.name)
+            if ("input and let", member.name) in self.declared_in:
+                self.report("N206", f"value '{member.name}' of input '{decl.name}' has the same name as a declaration",
+                            member.span, "rename one of them; a name must mean one thing")
+        return tuple(names)
+
+    def _default(self, decl: ast.InputDecl, option: ast.InputOption | None, value_type: ValueType,
+                 lower: Decimal | None, upper: Decimal | None) -> object:
+        if option is None:
+            return None
+        literal = option.values[0]
+        value: object = None
+        ok = False
+        match literal:
+            case ast.Number(number) if value_type == NUMBER:
+                value, ok = normalize(number), True
+                if decl.type.kind == "count" and number != number.to_integral_value():
+                    ok = False
+            case ast.Bool(flag) if value_type == BOOL:
+                value, ok = flag, True
+            case ast.String(text) if value_type == TEXT:
+                value, ok = text, bool(text.strip())
+            case ast.Name(member) if value_type.kind == "enum":
+                value, ok = member, member in value_type.members
+                if not ok:
+                    self.report("N202", f"'{member}' is not a value of input '{decl.name}'", option.span,
+                                did_you_mean(member, value_type.members) or f"use one of: {', '.join(value_type.members)}")
+                    return None
+            case ast.SetLiteral(names) if value_type.kind == "set":
+                unknown = [n.id for n in names if n.id not in value_type.members]
+                for name in unknown:
+                    self.report("N202", f"'{name}' is not a value of input '{decl.name}'", option.span,
+                                did_you_mean(name, value_type.members) or f"use values of: {', '.join(value_type.members)}")
+                value, ok = frozenset(n.id for n in names), not unknown
+                if unknown:
+                    return None
+        if not ok:
+            self.report("T313", f"the default of '{decl.name}' must be {value_type.describe()}", option.span)
+            return None
+        if isinstance(value, Decimal) and (lower is not None and value < lower or upper is not None and value > upper):
+            self.report("R508", f"the default {plain(value)} of '{decl.name}' is outside its bounds", option.span)
+        return value
+
+    # ------------------------------------------------------------ lets
+
+    def _lets(self, decls: list[ast.LetDecl]) -> list[LetModel]:
+        by_name = {d.name: d for d in decls}
+        order: list[LetModel] = []
+        state: dict[str, str] = {}
+
+        def visit(decl: ast.LetDecl, chain: list[str]) -> None:
+            if state.get(decl.name) == "done":
+                return
+            if state.get(decl.name) == "active":
+                cycle = " -> ".join([*chain[chain.index(decl.name):], decl.name])
+                self.report("N204", f"'{decl.name}' depends on itself: {cycle}", decl.name_span,
+                            "a let may only use inputs and other lets that do not use it")
+                return
+            state[decl.name] = "active"
+            for name in _names_in(decl.expr):
+                if name in by_name:
+                    visit(by_name[name], [*chain, decl.name])
+            analysed = self._expr(decl.expr)
+            model = LetModel(decl, analysed.expr, analysed.type, analysed.interval)
+            if self.declared_in.get(("input and let", decl.name)) == decl.name_span:
+                self.values[decl.name] = model
+            order.append(model)
+            state[decl.name] = "done"
+
+        for decl in decls:
+            visit(decl, [])
+        return order
+
+    # ------------------------------------------------------------ expressions
+
+    def _expr(self, expr: ast.Expr) -> Analysed:
+        match expr:
+            case ast.Number(value):
+                return Analysed(expr, NUMBER, Interval.point(value))
+            case ast.Bool():
+                return Analysed(expr, BOOL, None)
+            case ast.String():
+                return Analysed(expr, TEXT, None)
+            case ast.Name(name):
+                return self._name(expr)
+            case ast.SetLiteral():
+                self.report("T301", "a list of values {...} can only follow 'in' or 'not in'", expr.span,
+                            "write e.g. hadir in {kepala_desa, sekretaris_desa}")
+                return Analysed(expr, UNKNOWN, None)
+            case ast.Unary("not", operand):
+                inner = self._expect(operand, BOOL, "'not' needs a yes/no condition")
+                return Analysed(attrs.evolve(expr, operand=inner.expr), BOOL, None)
+            case ast.Unary("-", operand):
+                inner = self._expect(operand, NUMBER, "'-' needs a number")
+                return Analysed(attrs.evolve(expr, operand=inner.expr), NUMBER, _opt(intervals.negate, inner.interval))
+            case ast.Binary(op, _, _):
+                return self._binary(expr)
+            case ast.IfThenElse(condition, then, otherwise):
+                c = self._expect(condition, BOOL, "the condition after 'if' must be yes/no")
+                a, b = self._expr(then), self._expr(otherwise)
+                result_type = a.type
+                if UNKNOWN not in (a.type, b.type) and a.type != b.type:
+                    self.report("T302", f"the two branches give different kinds of value: {a.type.describe()} after "
+                                f"'then', {b.type.describe()} after 'else'", expr.span)
+                    result_type = UNKNOWN
+                interval = a.interval.hull(b.interval) if a.interval and b.interval else None
+                return Analysed(attrs.evolve(expr, condition=c.expr, then=a.expr, otherwise=b.expr), result_type, interval)
+            case ast.Call():
+                return self._call(expr)
+        raise TypeError(f"unexpected expression {expr!r}")
+
+    def _name(self, expr: ast.Name) -> Analysed:
+        name = expr.id
+        target = self.values.get(name)
+        if target is not None:
+            self.used.add(name)
+            return Analysed(expr, target.type, target.interval)
+        if name in self.member_owner:
+            owner = self.member_owner[name]
+            self.report("N207", f"'{name}' is a value of input '{owner}', not a name on its own", expr.span,
+                        f"compare it, e.g. '{owner} is {name}' or '{name} in {owner}'")
+        elif name in self.declared and ("input and let", name) not in self.declared_in:
+            self.report("N208", f"'{name}' is a criterion, gate or adjustment; only inputs and lets can be used in "
+                        "expressions", expr.span)
+        else:
+            self.report("N200", f"unknown name '{name}'", expr.span,
+                        did_you_mean(name, self.values) or "declare it with 'input' or 'let' first")
+        return Analysed(expr, UNKNOWN, None)
+
+    def _expect(self, expr: ast.Expr, expected: ValueType, message: str) -> Analysed:
+        result = self._expr(expr)
+        if UNKNOWN not in (result.type, expected) and result.type.kind != expected.kind:
+            self.report("T300", f"{message}, but this is {result.type.describe()}", expr.span, _type_hint(result.type, expected))
+            return Analysed(result.expr, UNKNOWN, None)
+        return result
+
+    def _binary(self, expr: ast.Binary) -> Analysed:
+        op = expr.op
+        if op in ("and", "or"):
+            left = self._expect(expr.left, BOOL, f"'{op}' joins yes/no conditions")
+            right = self._expect(expr.right, BOOL, f"'{op}' joins yes/no conditions")
+            return Analysed(attrs.evolve(expr, left=left.expr, right=right.expr), BOOL, None)
+        if op in ("+", "-", "*", "/"):
+            return self._arithmetic(expr)
+        if op in ("<", "<=", ">", ">="):
+            left = self._expect(expr.left, NUMBER, f"'{op}' compares numbers")
+            right = self._expect(expr.right, NUMBER, f"'{op}' compares numbers")
+            return Analysed(attrs.evolve(expr, left=left.expr, right=right.expr), BOOL, None)
+        if op in ("in", "not in"):
+            return self._membership(expr)
+        return self._equality(expr)
+
+    def _arithmetic(self, expr: ast.Binary) -> Analysed:
+        left = self._expect(expr.left, NUMBER, f"'{expr.op}' works on numbers")
+        right = self._expect(expr.right, NUMBER, f"'{expr.op}' works on numbers")
+        resolved = attrs.evolve(expr, left=left.expr, right=right.expr)
+        if left.interval is None or right.interval is None:
+            return Analysed(resolved, NUMBER if UNKNOWN not in (left.type, right.type) else UNKNOWN, None)
+        if expr.op == "/":
+            if right.interval.contains_zero():
+                self.report("T303", f"this division can be by zero: the divisor can be {right.interval.describe()}",
+                            expr.span, "declare the divisor 'at least 1', or write ratio(a, b, if zero 0) to say what "
+                            "a zero divisor gives")
+                return Analysed(resolved, NUMBER, Interval.everything())
+            return Analysed(resolved, NUMBER, intervals.div(left.interval, right.interval))
+        operation = {"+": intervals.add, "-": intervals.sub, "*": intervals.mul}[expr.op]
+        return Analysed(resolved, NUMBER, operation(left.interval, right.interval))
+
+    def _membership(self, expr: ast.Binary) -> Analysed:
+        right_node = expr.right
+        if isinstance(right_node, ast.SetLiteral):
+            left = self._expr(expr.left)
+            if left.type.kind != "enum":
+                if left.type != UNKNOWN:
+                    self.report("T304", f"'{expr.op} {{...}}' needs a one-of input on its left, but this is "
+                                f"{left.type.describe()}", expr.left.span)
+                return Analysed(expr, BOOL, None)
+            members = tuple(self._member(n, left.type, expr.left) for n in right_node.members)
+            resolved_set = attrs.evolve(right_node, members=tuple(ast.Name(m.id, m.span) for m in members))
+            return Analysed(attrs.evolve(expr, left=left.expr, right=resolved_set), BOOL, None)
+        right = self._expr(right_node)
+        if right.type.kind != "set":
+            if right.type != UNKNOWN:
+                self.report("T305", f"'{expr.op}' needs a set-of input or a list {{...}} on its right, but this is "
+                            f"{right.type.describe()}", right_node.span)
+            return Analysed(expr, BOOL, None)
+        left_node = expr.left
+        if isinstance(left_node, ast.Name) and left_node.id not in self.values:
+            member = self._member(left_node, right.type, right_node)
+            return Analysed(attrs.evolve(expr, left=member, right=right.expr), BOOL, None)
+        left = self._expr(left_node)
+        if left.type.kind == "enum" and not set(left.type.members) <= set(right.type.members):
+            self.report("T306", "the values on the left are not all values of the set on the right", expr.span)
+        elif left.type.kind != "enum" and left.type != UNKNOWN:
+            self.report("T304", f"only a value of the set can be 'in' it, but this is {left.type.describe()}", left_node.span)
+        return Analysed(attrs.evolve(expr, left=left.expr, right=right.expr), BOOL, None)
+
+    def _member(self, node: ast.Name, enum: ValueType, owner: ast.Expr) -> ast.Member:
+        if node.id not in enum.members:
+            owner_name = owner.id if isinstance(owner, ast.Name) else "this value"
+            self.report("N202", f"'{node.id}' is not a value of '{owner_name}'", node.span,
+                        did_you_mean(node.id, enum.members) or f"the values are: {', '.join(enum.members)}")
+        return ast.Member(node.id, node.span)
+
+    def _equality(self, expr: ast.Binary) -> Analysed:
+        left = self._expr(expr.left)
+        if left.type.kind == "enum" and isinstance(expr.right, ast.Name) and expr.right.id not in self.values:
+            member = self._member(expr.right, left.type, expr.left)
+            return Analysed(attrs.evolve(expr, left=left.expr, right=member), BOOL, None)
+        right = self._expr(expr.right)
+        if UNKNOWN in (left.type, right.type):
+            return Analysed(attrs.evolve(expr, left=left.expr, right=right.expr), BOOL, None)
+        if left.type != right.type:
+            self.report("T307", f"'{expr.op}' compares {left.type.describe()} with {right.type.describe()}", expr.span,
+                        "both sides must be the same kind of value")
+        elif left.type.kind == "set":
+            self.report("T308", "sets cannot be compared with '=' or 'is'", expr.span,
+                        "test single values with 'in', or compare 'count of' the set")
+        elif expr.op in ("is", "is not") and left.type == NUMBER:
+            self.report("T309", f"'{expr.op}' is for yes/no and one-of values; compare numbers with = or !=", expr.span,
+                        f"write {'=' if expr.op == 'is' else '!='} instead")
+        return Analysed(attrs.evolve(expr, left=left.expr, right=right.expr), BOOL, None)
+
+    def _call(self, expr: ast.Call) -> Analysed:
+        func = expr.func
+        if func == "count_of":
+            inner = self._expr(expr.args[0])
+            if inner.type.kind != "set":
+                if inner.type != UNKNOWN:
+                    self.report("T300", f"'count of' counts the values of a set-of input, but this is "
+                                f"{inner.type.describe()}", expr.args[0].span)
+                return Analysed(expr, NUMBER, Interval(Decimal(0), INF))
+            return Analysed(attrs.evolve(expr, args=(inner.expr,)), NUMBER,
+                            Interval(Decimal(0), Decimal(len(inner.type.members))))
+        if func == "round":
+            value = self._expect(expr.args[0], NUMBER, "round() rounds a number")
+            places = expr.args[1]
+            assert isinstance(places, ast.Number)
+            if places.value != places.value.to_integral_value() or places.value > 10:
+                self.report("T314", "round() takes a whole number of places from 0 to 10", places.span)
+            interval = value.interval
+            if interval is not None and places.value <= 10:
+                from .numeric import round_to
+                p = int(places.value)
+                interval = Interval(*(b if b.is_infinite() else round_to(b, p, self.rounding_mode)
+                                      for b in (interval.low, interval.high)))
+            return Analysed(attrs.evolve(expr, args=(value.expr, places)), NUMBER, interval)
+        args = [self._expect(a, NUMBER, f"{func}() works on numbers") for a in expr.args]
+        resolved = attrs.evolve(expr, args=tuple(a.expr for a in args))
+        ranges = [a.interval for a in args]
+        if any(r is None for r in ranges):
+            return Analysed(resolved, NUMBER, None)
+        known = [r for r in ranges if r is not None]
+        if func == "min":
+            return Analysed(resolved, NUMBER, intervals.minimum(known))
+        if func == "max":
+            return Analysed(resolved, NUMBER, intervals.maximum(known))
+        if func == "clamp":
+            if known[1].low > known[2].high:
+                self.report("R509", "clamp's lower limit is above its upper limit", expr.span)
+            return Analysed(resolved, NUMBER, intervals.clamp(*known))
+        return Analysed(resolved, NUMBER, intervals.ratio(*known))
+
+    # ------------------------------------------------------------ criteria
+
+    def _criteria(self, decls: list[ast.CriterionDecl]) -> tuple[list[CriterionModel], list[str]]:
+        by_name = {d.name: d for d in decls}
+        children: dict[str | None, list[ast.CriterionDecl]] = {}
+        for decl in decls:
+            parent = decl.parent
+            if parent is not None and parent not in by_name:
+                assert decl.parent_span is not None
+                self.report("N209", f"unknown parent criterion '{parent}'", decl.parent_span,
+                            did_you_mean(parent, by_name) or "declare the parent criterion first, without points")
+                parent = None
+            children.setdefault(parent, []).append(decl)
+        self._parent_cycles(by_name)
+        self._weights(children, by_name)
+        models = []
+        for decl in decls:
+            kids = tuple(c.name for c in children.get(decl.name, []))
+            points = self._points_of(decl, kids)
+            models.append(CriterionModel(decl, decl.weight / 100, kids, points))
+        return models, [d.name for d in children.get(None, [])]
+
+    def _parent_cycles(self, by_name: dict[str, ast.CriterionDecl]) -> None:
+        for decl in by_name.values():
+            seen = [decl.name]
+            parent = decl.parent
+            while parent is not None and parent in by_name:
+                if parent == decl.name:
+                    assert decl.parent_span is not None
+                    self.report("W404", f"criterion '{decl.name}' is inside itself: {' under '.join(seen + [parent])}",
+                                decl.parent_span)
+                    break
+                if parent in seen:
+                    break
+                seen.append(parent)
+                parent = by_name[parent].parent
+
+    def _weights(self, children: dict[str | None, list[ast.CriterionDecl]], by_name: dict[str, ast.CriterionDecl]) -> None:
+        if not children.get(None):
+            self.report("W405", "the rubric has no criteria", self.rubric.span, "add: criterion NAME weight 100%")
+        for parent, group in children.items():
+            for decl in group:
+                if decl.weight <= 0 or decl.weight > 100:
+                    self.report("W402", f"weight {plain(decl.weight)}% of '{decl.name}' must be above 0% and at most 100%",
+                                decl.weight_span)
+            total = add_all(d.weight for d in group)
+            if total != 100:
+                where = "top-level criteria" if parent is None else f"criteria under '{parent}'"
+                parts = " + ".join(f"{d.name} {plain(d.weight)}%" for d in group)
+                self.report("W400", f"weights of the {where} add up to {plain(total)}%, not 100%", group[-1].weight_span,
+                            f"{parts} = {plain(total)}%; change the weights so they add up to 100%")
+
+    def _points_of(self, decl: ast.CriterionDecl, kids: tuple[str, ...]) -> ast.Points | None:
+        if kids and decl.points:
+            self.report("W403", f"criterion '{decl.name}' has sub-criteria and its own points", decl.points[0].span,
+                        "a parent's points are the weighted sum of its sub-criteria: remove this points clause")
+            return None
+        if not kids and not decl.points:
+            self.report("W401", f"criterion '{decl.name}' has no points and no sub-criteria", decl.name_span,
+                        "add a 'points ...' clause, or criteria 'under' it")
+            return None
+        for extra in decl.points[1:]:
+            self.report("W406", f"criterion '{decl.name}' has more than one points clause", extra.span, "keep one")
+        if not decl.points:
+            return None
+        return self._points(decl.name, decl.points[0])
+
+    def _points(self, name: str, points: ast.Points) -> ast.Points:
+        match points:
+            case ast.PointsExpr(expr):
+                analysed = self._expect(expr, NUMBER, "points must be a number")
+                self._on_scale(name, analysed.interval, expr.span)
+                return attrs.evolve(points, expr=analysed.expr)
+            case ast.PointsBand():
+                return self._band(name, points)
+            case ast.PointsTable():
+                return self._table(name, points)
+        raise TypeError(points)
+
+    def _on_scale(self, name: str, interval: Interval | None, span: Span, what: str = "points") -> None:
+        if interval is None or interval.within(self.scale):
+            return
+        self.report("R500", f"{what} of '{name}' can be {interval.describe()}, outside the scale "
+                    f"{self.scale.describe()}", span,
+                    f"limit it with clamp(..., {plain(self.scale.low)}, {plain(self.scale.high)}) or use a band")
+
+    def _band(self, name: str, band: ast.PointsBand) -> ast.PointsBand:
+        subject = self._expect(band.subject, NUMBER, "a band needs a number to look up")
+        rows = []
+        combined: Interval | None = None
+        for row in band.rows:
+            value = self._expect(row.points, NUMBER, "band points must be a number")
+            self._on_scale(name, value.interval, row.points.span)
+            combined = _hull(combined, value.interval)
+            rows.append(attrs.evolve(row, points=value.expr))
+            if row.lower is not None and row.upper is not None and (
+                row.lower > row.upper or row.lower == row.upper and not (row.lower_inclusive and row.upper_inclusive)
+            ):
+                self.report("R510", "this band contains no value: its lower end is not below its upper end", row.span)
+        resolved = attrs.evolve(band, subject=subject.expr, rows=tuple(rows))
+        if subject.interval is not None:
+            for diagnostic in tables.analyse_band(resolved, subject.interval, _describe_expr(band.subject)):
+                self.report(*diagnostic)
+        return resolved
+
+    def _table(self, name: str, table: ast.PointsTable) -> ast.PointsTable:
+        rows = []
+        for index, row in enumerate(table.rows):
+            condition = None
+            if row.condition is not None:
+                condition = self._expect(row.condition, BOOL, "a table row's condition must be yes/no").expr
+            elif index != len(table.rows) - 1:
+                self.report("R506", "'otherwise' must be the last row; rows after it can never apply",
+                            table.rows[index + 1].span, "move the 'otherwise' row to the end")
+            value = self._expect(row.points, NUMBER, "table points must be a number")
+            if table.policy != "sum":
+                self._on_scale(name, value.interval, row.points.span)
+            rows.append((attrs.evolve(row, condition=condition, points=value.expr), value.interval))
+        resolved = attrs.evolve(table, rows=tuple(r for r, _ in rows))
+        domains = {name_: self.values[name_] for name_ in self.values}
+        analysis = tables.analyse_table(resolved, domains, self.rounding_mode)
+        for diagnostic in analysis.diagnostics:
+            self.report(*diagnostic)
+        if table.policy == "sum":
+            interval = analysis.points_range or _sum_range([i for _, i in rows], resolved)
+            self._on_scale(name, interval, table.span, "the sum of matching rows")
+        return resolved
+
+    # ------------------------------------------------------------ gates and adjustments
+
+    def _gate(self, decl: ast.GateDecl) -> GateModel:
+        condition = self._expect(decl.condition, BOOL, "a gate's condition must be yes/no")
+        if decl.action == "cap" and decl.cap is not None and not Interval.point(decl.cap).within(self.scale):
+            self.report("G602", f"the cap {plain(decl.cap)} is outside the scale {self.scale.describe()}", decl.action_span)
+        if not any(m.kind == "reason" for m in decl.meta):
+            self.report("G600", f"gate '{decl.name}' has no reason", decl.name_span,
+                        'add: reason id "..." en "..." — it is shown to the candidate when the gate fails')
+        return GateModel(decl, condition.expr)
+
+    def _adjustment(self, decl: ast.AdjustmentDecl) -> AdjustmentModel:
+        amount = self._expect(decl.amount, NUMBER, f"a {decl.kind} must be a number of points")
+        if amount.interval is not None and amount.interval.low < 0:
+            self.report("G601", f"{decl.kind} '{decl.name}' can be negative ({amount.interval.describe()})", decl.amount.span,
+                        "a bonus adds and a penalty subtracts: give a number of points from 0 up")
+        condition = None
+        if decl.condition is not None:
+            condition = self._expect(decl.condition, BOOL, f"the condition after 'when' must be yes/no").expr
+        return AdjustmentModel(decl, amount.expr, condition)
+
+    # ------------------------------------------------------------ lint
+
+    def _unused(self, inputs: list[InputModel], lets: list[LetModel]) -> None:
+        for model in inputs:
+            if model.spec.kind != "text" and model.decl.name not in self.used:
+                self.report("L800", f"input '{model.decl.name}' is never used", model.decl.name_span,
+                            "use it in a rule or remove it, so candidates are not asked for data that does not count",
+                            "warning")
+        for let in lets:
+            if let.decl.name not in self.used:
+                self.report("L801", f"'{let.decl.name}' is computed but never used", let.decl.name_span,
+                            "use it in a rule or remove it", "warning")
+
+    def _translations(self) -> None:
+        for texts, what in _all_texts(self.rubric):
+            langs = [lang for lang, _ in texts.by_lang]
+            for lang in langs:
+                if lang not in LANGUAGES:
+                    self.report("N210", f"unknown language '{lang}' in {what}", texts.span,
+                                did_you_mean(lang, LANGUAGES) or "use id (Bahasa Indonesia) or en (English)")
+            for lang in LANGUAGES:
+                if lang not in langs:
+                    self.report("L802", f"{what} has no '{lang}' text", texts.span,
+                                f"add {lang} \"...\" so explanations in {_LANGUAGE_NAMES[lang]} can use it", "warning")
+        for decl in self.rubric.declarations:
+            if isinstance(decl, (ast.CriterionDecl, ast.InputDecl, ast.GateDecl, ast.AdjustmentDecl)) and not any(
+                m.kind == "label" for m in decl.meta
+            ):
+                self.report("L803", f"'{decl.name}' has no label", decl.name_span,
+                            'add: label id "..." en "..." so explanations can name it in both languages', "warning")
+
+
+_LANGUAGE_NAMES = {"id": "Bahasa Indonesia", "en": "English"}
+
+
+def _all_texts(rubric: ast.Rubric) -> Iterable[tuple[ast.Texts, str]]:
+    for meta in rubric.meta:
+        if meta.texts is not None:
+            yield meta.texts, f"the rubric's {meta.kind}"
+    for decl in rubric.declarations:
+        for meta in decl.meta:
+            if meta.texts is not None:
+                yield meta.texts, f"the {meta.kind} of '{decl.name}'"
+        if isinstance(decl, ast.InputDecl):
+            for member in decl.type.members:
+                if member.label is not None:
+                    yield member.label, f"the label of value '{member.name}'"
+
+
+def _namespace(decl: ast.Declaration) -> str:
+    if isinstance(decl, (ast.InputDecl, ast.LetDecl)):
+        return "input and let"
+    return "criterion" if isinstance(decl, ast.CriterionDecl) else "gate, bonus and penalty"
+
+
+def _names_in(expr: ast.Expr) -> list[str]:
+    from .expressions import names_read
+
+    return names_read(expr)
+
+
+def _opt(function: object, interval: Interval | None) -> Interval | None:
+    return None if interval is None else function(interval)  # type: ignore[operator]
+
+
+def _hull(a: Interval | None, b: Interval | None) -> Interval | None:
+    if a is None:
+        return b
+    return a if b is None else a.hull(b)
+
+
+def _sum_range(ranges: list[Interval | None], table: ast.PointsTable) -> Interval | None:
+    """A loose range for a sum-of-matches table: any subset of rows may match."""
+    if any(r is None for r in ranges):
+        return None
+    known = [r for r in ranges if r is not None]
+    low = add_all(min(r.low, Decimal(0)) for r in known)
+    high = add_all(max(r.high, Decimal(0)) for r in known)
+    return Interval(low, high)
+
+
+def _describe_expr(expr: ast.Expr) -> str:
+    return expr.id if isinstance(expr, ast.Name) else "the value"
+
+
+def _kind_words(kind: str) -> str:
+    return {"bool": "yes/no", "one_of": "a one-of input", "set_of": "a set-of input", "text": "text"}.get(kind, kind)
+
+
+def _type_hint(actual: ValueType, expected: ValueType) -> str | None:
+    if expected == BOOL and actual.kind == "enum":
+        return f"compare it with one of its values, e.g. '... is {actual.members[0]}'"
+    if expected == BOOL and actual == NUMBER:
+        return "compare the number, e.g. '... >= 50'"
+    if expected == NUMBER and actual == BOOL:
+        return "turn a condition into points with: if ... then 100 else 0"
+    if expected == NUMBER and actual.kind == "set":
+        return "count its values with: count of ..."
+    return None

@@ -1,0 +1,781 @@
+"""Candidate data: read candidate files, then validate each candidate against the rubric's inputs.
+
+Input: a `.yaml`/`.yml`, `.json` or `.csv` file (or raw values from Python) and
+the rubric's `InputSpec`s. Output: for each candidate either validated values
+for every spec (exact `Decimal`s, `bool`s, members, frozensets, text) or every
+`InputProblem` found, each naming the candidate and the field.
+
+Invariants:
+- every problem of every candidate is listed at once; one bad candidate never
+  hides or drops another (only a file that cannot be read at all raises);
+- no float is ever built from file data: YAML scalars stay text until
+  validation parses them, JSON numbers become `Decimal`, CSV cells are text.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+import json
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import Literal, NoReturn
+
+import attrs
+import yaml
+
+from .errors import InputError, InputProblem
+
+InputKind = Literal["number", "count", "bool", "one_of", "set_of", "text"]
+
+
+# ------------------------------------------------------------------ public types
+
+
+@attrs.frozen
+class InputSpec:
+    """What one rubric input accepts; built by the compiler from an `input` declaration."""
+
+    name: str
+    kind: InputKind
+    members: tuple[str, ...] = ()  # allowed values for one_of / set_of
+    lower: Decimal | None = None  # inclusive bound, None = unbounded
+    upper: Decimal | None = None  # inclusive bound
+    has_default: bool = False
+    default: object = None  # already a validated value when has_default
+    unit: str | None = None  # "percent", "rupiah" or free text, for messages only
+
+
+@attrs.frozen
+class RawCandidate:
+    """One record as read from a file, before validation.
+
+    `problems` holds what was wrong with the record itself (not a mapping, a
+    field written twice, a bad id, extra CSV cells), so that reading never
+    has to drop or stop at a bad record.
+    """
+
+    id: str | None  # None when the record has no usable id
+    name: str | None
+    values: Mapping[str, object]  # everything else in the record, as read
+    origin: str  # e.g. "examples/x.yaml, candidate 3 (line 12)" or "data.csv, row 4"
+    problems: tuple[InputProblem, ...] = ()
+
+
+@attrs.frozen
+class Candidate:
+    """A candidate whose values all validated; `values` has an entry for every spec."""
+
+    id: str
+    name: str | None
+    values: Mapping[str, object]
+    origin: str
+
+
+@attrs.frozen
+class Rejected:
+    """A candidate that did not validate, with every problem found."""
+
+    id: str  # the id, or the origin text when the record had none
+    name: str | None
+    origin: str
+    problems: tuple[InputProblem, ...]
+
+
+# ------------------------------------------------------------------ validation
+
+NOT_FINITE = "NaN/infinity is not a number"
+
+_RESERVED = ("id", "name")
+_PLAIN_NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
+_NON_FINITE_TEXT = re.compile(r"[-+]?\.?(?:nan|inf|infinity)", re.IGNORECASE)
+_TRUE = frozenset({"yes", "true", "ya"})
+_FALSE = frozenset({"no", "false", "tidak"})
+# A count is turned into an int to drop trailing zeros; beyond this many digits
+# that would cost real memory for a number no rubric can mean.
+_MAX_COUNT_DIGITS = 100
+_SHOWN_CHARS = 40
+
+
+@attrs.frozen
+class _Issue:
+    message: str
+    hint: str | None = None
+
+
+class _Invalid(Exception):
+    """Raised by a converter with every issue it found in one value."""
+
+    def __init__(self, *issues: _Issue) -> None:
+        super().__init__(*issues)
+        self.issues = issues
+
+
+@attrs.frozen
+class _NonFinite:
+    """NaN or Infinity read from JSON: kept as a marker so validation can name it."""
+
+    text: str
+
+
+def validate(values: Mapping[str, object], specs: Sequence[InputSpec], candidate: str) -> dict[str, object]:
+    """Raise InputError listing every problem, or return validated values for every spec.
+
+    Problems come in spec order, then unknown fields in record order; each is
+    labelled with `candidate`. The keys `id` and `name` are allowed and ignored.
+    """
+    problems: list[InputProblem] = []
+    result: dict[str, object] = {}
+    for spec in specs:
+        try:
+            result[spec.name] = _value_for(spec, values)
+        except _Invalid as bad:
+            problems.extend(InputProblem(candidate, spec.name, i.message, i.hint) for i in bad.issues)
+    problems.extend(_unknown_fields(values, specs, candidate))
+    if problems:
+        raise InputError(problems)
+    return result
+
+
+def _value_for(spec: InputSpec, values: Mapping[str, object]) -> object:
+    if spec.name not in values:
+        return _fallback(spec, "missing value")
+    raw = values[spec.name]
+    # For a set, "" is how a CSV-style string says "none of them".
+    if _is_empty(raw) and not (spec.kind == "set_of" and isinstance(raw, str)):
+        return _fallback(spec, "empty value")
+    return _CONVERTERS[spec.kind](raw, spec)
+
+
+def _fallback(spec: InputSpec, message: str) -> object:
+    if spec.has_default:
+        return spec.default
+    hint = f"expected {_describe(spec)}"
+    if spec.kind == "set_of":
+        hint += "; write [] for none"
+    raise _Invalid(_Issue(message, hint))
+
+
+def _is_empty(raw: object) -> bool:
+    return raw is None or (isinstance(raw, str) and not raw.strip())
+
+
+def _unknown_fields(values: Mapping[str, object], specs: Sequence[InputSpec], candidate: str) -> list[InputProblem]:
+    names = [spec.name for spec in specs]
+    known = {*names, *_RESERVED}
+    return [
+        InputProblem(candidate, str(key), f"unknown field '{key}'", _unknown_field_hint(str(key), names))
+        for key in values
+        if key not in known
+    ]
+
+
+def _unknown_field_hint(key: str, names: list[str]) -> str:
+    suggestion = _did_you_mean(key, names)
+    if suggestion:
+        return suggestion
+    if not names:
+        return "this rubric has no inputs"
+    return f"this rubric's inputs are: {_listing(names)}"
+
+
+# ------------------------------------------------------------------ converters, one per kind
+
+
+def _to_number(raw: object, spec: InputSpec) -> Decimal:
+    return _within_bounds(_decimal(raw, spec), spec)
+
+
+def _to_count(raw: object, spec: InputSpec) -> Decimal:
+    number = _decimal(raw, spec)
+    if number < 0 or number != number.to_integral_value():
+        _wrong_type(raw, spec)
+    if number.adjusted() >= _MAX_COUNT_DIGITS:
+        raise _Invalid(_Issue(f"{_show(raw)} is too large for a count"))
+    return _within_bounds(Decimal(int(number)), spec)  # int() drops trailing zeros: 18.0 -> 18
+
+
+def _to_bool(raw: object, spec: InputSpec) -> bool:
+    if isinstance(raw, bool):
+        return raw
+    if isinstance(raw, str) and raw.strip().lower() in _TRUE | _FALSE:
+        return raw.strip().lower() in _TRUE
+    _wrong_type(raw, spec, "write yes or no (also accepted: true/false, ya/tidak)")
+
+
+def _to_member(raw: object, spec: InputSpec) -> str:
+    if not isinstance(raw, str):
+        _wrong_type(raw, spec)
+    member = raw.strip()
+    if member not in spec.members:
+        raise _Invalid(_not_a_member(member, spec))
+    return member
+
+
+def _to_set(raw: object, spec: InputSpec) -> frozenset[str]:
+    items = _set_items(raw, spec)
+    issues: list[_Issue] = []
+    seen: set[str] = set()
+    for item in items:
+        issue = _set_item_issue(item, spec, seen)
+        if issue and issue not in issues:
+            issues.append(issue)
+        if isinstance(item, str):
+            seen.add(item.strip())
+    if issues:
+        raise _Invalid(*issues)
+    return frozenset(seen)
+
+
+def _set_items(raw: object, spec: InputSpec) -> list[object]:
+    if isinstance(raw, str):
+        # CSV form "a;b"; empty pieces (a trailing ';') are ignored.
+        return [piece.strip() for piece in raw.split(";") if piece.strip()]
+    if isinstance(raw, (list, tuple)):
+        return list(raw)
+    if isinstance(raw, (set, frozenset)):
+        return sorted(raw, key=repr)  # a stable order for messages
+    _wrong_type(raw, spec, "write a list, e.g. [a, b], or in CSV a;b")
+
+
+def _set_item_issue(item: object, spec: InputSpec, seen: set[str]) -> _Issue | None:
+    if not isinstance(item, str):
+        return _Issue(f"expected a value from: {_listing(spec.members)}; got {_show(item)}")
+    member = item.strip()
+    if member in seen:
+        return _Issue(f"'{member}' is listed more than once", "list each value once")
+    if member not in spec.members:
+        return _not_a_member(member, spec)
+    return None
+
+
+def _to_text(raw: object, spec: InputSpec) -> str:
+    if isinstance(raw, str):
+        return raw.strip()
+    hint = f'put it in quotes: "{_show(raw)}"' if isinstance(raw, (int, Decimal)) else None
+    _wrong_type(raw, spec, hint)
+
+
+_CONVERTERS: dict[str, Callable[[object, InputSpec], object]] = {
+    "number": _to_number,
+    "count": _to_count,
+    "bool": _to_bool,
+    "one_of": _to_member,
+    "set_of": _to_set,
+    "text": _to_text,
+}
+
+
+def _not_a_member(member: str, spec: InputSpec) -> _Issue:
+    hint = _did_you_mean(member, spec.members)
+    if hint is None and spec.kind == "set_of" and "," in member:
+        hint = "separate values with ';', e.g. " + ";".join(p.strip() for p in member.split(","))
+    return _Issue(f"'{member}' is not one of: {_listing(spec.members)}", hint)
+
+
+def _wrong_type(raw: object, spec: InputSpec, hint: str | None = None) -> NoReturn:
+    raise _Invalid(_Issue(f"expected {_expected(spec)}, got {_show(raw)}", hint))
+
+
+# ------------------------------------------------------------------ numbers
+
+
+def _decimal(raw: object, spec: InputSpec) -> Decimal:
+    """An exact Decimal from any accepted raw form; never goes through binary floating point."""
+    if isinstance(raw, bool):
+        _wrong_type(raw, spec)
+    if isinstance(raw, int):
+        return Decimal(raw)
+    if isinstance(raw, Decimal):
+        return _finite(raw)
+    if isinstance(raw, float):
+        # Only Python callers pass floats; repr is the shortest text that round-trips.
+        return _finite(Decimal(repr(float(raw))))
+    if isinstance(raw, _NonFinite):
+        raise _Invalid(_Issue(NOT_FINITE))
+    if isinstance(raw, str):
+        return _parse_number(raw, spec)
+    _wrong_type(raw, spec)
+
+
+def _finite(number: Decimal) -> Decimal:
+    if not number.is_finite():
+        raise _Invalid(_Issue(NOT_FINITE))
+    return number
+
+
+def _parse_number(raw: str, spec: InputSpec) -> Decimal:
+    text = raw.strip()
+    if _PLAIN_NUMBER.fullmatch(text):
+        return Decimal(text)
+    if _NON_FINITE_TEXT.fullmatch(text):
+        raise _Invalid(_Issue(NOT_FINITE))
+    _wrong_type(raw, spec, _number_hint(text))
+
+
+_EXPONENT = re.compile(r"[-+]?[0-9]+(?:\.[0-9]+)?[eE][-+]?[0-9]{1,3}")
+_GROUPED_DOTS = re.compile(r"-?[0-9]{1,3}(?:\.[0-9]{3})+(?:,[0-9]+)?")  # Indonesian: 1.234.567,5
+_GROUPED_COMMAS = re.compile(r"-?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?")  # English: 1,234,567.5
+_DECIMAL_COMMA = re.compile(r"-?[0-9]+,[0-9]+")
+
+
+def _number_hint(text: str) -> str | None:
+    """How to write a near-miss like '12,5', '1.000.000', '50%' or '1e3' as a plain decimal."""
+    if _EXPONENT.fullmatch(text):
+        return f"write the number out in full: {Decimal(text):f}"
+    stripped, notes = _strip_unit(text)
+    if _PLAIN_NUMBER.fullmatch(stripped):
+        return f"{notes[0]}: write {stripped}" if notes else None
+    if _GROUPED_COMMAS.fullmatch(stripped) and stripped.count(",") == 1 and "." not in stripped:
+        plain, point = stripped.replace(",", ""), stripped.replace(",", ".")
+        return f"write {plain} if ',' separates thousands, or {point} if it is a decimal comma"
+    if _DECIMAL_COMMA.fullmatch(stripped):
+        return "decimals use a point: write " + stripped.replace(",", ".")
+    if _GROUPED_DOTS.fullmatch(stripped) and (stripped.count(".") > 1 or "," in stripped):
+        return _plain_hint(notes, stripped.replace(".", "").replace(",", "."))
+    if _GROUPED_COMMAS.fullmatch(stripped):
+        return _plain_hint(notes, stripped.replace(",", ""))
+    return None
+
+
+def _strip_unit(text: str) -> tuple[str, list[str]]:
+    notes: list[str] = []
+    if text.endswith("%"):
+        text = text[:-1].strip()
+        notes.append("leave out the % sign")
+    if text[:2].lower() == "rp":
+        text = text[2:].lstrip(". ").strip()
+        notes.append("leave out 'Rp'")
+    if text.startswith("+"):
+        text = text[1:]
+        notes.append("leave out the '+'")
+    return text, notes
+
+
+def _plain_hint(notes: list[str], plain: str) -> str:
+    return ", ".join([*notes, "leave out thousands separators"]) + f": write {plain}"
+
+
+def _within_bounds(number: Decimal, spec: InputSpec) -> Decimal:
+    if spec.lower is not None and number < spec.lower:
+        raise _Invalid(_bound_issue(number, "below the minimum", spec.lower, spec))
+    if spec.upper is not None and number > spec.upper:
+        raise _Invalid(_bound_issue(number, "above the maximum", spec.upper, spec))
+    return number
+
+
+def _bound_issue(number: Decimal, relation: str, bound: Decimal, spec: InputSpec) -> _Issue:
+    return _Issue(f"{_amount(number, spec)} is {relation} {_amount(bound, spec)}", f"allowed: {_range(spec)}")
+
+
+# ------------------------------------------------------------------ message helpers
+
+
+def _expected(spec: InputSpec) -> str:
+    return {
+        "number": "a number",
+        "count": "a whole number ≥ 0 (count)",
+        "bool": "yes or no",
+        "one_of": f"one of: {_listing(spec.members)}",
+        "set_of": f"a list of values from: {_listing(spec.members)}",
+        "text": "some text",
+    }[spec.kind]
+
+
+def _describe(spec: InputSpec) -> str:
+    bounds = _range(spec) if spec.kind in ("number", "count") else None
+    return f"{_expected(spec)}, {bounds}" if bounds else _expected(spec)
+
+
+def _range(spec: InputSpec) -> str | None:
+    if spec.lower is not None and spec.upper is not None:
+        return f"from {_amount(spec.lower, spec)} to {_amount(spec.upper, spec)}"
+    if spec.lower is not None:
+        return f"at least {_amount(spec.lower, spec)}"
+    if spec.upper is not None:
+        return f"at most {_amount(spec.upper, spec)}"
+    return None
+
+
+def _amount(number: Decimal, spec: InputSpec) -> str:
+    if spec.unit == "percent":
+        return f"{number}%"
+    if spec.unit == "rupiah":
+        return f"Rp {number}"
+    return f"{number} {spec.unit}" if spec.unit else str(number)
+
+
+def _show(raw: object) -> str:
+    """A short, safe rendering of a raw value for a message."""
+    if raw is None:
+        return "nothing"
+    if isinstance(raw, bool):
+        return "true" if raw else "false"
+    if isinstance(raw, str):
+        return _clip(repr(raw))
+    if isinstance(raw, int):
+        return _clip(str(Decimal(raw)))  # str(int) refuses very long ints
+    if isinstance(raw, (Decimal, float)):
+        return _clip(str(raw))
+    if isinstance(raw, _NonFinite):
+        return raw.text
+    return _describe_type(raw)
+
+
+def _describe_type(raw: object) -> str:
+    if isinstance(raw, (list, tuple)):
+        return "a list"
+    if isinstance(raw, Mapping):
+        return "a mapping (key: value pairs)"
+    if isinstance(raw, (set, frozenset)):
+        return "a set"
+    if isinstance(raw, (bytes, bytearray)):
+        return "binary data"
+    return f"a value of type {type(raw).__name__}"
+
+
+def _clip(text: str) -> str:
+    return text if len(text) <= _SHOWN_CHARS else text[: _SHOWN_CHARS - 1] + "…"
+
+
+def _listing(names: Iterable[str], limit: int = 12) -> str:
+    names = list(names)
+    shown = ", ".join(names[:limit])
+    return shown + ", …" if len(names) > limit else shown or "(none)"
+
+
+def _did_you_mean(word: str, options: Iterable[str]) -> str | None:
+    """A 'did you mean' hint: an exact match ignoring case first, else the closest spelling."""
+    options = [option for option in options if option != word]
+    by_lower = {option.lower(): option for option in options}
+    match = by_lower.get(word.lower())
+    if match is None:
+        close = difflib.get_close_matches(word[:100], options, n=1)
+        match = close[0] if close else None
+    return f"did you mean '{match}'?" if match else None
+
+
+# ------------------------------------------------------------------ reading files
+
+
+def read_candidates(path: str | Path) -> list[RawCandidate]:
+    """Parse a .yaml/.yml/.json/.csv file; InputError (candidate = the file path) if the file itself is unreadable/malformed.
+
+    A bad record never fails the file: it comes back with its `problems`.
+    """
+    path = Path(path)
+    label = str(path)
+    parser = _PARSERS.get(path.suffix.lower())
+    if parser is None:
+        _file_error(label, f"cannot read '{path.suffix or path.name}' files", "use .yaml, .yml, .json or .csv")
+    return parser(_read_text(path, label), label)
+
+
+def _read_text(path: Path, label: str) -> str:
+    try:
+        # utf-8-sig drops the byte-order mark that spreadsheet programs add.
+        with path.open(encoding="utf-8-sig", newline="") as file:
+            return file.read()
+    except UnicodeDecodeError as error:
+        _file_error(label, f"not UTF-8 text (byte {error.object[error.start]:#04x} at position {error.start})",
+                    "save the file as UTF-8 (in Excel: 'CSV UTF-8')")
+    except OSError as error:
+        _file_error(label, f"cannot read the file: {error.strerror or error}")
+
+
+def _file_error(label: str, message: str, hint: str | None = None, field: str | None = None) -> NoReturn:
+    raise InputError([InputProblem(label, field, message, hint)])
+
+
+class _Record(dict[object, object]):
+    """A mapping as read, remembering its line and any key written twice."""
+
+    def __init__(self, line: int | None = None, duplicates: tuple[str, ...] = ()) -> None:
+        super().__init__()
+        self.line = line
+        self.duplicates = duplicates
+
+
+def _duplicates(keys: Iterable[object]) -> tuple[str, ...]:
+    return tuple(str(key) for key, count in Counter(keys).items() if count > 1)
+
+
+# ---- YAML
+
+
+class _ExactLoader(yaml.SafeLoader):
+    """Safe YAML that keeps every scalar as its text (null aside), so numbers stay exact.
+
+    Validation parses text by the input's kind, so `12.5` becomes Decimal("12.5"),
+    `.nan` is named as not a number, and `007` keeps its zeros as an id.
+    """
+
+
+_KEPT_TAGS = {"tag:yaml.org,2002:null", "tag:yaml.org,2002:merge"}
+_ExactLoader.yaml_implicit_resolvers = {
+    first: [(tag, pattern) for tag, pattern in resolvers if tag in _KEPT_TAGS]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _scalar_text(loader: yaml.SafeLoader, node: yaml.Node) -> object:
+    return loader.construct_scalar(node)  # type: ignore[arg-type]
+
+
+def _construct_record(loader: yaml.SafeLoader, node: yaml.MappingNode) -> Iterator[_Record]:
+    own_keys = [key.value for key, _ in node.value if key.tag != "tag:yaml.org,2002:merge"]
+    record = _Record(line=node.start_mark.line + 1, duplicates=_duplicates(own_keys))
+    yield record  # yielded before filling, as PyYAML does, so aliases can refer back
+    record.update(loader.construct_mapping(node))
+
+
+# Explicit tags like `!!float 1.5` must not bring floats (or surprises) back.
+for _tag in ("float", "int", "bool", "timestamp"):
+    _ExactLoader.add_constructor(f"tag:yaml.org,2002:{_tag}", _scalar_text)
+_ExactLoader.add_constructor("tag:yaml.org,2002:map", _construct_record)
+
+
+def _parse_yaml(text: str, label: str) -> list[RawCandidate]:
+    try:
+        document = yaml.load(text, Loader=_ExactLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.MarkedYAMLError as error:
+        _file_error(label, _yaml_message(error), _yaml_hint(error))
+    except (yaml.YAMLError, ValueError) as error:
+        _file_error(label, f"not valid YAML: {error}")
+    except RecursionError:
+        _file_error(label, "the YAML is nested too deeply")
+    return _from_document(document, label)
+
+
+def _yaml_message(error: yaml.MarkedYAMLError) -> str:
+    mark = error.problem_mark
+    where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+    context = f" ({error.context})" if error.context else ""
+    return f"not valid YAML: {where}{error.problem}{context}"
+
+
+def _yaml_hint(error: yaml.MarkedYAMLError) -> str | None:
+    return "YAML indents with spaces, not tabs" if "'\\t'" in str(error.problem) else None
+
+
+# ---- JSON
+
+
+def _json_record(pairs: list[tuple[str, object]]) -> _Record:
+    record = _Record(duplicates=_duplicates(key for key, _ in pairs))
+    record.update(pairs)
+    return record
+
+
+def _parse_json(text: str, label: str) -> list[RawCandidate]:
+    try:
+        document = json.loads(text, parse_float=Decimal, parse_constant=_NonFinite, object_pairs_hook=_json_record)
+    except json.JSONDecodeError as error:
+        _file_error(label, f"not valid JSON: line {error.lineno}, column {error.colno}: {error.msg}")
+    except ValueError as error:  # e.g. an integer too long to convert
+        _file_error(label, f"not valid JSON: {error}")
+    except RecursionError:
+        _file_error(label, "the JSON is nested too deeply")
+    return _from_document(document, label)
+
+
+# ---- YAML and JSON documents
+
+
+_TOP_LEVEL = ("candidates", "rubric")
+
+
+def _from_document(document: object, label: str) -> list[RawCandidate]:
+    records = _records(document, label)
+    return [_raw_candidate(record, _origin(label, number, record)) for number, record in enumerate(records, 1)]
+
+
+def _records(document: object, label: str) -> list[object]:
+    """The candidate list: the whole document, or its `candidates` key."""
+    if isinstance(document, list):
+        return document
+    if document is None:
+        _file_error(label, "the file is empty", "expected a list of candidates")
+    if not isinstance(document, Mapping):
+        _file_error(label, f"expected a list of candidates, got {_show(document)}")
+    problems = [_top_level_problem(key, label) for key in document if key not in _TOP_LEVEL]
+    candidates = document.get("candidates")
+    if "candidates" not in document:
+        hint = "put candidates in a list, each starting with '- '" if "id" in document else None
+        problems.append(InputProblem(label, "candidates", "no 'candidates' list", hint))
+    elif not isinstance(candidates, list):
+        problems.append(InputProblem(label, "candidates", f"expected a list of candidates, got {_show(candidates)}"))
+    if problems:
+        raise InputError(problems)
+    assert isinstance(candidates, list)
+    return candidates
+
+
+def _top_level_problem(key: object, label: str) -> InputProblem:
+    hint = _did_you_mean(str(key), _TOP_LEVEL) or "a candidate file has only 'candidates' and optionally 'rubric'"
+    return InputProblem(label, str(key), f"unknown top-level key '{key}'", hint)
+
+
+def _origin(label: str, number: int, record: object) -> str:
+    line = record.line if isinstance(record, _Record) else None
+    return f"{label}, candidate {number}" + (f" (line {line})" if line else "")
+
+
+# ---- CSV
+
+
+def _parse_csv(text: str, label: str) -> list[RawCandidate]:
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = [cell.strip() for cell in next(reader, [])]
+        _check_header(header, label)
+        return [candidate for candidate in _csv_rows(reader, header, label) if candidate]
+    except csv.Error as error:
+        _file_error(label, f"not valid CSV: line {reader.line_num}: {error}")
+
+
+def _check_header(header: list[str], label: str) -> None:
+    if not any(header):
+        _file_error(label, "the file is empty", "the first row must name the columns, starting with 'id'")
+    problems = [
+        InputProblem(label, name, f"column '{name}' appears more than once in the header", "rename or merge them")
+        for name in _duplicates(name for name in header if name)
+    ]
+    if "id" not in header:
+        problems.append(InputProblem(label, "id", "the header has no 'id' column", _id_column_hint(header)))
+    if problems:
+        raise InputError(problems)
+
+
+def _id_column_hint(header: list[str]) -> str | None:
+    if len(header) == 1 and ";" in header[0]:
+        return "columns seem to be separated by ';': save the file with ',' (in Excel: 'CSV UTF-8')"
+    return _did_you_mean("id", header)
+
+
+def _csv_rows(reader: Iterator[list[str]], header: list[str], label: str) -> Iterator[RawCandidate | None]:
+    line = getattr(reader, "line_num")
+    for row in reader:
+        first_line, line = line + 1, getattr(reader, "line_num")
+        yield _csv_candidate(row, header, f"{label}, row {first_line}")
+
+
+def _csv_candidate(row: list[str], header: list[str], origin: str) -> RawCandidate | None:
+    """One row as a record: empty cells are missing; a wholly empty row is no candidate at all."""
+    filled = [(column, cell) for column, cell in enumerate(row) if cell.strip()]
+    if not filled:
+        return None
+    record = {header[column]: cell for column, cell in filled if column < len(header) and header[column]}
+    issues = [_Issue(f"row has {len(row)} cells but the header has {len(header)} columns",
+                     "remove the extra cells, or name their column in the header")
+              ] if any(column >= len(header) for column, _ in filled) else []
+    issues += [_Issue(f"a value in column {column + 1}, which has no name in the header", "name the column")
+               for column, _ in filled if column < len(header) and not header[column]]
+    return _raw_candidate(record, origin, issues)
+
+
+# ---- records
+
+
+def _raw_candidate(record: object, origin: str, issues: Sequence[_Issue] = ()) -> RawCandidate:
+    """A record as a RawCandidate; what is wrong with the record itself goes in `problems`."""
+    if not isinstance(record, Mapping):
+        problem = InputProblem(origin, None, f"expected a candidate (field: value pairs), got {_show(record)}")
+        return RawCandidate(None, None, {}, origin, (problem,))
+    candidate_id, id_issue = _read_id(record.get("id"))
+    name, name_issue = _read_name(record.get("name"))
+    label = candidate_id if candidate_id is not None else origin
+    problems = [InputProblem(label, None, i.message, i.hint) for i in issues]
+    problems += [InputProblem(label, field, i.message, i.hint) for field, i in (("id", id_issue), ("name", name_issue)) if i]
+    problems += _record_key_problems(record, label)
+    values = {key: value for key, value in record.items() if isinstance(key, str) and key not in _RESERVED}
+    return RawCandidate(candidate_id, name, values, origin, tuple(problems))
+
+
+def _record_key_problems(record: Mapping[object, object], label: str) -> list[InputProblem]:
+    duplicates = record.duplicates if isinstance(record, _Record) else ()
+    problems = [InputProblem(label, key, f"field '{key}' is given more than once", "keep one") for key in duplicates]
+    problems += [InputProblem(label, None, f"a field name must be text, got {_show(key)}")
+                 for key in record if not isinstance(key, str)]
+    return problems
+
+
+def _read_id(raw: object) -> tuple[str | None, _Issue | None]:
+    """Ids are text; a whole number (from JSON) becomes its text."""
+    if isinstance(raw, str):
+        return raw.strip() or None, None
+    if raw is None:
+        return None, None
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        return str(Decimal(raw)), None
+    return None, _Issue(f"an id must be text, got {_show(raw)}")
+
+
+def _read_name(raw: object) -> tuple[str | None, _Issue | None]:
+    if isinstance(raw, str):
+        return raw.strip() or None, None
+    if raw is None:
+        return None, None
+    return None, _Issue(f"a name must be text, got {_show(raw)}")
+
+
+_PARSERS: dict[str, Callable[[str, str], list[RawCandidate]]] = {
+    ".yaml": _parse_yaml,
+    ".yml": _parse_yaml,
+    ".json": _parse_json,
+    ".csv": _parse_csv,
+}
+
+
+# ------------------------------------------------------------------ reading and validating
+
+
+def load_candidates(path: str | Path, specs: Sequence[InputSpec]) -> tuple[list[Candidate], list[Rejected]]:
+    """Read and validate; valid candidates and rejected ones, in file order, nothing dropped.
+
+    A repeated id rejects the second and later records, naming the first.
+    Raises InputError only when the file itself cannot be read.
+    """
+    raws = read_candidates(path)
+    first_origin = _first_origins(raws)
+    accepted: list[Candidate] = []
+    rejected: list[Rejected] = []
+    for raw in raws:
+        outcome = _judge(raw, specs, first_origin)
+        (accepted if isinstance(outcome, Candidate) else rejected).append(outcome)  # type: ignore[arg-type]
+    return accepted, rejected
+
+
+def _first_origins(raws: Iterable[RawCandidate]) -> dict[str, str]:
+    first: dict[str, str] = {}
+    for raw in raws:
+        if raw.id is not None:
+            first.setdefault(raw.id, raw.origin)
+    return first
+
+
+def _judge(raw: RawCandidate, specs: Sequence[InputSpec], first_origin: Mapping[str, str]) -> Candidate | Rejected:
+    label = raw.id if raw.id is not None else raw.origin
+    problems = [*raw.problems, *_id_problems(raw, first_origin)]
+    try:
+        values = validate(raw.values, specs, label)
+    except InputError as error:
+        problems += error.problems
+    if problems or raw.id is None:
+        return Rejected(label, raw.name, raw.origin, tuple(problems))
+    return Candidate(raw.id, raw.name, values, raw.origin)
+
+
+def _id_problems(raw: RawCandidate, first_origin: Mapping[str, str]) -> list[InputProblem]:
+    if raw.id is None:
+        if any(problem.field == "id" for problem in raw.problems):
+            return []
+        return [InputProblem(raw.origin, "id", "the record has no id", "add an id so results can be matched to it")]
+    first = first_origin[raw.id]
+    if first == raw.origin:
+        return []
+    return [InputProblem(raw.id, "id", f"id '{raw.id}' is already used by {first}", "give each candidate its own id")]

@@ -1,0 +1,55 @@
+"""Exact decimal arithmetic: the one decimal context and the rounding policies.
+
+Every score is a `decimal.Decimal` built from literal text, computed under
+`CONTEXT` (50 significant digits, traps on invalid operations, division by
+zero and overflow). Only the declared rounding policy changes a value's
+precision, and only where the language says so: each leaf criterion's points,
+the total, and explicit `round(x, n)`.
+"""
+
+from __future__ import annotations
+
+import decimal
+from collections.abc import Iterable
+from decimal import Decimal
+
+CONTEXT = decimal.Context(
+    prec=50,
+    rounding=decimal.ROUND_HALF_EVEN,
+    Emin=-999999,
+    Emax=999999,
+    traps=[decimal.InvalidOperation, decimal.DivisionByZero, decimal.Overflow],
+)
+
+ROUNDING_MODES = {
+    "half_up": decimal.ROUND_HALF_UP,
+    "half_even": decimal.ROUND_HALF_EVEN,
+    "down": decimal.ROUND_DOWN,
+}
+
+
+def round_to(value: Decimal, places: int, mode: str) -> Decimal:
+    """Round to `places` decimals with a declared mode; `half_up` rounds 0.005 to 0.01."""
+    exponent = Decimal(1).scaleb(-places)
+    return value.quantize(exponent, rounding=ROUNDING_MODES[mode], context=CONTEXT)
+
+
+def add_all(values: Iterable[Decimal]) -> Decimal:
+    """Exact sum under CONTEXT (the builtin sum would use the caller's context)."""
+    total = Decimal(0)
+    for value in values:
+        total = CONTEXT.add(total, value)
+    return total
+
+
+def plain(value: Decimal) -> str:
+    """Decimal as plain text, never in exponent form: Decimal('1E+2') -> '100'."""
+    text = format(value, "f")
+    return "0" if text in ("-0", "") else text
+
+
+def normalize(value: Decimal) -> Decimal:
+    """Drop trailing zeros of integral values so that 18.0 and 18 print alike."""
+    if value == value.to_integral_value():
+        return value.quantize(Decimal(1), context=CONTEXT)
+    return value

@@ -1,0 +1,123 @@
+"""What scoring one candidate produces: the total, the status, every part, and the trace.
+
+The trace is the record of the derivation: one `TraceStep` per input, let,
+criterion, gate, adjustment and the total, each with its rubric location, the
+values it read and the value it produced. Explanations are rendered from the
+trace alone, never recomputed.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, Literal
+
+import attrs
+
+from .numeric import plain
+from .source import Span
+
+if TYPE_CHECKING:
+    from .api import CompiledRubric
+
+Status = Literal["eligible", "disqualified"]
+
+
+@attrs.frozen
+class TraceStep:
+    """One step of a derivation.
+
+    `id` is stable across runs ("let:cakupan", "criterion:regulasi", "gate:tanpa_tunggakan",
+    "bonus:perda_izin", "total"); `reads` pairs each name read with its value; `detail`
+    holds what a reader needs beyond the value: the matched band or table rows, the
+    unrounded points, the weighted parts of a parent.
+    """
+
+    id: str
+    kind: str
+    name: str
+    span: Span
+    reads: tuple[tuple[str, Any], ...]
+    value: Any
+    detail: tuple[tuple[str, Any], ...] = ()
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return dict(self.detail).get(key, default)
+
+
+@attrs.frozen
+class CriterionResult:
+    name: str
+    parent: str | None
+    weight: Decimal  # within its parent, as a fraction
+    points: Decimal  # on the scale, rounded per the rubric
+    contribution: Decimal  # what it adds to the total: product of weights down to it × points
+
+
+@attrs.frozen
+class GateResult:
+    name: str
+    passed: bool
+    action: str  # "disqualify" or "cap"
+    cap: Decimal | None
+
+
+@attrs.frozen
+class AdjustmentResult:
+    name: str
+    kind: str  # "bonus" or "penalty"
+    applied: bool
+    points: Decimal
+
+
+@attrs.frozen(kw_only=True)
+class Result:
+    """The score of one candidate under one rubric."""
+
+    rubric: CompiledRubric = attrs.field(eq=False, repr=False)
+    candidate_id: str
+    candidate_name: str | None
+    inputs: dict[str, Any] = attrs.field(hash=False)
+    total: Decimal
+    status: Status
+    criteria: tuple[CriterionResult, ...]
+    gates: tuple[GateResult, ...]
+    adjustments: tuple[AdjustmentResult, ...]
+    trace: tuple[TraceStep, ...] | None
+
+    @property
+    def failed_gates(self) -> tuple[GateResult, ...]:
+        return tuple(g for g in self.gates if not g.passed)
+
+    def criterion(self, name: str) -> CriterionResult:
+        return next(c for c in self.criteria if c.name == name)
+
+    def reasons(self, lang: str = "en") -> list[str]:
+        """The reasons of failed gates, in the requested language."""
+        from .explain import gate_reason
+
+        return [gate_reason(self.rubric.model, g.name, lang) for g in self.failed_gates]
+
+    def explain(self, lang: str = "en", format: Literal["text", "markdown"] = "text") -> str:
+        """A person-readable derivation in Bahasa Indonesia ("id") or English ("en")."""
+        from .explain import explain
+
+        return explain(self, lang=lang, format=format)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready summary: decimals as strings, in a fixed key order."""
+        return {
+            "candidate_id": self.candidate_id,
+            "candidate_name": self.candidate_name,
+            "total": plain(self.total),
+            "status": self.status,
+            "reasons": self.reasons("en"),
+            "criteria": [
+                {"name": c.name, "parent": c.parent, "weight": plain(c.weight), "points": plain(c.points),
+                 "contribution": plain(c.contribution)}
+                for c in self.criteria
+            ],
+            "gates": [{"name": g.name, "passed": g.passed, "action": g.action} for g in self.gates],
+            "adjustments": [
+                {"name": a.name, "kind": a.kind, "applied": a.applied, "points": plain(a.points)} for a in self.adjustments
+            ],
+        }
