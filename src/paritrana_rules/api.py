@@ -56,13 +56,10 @@ class CompiledRubric:
         defaulted = frozenset(s.name for s in self.input_specs if s.name not in inputs or inputs[s.name] in (None, ""))
         return evaluate(self, values, candidate_id=candidate_id, candidate_name=name, defaulted=defaulted, trace=trace)
 
-    def evaluate_candidate(self, candidate: data.Candidate, *, raw: Mapping[str, Any] | None = None,
-                           trace: bool = True) -> Result:
+    def evaluate_candidate(self, candidate: data.Candidate, *, trace: bool = True) -> Result:
         """Score an already validated candidate (from `data.load_candidates`)."""
-        given = raw if raw is not None else candidate.values
-        defaulted = frozenset(s.name for s in self.input_specs if s.name not in given or given[s.name] in (None, ""))
         return evaluate(self, candidate.values, candidate_id=candidate.id, candidate_name=candidate.name,
-                        defaulted=defaulted, trace=trace)
+                        defaulted=getattr(candidate, "defaulted", frozenset()), trace=trace)
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (loads, (self.model.source.text, self.model.source.path))

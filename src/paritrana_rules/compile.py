@@ -21,8 +21,10 @@ from .numeric import CONTEXT, add_all
 from .source import Span
 from .tables import band_row_contains
 
-# A leaf's computation: raw (unrounded) points, matched row indices, and the band subject value if any.
-LeafFn = Callable[[Env], tuple[Decimal, tuple[int, ...], Decimal | None]]
+# A leaf's computation: raw (unrounded) points, the matched rows as (row index, row points),
+# and the band's subject value if any.
+Matched = tuple[tuple[int, Decimal], ...]
+LeafFn = Callable[[Env], tuple[Decimal, Matched, Decimal | None]]
 
 
 @attrs.frozen
@@ -77,6 +79,7 @@ class Program:
     criteria: tuple[LeafStep | ParentStep, ...]  # children before parents
     roots: tuple[tuple[str, Decimal], ...]
     parents: dict[str, str | None]  # criterion -> its parent
+    weights: dict[str, Decimal]  # criterion -> its weight within its parent, as a fraction
     path_weights: dict[str, Decimal]  # criterion -> product of weights from the top down to it
     gates: tuple[GateStep, ...]
     adjustments: tuple[AdjustmentStep, ...]
@@ -107,7 +110,8 @@ def compile_rubric(model: RubricModel) -> Program:
     )
     roots = tuple((r, by_name[r].weight) for r in model.roots)
     parents = {c.decl.name: c.decl.parent for c in model.criteria}
-    return Program(model=model, lets=lets, criteria=tuple(ordered), roots=roots, parents=parents,
+    weights = {c.decl.name: c.weight for c in model.criteria}
+    return Program(model=model, lets=lets, criteria=tuple(ordered), roots=roots, parents=parents, weights=weights,
                    path_weights=_path_weights(model), gates=gates, adjustments=adjustments)
 
 
@@ -158,13 +162,15 @@ def _band(subject: Evaluator, rows: tuple[ast.BandRow, ...], mode: str) -> LeafF
     bounded = [(i, r, compile_expr(r.points, mode)) for i, r in enumerate(rows) if not r.otherwise]
     fallback = [(i, compile_expr(r.points, mode)) for i, r in enumerate(rows) if r.otherwise]
 
-    def compute(env: Env) -> tuple[Decimal, tuple[int, ...], Decimal | None]:
+    def compute(env: Env) -> tuple[Decimal, Matched, Decimal | None]:
         value = subject(env)
         for index, row, points in bounded:
             if band_row_contains(row, value):
-                return points(env), (index,), value
+                result = points(env)
+                return result, ((index, result),), value
         index, points = fallback[0]  # the checker proved a row or otherwise covers every value
-        return points(env), (index,), value
+        result = points(env)
+        return result, ((index, result),), value
 
     return compute
 
@@ -174,32 +180,32 @@ def _table(policy: str, rows: tuple[ast.TableRow, ...], mode: str) -> LeafFn:
                   for i, r in enumerate(rows) if r.condition is not None]
     fallback = [(i, compile_expr(r.points, mode)) for i, r in enumerate(rows) if r.condition is None]
 
-    def otherwise(env: Env) -> tuple[Decimal, tuple[int, ...], None]:
+    def otherwise(env: Env) -> tuple[Decimal, Matched, None]:
         if fallback:
             index, points = fallback[0]
-            return points(env), (index,), None
+            result = points(env)
+            return result, ((index, result),), None
         return Decimal(0), (), None  # only a sum table may match nothing; the checker rejects gaps elsewhere
 
     if policy == "first":
-        def first(env: Env) -> tuple[Decimal, tuple[int, ...], None]:
+        def first(env: Env) -> tuple[Decimal, Matched, None]:
             for index, condition, points in conditions:
                 if condition(env):
-                    return points(env), (index,), None
+                    result = points(env)
+                    return result, ((index, result),), None
             return otherwise(env)
         return first
 
-    def collect(env: Env) -> tuple[Decimal, tuple[int, ...], None]:
-        matched = [(index, points(env)) for index, condition, points in conditions if condition(env)]
+    def collect(env: Env) -> tuple[Decimal, Matched, None]:
+        matched = tuple((index, points(env)) for index, condition, points in conditions if condition(env))
         if not matched:
             return otherwise(env)
-        indices = tuple(i for i, _ in matched)
         values = [v for _, v in matched]
         if policy == "sum":
-            return add_all(values), indices, None
+            return add_all(values), matched, None
         if policy == "max":
-            best = max(values)
-            return best, tuple(i for i, v in matched if v == best)[:1], None
-        return values[0], indices[:1], None  # unique: the checker proved at most one row matches
+            return max(values), matched, None
+        return values[0], matched[:1], None  # unique: the checker proved at most one row matches
 
     return collect
 

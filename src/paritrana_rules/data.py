@@ -23,7 +23,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import Literal, NoReturn
+from typing import Literal, NoReturn, Protocol
 
 import attrs
 import yaml
@@ -89,6 +89,7 @@ class Rejected:
 # ------------------------------------------------------------------ validation
 
 NOT_FINITE = "NaN/infinity is not a number"
+_NOT_A_RECORD = "expected a candidate (field: value pairs)"
 
 _RESERVED = ("id", "name")
 _PLAIN_NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
@@ -233,8 +234,8 @@ def _to_set(raw: object, spec: InputSpec) -> frozenset[str]:
 
 def _set_items(raw: object, spec: InputSpec) -> list[object]:
     if isinstance(raw, str):
-        # CSV form "a;b"; empty pieces (a trailing ';') are ignored.
-        return [piece.strip() for piece in raw.split(";") if piece.strip()]
+        # CSV form "a;b"; "[]" (or "") is the empty set, and empty pieces (a trailing ';') are ignored.
+        return [piece.strip() for piece in raw.split(";") if piece.strip()] if raw.strip() != "[]" else []
     if isinstance(raw, (list, tuple)):
         return list(raw)
     if isinstance(raw, (set, frozenset)):
@@ -317,7 +318,7 @@ def _parse_number(raw: str, spec: InputSpec) -> Decimal:
     _wrong_type(raw, spec, _number_hint(text))
 
 
-_EXPONENT = re.compile(r"[-+]?[0-9]+(?:\.[0-9]+)?[eE][-+]?[0-9]{1,3}")
+_EXPONENT = re.compile(r"[-+]?[0-9]+(?:\.[0-9]+)?[eE][-+]?[0-9]{1,2}")
 _GROUPED_DOTS = re.compile(r"-?[0-9]{1,3}(?:\.[0-9]{3})+(?:,[0-9]+)?")  # Indonesian: 1.234.567,5
 _GROUPED_COMMAS = re.compile(r"-?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?")  # English: 1,234,567.5
 _DECIMAL_COMMA = re.compile(r"-?[0-9]+,[0-9]+")
@@ -328,17 +329,23 @@ def _number_hint(text: str) -> str | None:
     if _EXPONENT.fullmatch(text):
         return f"write the number out in full: {Decimal(text):f}"
     stripped, notes = _strip_unit(text)
-    if _PLAIN_NUMBER.fullmatch(stripped):
-        return f"{notes[0]}: write {stripped}" if notes else None
-    if _GROUPED_COMMAS.fullmatch(stripped) and stripped.count(",") == 1 and "." not in stripped:
-        plain, point = stripped.replace(",", ""), stripped.replace(",", ".")
+    advice = _separator_advice(stripped)
+    if advice is None and notes and _PLAIN_NUMBER.fullmatch(stripped):
+        advice = f"write {stripped}"
+    return "; ".join([*notes, advice]) if advice else None
+
+
+def _separator_advice(text: str) -> str | None:
+    if _GROUPED_COMMAS.fullmatch(text) and text.count(",") == 1 and "." not in text:
+        plain, point = text.replace(",", ""), text.replace(",", ".")
         return f"write {plain} if ',' separates thousands, or {point} if it is a decimal comma"
-    if _DECIMAL_COMMA.fullmatch(stripped):
-        return "decimals use a point: write " + stripped.replace(",", ".")
-    if _GROUPED_DOTS.fullmatch(stripped) and (stripped.count(".") > 1 or "," in stripped):
-        return _plain_hint(notes, stripped.replace(".", "").replace(",", "."))
-    if _GROUPED_COMMAS.fullmatch(stripped):
-        return _plain_hint(notes, stripped.replace(",", ""))
+    if _DECIMAL_COMMA.fullmatch(text):
+        return "decimals use a point: write " + text.replace(",", ".")
+    if _GROUPED_DOTS.fullmatch(text) and (text.count(".") > 1 or "," in text):
+        point = " and use a point for decimals" if "," in text else ""
+        return f"leave out thousands separators{point}: write " + text.replace(".", "").replace(",", ".")
+    if _GROUPED_COMMAS.fullmatch(text):
+        return "leave out thousands separators: write " + text.replace(",", "")
     return None
 
 
@@ -354,10 +361,6 @@ def _strip_unit(text: str) -> tuple[str, list[str]]:
         text = text[1:]
         notes.append("leave out the '+'")
     return text, notes
-
-
-def _plain_hint(notes: list[str], plain: str) -> str:
-    return ", ".join([*notes, "leave out thousands separators"]) + f": write {plain}"
 
 
 def _within_bounds(number: Decimal, spec: InputSpec) -> Decimal:
@@ -463,9 +466,10 @@ def _did_you_mean(word: str, options: Iterable[str]) -> str | None:
 
 
 def read_candidates(path: str | Path) -> list[RawCandidate]:
-    """Parse a .yaml/.yml/.json/.csv file; InputError (candidate = the file path) if the file itself is unreadable/malformed.
+    """Parse a .yaml/.yml/.json/.csv file into raw records, in file order.
 
-    A bad record never fails the file: it comes back with its `problems`.
+    Raises InputError (candidate = the file path) only if the file itself is
+    unreadable or malformed; a bad record comes back with its `problems`.
     """
     path = Path(path)
     label = str(path)
@@ -476,15 +480,17 @@ def read_candidates(path: str | Path) -> list[RawCandidate]:
 
 
 def _read_text(path: Path, label: str) -> str:
+    """The file's text, line endings untouched (the CSV reader needs them as written)."""
     try:
-        # utf-8-sig drops the byte-order mark that spreadsheet programs add.
-        with path.open(encoding="utf-8-sig", newline="") as file:
-            return file.read()
-    except UnicodeDecodeError as error:
-        _file_error(label, f"not UTF-8 text (byte {error.object[error.start]:#04x} at position {error.start})",
-                    "save the file as UTF-8 (in Excel: 'CSV UTF-8')")
+        data = path.read_bytes()
     except OSError as error:
         _file_error(label, f"cannot read the file: {error.strerror or error}")
+    try:
+        return data.decode("utf-8-sig")  # -sig drops the byte-order mark spreadsheets add
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        message = f"not UTF-8 text: byte {data[error.start]:#04x} on line {line}"
+        _file_error(label, message, "save the file as UTF-8 (in Excel: 'CSV UTF-8')")
 
 
 def _file_error(label: str, message: str, hint: str | None = None, field: str | None = None) -> NoReturn:
@@ -527,7 +533,9 @@ def _scalar_text(loader: yaml.SafeLoader, node: yaml.Node) -> object:
 
 
 def _construct_record(loader: yaml.SafeLoader, node: yaml.MappingNode) -> Iterator[_Record]:
-    own_keys = [key.value for key, _ in node.value if key.tag != "tag:yaml.org,2002:merge"]
+    own_keys = [
+        key.value for key, _ in node.value if isinstance(key, yaml.ScalarNode) and key.tag != "tag:yaml.org,2002:merge"
+    ]
     record = _Record(line=node.start_mark.line + 1, duplicates=_duplicates(own_keys))
     yield record  # yielded before filling, as PyYAML does, so aliases can refer back
     record.update(loader.construct_mapping(node))
@@ -604,15 +612,14 @@ def _records(document: object, label: str) -> list[object]:
         _file_error(label, f"expected a list of candidates, got {_show(document)}")
     problems = [_top_level_problem(key, label) for key in document if key not in _TOP_LEVEL]
     candidates = document.get("candidates")
+    if isinstance(candidates, list) and not problems:
+        return candidates
     if "candidates" not in document:
         hint = "put candidates in a list, each starting with '- '" if "id" in document else None
         problems.append(InputProblem(label, "candidates", "no 'candidates' list", hint))
     elif not isinstance(candidates, list):
         problems.append(InputProblem(label, "candidates", f"expected a list of candidates, got {_show(candidates)}"))
-    if problems:
-        raise InputError(problems)
-    assert isinstance(candidates, list)
-    return candidates
+    raise InputError(problems)
 
 
 def _top_level_problem(key: object, label: str) -> InputProblem:
@@ -657,11 +664,18 @@ def _id_column_hint(header: list[str]) -> str | None:
     return _did_you_mean("id", header)
 
 
-def _csv_rows(reader: Iterator[list[str]], header: list[str], label: str) -> Iterator[RawCandidate | None]:
-    line = getattr(reader, "line_num")
+class _CsvReader(Protocol):
+    line_num: int
+
+    def __iter__(self) -> Iterator[list[str]]: ...
+
+
+def _csv_rows(reader: _CsvReader, header: list[str], label: str) -> Iterator[RawCandidate | None]:
+    """Each row's candidate, its origin naming the line the row starts on."""
+    end = reader.line_num
     for row in reader:
-        first_line, line = line + 1, getattr(reader, "line_num")
-        yield _csv_candidate(row, header, f"{label}, row {first_line}")
+        start, end = end + 1, reader.line_num
+        yield _csv_candidate(row, header, f"{label}, row {start}")
 
 
 def _csv_candidate(row: list[str], header: list[str], origin: str) -> RawCandidate | None:
@@ -669,13 +683,13 @@ def _csv_candidate(row: list[str], header: list[str], origin: str) -> RawCandida
     filled = [(column, cell) for column, cell in enumerate(row) if cell.strip()]
     if not filled:
         return None
-    record = {header[column]: cell for column, cell in filled if column < len(header) and header[column]}
-    issues = [_Issue(f"row has {len(row)} cells but the header has {len(header)} columns",
-                     "remove the extra cells, or name their column in the header")
-              ] if any(column >= len(header) for column, _ in filled) else []
-    issues += [_Issue(f"a value in column {column + 1}, which has no name in the header", "name the column")
-               for column, _ in filled if column < len(header) and not header[column]]
-    return _raw_candidate(record, origin, issues)
+    named = [(header[column], cell) for column, cell in filled if column < len(header) and header[column]]
+    issues = [_Issue(f"a value in column {column + 1}, which has no name in the header", "name the column")
+              for column, _ in filled if column < len(header) and not header[column]]
+    if any(column >= len(header) for column, _ in filled):
+        message = f"the row has {len(row)} cells but the header has {len(header)} columns"
+        issues.append(_Issue(message, "remove the extra cells, or name their column in the header"))
+    return _raw_candidate(dict(named), origin, issues)
 
 
 # ---- records
@@ -684,13 +698,15 @@ def _csv_candidate(row: list[str], header: list[str], origin: str) -> RawCandida
 def _raw_candidate(record: object, origin: str, issues: Sequence[_Issue] = ()) -> RawCandidate:
     """A record as a RawCandidate; what is wrong with the record itself goes in `problems`."""
     if not isinstance(record, Mapping):
-        problem = InputProblem(origin, None, f"expected a candidate (field: value pairs), got {_show(record)}")
+        problem = InputProblem(origin, None, f"{_NOT_A_RECORD}, got {_show(record)}")
         return RawCandidate(None, None, {}, origin, (problem,))
     candidate_id, id_issue = _read_id(record.get("id"))
     name, name_issue = _read_name(record.get("name"))
     label = candidate_id if candidate_id is not None else origin
-    problems = [InputProblem(label, None, i.message, i.hint) for i in issues]
-    problems += [InputProblem(label, field, i.message, i.hint) for field, i in (("id", id_issue), ("name", name_issue)) if i]
+    problems = [InputProblem(label, None, issue.message, issue.hint) for issue in issues]
+    for field, issue in (("id", id_issue), ("name", name_issue)):
+        if issue:
+            problems.append(InputProblem(label, field, issue.message, issue.hint))
     problems += _record_key_problems(record, label)
     values = {key: value for key, value in record.items() if isinstance(key, str) and key not in _RESERVED}
     return RawCandidate(candidate_id, name, values, origin, tuple(problems))
@@ -746,7 +762,10 @@ def load_candidates(path: str | Path, specs: Sequence[InputSpec]) -> tuple[list[
     rejected: list[Rejected] = []
     for raw in raws:
         outcome = _judge(raw, specs, first_origin)
-        (accepted if isinstance(outcome, Candidate) else rejected).append(outcome)  # type: ignore[arg-type]
+        if isinstance(outcome, Candidate):
+            accepted.append(outcome)
+        else:
+            rejected.append(outcome)
     return accepted, rejected
 
 
@@ -760,14 +779,22 @@ def _first_origins(raws: Iterable[RawCandidate]) -> dict[str, str]:
 
 def _judge(raw: RawCandidate, specs: Sequence[InputSpec], first_origin: Mapping[str, str]) -> Candidate | Rejected:
     label = raw.id if raw.id is not None else raw.origin
-    problems = [*raw.problems, *_id_problems(raw, first_origin)]
-    try:
-        values = validate(raw.values, specs, label)
-    except InputError as error:
-        problems += error.problems
-    if problems or raw.id is None:
-        return Rejected(label, raw.name, raw.origin, tuple(problems))
+    if any(problem.message.startswith(_NOT_A_RECORD) for problem in raw.problems):
+        return Rejected(label, raw.name, raw.origin, raw.problems)  # its fields would all be "missing": noise
+    values, value_problems = _validated(raw.values, specs, label)
+    problems = (*raw.problems, *_id_problems(raw, first_origin), *value_problems)
+    if problems or raw.id is None or values is None:
+        return Rejected(label, raw.name, raw.origin, problems)
     return Candidate(raw.id, raw.name, values, raw.origin)
+
+
+def _validated(
+    values: Mapping[str, object], specs: Sequence[InputSpec], label: str
+) -> tuple[dict[str, object] | None, list[InputProblem]]:
+    try:
+        return validate(values, specs, label), []
+    except InputError as error:
+        return None, error.problems
 
 
 def _id_problems(raw: RawCandidate, first_origin: Mapping[str, str]) -> list[InputProblem]:

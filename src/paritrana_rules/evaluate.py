@@ -56,8 +56,9 @@ def evaluate(
             raw, matched, subject = step.compute(env)
             points[step.name] = round_to(raw, places, mode)
             if steps is not None:
-                detail = (("form", step.form), ("raw", raw), ("matched", matched),
-                          ("matched_lines", tuple(step.row_spans[i].line for i in matched)), ("subject", subject))
+                detail = (*_weighting(program, step.name, points[step.name]), ("form", step.form), ("raw", raw),
+                          ("matched", matched),
+                          ("matched_lines", tuple(step.row_spans[i].line for i, _ in matched)), ("subject", subject))
                 steps.append(TraceStep(f"criterion:{step.name}", "criterion", step.name, step.span,
                                        _reads(env, step.reads), points[step.name], detail))
         else:
@@ -68,7 +69,8 @@ def evaluate(
             if steps is not None:
                 steps.append(TraceStep(f"criterion:{step.name}", "criterion", step.name, step.span,
                                        tuple((f"criterion:{c}", p) for c, _, p, _ in parts), points[step.name],
-                                       (("form", "parent"), ("raw", raw), ("parts", parts))))
+                                       (*_weighting(program, step.name, points[step.name]), ("form", "parent"),
+                                        ("raw", raw), ("parts", parts))))
 
     gates = []
     for gate in program.gates:
@@ -107,7 +109,7 @@ def evaluate(
 
     criteria = tuple(
         CriterionResult(c.decl.name, c.decl.parent, c.weight, points[c.decl.name],
-                        CONTEXT.multiply(program.path_weights[c.decl.name], points[c.decl.name]))
+                        _contribution(program, c.decl.name, points[c.decl.name]))
         for c in model.criteria
     )
     return Result(
@@ -115,6 +117,14 @@ def evaluate(
         status=status, criteria=criteria, gates=tuple(gates), adjustments=tuple(adjustments),
         trace=tuple(steps) if steps is not None else None,
     )
+
+
+def _contribution(program: Program, name: str, points: Decimal) -> Decimal:
+    return CONTEXT.multiply(program.path_weights[name], points)
+
+
+def _weighting(program: Program, name: str, points: Decimal) -> tuple[tuple[str, Any], ...]:
+    return (("weight", program.weights[name]), ("contribution", _contribution(program, name, points)))
 
 
 def _reads(env: Mapping[str, Any], names: tuple[str, ...]) -> tuple[tuple[str, Any], ...]:

@@ -57,8 +57,11 @@ def _mul(a: Decimal, b: Decimal) -> Decimal:
 
 
 def _div(a: Decimal, b: Decimal) -> list[Decimal]:
+    """Quotients of two interval ends; an infinite end over an infinite end can be 0 or unbounded."""
     if b.is_infinite():
-        return [Decimal(0)] if not a.is_infinite() else [Decimal(0), INF, -INF]
+        if not a.is_infinite():
+            return [Decimal(0)]
+        return [Decimal(0), INF if (a > 0) == (b > 0) else -INF]
     return [CONTEXT.divide(a, b)] if not a.is_infinite() else [a if b > 0 else -a]
 
 

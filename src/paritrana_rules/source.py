@@ -39,6 +39,19 @@ class SourceFile:
         lines = self.text.splitlines()
         return lines[line - 1] if 1 <= line <= len(lines) else ""
 
+    def excerpt(self, span: Span) -> str:
+        """The text a span covers, on one line with runs of whitespace collapsed."""
+        lines = self.text.splitlines()[span.line - 1 : span.end_line]
+        if not lines:
+            return ""
+        if len(lines) == 1:
+            lines[0] = lines[0][span.column - 1 : span.end_column - 1]
+        else:
+            lines[0] = lines[0][span.column - 1 :]
+            lines[-1] = lines[-1][: span.end_column - 1]
+        text = " ".join(line.split("#")[0] if '"' not in line else line for line in lines)
+        return " ".join(text.split())
+
 
 def render_excerpt(line_text: str, span: Span) -> str:
     """Draw the source line with a caret under the span, gutter included.

@@ -1,0 +1,268 @@
+"""The `paritrana-rules` command: check, score and explain.
+
+Exit codes: 0 success; 1 a rubric or candidate data has a problem; 2 usage
+errors (bad arguments, missing files); 3 an internal error, which prints a
+one-line message (and the traceback only with --debug). No traceback reaches
+a user otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import os
+import sys
+import tempfile
+import traceback
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+
+from . import __version__
+from .api import CompiledRubric, diagnose, load, read_rubric
+from .data import Candidate, Rejected, load_candidates
+from .errors import Diagnostic, InputError, RubricError, render_all
+from .numeric import plain
+from .result import Result
+
+EXIT_OK, EXIT_PROBLEM, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+
+
+class UsageError(Exception):
+    """A mistake in how the command was called: exit 2."""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.run(args))
+    except UsageError as error:
+        print(f"paritrana-rules: error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except RubricError as error:
+        print(render_all(error.diagnostics), file=sys.stderr)
+        return EXIT_PROBLEM
+    except InputError as error:
+        print(str(error), file=sys.stderr)
+        return EXIT_PROBLEM
+    except KeyboardInterrupt:
+        print("paritrana-rules: interrupted", file=sys.stderr)
+        return 130
+    except Exception as error:  # the last line of defence: never a raw traceback
+        if args.debug:
+            traceback.print_exc()
+        print(f"paritrana-rules: internal error: {type(error).__name__}: {error}"
+              + ("" if args.debug else " (run with --debug to see the traceback)"), file=sys.stderr)
+        return EXIT_INTERNAL
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="paritrana-rules",
+        description="Check Paritrana Award rubrics and score candidates with explained, exact results.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--debug", action="store_true", help="show a traceback on internal errors")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    check = commands.add_parser("check", parents=[common], help="check rubric files for mistakes",
+                                description="Check rubric files (or every *.rubric under a directory).")
+    check.add_argument("paths", nargs="+", metavar="PATH", help="rubric file or directory")
+    check.add_argument("--format", choices=("text", "json"), default="text")
+    check.add_argument("--strict", action="store_true", help="treat warnings as problems (exit 1)")
+    check.set_defaults(run=_check)
+
+    score = commands.add_parser("score", parents=[common], help="score candidates from a data file",
+                                description="Score every candidate in a YAML, JSON or CSV file.")
+    score.add_argument("rubric", metavar="RUBRIC")
+    score.add_argument("data", metavar="DATA", help="candidates: .yaml, .yml, .json or .csv")
+    score.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    score.add_argument("--explain", action="store_true", help="add each candidate's explanation")
+    score.add_argument("--lang", choices=("en", "id"), default="en", help="language of explanations")
+    score.add_argument("--output", "-o", metavar="FILE", help="write here (atomically) instead of standard output")
+    score.set_defaults(run=_score)
+
+    explain = commands.add_parser("explain", parents=[common], help="explain one candidate's score",
+                                  description="Explain how one candidate's score was derived, step by step.")
+    explain.add_argument("rubric", metavar="RUBRIC")
+    explain.add_argument("data", metavar="DATA")
+    explain.add_argument("--candidate", "-c", metavar="ID", help="the candidate's id (needed if DATA has several)")
+    explain.add_argument("--lang", choices=("en", "id"), default="en")
+    explain.add_argument("--format", choices=("text", "markdown"), default="text")
+    explain.add_argument("--output", "-o", metavar="FILE")
+    explain.set_defaults(run=_explain)
+    return parser
+
+
+# ------------------------------------------------------------------ check
+
+
+def _rubric_files(paths: Sequence[str]) -> Iterator[Path]:
+    for name in paths:
+        path = Path(name)
+        if path.is_dir():
+            found = sorted(path.rglob("*.rubric"))
+            if not found:
+                raise UsageError(f"no .rubric files under {name}")
+            yield from found
+        elif path.exists():
+            yield path
+        else:
+            raise UsageError(f"no such file or directory: {name}")
+
+
+def _check(args: argparse.Namespace) -> int:
+    files = list(_rubric_files(args.paths))
+    reports: list[tuple[Path, list[Diagnostic]]] = []
+    for path in files:
+        try:
+            _, diagnostics = diagnose(read_rubric(path), str(path))
+        except RubricError as error:
+            diagnostics = error.diagnostics
+        reports.append((path, diagnostics))
+    everything = [d for _, found in reports for d in found]
+    failing = [d for d in everything if d.severity == "error" or args.strict]
+    if args.format == "json":
+        print(json.dumps({"files": [{"path": str(p), "diagnostics": [d.to_dict() for d in found]}
+                                    for p, found in reports]}, indent=2, ensure_ascii=False))
+    else:
+        if everything:
+            print(render_all(everything))
+        clean = sum(1 for _, found in reports if not found)
+        print(f"{len(files)} rubric{'s' if len(files) != 1 else ''} checked, {clean} clean")
+    return EXIT_PROBLEM if failing else EXIT_OK
+
+
+# ------------------------------------------------------------------ score
+
+
+def _load_data(rubric: CompiledRubric, data: str) -> tuple[list[Candidate], list[Rejected]]:
+    if not Path(data).exists():
+        raise UsageError(f"no such data file: {data}")
+    return load_candidates(data, rubric.input_specs)
+
+
+def _load_rubric(path: str) -> CompiledRubric:
+    if not Path(path).exists():
+        raise UsageError(f"no such rubric file: {path}")
+    return load(path)
+
+
+def _score(args: argparse.Namespace) -> int:
+    rubric = _load_rubric(args.rubric)
+    candidates, rejected = _load_data(rubric, args.data)
+    results = [rubric.evaluate_candidate(c, trace=args.explain) for c in candidates]
+    render = {"table": _table, "json": _json, "csv": _csv}[args.format]
+    _write(args.output, render(rubric, results, rejected, args))
+    if rejected:
+        print(f"{len(rejected)} candidate{'s' if len(rejected) != 1 else ''} rejected:", file=sys.stderr)
+        for item in rejected:
+            for problem in item.problems:
+                print(f"  - {problem.render()}", file=sys.stderr)
+    return EXIT_PROBLEM if rejected else EXIT_OK
+
+
+def _table(rubric: CompiledRubric, results: list[Result], rejected: list[Rejected], args: argparse.Namespace) -> str:
+    roots = list(rubric.model.roots)
+    header = ["id", "status", "total", *roots]
+    rows = [[r.candidate_id, r.status, plain(r.total), *(plain(r.criterion(c).points) for c in roots)] for r in results]
+    rows += [[item.id, "rejected", "-", *("-" for _ in roots)] for item in rejected]
+    widths = [max(len(str(row[i])) for row in [header, *rows]) for i in range(len(header))]
+
+    def line(cells: list[str]) -> str:
+        return "  ".join(c.ljust(w) if i < 2 else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths))).rstrip()
+
+    out = [line(header), line(["-" * w for w in widths]), *(line(r) for r in rows)]
+    for result in results:
+        if result.status == "disqualified":
+            out.append(f"{result.candidate_id}: {'; '.join(result.reasons(args.lang))}")
+    if args.explain:
+        for result in results:
+            out += ["", "=" * 72, "", result.explain(lang=args.lang).rstrip()]
+    return "\n".join(out) + "\n"
+
+
+def _json(rubric: CompiledRubric, results: list[Result], rejected: list[Rejected], args: argparse.Namespace) -> str:
+    items = []
+    for result in results:
+        item = result.to_dict()
+        item["reasons"] = result.reasons(args.lang)
+        if args.explain:
+            item["explanation"] = result.explain(lang=args.lang)
+        items.append(item)
+    document = {
+        "rubric": {**rubric.identity, "path": rubric.path},
+        "results": items,
+        "rejected": [{"candidate_id": r.id, "origin": r.origin, "problems": [p.to_dict() for p in r.problems]}
+                     for r in rejected],
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def _csv(rubric: CompiledRubric, results: list[Result], rejected: list[Rejected], args: argparse.Namespace) -> str:
+    names = [c.decl.name for c in rubric.model.criteria]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["id", "name", "status", "total", *names, "reasons"])
+    for r in results:
+        writer.writerow([r.candidate_id, r.candidate_name or "", r.status, plain(r.total),
+                         *(plain(r.criterion(n).points) for n in names), "; ".join(r.reasons(args.lang))])
+    for item in rejected:
+        writer.writerow([item.id, item.name or "", "rejected", "", *("" for _ in names),
+                         "; ".join(p.render() for p in item.problems)])
+    return buffer.getvalue()
+
+
+# ------------------------------------------------------------------ explain
+
+
+def _explain(args: argparse.Namespace) -> int:
+    rubric = _load_rubric(args.rubric)
+    candidates, rejected = _load_data(rubric, args.data)
+    wanted = args.candidate
+    known = [c.id for c in candidates] + [r.id for r in rejected]
+    if wanted is None:
+        if len(known) != 1:
+            raise UsageError(f"{args.data} has {len(known)} candidates; choose one with --candidate "
+                             f"({', '.join(known[:10])}{', ...' if len(known) > 10 else ''})")
+        wanted = known[0]
+    bad = next((r for r in rejected if r.id == wanted), None)
+    if bad is not None:
+        raise InputError(list(bad.problems))
+    chosen = next((c for c in candidates if c.id == wanted), None)
+    if chosen is None:
+        from .check import did_you_mean
+
+        hint = did_you_mean(wanted, known)
+        raise UsageError(f"no candidate '{wanted}' in {args.data}" + (f"; {hint}" if hint else ""))
+    result = rubric.evaluate_candidate(chosen)
+    _write(args.output, result.explain(lang=args.lang, format=args.format))
+    return EXIT_OK
+
+
+# ------------------------------------------------------------------ output
+
+
+def _write(output: str | None, text: str) -> None:
+    """Print, or replace `output` atomically: a crash never leaves a half-written file."""
+    if output is None:
+        sys.stdout.write(text)
+        return
+    target = Path(output)
+    try:
+        handle, temporary = tempfile.mkstemp(dir=target.parent or Path("."), prefix=f".{target.name}.", suffix=".tmp")
+    except OSError as error:
+        raise UsageError(f"cannot write {output}: {error.strerror}") from None
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+            stream.write(text)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+

@@ -1,0 +1,369 @@
+"""Explanations: a `Result`'s trace -> text or Markdown, in Bahasa Indonesia or English.
+
+Nothing is recomputed here: every number comes from a trace step, and every
+line that shows a number names the rubric line that produced it. Labels come
+from the rubric (in the requested language, falling back to the other one,
+then to the name). Numbers follow the language's conventions: 1,234.5 in
+English, 1.234,5 in Bahasa Indonesia.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from . import ast
+from .model import RubricModel, texts
+from .numeric import round_to
+
+if TYPE_CHECKING:
+    from .result import Result, TraceStep
+
+LANGUAGES = ("en", "id")
+SHOWN_PLACES = 4  # intermediate values with more decimals are shown rounded, marked with ≈
+
+PHRASES: dict[str, dict[str, str]] = {
+    "en": {
+        "total": "Total", "of": "of", "eligible": "eligible", "disqualified": "disqualified",
+        "edition": "edition", "period": "period", "rubric": "Rubric", "line": "line",
+        "reasons": "Reasons", "derivation": "How the total is made",
+        "weighted": "weighted sum of the criteria", "bonus": "bonus", "penalty": "penalty",
+        "capped": "capped at {cap} because a gate failed", "limited": "limited to the scale {low} to {high}",
+        "rounded": "rounded {mode} to {places} places", "gates": "Gates",
+        "passed": "passed", "failed": "FAILED", "disqualifies": "disqualifies", "caps": "caps the total at {cap}",
+        "criteria": "Criteria", "weight": "weight", "points": "points", "contributes": "adds {value} to the total",
+        "within": "of", "sum_of": "weighted sum of its sub-criteria",
+        "formula": "points = {formula}", "band": "{subject} = {value}, in band '{row}'",
+        "table_first": "first matching row", "table_unique": "the one matching row",
+        "table_sum": "sum of all matching rows", "table_max": "highest of the matching rows",
+        "no_match": "no row matched, so 0", "row": "row '{row}' gives {value}",
+        "adjustments": "Bonuses and penalties", "applies": "applies", "not_applies": "does not apply",
+        "values": "Derived values", "inputs": "Inputs", "default": "default", "with": "with",
+        "yes": "yes", "no": "no", "none": "none",
+        "mode_half_up": "half up", "mode_half_even": "half to even", "mode_down": "down",
+    },
+    "id": {
+        "total": "Nilai akhir", "of": "dari", "eligible": "memenuhi syarat", "disqualified": "didiskualifikasi",
+        "edition": "edisi", "period": "periode", "rubric": "Rubrik", "line": "baris",
+        "reasons": "Alasan", "derivation": "Cara nilai akhir dihitung",
+        "weighted": "jumlah tertimbang kriteria", "bonus": "bonus", "penalty": "pengurangan",
+        "capped": "dibatasi paling tinggi {cap} karena ada syarat yang tidak terpenuhi",
+        "limited": "dibatasi pada skala {low} sampai {high}",
+        "rounded": "dibulatkan {mode} ke {places} angka desimal", "gates": "Syarat",
+        "passed": "terpenuhi", "failed": "TIDAK TERPENUHI", "disqualifies": "mendiskualifikasi",
+        "caps": "membatasi nilai akhir paling tinggi {cap}",
+        "criteria": "Kriteria", "weight": "bobot", "points": "poin", "contributes": "menyumbang {value} ke nilai akhir",
+        "within": "dari", "sum_of": "jumlah tertimbang subkriteria",
+        "formula": "poin = {formula}", "band": "{subject} = {value}, masuk rentang '{row}'",
+        "table_first": "baris pertama yang cocok", "table_unique": "satu-satunya baris yang cocok",
+        "table_sum": "jumlah semua baris yang cocok", "table_max": "nilai tertinggi dari baris yang cocok",
+        "no_match": "tidak ada baris yang cocok, jadi 0", "row": "baris '{row}' memberi {value}",
+        "adjustments": "Bonus dan pengurangan", "applies": "berlaku", "not_applies": "tidak berlaku",
+        "values": "Nilai turunan", "inputs": "Data masukan", "default": "nilai bawaan", "with": "dengan",
+        "yes": "ya", "no": "tidak", "none": "tidak ada",
+        "mode_half_up": "setengah ke atas", "mode_half_even": "setengah ke genap", "mode_down": "ke bawah",
+    },
+}
+
+
+@attrs.frozen
+class Line:
+    level: int
+    text: str
+    line: int | None = None  # the rubric line that produced the number on this line
+
+
+@attrs.frozen
+class Section:
+    title: str
+    lines: tuple[Line, ...]
+
+
+def explain(result: Result, lang: str = "en", format: str = "text") -> str:
+    """Render a traced result; ValueError for an unknown language or format, or an untraced result."""
+    if lang not in PHRASES:
+        raise ValueError(f"unknown language {lang!r}: use 'id' or 'en'")
+    if format not in ("text", "markdown"):
+        raise ValueError(f"unknown format {format!r}: use 'text' or 'markdown'")
+    if result.trace is None:
+        raise ValueError("this result was scored without a trace; evaluate with trace=True to explain it")
+    writer = _Writer(result, lang)
+    title, summary, sections = writer.document()
+    return _markdown(title, summary, sections, lang) if format == "markdown" else _text(title, summary, sections, lang)
+
+
+def gate_reason(model: RubricModel, gate: str, lang: str) -> str:
+    decl = next(g.decl for g in model.gates if g.decl.name == gate)
+    return _pick(texts(decl.meta, "reason"), lang) or _pick(texts(decl.meta, "label"), lang) or gate
+
+
+def _pick(found: ast.Texts | None, lang: str) -> str | None:
+    if found is None:
+        return None
+    return found.get(lang) or next((t for _, t in found.by_lang), None)
+
+
+class _Writer:
+    def __init__(self, result: Result, lang: str) -> None:
+        self.result = result
+        self.lang = lang
+        self.words = PHRASES[lang]
+        self.model = result.rubric.model
+        self.source = self.model.source
+        self.steps = {s.id: s for s in result.trace or ()}
+        self.places = self.model.rounding_places
+
+    # ---------------------------------------------------------- pieces
+
+    def label(self, decl: Any) -> str:
+        label = _pick(texts(decl.meta, "label"), self.lang)
+        return f"{label} ({decl.name})" if label else decl.name
+
+    def number(self, value: Decimal, score: bool = False) -> str:
+        approximate = ""
+        exponent = value.as_tuple().exponent
+        if isinstance(exponent, int) and -exponent > max(SHOWN_PLACES, self.places if score else 0):
+            value = round_to(value, SHOWN_PLACES, "half_even")
+            approximate = "≈"
+        if score and isinstance(exponent, int) and -exponent > self.places:
+            value = value.normalize() if value != value.to_integral_value() else value.quantize(Decimal(1))
+            if -value.as_tuple().exponent < self.places:  # type: ignore[operator]
+                value = value.quantize(Decimal(1).scaleb(-self.places))
+        return approximate + _localise(value, self.lang)
+
+    def percent(self, fraction: Decimal) -> str:
+        value = (fraction * 100).normalize()
+        return _localise(value.quantize(Decimal(1)) if value == value.to_integral_value() else value, self.lang) + "%"
+
+    def value(self, name: str, value: Any) -> str:
+        if isinstance(value, bool):
+            return self.words["yes" if value else "no"]
+        if isinstance(value, Decimal):
+            unit = self._unit(name)
+            return self.number(value) + (f" {unit}" if unit else "")
+        if isinstance(value, frozenset):
+            shown = [self._member(name, m) for m in sorted(value)]
+            return ", ".join(shown) if shown else self.words["none"]
+        if isinstance(value, str):
+            return self._member(name, value)
+        return str(value)
+
+    def _unit(self, name: str) -> str:
+        spec = next((i.spec for i in self.model.inputs if i.spec.name == name), None)
+        if spec is None or not spec.unit:
+            return ""
+        return {"percent": "%", "rupiah": "rupiah"}.get(spec.unit, spec.unit)
+
+    def _member(self, name: str, member: str) -> str:
+        decl = next((i.decl for i in self.model.inputs if i.decl.name == name), None)
+        if decl is None:
+            return member
+        for candidate in decl.type.members:
+            if candidate.name == member:
+                return _pick(candidate.label, self.lang) or member
+        return member
+
+    def reads(self, step: TraceStep) -> str:
+        parts = [f"{name} = {self.value(name, value)}" for name, value in step.reads if not name.startswith("criterion:")]
+        return f"{self.words['with']} " + ", ".join(parts) if parts else ""
+
+    # ---------------------------------------------------------- document
+
+    def document(self) -> tuple[str, str, list[Section]]:
+        result, words = self.result, self.words
+        ident = result.rubric.identity
+        who = f"{result.candidate_name} ({result.candidate_id})" if result.candidate_name else result.candidate_id
+        category = _pick(texts(self.model.rubric.meta, "label"), self.lang) or ident["category"]
+        sector = f", {ident['sector']}" if ident["sector"] else ""
+        heading = (f"{ident['award']}, {words['edition']} {ident['edition']} ({words['period']} {ident['period']}) — "
+                   f"{category}{sector}\n{words['rubric']}: {result.rubric.path}")
+        low, high = self.model.scale
+        total = self.steps["total"]
+        summary = (f"{words['total']}: {self.number(total.value, score=True)} {words['of']} {_localise(high, self.lang)} — "
+                   f"{words[result.status]}")
+        sections = [self._derivation(total, low, high)]
+        if result.status == "disqualified" or result.failed_gates:
+            sections.insert(0, Section(words["reasons"], tuple(
+                Line(0, gate_reason(self.model, g.name, self.lang), self.steps[f"gate:{g.name}"].span.line)
+                for g in result.failed_gates
+            )))
+        if self.model.gates:
+            sections.append(self._gates())
+        sections.append(self._criteria())
+        if self.model.adjustments:
+            sections.append(self._adjustments())
+        if self.model.lets:
+            sections.append(self._lets())
+        sections.append(self._inputs())
+        return f"{who}\n{heading}", summary, sections
+
+    def _derivation(self, total: TraceStep, low: Decimal, high: Decimal) -> Section:
+        words, detail = self.words, dict(total.detail)
+        lines = [Line(0, f"{words['weighted']}: {self.number(detail['weighted'], score=True)}", total.span.line)]
+        for root, points in total.reads:
+            step = self.steps[root]
+            decl = self._criterion_decl(step.name)
+            lines.append(Line(1, f"{self.label(decl)}: {self.percent(step.get('weight'))} × "
+                                 f"{self.number(points, score=True)} = {self.number(step.get('contribution'), score=True)}",
+                              step.span.line))
+        for adjustment in self.model.adjustments:
+            step = self.steps[f"{adjustment.decl.kind}:{adjustment.decl.name}"]
+            if step.get("applied") and step.value:
+                sign = "+" if adjustment.decl.kind == "bonus" else "−"
+                lines.append(Line(0, f"{sign} {words[adjustment.decl.kind]} {self.label(adjustment.decl)}: "
+                                     f"{self.number(step.value, score=True)}", step.span.line))
+        if detail["cap"] is not None and detail["capped"] != detail["subtotal"]:
+            gate = next(g for g in self.result.failed_gates if g.cap == detail["cap"])
+            lines.append(Line(0, words["capped"].format(cap=self.number(detail["cap"], score=True)),
+                              self.steps[f"gate:{gate.name}"].span.line))
+        if detail["limited"] != detail["capped"]:
+            lines.append(Line(0, words["limited"].format(low=self.number(low), high=self.number(high)),
+                              self.model.rubric.span.line))
+        mode = words[f"mode_{self.model.rounding_mode}"]
+        lines.append(Line(0, f"{words['rounded'].format(mode=mode, places=self.places)}: "
+                             f"{self.number(total.value, score=True)}", self._header_line("rounding")))
+        return Section(words["derivation"], tuple(lines))
+
+    def _header_line(self, kind: str) -> int:
+        return next((c.span.line for c in self.model.rubric.clauses if c.kind == kind), self.model.rubric.span.line)
+
+    def _gates(self) -> Section:
+        words, lines = self.words, []
+        for gate in self.model.gates:
+            step = self.steps[f"gate:{gate.decl.name}"]
+            state = words["passed"] if step.value else words["failed"]
+            action = words["disqualifies"] if gate.decl.action == "disqualify" else words["caps"].format(
+                cap=self.number(gate.decl.cap or Decimal(0), score=True))
+            lines.append(Line(0, f"[{state}] {self.label(gate.decl)}", step.span.line))
+            lines.append(Line(1, f"{self.source.excerpt(gate.decl.condition.span)} — {self.reads(step)}".rstrip(" —")))
+            if not step.value:
+                lines.append(Line(1, f"{action}: {gate_reason(self.model, gate.decl.name, self.lang)}"))
+        return Section(words["gates"], tuple(lines))
+
+    def _criterion_decl(self, name: str) -> ast.CriterionDecl:
+        return next(c.decl for c in self.model.criteria if c.decl.name == name)
+
+    def _criteria(self) -> Section:
+        lines: list[Line] = []
+        for root in self.model.roots:
+            self._criterion(root, 0, lines)
+        return Section(self.words["criteria"], tuple(lines))
+
+    def _criterion(self, name: str, level: int, lines: list[Line]) -> None:
+        words = self.words
+        step = self.steps[f"criterion:{name}"]
+        model = next(c for c in self.model.criteria if c.decl.name == name)
+        weight = f"{words['weight']} {self.percent(step.get('weight'))}"
+        if model.decl.parent:
+            weight += f" {words['within']} {model.decl.parent}"
+        lines.append(Line(level, f"{self.label(model.decl)} — {weight} — {self.number(step.value, score=True)} "
+                                 f"{words['points']}, {words['contributes'].format(value=self.number(step.get('contribution'), score=True))}",
+                          step.span.line))
+        form = step.get("form")
+        if form == "parent":
+            lines.append(Line(level + 1, f"{words['sum_of']}:"))
+            for child in model.children:
+                self._criterion(child, level + 2, lines)
+            return
+        points = model.points
+        assert points is not None
+        if form == "expr":
+            formula = self.source.excerpt(points.expr.span)  # type: ignore[union-attr]
+            lines.append(Line(level + 1, f"{words['formula'].format(formula=formula)} = "
+                                         f"{self.number(step.get('raw'))} {self.reads(step)}".rstrip(), points.span.line))
+        elif form == "band":
+            band = points
+            assert isinstance(band, ast.PointsBand)
+            for index, value in step.get("matched"):
+                row = band.rows[index]
+                subject = self.source.excerpt(band.subject.span)
+                lines.append(Line(level + 1, words["band"].format(
+                    subject=subject, value=self.number(step.get("subject")), row=self.source.excerpt(row.span)
+                ), row.span.line))
+        else:
+            assert isinstance(points, ast.PointsTable)
+            lines.append(Line(level + 1, f"{words['table_' + points.policy]}:", points.span.line))
+            matched = step.get("matched")
+            if not matched:
+                lines.append(Line(level + 2, words["no_match"], points.span.line))
+            for index, value in matched:
+                row = points.rows[index]
+                lines.append(Line(level + 2, words["row"].format(row=self.source.excerpt(row.span),
+                                                                 value=self.number(value)), row.span.line))
+            if step.reads:
+                lines.append(Line(level + 2, self.reads(step)))
+        if step.get("raw") != step.value:
+            mode = words[f"mode_{self.model.rounding_mode}"]
+            lines.append(Line(level + 1, f"{words['rounded'].format(mode=mode, places=self.places)}: "
+                                         f"{self.number(step.value, score=True)}", self._header_line("rounding")))
+
+    def _adjustments(self) -> Section:
+        words, lines = self.words, []
+        for adjustment in self.model.adjustments:
+            decl = adjustment.decl
+            step = self.steps[f"{decl.kind}:{decl.name}"]
+            state = words["applies"] if step.get("applied") else words["not_applies"]
+            lines.append(Line(0, f"{words[decl.kind]} {self.label(decl)}: {state}, {self.number(step.value, score=True)} "
+                                 f"{words['points']}", step.span.line))
+            condition = f" when {self.source.excerpt(decl.condition.span)}" if decl.condition is not None else ""
+            lines.append(Line(1, f"{self.source.excerpt(decl.amount.span)}{condition} — {self.reads(step)}".rstrip(" —")))
+        return Section(words["adjustments"], tuple(lines))
+
+    def _lets(self) -> Section:
+        lines = []
+        for let in self.model.lets:
+            step = self.steps[f"let:{let.decl.name}"]
+            lines.append(Line(0, f"{self.label(let.decl)} = {self.value(let.decl.name, step.value)}", step.span.line))
+            lines.append(Line(1, f"= {self.source.excerpt(let.decl.expr.span)} {self.reads(step)}".rstrip()))
+        return Section(self.words["values"], tuple(lines))
+
+    def _inputs(self) -> Section:
+        lines = []
+        for item in self.model.inputs:
+            step = self.steps[f"input:{item.spec.name}"]
+            note = f" ({self.words['default']})" if step.get("defaulted") else ""
+            lines.append(Line(0, f"{self.label(item.decl)} = {self.value(item.spec.name, step.value)}{note}",
+                              step.span.line))
+        return Section(self.words["inputs"], tuple(lines))
+
+
+def _localise(value: Decimal, lang: str) -> str:
+    text = format(value, "f")
+    sign = "-" if text.startswith("-") else ""
+    whole, _, fraction = text.lstrip("-").partition(".")
+    thousands, point = (".", ",") if lang == "id" else (",", ".")
+    groups = []
+    while len(whole) > 3:
+        groups.insert(0, whole[-3:])
+        whole = whole[:-3]
+    grouped = thousands.join([whole, *groups])
+    return sign + grouped + (point + fraction if fraction else "")
+
+
+def _text(title: str, summary: str, sections: list[Section], lang: str) -> str:
+    word = PHRASES[lang]["line"]
+    out = [title, "", summary]
+    for section in sections:
+        out += ["", section.title, "-" * len(section.title)]
+        for line in section.lines:
+            where = f"  [{word} {line.line}]" if line.line is not None else ""
+            out.append(f"{'  ' * line.level}{line.text}{where}")
+    return "\n".join(out) + "\n"
+
+
+def _markdown(title: str, summary: str, sections: list[Section], lang: str) -> str:
+    word = PHRASES[lang]["line"]
+    name, _, rest = title.partition("\n")
+    out = [f"## {name}", "", *(f"{r}  " for r in rest.splitlines()), "", f"**{summary}**"]
+    for section in sections:
+        out += ["", f"### {section.title}", ""]
+        for line in section.lines:
+            where = f" _({word} {line.line})_" if line.line is not None else ""
+            out.append(f"{'  ' * line.level}- {_escape(line.text)}{where}")
+    return "\n".join(out) + "\n"
+
+
+def _escape(text: str) -> str:
+    return text.replace("*", "\\*").replace("_", "\\_")
