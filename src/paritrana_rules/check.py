@@ -593,9 +593,14 @@ class _Checker:
                 self.report("R510", "this band contains no value: its lower end is not below its upper end", row.span)
         resolved = attrs.evolve(band, subject=subject.expr, rows=tuple(rows))
         if subject.interval is not None:
-            for diagnostic in tables.analyse_band(resolved, subject.interval, _describe_expr(band.subject)):
+            whole = isinstance(band.subject, ast.Name) and self._is_count(band.subject.id)
+            for diagnostic in tables.analyse_band(resolved, subject.interval, _describe_expr(band.subject), whole):
                 self.report(*diagnostic)
         return resolved
+
+    def _is_count(self, name: str) -> bool:
+        value = self.values.get(name)
+        return isinstance(value, InputModel) and value.spec.kind == "count"
 
     def _table(self, name: str, table: ast.PointsTable) -> ast.PointsTable:
         rows = []

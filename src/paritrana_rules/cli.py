@@ -178,8 +178,8 @@ def _table(rubric: CompiledRubric, results: list[Result], rejected: list[Rejecte
 
     out = [line(header), line(["-" * w for w in widths]), *(line(r) for r in rows)]
     for result in results:
-        if result.status == "disqualified":
-            out.append(f"{result.candidate_id}: {'; '.join(result.reasons(args.lang))}")
+        if result.failed_gates:
+            out.append(f"{result.candidate_id} ({result.status}): {'; '.join(result.reasons(args.lang))}")
     if args.explain:
         for result in results:
             out += ["", "=" * 72, "", result.explain(lang=args.lang).rstrip()]

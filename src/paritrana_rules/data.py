@@ -68,12 +68,17 @@ class RawCandidate:
 
 @attrs.frozen
 class Candidate:
-    """A candidate whose values all validated; `values` has an entry for every spec."""
+    """A candidate whose values all validated; `values` has an entry for every spec.
+
+    `defaulted` names the inputs that took their default (missing or empty),
+    so an explanation can say so.
+    """
 
     id: str
     name: str | None
     values: Mapping[str, object]
     origin: str
+    defaulted: frozenset[str] = frozenset()
 
 
 @attrs.frozen
@@ -143,13 +148,18 @@ def validate(values: Mapping[str, object], specs: Sequence[InputSpec], candidate
 
 
 def _value_for(spec: InputSpec, values: Mapping[str, object]) -> object:
+    if _is_unset(spec, values):
+        return _fallback(spec, "empty value" if spec.name in values else "missing value")
+    return _CONVERTERS[spec.kind](values[spec.name], spec)
+
+
+def _is_unset(spec: InputSpec, values: Mapping[str, object]) -> bool:
+    """Missing, None or blank text: the default applies, if there is one."""
     if spec.name not in values:
-        return _fallback(spec, "missing value")
+        return True
     raw = values[spec.name]
     # For a set, "" is how a CSV-style string says "none of them".
-    if _is_empty(raw) and not (spec.kind == "set_of" and isinstance(raw, str)):
-        return _fallback(spec, "empty value")
-    return _CONVERTERS[spec.kind](raw, spec)
+    return _is_empty(raw) and not (spec.kind == "set_of" and isinstance(raw, str))
 
 
 def _fallback(spec: InputSpec, message: str) -> object:
@@ -272,9 +282,11 @@ _CONVERTERS: dict[str, Callable[[object, InputSpec], object]] = {
 
 
 def _not_a_member(member: str, spec: InputSpec) -> _Issue:
-    hint = _did_you_mean(member, spec.members)
-    if hint is None and spec.kind == "set_of" and "," in member:
-        hint = "separate values with ';', e.g. " + ";".join(p.strip() for p in member.split(","))
+    pieces = [piece.strip() for piece in member.split(",")]
+    if spec.kind == "set_of" and len(pieces) > 1 and all(piece in spec.members for piece in pieces):
+        hint: str | None = "separate values with ';', e.g. " + ";".join(pieces)
+    else:
+        hint = _did_you_mean(member, spec.members)
     return _Issue(f"'{member}' is not one of: {_listing(spec.members)}", hint)
 
 
@@ -785,7 +797,8 @@ def _judge(raw: RawCandidate, specs: Sequence[InputSpec], first_origin: Mapping[
     problems = (*raw.problems, *_id_problems(raw, first_origin), *value_problems)
     if problems or raw.id is None or values is None:
         return Rejected(label, raw.name, raw.origin, problems)
-    return Candidate(raw.id, raw.name, values, raw.origin)
+    defaulted = frozenset(spec.name for spec in specs if _is_unset(spec, raw.values))
+    return Candidate(raw.id, raw.name, values, raw.origin, defaulted)
 
 
 def _validated(

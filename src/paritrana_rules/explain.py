@@ -122,15 +122,15 @@ class _Writer:
         return f"{label} ({decl.name})" if label else decl.name
 
     def number(self, value: Decimal, score: bool = False) -> str:
+        """A value as a person reads it: scores with the rubric's places, long fractions shortened with ≈."""
         approximate = ""
-        exponent = value.as_tuple().exponent
-        if isinstance(exponent, int) and -exponent > max(SHOWN_PLACES, self.places if score else 0):
-            value = round_to(value, SHOWN_PLACES, "half_even")
-            approximate = "≈"
-        if score and isinstance(exponent, int) and -exponent > self.places:
-            value = value.normalize() if value != value.to_integral_value() else value.quantize(Decimal(1))
-            if -value.as_tuple().exponent < self.places:  # type: ignore[operator]
-                value = value.quantize(Decimal(1).scaleb(-self.places))
+        digits = _places(value)
+        if digits > max(SHOWN_PLACES, self.places if score else 0):
+            shortened = round_to(value, SHOWN_PLACES, "half_even")
+            approximate = "" if shortened == value else "≈"
+            value = shortened
+        if score:
+            value = value.quantize(Decimal(1).scaleb(-max(self.places, min(_places(value), SHOWN_PLACES))))
         return approximate + _localise(value, self.lang)
 
     def percent(self, fraction: Decimal) -> str:
@@ -239,7 +239,7 @@ class _Writer:
             lines.append(Line(0, f"[{state}] {self.label(gate.decl)}", step.span.line))
             lines.append(Line(1, f"{self.source.excerpt(gate.decl.condition.span)} — {self.reads(step)}".rstrip(" —")))
             if not step.value:
-                lines.append(Line(1, f"{action}: {gate_reason(self.model, gate.decl.name, self.lang)}"))
+                lines.append(Line(1, f"{action}: {gate_reason(self.model, gate.decl.name, self.lang)}", step.span.line))
         return Section(words["gates"], tuple(lines))
 
     def _criterion_decl(self, name: str) -> ast.CriterionDecl:
@@ -327,6 +327,12 @@ class _Writer:
             lines.append(Line(0, f"{self.label(item.decl)} = {self.value(item.spec.name, step.value)}{note}",
                               step.span.line))
         return Section(self.words["inputs"], tuple(lines))
+
+
+def _places(value: Decimal) -> int:
+    """Decimal places a value really needs: 15.000 needs none, 2.50 needs one."""
+    exponent = value.normalize().as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
 
 
 def _localise(value: Decimal, lang: str) -> str:

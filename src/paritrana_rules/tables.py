@@ -11,6 +11,7 @@ inputs, for instance) are not analysed; the evaluator still handles them.
 
 from __future__ import annotations
 
+import decimal
 import itertools
 from collections.abc import Iterator, Mapping, Sequence
 from decimal import Decimal
@@ -41,20 +42,37 @@ class Cell:
     sample: Decimal
 
 
-def numeric_cells(domain: Interval, thresholds: Sequence[Decimal]) -> list[Cell]:
-    """Cut a range at the thresholds into points and the open stretches between them."""
+def numeric_cells(domain: Interval, thresholds: Sequence[Decimal], whole: bool = False) -> list[Cell]:
+    """Cut a range at the thresholds into points and the open stretches between them.
+
+    For whole numbers (counts), stretches and points that hold no whole number are
+    dropped, so a count band 'exactly 0' then 'from 1' has no gap between 0 and 1.
+    """
     points = sorted({t for t in thresholds if domain.low <= t <= domain.high} | {
         b for b in (domain.low, domain.high) if not b.is_infinite()
     })
     edges = ([domain.low] if domain.low.is_infinite() else []) + points + ([domain.high] if domain.high.is_infinite() else [])
     cells = []
     for index, edge in enumerate(edges):
-        if not edge.is_infinite():
+        if not edge.is_infinite() and (not whole or edge == edge.to_integral_value()):
             cells.append(Cell(edge, True, edge, True, edge))
         if index + 1 < len(edges):
             nxt = edges[index + 1]
-            cells.append(Cell(edge, False, nxt, False, _inside(edge, nxt)))
+            sample = _whole_inside(edge, nxt) if whole else _inside(edge, nxt)
+            if sample is not None:
+                cells.append(Cell(edge, False, nxt, False, sample))
     return cells
+
+
+def _whole_inside(low: Decimal, high: Decimal) -> Decimal | None:
+    """A whole number strictly between low and high, if there is one."""
+    first = low.to_integral_value(rounding=decimal.ROUND_FLOOR) + 1 if not low.is_infinite() else None
+    last = high.to_integral_value(rounding=decimal.ROUND_CEILING) - 1 if not high.is_infinite() else None
+    if first is None:
+        return last
+    if last is None or first <= last:
+        return first
+    return None
 
 
 def _inside(low: Decimal, high: Decimal) -> Decimal:
@@ -100,11 +118,11 @@ def band_row_contains(row: ast.BandRow, value: Decimal) -> bool:
 # ------------------------------------------------------------------ bands
 
 
-def analyse_band(band: ast.PointsBand, domain: Interval, subject: str) -> list[Finding]:
+def analyse_band(band: ast.PointsBand, domain: Interval, subject: str, whole: bool = False) -> list[Finding]:
     rows = [r for r in band.rows if not r.otherwise]
     otherwise = [r for r in band.rows if r.otherwise]
     thresholds = [b for r in rows for b in (r.lower, r.upper) if b is not None]
-    cells = numeric_cells(domain, thresholds)
+    cells = numeric_cells(domain, thresholds, whole)
     covering = [[r for r in rows if band_row_contains(r, c.sample)] for c in cells]
     findings: list[Finding] = []
     gaps = [c for c, rs in zip(cells, covering) if not rs]
@@ -248,7 +266,8 @@ def _domains(found: _Variables, values: Mapping[str, Any]) -> dict[str, list[tup
     domains: dict[str, list[tuple[Any, str]]] = {}
     for name, thresholds in found.numbers.items():
         interval = values[name].interval or Interval.everything()
-        domains[name] = [(c.sample, _describe_cell(name, c)) for c in numeric_cells(interval, thresholds)]
+        whole = getattr(getattr(values[name], "spec", None), "kind", None) == "count"
+        domains[name] = [(c.sample, _describe_cell(name, c)) for c in numeric_cells(interval, thresholds, whole)]
     for name, members in found.enums.items():
         domains[name] = [(m, f"{name} is {m}") for m in members]
     for name in found.bools:

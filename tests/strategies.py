@@ -1,0 +1,117 @@
+"""Hypothesis strategies shared by the property tests: candidate data and small rubrics."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from hypothesis import strategies as st
+
+from paritrana_rules import InputSpec
+
+WIDE = Decimal(10) ** 6
+
+
+def value_for(spec: InputSpec) -> st.SearchStrategy[Any]:
+    """Valid values for one input, anywhere in its declared range."""
+    if spec.kind == "number":
+        low = spec.lower if spec.lower is not None else -WIDE
+        high = spec.upper if spec.upper is not None else WIDE
+        return st.decimals(min_value=low, max_value=high, places=3, allow_nan=False, allow_infinity=False)
+    if spec.kind == "count":
+        low = int(spec.lower) if spec.lower is not None else 0
+        high = int(spec.upper) if spec.upper is not None else int(WIDE)
+        return st.integers(min_value=low, max_value=high)
+    if spec.kind == "bool":
+        return st.booleans()
+    if spec.kind == "one_of":
+        return st.sampled_from(spec.members)
+    if spec.kind == "set_of":
+        return st.lists(st.sampled_from(spec.members), unique=True).map(list)
+    return st.text(alphabet="abcdefghij klmnop", min_size=1, max_size=12).filter(str.strip)
+
+
+@st.composite
+def candidate_inputs(draw: st.DrawFn, specs: tuple[InputSpec, ...]) -> dict[str, Any]:
+    """A valid candidate: every input given, except some that have defaults."""
+    values = {}
+    for spec in specs:
+        if spec.has_default and draw(st.booleans()):
+            continue
+        values[spec.name] = draw(value_for(spec))
+    return values
+
+
+scalars = st.one_of(
+    st.none(), st.booleans(), st.integers(-10**9, 10**9), st.floats(), st.text(max_size=8),
+    st.decimals(allow_nan=True, allow_infinity=True),
+)
+raw_values = st.recursive(scalars, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=4), inner, max_size=3), max_leaves=6)
+
+
+def raw_candidate(specs: tuple[InputSpec, ...]) -> st.SearchStrategy[dict[str, Any]]:
+    """Anything at all under the rubric's field names and a few others."""
+    names = [s.name for s in specs] + ["id", "name", "unknown_field", "cakupan_pu"]
+    return st.dictionaries(st.sampled_from(names), raw_values, max_size=len(names))
+
+
+# ------------------------------------------------------------------ small rubrics
+
+_OPERATORS = ("+", "-", "*")
+
+
+@st.composite
+def arithmetic(draw: st.DrawFn, names: list[str], depth: int = 0) -> str:
+    """An expression over number inputs: literals, + - *, min, max, ratio, if/else."""
+    if depth >= 3 or draw(st.integers(0, 3)) == 0:
+        if draw(st.booleans()):
+            return draw(st.sampled_from(names))
+        return str(draw(st.decimals(min_value=0, max_value=50, places=1)))
+    choice = draw(st.integers(0, 4))
+    left = draw(arithmetic(names, depth + 1))
+    right = draw(arithmetic(names, depth + 1))
+    if choice == 0:
+        return f"min({left}, {right})"
+    if choice == 1:
+        return f"max({left}, {right})"
+    if choice == 2:
+        return f"ratio({left}, {right}, if zero 0)"
+    if choice == 3:
+        return f"if {left} >= {right} then {left} else {right}"
+    return f"({left} {draw(st.sampled_from(_OPERATORS))} {right})"
+
+
+@st.composite
+def small_rubric(draw: st.DrawFn) -> str:
+    """A rubric with a few bounded number inputs and criteria whose points are arithmetic.
+
+    Many drawn rubrics do not check (points may leave the scale); the tests
+    keep the ones that do, which is exactly what exercises the checker's
+    promise that accepted points stay on the scale.
+    """
+    count = draw(st.integers(1, 3))
+    names = [f"x{i}" for i in range(count)]
+    lines = ['rubric "Paritrana Award" edition 2024 period 2023', "category uji", 'label id "Uji" en "Test"',
+             "scale 0 to 100", f"rounding {draw(st.sampled_from(['half_up', 'half_even', 'down']))} to 2 places"]
+    for name in names:
+        low = draw(st.integers(-5, 50))
+        high = low + draw(st.integers(0, 100))
+        lines.append(f"input {name}: number between {low} and {high}")
+    weights = draw(st.sampled_from([[100], [50, 50], [30, 70], [25, 25, 50]]))
+    for index, weight in enumerate(weights):
+        lines.append(f"criterion c{index} weight {weight}%")
+        style = draw(st.integers(0, 2))
+        expression = draw(arithmetic(names))
+        if style == 0:
+            lines.append(f"    points {expression}")
+        elif style == 1:
+            lines.append(f"    points clamp({expression}, 0, 100)")
+        else:
+            cut = draw(st.integers(0, 60))
+            lines += [f"    points by band of clamp({expression}, 0, 100)",
+                      f"        below {cut} -> 0" if cut > 0 else "", f"        from {cut} -> 100"]
+    if draw(st.booleans()):
+        lines.append(f"bonus extra: 5 when {names[0]} > 10")
+    if draw(st.booleans()):
+        lines += [f"gate batas: {names[-1]} >= 0 otherwise cap total at 60", 'reason id "Batas" en "Limit"']
+    return "\n".join(line for line in lines if line) + "\n"
