@@ -18,6 +18,7 @@ from .compile import Program, compile_rubric
 from .errors import Diagnostic, RubricError
 from .evaluate import evaluate
 from .model import RubricModel
+from .numeric import exact
 from .result import Result
 from .source import SourceFile, Span
 from .syntax import parse
@@ -48,6 +49,7 @@ class CompiledRubric:
             "category": self.model.category, "sector": self.model.sector,
         }
 
+    @exact
     def evaluate(
         self, inputs: Mapping[str, Any], candidate_id: str = "candidate", *, name: str | None = None, trace: bool = True
     ) -> Result:
@@ -56,6 +58,7 @@ class CompiledRubric:
         defaulted = frozenset(s.name for s in self.input_specs if s.name not in inputs or inputs[s.name] in (None, ""))
         return evaluate(self, values, candidate_id=candidate_id, candidate_name=name, defaulted=defaulted, trace=trace)
 
+    @exact
     def evaluate_candidate(self, candidate: data.Candidate, *, trace: bool = True) -> Result:
         """Score an already validated candidate (from `data.load_candidates`)."""
         return evaluate(self, candidate.values, candidate_id=candidate.id, candidate_name=candidate.name,
@@ -69,6 +72,7 @@ class CompiledRubric:
         return f"<CompiledRubric {ident['category']} edition {ident['edition']} from {self.path}>"
 
 
+@exact
 def diagnose(text: str, path: str = "<rubric>") -> tuple[RubricModel | None, list[Diagnostic]]:
     """Parse and check, returning every diagnostic; the model is None if any is an error."""
     outcome = parse(text, path)

@@ -591,9 +591,16 @@ def _json_record(pairs: list[tuple[str, object]]) -> _Record:
     return record
 
 
+def _json_number(text: str) -> Decimal:
+    try:
+        return Decimal(text)
+    except ArithmeticError:  # an exponent beyond what Decimal can hold at all
+        raise ValueError(f"the number {_clip(text)} is out of range") from None
+
+
 def _parse_json(text: str, label: str) -> list[RawCandidate]:
     try:
-        document = json.loads(text, parse_float=Decimal, parse_constant=_NonFinite, object_pairs_hook=_json_record)
+        document = json.loads(text, parse_float=_json_number, parse_constant=_NonFinite, object_pairs_hook=_json_record)
     except json.JSONDecodeError as error:
         _file_error(label, f"not valid JSON: line {error.lineno}, column {error.colno}: {error.msg}")
     except ValueError as error:  # e.g. an integer too long to convert

@@ -16,7 +16,7 @@ import attrs
 
 from . import ast
 from .model import RubricModel, texts
-from .numeric import round_to
+from .numeric import exact, round_to
 
 if TYPE_CHECKING:
     from .result import Result, TraceStep
@@ -81,6 +81,7 @@ class Section:
     lines: tuple[Line, ...]
 
 
+@exact
 def explain(result: Result, lang: str = "en", format: str = "text") -> str:
     """Render a traced result; ValueError for an unknown language or format, or an untraced result."""
     if lang not in PHRASES:

@@ -10,8 +10,12 @@ the total, and explicit `round(x, n)`.
 from __future__ import annotations
 
 import decimal
+import functools
 from collections.abc import Iterable
 from decimal import Decimal
+from typing import Any, Callable, TypeVar
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 CONTEXT = decimal.Context(
     prec=50,
@@ -26,6 +30,17 @@ ROUNDING_MODES = {
     "half_even": decimal.ROUND_HALF_EVEN,
     "down": decimal.ROUND_DOWN,
 }
+
+
+def exact(function: F) -> F:
+    """Run under CONTEXT whatever decimal context the caller has set (thread-local, so thread-safe)."""
+
+    @functools.wraps(function)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        with decimal.localcontext(CONTEXT):
+            return function(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
 
 
 def round_to(value: Decimal, places: int, mode: str) -> Decimal:
