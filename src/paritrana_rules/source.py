@@ -34,14 +34,17 @@ class SourceFile:
 
     path: str
     text: str
+    lines: tuple[str, ...] = attrs.field(init=False, eq=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "lines", tuple(self.text.splitlines()))
 
     def line_text(self, line: int) -> str:
-        lines = self.text.splitlines()
-        return lines[line - 1] if 1 <= line <= len(lines) else ""
+        return self.lines[line - 1] if 1 <= line <= len(self.lines) else ""
 
     def excerpt(self, span: Span) -> str:
         """The text a span covers, on one line with runs of whitespace collapsed."""
-        lines = self.text.splitlines()[span.line - 1 : span.end_line]
+        lines = list(self.lines[span.line - 1 : span.end_line])
         if not lines:
             return ""
         if len(lines) == 1:
