@@ -18,7 +18,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from paritrana_rules.data import (
-    NOT_FINITE,
     Candidate,
     InputSpec,
     RawCandidate,
@@ -30,6 +29,7 @@ from paritrana_rules.data import (
 from paritrana_rules.errors import InputError, InputProblem
 
 DATA = Path(__file__).parent / "data"
+NOT_FINITE = "NaN/infinity is not a number"
 D = Decimal
 
 SPECS = (

@@ -40,6 +40,7 @@ MISSING_HINTS = {
     "H106-too-many-rounding-places": "H106",
     "N205-value-listed-twice": "N205",
     "N208-criterion-used-in-expression": "N208",
+    "P100-decimal-comma": "P100",
     "P100-misspelt-keyword": "P100",
     "R508-default-outside-bounds": "R508",
     "R509-clamp-limits-reversed": "R509",

@@ -30,7 +30,7 @@ import yaml
 
 from .errors import InputError, InputProblem
 
-InputKind = Literal["number", "count", "bool", "one_of", "set_of", "text"]
+_InputKind = Literal["number", "count", "bool", "one_of", "set_of", "text"]
 
 
 # ------------------------------------------------------------------ public types
@@ -41,7 +41,7 @@ class InputSpec:
     """What one rubric input accepts; built by the compiler from an `input` declaration."""
 
     name: str
-    kind: InputKind
+    kind: _InputKind
     members: tuple[str, ...] = ()  # allowed values for one_of / set_of
     lower: Decimal | None = None  # inclusive bound, None = unbounded
     upper: Decimal | None = None  # inclusive bound
@@ -93,7 +93,7 @@ class Rejected:
 
 # ------------------------------------------------------------------ validation
 
-NOT_FINITE = "NaN/infinity is not a number"
+_NOT_FINITE = "NaN/infinity is not a number"
 _NOT_A_RECORD = "expected a candidate (field: value pairs)"
 
 _RESERVED = ("id", "name")
@@ -309,7 +309,7 @@ def _decimal(raw: object, spec: InputSpec) -> Decimal:
         # Only Python callers pass floats; repr is the shortest text that round-trips.
         return _finite(Decimal(repr(float(raw))))
     if isinstance(raw, _NonFinite):
-        raise _Invalid(_Issue(NOT_FINITE))
+        raise _Invalid(_Issue(_NOT_FINITE))
     if isinstance(raw, str):
         return _parse_number(raw, spec)
     _wrong_type(raw, spec)
@@ -317,7 +317,7 @@ def _decimal(raw: object, spec: InputSpec) -> Decimal:
 
 def _finite(number: Decimal) -> Decimal:
     if not number.is_finite():
-        raise _Invalid(_Issue(NOT_FINITE))
+        raise _Invalid(_Issue(_NOT_FINITE))
     return number
 
 
@@ -326,7 +326,7 @@ def _parse_number(raw: str, spec: InputSpec) -> Decimal:
     if _PLAIN_NUMBER.fullmatch(text):
         return Decimal(text)
     if _NON_FINITE_TEXT.fullmatch(text):
-        raise _Invalid(_Issue(NOT_FINITE))
+        raise _Invalid(_Issue(_NOT_FINITE))
     _wrong_type(raw, spec, _number_hint(text))
 
 
