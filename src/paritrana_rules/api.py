@@ -55,14 +55,14 @@ class CompiledRubric:
     ) -> Result:
         """Validate one candidate's raw inputs and score them; InputError lists every problem."""
         values = data.validate(inputs, self.input_specs, candidate_id)
-        defaulted = frozenset(s.name for s in self.input_specs if s.name not in inputs or inputs[s.name] in (None, ""))
+        defaulted = frozenset(s.name for s in self.input_specs if s.has_default and data.takes_default(s, inputs))
         return evaluate(self, values, candidate_id=candidate_id, candidate_name=name, defaulted=defaulted, trace=trace)
 
     @exact
     def evaluate_candidate(self, candidate: data.Candidate, *, trace: bool = True) -> Result:
         """Score an already validated candidate (from `data.load_candidates`)."""
         return evaluate(self, candidate.values, candidate_id=candidate.id, candidate_name=candidate.name,
-                        defaulted=getattr(candidate, "defaulted", frozenset()), trace=trace)
+                        defaulted=candidate.defaulted, trace=trace)
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (loads, (self.model.source.text, self.model.source.path))

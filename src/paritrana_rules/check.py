@@ -173,7 +173,8 @@ class _Checker:
         kind = decl.type.kind
         if decl.name in RESERVED_INPUT_NAMES:
             self.report("N203", f"'{decl.name}' is reserved for the candidate's {decl.name} in data files",
-                        decl.name_span, f"rename the input, e.g. '{decl.name}_{self.rubric.clauses[0].values[0] if self.rubric.clauses else 'x'}'")
+                        decl.name_span, f"rename the input, e.g. 'nama_{decl.name}'" if decl.name == "name" else
+                        "rename the input, e.g. 'nomor_induk'")
         members = self._members(decl)
         value_type = {
             "number": NUMBER, "count": NUMBER, "bool": BOOL, "text": TEXT,

@@ -148,12 +148,12 @@ def validate(values: Mapping[str, object], specs: Sequence[InputSpec], candidate
 
 
 def _value_for(spec: InputSpec, values: Mapping[str, object]) -> object:
-    if _is_unset(spec, values):
+    if takes_default(spec, values):
         return _fallback(spec, "empty value" if spec.name in values else "missing value")
     return _CONVERTERS[spec.kind](values[spec.name], spec)
 
 
-def _is_unset(spec: InputSpec, values: Mapping[str, object]) -> bool:
+def takes_default(spec: InputSpec, values: Mapping[str, object]) -> bool:
     """Missing, None or blank text: the default applies, if there is one."""
     if spec.name not in values:
         return True
@@ -804,7 +804,7 @@ def _judge(raw: RawCandidate, specs: Sequence[InputSpec], first_origin: Mapping[
     problems = (*raw.problems, *_id_problems(raw, first_origin), *value_problems)
     if problems or raw.id is None or values is None:
         return Rejected(label, raw.name, raw.origin, problems)
-    defaulted = frozenset(spec.name for spec in specs if _is_unset(spec, raw.values))
+    defaulted = frozenset(spec.name for spec in specs if takes_default(spec, raw.values))
     return Candidate(raw.id, raw.name, values, raw.origin, defaulted)
 
 

@@ -44,7 +44,7 @@ def grammar_text() -> str:
 @functools.cache
 def parser() -> lark.Lark:
     """The LALR parser, built once per process (it is immutable and thread-safe to use)."""
-    return lark.Lark(grammar_text(), parser="lalr", propagate_positions=True, maybe_placeholders=True)
+    return lark.Lark(grammar_text(), parser="lalr", lexer="basic", propagate_positions=True, maybe_placeholders=True)
 
 
 @attrs.frozen
@@ -66,8 +66,10 @@ def parse(text: str, path: str = "<rubric>") -> ParseOutcome:
         try:
             tree = parser().parse(current)
         except UnexpectedInput as error:
-            diagnostics.append(_syntax_diagnostic(error, source))
-            region = _broken_region(current, error)
+            position = _error_offset(current, error)
+            unfinished = _unfinished(current, position, error)
+            diagnostics.append(_syntax_diagnostic(error, source, current, position, unfinished))
+            region = _broken_region(current, position, unfinished)
             if region is None or len(diagnostics) >= MAX_SYNTAX_ERRORS:
                 return ParseOutcome(None, tuple(diagnostics), frozenset(broken))
             start, end = region
@@ -80,23 +82,47 @@ def parse(text: str, path: str = "<rubric>") -> ParseOutcome:
         return ParseOutcome(rubric, tuple(diagnostics), frozenset(broken))
 
 
-def _broken_region(text: str, error: UnexpectedInput) -> tuple[int, int] | None:
-    """The declaration around the error: from its keyword line to the next one."""
-    position = _error_offset(text, error)
-    starts = [m.start() for m in _DECLARATION_LINE.finditer(text)]
-    before = [s for s in starts if s <= position]
-    after = [s for s in starts if s > position]
-    if before:
-        start = before[-1]
-    else:
-        # In the header: blank from the broken line on, but never the `rubric` line itself.
-        line_start = text.rfind("\n", 0, position) + 1
-        first_line_end = text.find("\n")
-        if first_line_end == -1 or line_start <= first_line_end:
-            return None
-        start = line_start
+def _top_level_starts(text: str) -> list[int]:
+    """Offsets of lines that start at column 1 with something other than a comment."""
+    return [m.start() for m in re.finditer(r"^[^\s#]", text, re.MULTILINE)]
+
+
+def _line_start(text: str, position: int) -> int:
+    return text.rfind("\n", 0, position) + 1
+
+
+def _unfinished(text: str, position: int, error: UnexpectedInput) -> bool:
+    """Whether the error means the declaration *before* this line was left unfinished.
+
+    That is so at the end of the file, and when a keyword that starts a line is
+    unexpected: the parser was still inside the previous declaration.
+    """
+    if position >= len(text.rstrip()):
+        return True
+    token = getattr(error, "token", None)
+    if token is None or token.type in ("NAME", "NUMBER", "STRING"):
+        return False
+    return not text[_line_start(text, position) : position].strip()
+
+
+def _broken_region(text: str, position: int, unfinished: bool) -> tuple[int, int] | None:
+    """The top-level lines to blank out before parsing again; None when the header itself is broken.
+
+    A declaration is its top-level line plus the indented lines under it. When the
+    parser gave up at the start of a new top-level line, only the declaration
+    before it is broken; otherwise the whole declaration around the error is.
+    """
+    tops = _top_level_starts(text)
+    line = _line_start(text, position)
+    after = [t for t in tops if t > position]
     end = after[0] if after else len(text)
-    return (start, end) if end > start else None
+    if unfinished and (line in tops or position >= len(text.rstrip())):
+        end = line if position < len(text.rstrip()) else len(text)
+    before = [t for t in tops if (t < line if unfinished else t <= position)]
+    start = before[-1] if before else line
+    if not tops or start <= tops[0] or end <= start:
+        return None
+    return start, end
 
 
 def _error_offset(text: str, error: UnexpectedInput) -> int:
@@ -112,6 +138,7 @@ _TERMINAL_WORDS = {
     "NUMBER": "a number",
     "STRING": 'a quoted text ("...")',
     "COMPARE": "a comparison (= != < <= > >=)",
+    "YES_NO": "'yes/no'",
     "$END": "the end of the file",
 }
 
@@ -134,18 +161,22 @@ def _keyword_values(expected: set[str]) -> list[str]:
 
 
 def _expected_text(expected: set[str]) -> str:
+    if {"NAME", "NUMBER"} <= expected:
+        return "a number, a name or an expression"
     described = sorted({_describe_terminal(name) for name in expected})
     if len(described) > 8:
         described = [*described[:8], "..."]
     return ", ".join(described)
 
 
-def _syntax_diagnostic(error: UnexpectedInput, source: SourceFile) -> Diagnostic:
+def _syntax_diagnostic(error: UnexpectedInput, source: SourceFile, text: str, position: int,
+                       unfinished: bool) -> Diagnostic:
     if isinstance(error, UnexpectedCharacters):
         return _unexpected_character(error, source)
-    if isinstance(error, UnexpectedToken) and error.token.type != "$END":
-        return _unexpected_token(error, source)
-    return _unexpected_end(error, source)
+    if unfinished:
+        return _unfinished_declaration(error, source, text, position)
+    assert isinstance(error, UnexpectedToken)
+    return _unexpected_token(error, source)
 
 
 def _unexpected_character(error: UnexpectedCharacters, source: SourceFile) -> Diagnostic:
@@ -168,7 +199,11 @@ def _unexpected_token(error: UnexpectedToken, source: SourceFile) -> Diagnostic:
     expected = set(error.expected)
     span = _token_span(token, source.path)
     message = f"unexpected {_token_words(token)}, expected {_expected_text(expected)}"
-    hint = _token_hint(token, expected)
+    before = source.text[: token.start_pos or 0].rstrip()
+    if re.search(r'(\b(label|description|reason|evidence)|")$', before) and "NAME" in expected:
+        hint = 'each text starts with its language: id (Bahasa Indonesia) or en (English), e.g. label id "..." en "..."'
+    else:
+        hint = _token_hint(token, expected)
     return Diagnostic("P100", message, span, source.line_text(span.line), hint)
 
 
@@ -184,6 +219,8 @@ def _token_words(token: Token) -> str:
 
 def _token_hint(token: Token, expected: set[str]) -> str | None:
     keywords = _keyword_values(expected)
+    if "NAME" in expected and str(token).isidentifier() and token.type not in ("NAME", "NUMBER", "STRING"):
+        return f"'{token}' is a word of the rubric language and cannot be a name; choose another, e.g. '{token}_desa'"
     if token.type == "NAME":
         close = difflib.get_close_matches(str(token), keywords, n=1, cutoff=0.6)
         if close:
@@ -199,18 +236,33 @@ def _token_hint(token: Token, expected: set[str]) -> str | None:
     return None
 
 
-def _unexpected_end(error: UnexpectedInput, source: SourceFile) -> Diagnostic:
-    lines = source.text.splitlines() or [""]
-    last = len(lines)
-    while last > 1 and not lines[last - 1].strip():
-        last -= 1
-    column = len(lines[last - 1]) + 1
-    span = Span(source.path, last, column, last, column + 1)
+def _unfinished_declaration(error: UnexpectedInput, source: SourceFile, text: str, position: int) -> Diagnostic:
+    """Point at the last thing written before the line where the parser gave up."""
+    lines = text[:position].splitlines() or [""]
+    number = len(lines)
+    while number > 1 and not _code(lines[number - 1]):
+        number -= 1
+    content = _code(lines[number - 1])
+    column = max(1, len(content))
+    span = Span(source.path, number, column, number, column + 1)
     expected = set(getattr(error, "expected", ()) or ())
-    message = "the rubric ends in the middle of a declaration"
+    start = _top_level_starts(text[:position])
+    heading = text[start[-1]:].split("\n", 1)[0].split() if start else []
+    what = f"'{' '.join(heading[:2])}'" if heading else "the declaration"
+    message = f"{what} is not finished"
     if expected:
-        message += f", expected {_expected_text(expected)}"
-    return Diagnostic("P102", message, span, source.line_text(last), "finish the last declaration or remove it")
+        message += f": expected {_expected_text(expected)}"
+    hint = "complete this line, or remove it; the next line already starts something new"
+    if position >= len(text.rstrip()):
+        hint = "the file ends here; complete the last declaration or remove it"
+    return Diagnostic("P102", message, span, source.line_text(number), hint)
+
+
+def _code(line: str) -> str:
+    """A line without its trailing comment and spaces (a # inside quotes is kept)."""
+    if "#" in line and '"' not in line.split("#", 1)[0]:
+        line = line.split("#", 1)[0]
+    return line.rstrip()
 
 
 def _token_span(token: Token, path: str) -> Span:
@@ -315,7 +367,7 @@ class _ToAst(Transformer[Token, ast.Rubric]):
     def count_type(self, meta: Any) -> ast.InputType:
         return ast.InputType("count", (), self._span(meta))
 
-    def bool_type(self, meta: Any) -> ast.InputType:
+    def bool_type(self, meta: Any, _: Token) -> ast.InputType:
         return ast.InputType("bool", (), self._span(meta))
 
     def text_type(self, meta: Any) -> ast.InputType:
@@ -483,6 +535,9 @@ class _ToAst(Transformer[Token, ast.Rubric]):
 
     def compare(self, meta: Any, a: ast.Expr, op: Token, b: ast.Expr) -> ast.Binary:
         return self._binary(str(op), meta, a, b)
+
+    def equal(self, meta: Any, a: ast.Expr, b: ast.Expr) -> ast.Binary:
+        return self._binary("=", meta, a, b)
 
     def is_(self, meta: Any, a: ast.Expr, b: ast.Expr) -> ast.Binary:
         return self._binary("is", meta, a, b)
