@@ -3,8 +3,10 @@
 Each `tests/golden/check/<code>-<what>.rubric` is a small rubric with one
 typical mistake; its `.expected` file is the full rendering that
 `paritrana-rules check` prints for it (`render_all` of every diagnostic),
-located by the file's path from the repository root. `ten-mistakes.rubric`
-holds ten mistakes at once.
+located by the file's path from the repository root. Files are read the way
+`check` reads them (`read_rubric`, then `diagnose`), so a file that is not
+UTF-8 gives F002; F001 (a file that cannot be read) has no golden rubric and
+is tested directly. `ten-mistakes.rubric` holds ten mistakes at once.
 
 To accept new output, run `pytest tests/test_golden_check.py --update-golden`
 and review the diff of the `.expected` files before committing: each message
@@ -28,7 +30,7 @@ GOLDEN = ROOT / "tests" / "golden" / "check"
 RUBRICS = sorted(GOLDEN.glob("*.rubric"))
 TEN_MISTAKES = GOLDEN / "ten-mistakes.rubric"
 CODE_PREFIX = re.compile(r"^([A-Z]\d{3})-")
-CODE_IN_SOURCE = re.compile(r"""["']([PFHNTWRGL]\d{3})["']""")
+CODE_IN_SOURCE = re.compile(r"""["']([A-Z]\d{3})["']""")
 
 # Files whose diagnostics include one without a hint. These are gaps in the
 # checker, not in the tests: when a hint is added the xfail turns into a
@@ -152,15 +154,35 @@ def test_every_code_in_the_source_has_a_golden_file_and_a_doc_entry() -> None:
     assert emitted <= documented, f"not in docs/errors.md: {sorted(emitted - documented)}"
 
 
+MISSING = "tests/golden/check/no-such-rubric.rubric"
+
+
+def _missing_file_diagnostic() -> Diagnostic:
+    """What reading a rubric that is not there gives: F001 has no golden rubric, since that file would exist."""
+    with pytest.raises(RubricError) as raised:
+        read_rubric(MISSING)
+    [diagnostic] = raised.value.diagnostics
+    return diagnostic
+
+
 @pytest.mark.usefixtures("at_root")
 def test_a_missing_file_is_F001() -> None:
-    path = "tests/golden/check/no-such-rubric.rubric"
-    with pytest.raises(RubricError) as raised:
-        read_rubric(path)
-    [diagnostic] = raised.value.diagnostics
-    assert (diagnostic.code, diagnostic.span.location()) == ("F001", f"{path}:1:1")
+    diagnostic = _missing_file_diagnostic()
+    assert (diagnostic.code, diagnostic.span.location()) == ("F001", f"{MISSING}:1:1")
     assert diagnostic.message == "cannot read the rubric: No such file or directory"
     assert diagnostic.hint
+
+
+@pytest.mark.usefixtures("at_root")
+def test_messages_quoted_in_the_docs_are_real() -> None:
+    """Every message and hint line shown in docs/errors.md is one that a golden rubric produces."""
+    produced = {line for p in GOLDEN.glob("*.expected") for line in p.read_text(encoding="utf-8").splitlines()}
+    produced |= set(_missing_file_diagnostic().render().splitlines())
+    docs = (ROOT / "docs" / "errors.md").read_text(encoding="utf-8")
+    quoted = [line for block in re.findall(r"```\n(.*?)```", docs, re.DOTALL) for line in block.splitlines()
+              if re.match(r"(error|warning)\[|   = hint: ", line)]
+    assert len(quoted) >= 60
+    assert [line for line in quoted if line not in produced] == []
 
 
 @pytest.mark.usefixtures("at_root")

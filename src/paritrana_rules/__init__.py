@@ -5,6 +5,8 @@
     result = rubric.evaluate({...}, candidate_id="desa-tamansari")
     print(result.total, result.status)
     print(result.explain(lang="id"))
+    record = result.audit()                  # canonical, hashed audit record
+    report = pr.replay(record)               # report.ok, report.first_divergence
 """
 
 from __future__ import annotations
@@ -21,6 +23,10 @@ from .errors import Diagnostic as Diagnostic
 from .errors import InputError as InputError
 from .errors import InputProblem as InputProblem
 from .errors import RubricError as RubricError
+from .replay import Divergence as Divergence
+from .replay import Finding as Finding
+from .replay import ReplayReport as ReplayReport
+from .replay import replay as replay
 from .result import Result as Result
 from .result import TraceStep as TraceStep
 
@@ -30,10 +36,13 @@ __all__ = [
     "Candidate",
     "CompiledRubric",
     "Diagnostic",
+    "Divergence",
+    "Finding",
     "InputError",
     "InputProblem",
     "InputSpec",
     "Rejected",
+    "ReplayReport",
     "Result",
     "RubricError",
     "TraceStep",
@@ -42,4 +51,5 @@ __all__ = [
     "load",
     "load_candidates",
     "loads",
+    "replay",
 ]

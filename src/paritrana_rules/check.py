@@ -122,16 +122,16 @@ class _Checker:
                 low, high = Decimal(0), Decimal(100)
         mode, places = "half_up", 2
         if rounding is not None:
-            mode_name, places_value = rounding.values
+            mode_name, places_value = str(rounding.values[0]), Decimal(str(rounding.values[1]))
             if mode_name not in ROUNDING_MODES:
                 self.report("H105", f"unknown rounding mode '{mode_name}'", rounding.span,
                             did_you_mean(str(mode_name), ROUNDING_MODES) or f"use one of: {', '.join(ROUNDING_MODES)}")
             else:
                 mode = str(mode_name)
-            if places_value != places_value.to_integral_value() or not 0 <= places_value <= 10:  # type: ignore[attr-defined]
+            if places_value != places_value.to_integral_value() or not 0 <= places_value <= 10:
                 self.report("H106", "rounding places must be a whole number from 0 to 10", rounding.span)
             else:
-                places = int(places_value)  # type: ignore[call-overload]
+                places = int(places_value)
         self.rounding_mode = mode
         if not any(m.kind == "label" for m in rubric.meta):
             self.report("L803", "the rubric has no label", rubric.span,

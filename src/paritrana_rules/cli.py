@@ -1,4 +1,4 @@
-"""The `paritrana-rules` command: check, score and explain.
+"""The `paritrana-rules` command: check, score, explain and replay.
 
 Exit codes: 0 success; 1 a rubric or candidate data has a problem; 2 usage
 errors (bad arguments, missing files); 3 an internal error, which prints a
@@ -12,19 +12,22 @@ import argparse
 import csv
 import io
 import json
-import os
 import sys
-import tempfile
 import traceback
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
+
+import attrs
 
 
 from . import __version__
 from .api import CompiledRubric, diagnose, load, read_rubric
-from .data import Candidate, Rejected, load_candidates
+from .audit import write_atomically, write_ledger
+from .data import Candidate, Rejected, judge_candidates, load_candidates
 from .errors import Diagnostic, InputError, RubricError, render_all
 from .numeric import plain
+from .replay import replay
 from .result import Result
 
 EXIT_OK, EXIT_PROBLEM, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -84,7 +87,19 @@ def _parser() -> argparse.ArgumentParser:
     score.add_argument("--explain", action="store_true", help="add each candidate's explanation")
     score.add_argument("--lang", choices=("en", "id"), default="en", help="language of explanations")
     score.add_argument("--output", "-o", metavar="FILE", help="write here (atomically) instead of standard output")
+    score.add_argument("--audit", metavar="LEDGER", help="also write a sealed, hash-chained audit ledger (.jsonl)")
     score.set_defaults(run=_score)
+
+    replay = commands.add_parser("replay", parents=[common], help="verify an audit ledger or record",
+                                 description="Verify every record of an audit ledger: hashes, chain, seal, rubric, "
+                                             "and each derivation step by step.")
+    replay.add_argument("ledger", metavar="LEDGER", help="a .jsonl ledger written by 'score --audit', or one record (.json)")
+    replay.add_argument("--rubrics", nargs="+", metavar="PATH",
+                        help="rubric files or folders to find the rubric in (default: the recorded path, else rubrics/)")
+    replay.add_argument("--against-current", action="store_true",
+                        help="if the rubric changed, re-score under the current one and report the difference")
+    replay.add_argument("--format", choices=("text", "json"), default="text")
+    replay.set_defaults(run=_replay)
 
     explain = commands.add_parser("explain", parents=[common], help="explain one candidate's score",
                                   description="Explain how one candidate's score was derived, step by step.")
@@ -154,8 +169,17 @@ def _load_rubric(path: str) -> CompiledRubric:
 
 def _score(args: argparse.Namespace) -> int:
     rubric = _load_rubric(args.rubric)
-    candidates, rejected = _load_data(rubric, args.data)
-    results = [rubric.evaluate_candidate(c, trace=args.explain) for c in candidates]
+    if not Path(args.data).exists():
+        raise UsageError(f"no such data file: {args.data}")
+    outcomes = judge_candidates(args.data, rubric.input_specs)
+    traced = args.explain or args.audit is not None
+    scored: list[Result | Rejected] = [
+        rubric.evaluate_candidate(o, trace=traced) if isinstance(o, Candidate) else o for o in outcomes
+    ]
+    results = [o for o in scored if isinstance(o, Result)]
+    rejected = [o for o in scored if isinstance(o, Rejected)]
+    if args.audit is not None:
+        write_ledger(args.audit, rubric, scored)
     render = {"table": _table, "json": _json, "csv": _csv}[args.format]
     _write(args.output, render(rubric, results, rejected, args))
     if rejected:
@@ -244,6 +268,31 @@ def _explain(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# ------------------------------------------------------------------ replay
+
+
+def _replay(args: argparse.Namespace) -> int:
+    path = Path(args.ledger)
+    if not path.exists():
+        raise UsageError(f"no such ledger: {args.ledger}")
+    source: Any = path
+    if path.suffix == ".json":
+        try:
+            source = json.loads(path.read_text(encoding="utf-8"))
+        except (ValueError, UnicodeDecodeError) as error:
+            raise UsageError(f"{args.ledger} is not a JSON audit record: {error}") from None
+    report = replay(source, args.rubrics, against_current=args.against_current)
+    if args.format == "json":
+        print(json.dumps({
+            "ok": report.ok, "verified": report.verified, "records": len(report.records),
+            "findings": [attrs.asdict(f) for f in report.findings],
+            "first_divergence": attrs.asdict(report.first_divergence) if report.first_divergence else None,
+        }, indent=2, ensure_ascii=False, default=list))
+    else:
+        print(report.render())
+    return EXIT_OK if report.ok else EXIT_PROBLEM
+
+
 # ------------------------------------------------------------------ output
 
 
@@ -252,17 +301,7 @@ def _write(output: str | None, text: str) -> None:
     if output is None:
         sys.stdout.write(text)
         return
-    target = Path(output)
     try:
-        handle, temporary = tempfile.mkstemp(dir=target.parent or Path("."), prefix=f".{target.name}.", suffix=".tmp")
+        write_atomically(output, [text.encode("utf-8")])
     except OSError as error:
         raise UsageError(f"cannot write {output}: {error.strerror}") from None
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-

@@ -775,17 +775,15 @@ def load_candidates(path: str | Path, specs: Sequence[InputSpec]) -> tuple[list[
     A repeated id rejects the second and later records, naming the first.
     Raises InputError only when the file itself cannot be read.
     """
+    outcomes = judge_candidates(path, specs)
+    return ([o for o in outcomes if isinstance(o, Candidate)], [o for o in outcomes if isinstance(o, Rejected)])
+
+
+def judge_candidates(path: str | Path, specs: Sequence[InputSpec]) -> list[Candidate | Rejected]:
+    """Every record of a file, validated or rejected, in file order (what an audit ledger records)."""
     raws = read_candidates(path)
     first_origin = _first_origins(raws)
-    accepted: list[Candidate] = []
-    rejected: list[Rejected] = []
-    for raw in raws:
-        outcome = _judge(raw, specs, first_origin)
-        if isinstance(outcome, Candidate):
-            accepted.append(outcome)
-        else:
-            rejected.append(outcome)
-    return accepted, rejected
+    return [_judge(raw, specs, first_origin) for raw in raws]
 
 
 def _first_origins(raws: Iterable[RawCandidate]) -> dict[str, str]:

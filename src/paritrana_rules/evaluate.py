@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from .compile import LeafStep, Program
 from .numeric import CONTEXT, add_all, round_to
-from .result import AdjustmentResult, CriterionResult, GateResult, Result, TraceStep
+from .result import AdjustmentResult, CriterionResult, GateResult, Result, Status, TraceStep
 
 if TYPE_CHECKING:
     from .api import CompiledRubric
@@ -99,7 +99,7 @@ def evaluate(
     low, high = model.scale
     limited = min(max(capped, low), high)
     total = round_to(limited, places, mode)
-    status = "disqualified" if any(not g.passed and g.action == "disqualify" for g in gates) else "eligible"
+    status: Status = "disqualified" if any(not g.passed and g.action == "disqualify" for g in gates) else "eligible"
 
     if steps is not None:
         detail = (("weighted", weighted), ("bonuses", bonuses), ("penalties", penalties), ("subtotal", subtotal),

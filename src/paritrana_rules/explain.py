@@ -341,7 +341,7 @@ def _localise(value: Decimal, lang: str) -> str:
     sign = "-" if text.startswith("-") else ""
     whole, _, fraction = text.lstrip("-").partition(".")
     thousands, point = (".", ",") if lang == "id" else (",", ".")
-    groups = []
+    groups: list[str] = []
     while len(whole) > 3:
         groups.insert(0, whole[-3:])
         whole = whole[:-3]

@@ -103,6 +103,12 @@ class Result:
 
         return explain(self, lang=lang, format=format)
 
+    def audit(self, prev: str | None = None) -> dict[str, Any]:
+        """The audit record (JSON-ready, hashed; schema in docs/audit.schema.json) that `replay` verifies."""
+        from .audit import record
+
+        return record(self, prev)
+
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready summary: decimals as strings, in a fixed key order."""
         return {

@@ -126,7 +126,8 @@ def _broken_region(text: str, position: int, unfinished: bool) -> tuple[int, int
 
 
 def _error_offset(text: str, error: UnexpectedInput) -> int:
-    if isinstance(error, UnexpectedEOF) or getattr(error, "token", None) is not None and error.token.type == "$END":
+    token = getattr(error, "token", None)
+    if isinstance(error, UnexpectedEOF) or token is not None and token.type == "$END":
         return len(text)
     return int(getattr(error, "pos_in_stream", 0) or 0)
 
@@ -180,9 +181,10 @@ def _syntax_diagnostic(error: UnexpectedInput, source: SourceFile, text: str, po
 
 
 def _unexpected_character(error: UnexpectedCharacters, source: SourceFile) -> Diagnostic:
-    line, column = error.line, error.column
-    char = source.text[error.pos_in_stream] if error.pos_in_stream < len(source.text) else ""
+    line, column, offset = error.line, error.column, int(error.pos_in_stream or 0)
+    char = source.text[offset] if offset < len(source.text) else ""
     span = Span(source.path, line, column, line, column + 1)
+    hint: str | None
     if char.isalpha() and char.isupper():
         hint = "names and keywords are written in lowercase letters, digits and _"
     elif char in "'\u2018\u2019\u201c\u201d":
@@ -200,6 +202,7 @@ def _unexpected_token(error: UnexpectedToken, source: SourceFile) -> Diagnostic:
     span = _token_span(token, source.path)
     message = f"unexpected {_token_words(token)}, expected {_expected_text(expected)}"
     before = source.text[: token.start_pos or 0].rstrip()
+    hint: str | None
     if re.search(r'(\b(label|description|reason|evidence)|")$', before) and "NAME" in expected:
         hint = 'each text starts with its language: id (Bahasa Indonesia) or en (English), e.g. label id "..." en "..."'
     else:
@@ -266,9 +269,8 @@ def _code(line: str) -> str:
 
 
 def _token_span(token: Token, path: str) -> Span:
-    end_line = token.end_line or token.line
-    end_column = token.end_column or (token.column + len(str(token)))
-    return Span(path, token.line or 1, token.column or 1, end_line, end_column)
+    line, column = token.line or 1, token.column or 1
+    return Span(path, line, column, token.end_line or line, token.end_column or column + len(str(token)))
 
 
 # ------------------------------------------------------------------ tree -> AST

@@ -23,12 +23,13 @@ from . import ast
 from .expressions import compile_expr
 from .intervals import INF, Interval
 from .numeric import CONTEXT, add_all, plain
+from .errors import Severity
 from .source import Span
 
 MAX_COMBINATIONS = 20_000
 
 # code, message, span, hint, severity: the arguments of _Checker.report
-Finding = tuple[str, str, Span, str | None, str]
+Finding = tuple[str, str, Span, str | None, Severity]
 
 
 @attrs.frozen
@@ -337,7 +338,7 @@ def _table_findings(table: ast.PointsTable, combos: list[tuple[str, list[int]]])
 def _sum_points(table: ast.PointsTable, combos: list[tuple[str, list[int]]]) -> Interval | None:
     if table.policy != "sum" or not all(isinstance(r.points, ast.Number) for r in table.rows):
         return None
-    points = [r.points.value for r in table.rows]  # type: ignore[union-attr]
+    points = [r.points.value for r in table.rows if isinstance(r.points, ast.Number)]
     otherwise = [p for r, p in zip(table.rows, points) if r.condition is None]
     totals = [
         add_all(points[i] for i in matches) if matches else (otherwise[0] if otherwise else Decimal(0))

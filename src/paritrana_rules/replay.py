@@ -1,0 +1,351 @@
+"""Replay: audit records -> a report that confirms every number, or says where and why it no longer holds.
+
+Three layers, each reported with its own kind of finding:
+
+1. Integrity. Each record's hash is recomputed (`edited`); in a ledger the chain
+   of `prev` hashes is followed (`deleted`, `reordered`, `duplicated`) and the seal
+   checked (`truncated`, `seal`). Unreadable lines are `malformed`.
+2. The rubric. It is found by identity (award, edition, period, category,
+   sector) among the given rubric files, and its content hash compared
+   (`rubric-not-found`, `rubric-changed`, naming the declarations that differ).
+3. The derivation. The recorded inputs are scored again with the traced path and
+   the trace compared step by step; the first step that differs is the
+   `divergence`, with its location, both values and what it read.
+
+Findings never raise: `ReplayReport.ok` says whether everything held.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any, Literal
+
+import attrs
+
+from .api import CompiledRubric, load
+from .audit import FORMAT, content_hash, record, sha256
+from .errors import InputError, RubricError
+
+Severity = Literal["error", "note"]
+
+
+@attrs.frozen
+class Finding:
+    """One thing a replay found. `line` is the record's line in the ledger (1 for a single record)."""
+
+    kind: str
+    message: str
+    line: int | None = None
+    candidate: str | None = None
+    severity: Severity = "error"
+
+    def render(self) -> str:
+        where = f"line {self.line}" if self.line is not None else "ledger"
+        who = f" ({self.candidate})" if self.candidate else ""
+        return f"{where}{who}: {self.kind}: {self.message}"
+
+
+@attrs.frozen
+class Divergence:
+    """The first step whose recomputed value differs from the recorded one."""
+
+    line: int
+    candidate: str
+    step: str
+    location: Mapping[str, Any]
+    recorded: Any
+    recomputed: Any
+    reads: Sequence[Any]
+
+    def describe(self) -> str:
+        where = f"{self.location.get('file')}:{self.location.get('line')}:{self.location.get('column')}"
+        reads = ", ".join(f"{name} = {_show(value)}" for name, value in self.reads) or "no inputs"
+        return (f"step {self.step} at {where}: recorded {_show(self.recorded)}, recomputed {_show(self.recomputed)} "
+                f"(it read {reads})")
+
+
+@attrs.frozen
+class RecordReport:
+    line: int
+    candidate: str | None
+    kind: str
+    findings: tuple[Finding, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not any(f.severity == "error" for f in self.findings)
+
+
+@attrs.frozen
+class ReplayReport:
+    records: tuple[RecordReport, ...]
+    findings: tuple[Finding, ...]  # every finding, ledger-level ones included, in line order
+    first_divergence: Divergence | None
+
+    @property
+    def ok(self) -> bool:
+        return not any(f.severity == "error" for f in self.findings)
+
+    @property
+    def verified(self) -> int:
+        return sum(1 for r in self.records if r.ok)
+
+    def render(self) -> str:
+        lines = [f.render() for f in self.findings]
+        if self.first_divergence is not None:
+            lines.append(f"first divergence: line {self.first_divergence.line} ({self.first_divergence.candidate}): "
+                         f"{self.first_divergence.describe()}")
+        count = len(self.records)
+        if self.ok:
+            lines.append(f"{count} record{'s' if count != 1 else ''} verified")
+        else:
+            problems = sum(1 for f in self.findings if f.severity == "error")
+            lines.append(f"{self.verified} of {count} records verified; {problems} problem{'s' if problems != 1 else ''}")
+        return "\n".join(lines)
+
+
+def _show(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+# ------------------------------------------------------------------ entry point
+
+
+def replay(
+    source: Mapping[str, Any] | Sequence[Mapping[str, Any]] | str | Path,
+    rubric_paths: Iterable[str | Path] | None = None,
+    *,
+    against_current: bool = False,
+) -> ReplayReport:
+    """Verify one record, a list of ledger records, or a ledger file (.jsonl)."""
+    findings: list[Finding] = []
+    if isinstance(source, (str, Path)):
+        documents = _read_ledger(Path(source), findings)
+        sealed = True
+    elif isinstance(source, Mapping):
+        documents = [(1, dict(source))]
+        sealed = False
+    else:
+        documents = [(i, dict(d)) for i, d in enumerate(source, start=1)]
+        sealed = True
+    if sealed:
+        documents = _check_chain(documents, findings)
+    rubrics = _RubricFinder(rubric_paths, documents)
+    reports = []
+    first: Divergence | None = None
+    for line, document in documents:
+        own: list[Finding] = []
+        divergence = _replay_record(line, document, rubrics, against_current, own)
+        first = first or divergence
+        own_all = [f for f in findings if f.line == line] + own
+        reports.append(RecordReport(line, _candidate(document), str(document.get("kind")), tuple(own_all)))
+        findings.extend(own)
+    findings.sort(key=lambda f: (f.line if f.line is not None else 10**9))
+    return ReplayReport(tuple(reports), tuple(findings), first)
+
+
+def _candidate(document: Mapping[str, Any]) -> str | None:
+    candidate = document.get("candidate")
+    return str(candidate.get("id")) if isinstance(candidate, Mapping) else None
+
+
+# ------------------------------------------------------------------ integrity
+
+
+def _read_ledger(path: Path, findings: list[Finding]) -> list[tuple[int, dict[str, Any]]]:
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        findings.append(Finding("unreadable", f"cannot read {path}: {error.strerror}"))
+        return []
+    lines = raw.split(b"\n")
+    if lines and lines[-1] == b"":
+        lines.pop()
+    elif lines:
+        findings.append(Finding("truncated", "the last line is incomplete: the ledger was cut off", len(lines)))
+    documents = []
+    for number, line in enumerate(lines, start=1):
+        try:
+            document = json.loads(line)
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            if number != len(lines) or raw.endswith(b"\n"):
+                findings.append(Finding("malformed", "this line is not a JSON record", number))
+            continue
+        if not isinstance(document, dict) or document.get("format") != FORMAT:
+            findings.append(Finding("malformed", f"this line is not a {FORMAT} record", number))
+            continue
+        documents.append((number, document))
+    return documents
+
+
+def _check_chain(documents: list[tuple[int, dict[str, Any]]], findings: list[Finding]) -> list[tuple[int, dict[str, Any]]]:
+    """Follow the hash chain and the seal; returns the candidate records (the seal removed)."""
+    seals = [(i, d) for i, (_, d) in enumerate(documents) if d.get("kind") == "seal"]
+    records = [(n, d) for n, d in documents if d.get("kind") != "seal"]
+    present = {d.get("sha256"): n for n, d in records}
+    seen: dict[Any, int] = {}
+    previous: str | None = None
+    for line, document in records:
+        digest = document.get("sha256")
+        who = _candidate(document)
+        if content_hash(document) != digest:
+            findings.append(Finding("edited", "the record's content does not match its hash: it was changed after "
+                                    "it was written", line, who))
+        if digest in seen:
+            findings.append(Finding("duplicated", f"this record repeats the one on line {seen[digest]}", line, who))
+            continue
+        seen[digest] = line
+        prev = document.get("prev")
+        if prev != previous:
+            findings.append(_chain_break(prev, previous, present, line, who))
+        previous = digest
+    if not seals:
+        findings.append(Finding("truncated", "the ledger has no seal: it was cut off, or its end was removed",
+                                documents[-1][0] if documents else None))
+        return records
+    position, seal = seals[-1]
+    seal_line = documents[position][0]
+    if position != len(documents) - 1 or len(seals) > 1:
+        findings.append(Finding("seal", "records follow the seal: they were added after the ledger was closed",
+                                seal_line))
+    if content_hash(seal) != seal.get("sha256"):
+        findings.append(Finding("seal", "the seal's content does not match its hash: it was edited", seal_line))
+    if seal.get("count") != len(records):
+        kind = "deleted" if isinstance(seal.get("count"), int) and seal["count"] > len(records) else "seal"
+        findings.append(Finding(kind, f"the seal counts {seal.get('count')} records; the ledger holds {len(records)}",
+                                seal_line))
+    if seal.get("head") != previous or seal.get("prev") != previous:
+        kind = "deleted" if seal.get("head") not in present and seal.get("head") is not None else "seal"
+        detail = ("the last record(s) before the seal were removed" if kind == "deleted"
+                  else "the seal does not close on the last record")
+        findings.append(Finding(kind, detail, seal_line))
+    return records
+
+
+def _chain_break(prev: Any, previous: str | None, present: Mapping[Any, int], line: int, who: str | None) -> Finding:
+    if prev in present:
+        return Finding("reordered", f"this record was written after the one on line {present[prev]}, not after the "
+                       "one before it", line, who)
+    if previous is None:
+        return Finding("deleted", "records before this one are missing from the start of the ledger", line, who)
+    return Finding("deleted", "the record written before this one is missing", line, who)
+
+
+# ------------------------------------------------------------------ rubrics
+
+
+class _RubricFinder:
+    """Finds the rubric a record was scored with, by identity, among the given files and folders."""
+
+    def __init__(self, paths: Iterable[str | Path] | None, documents: list[tuple[int, dict[str, Any]]]) -> None:
+        if paths is None:
+            recorded = {d.get("context", {}).get("rubric_path") for _, d in documents if isinstance(d.get("context"), dict)}
+            paths = [p for p in recorded if p and Path(p).exists()] or (["rubrics"] if Path("rubrics").is_dir() else [])
+        self.files = sorted({f for p in paths for f in (Path(p).rglob("*.rubric") if Path(p).is_dir() else [Path(p)])})
+        self.loaded: dict[Path, CompiledRubric | RubricError] = {}
+
+    def _load(self, path: Path) -> CompiledRubric | RubricError:
+        if path not in self.loaded:
+            try:
+                self.loaded[path] = load(path)
+            except RubricError as error:
+                self.loaded[path] = error
+        return self.loaded[path]
+
+    def find(self, identity: Mapping[str, Any]) -> tuple[CompiledRubric | None, list[str]]:
+        """The matching rubric (by content hash if several share the identity), and any broken candidates."""
+        matches, broken = [], []
+        for path in self.files:
+            compiled = self._load(path)
+            if isinstance(compiled, RubricError):
+                broken.append(str(path))
+                continue
+            if all(compiled.identity.get(k) == identity.get(k) for k in ("award", "edition", "period", "category", "sector")):
+                matches.append(compiled)
+        from .audit import rubric_hash
+
+        exact = [m for m in matches if rubric_hash(m.model.rubric) == identity.get("sha256")]
+        return (exact or matches or [None])[0], broken
+
+
+# ------------------------------------------------------------------ derivations
+
+
+def _replay_record(line: int, document: dict[str, Any], rubrics: _RubricFinder, against_current: bool,
+                   findings: list[Finding]) -> Divergence | None:
+    if document.get("kind") != "scored":
+        return None
+    who = _candidate(document) or "?"
+    identity = document.get("rubric") if isinstance(document.get("rubric"), Mapping) else {}
+    compiled, broken = rubrics.find(identity)
+    if compiled is None:
+        named = f"{identity.get('category')} edition {identity.get('edition')}"
+        extra = f"; these rubric files did not load: {', '.join(broken)}" if broken else ""
+        findings.append(Finding("rubric-not-found", f"no rubric {named} among {len(rubrics.files)} rubric files{extra}",
+                                line, who))
+        return None
+    changed = _changed_declarations(identity.get("declarations", {}), compiled)
+    if changed and not against_current:
+        findings.append(Finding("rubric-changed", f"{compiled.path} changed since scoring: {changed}; "
+                                "replay with --against-current to re-score under it", line, who))
+        return None
+    inputs = document.get("inputs")
+    if not isinstance(inputs, Mapping) or sha256(inputs) != document.get("inputs_sha256"):
+        findings.append(Finding("input-edited", "the recorded inputs do not match their hash", line, who))
+    candidate = document.get("candidate", {})
+    defaulted = set(document.get("defaulted") or ())
+    given = {name: value for name, value in dict(inputs or {}).items() if name not in defaulted}
+    try:
+        result = compiled.evaluate(given, str(candidate.get("id")), name=candidate.get("name"))
+    except InputError as error:
+        findings.append(Finding("divergence", f"the recorded inputs no longer validate: {error}", line, who))
+        return None
+    fresh = record(result)
+    if changed:
+        return _against_current(line, who, document, fresh, changed, compiled, findings)
+    divergence = _first_difference(line, who, document, fresh)
+    if divergence is not None:
+        findings.append(Finding("divergence", divergence.describe(), line, who))
+    return divergence
+
+
+def _changed_declarations(recorded: Mapping[str, str], compiled: CompiledRubric) -> str:
+    from .audit import declaration_hashes
+
+    current = declaration_hashes(compiled.model.rubric)
+    changed = sorted(k for k in recorded.keys() & current.keys() if recorded[k] != current[k])
+    added = sorted(current.keys() - recorded.keys())
+    removed = sorted(recorded.keys() - current.keys())
+    parts = [f"{k} changed" for k in changed] + [f"{k} added" for k in added] + [f"{k} removed" for k in removed]
+    return ", ".join(parts)
+
+
+def _against_current(line: int, who: str, document: Mapping[str, Any], fresh: Mapping[str, Any], changed: str,
+                     compiled: CompiledRubric, findings: list[Finding]) -> Divergence | None:
+    before, after = document.get("result", {}), fresh["result"]
+    findings.append(Finding("rubric-changed", f"{compiled.path} changed since scoring: {changed}", line, who))
+    summary = (f"under the current rubric the total is {after['total']} (recorded {before.get('total')}), "
+               f"status {after['status']} (recorded {before.get('status')})")
+    findings.append(Finding("rescored", summary, line, who, "note"))
+    return _first_difference(line, who, document, fresh)
+
+
+def _first_difference(line: int, who: str, document: Mapping[str, Any], fresh: Mapping[str, Any]) -> Divergence | None:
+    recorded_steps = document.get("trace") if isinstance(document.get("trace"), list) else []
+    for index, step in enumerate(fresh["trace"]):
+        old = recorded_steps[index] if index < len(recorded_steps) else None
+        if not isinstance(old, Mapping) or any(old.get(k) != step[k] for k in ("id", "value", "reads", "detail")):
+            source = old if isinstance(old, Mapping) and old.get("id") == step["id"] else step
+            return Divergence(line, who, step["id"], source.get("location", {}),
+                              old.get("value") if isinstance(old, Mapping) else None, step["value"],
+                              tuple(step["reads"]))
+    if len(recorded_steps) > len(fresh["trace"]):
+        extra = recorded_steps[len(fresh["trace"])]
+        return Divergence(line, who, str(extra.get("id")) if isinstance(extra, Mapping) else "?", {}, extra, None, ())
+    recorded_result = document.get("result", {})
+    for key, value in fresh["result"].items():
+        if recorded_result.get(key) != value:
+            return Divergence(line, who, f"result.{key}", {}, recorded_result.get(key), value, ())
+    return None
