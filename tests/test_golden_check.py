@@ -32,35 +32,6 @@ TEN_MISTAKES = GOLDEN / "ten-mistakes.rubric"
 CODE_PREFIX = re.compile(r"^([A-Z]\d{3})-")
 CODE_IN_SOURCE = re.compile(r"""["']([A-Z]\d{3})["']""")
 
-# Files whose diagnostics include one without a hint. These are gaps in the
-# checker, not in the tests: when a hint is added the xfail turns into a
-# failure (strict), and the file is removed from this table.
-MISSING_HINTS = {
-    "G602-cap-outside-scale": "G602",
-    "H100-edition-not-a-year": "H100",
-    "H104-scale-reversed": "H104",
-    "H106-too-many-rounding-places": "H106",
-    "N205-value-listed-twice": "N205",
-    "N208-criterion-used-in-expression": "N208",
-    "P100-decimal-comma": "P100",
-    "P100-misspelt-keyword": "P100",
-    "R508-default-outside-bounds": "R508",
-    "R509-clamp-limits-reversed": "R509",
-    "R510-empty-band": "R510",
-    "T302-branches-differ": "T302",
-    "T304-number-in-list": "T304",
-    "T304-number-in-set": "T304",
-    "T305-in-needs-a-set": "T305",
-    "T306-values-not-in-set": "T306",
-    "T310-unit-given-twice": "T310",
-    "T311-bounds-on-yes-no": "T311",
-    "T312-count-with-fraction": "T312",
-    "T313-default-of-wrong-kind": "T313",
-    "T314-round-places": "T314",
-    "W402-weight-zero": "W402",
-    "W404-criteria-inside-each-other": "W404",
-    "W404-criterion-inside-itself": "W404",
-}
 
 
 def _relative(path: Path) -> str:
@@ -86,15 +57,6 @@ def at_root(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def _ids(paths: list[Path]) -> list[str]:
     return [p.stem for p in paths]
-
-
-def _hint_params() -> list[object]:
-    params: list[object] = []
-    for path in RUBRICS:
-        code = MISSING_HINTS.get(path.stem)
-        marks = [pytest.mark.xfail(strict=True, reason=f"{code} has no hint yet")] if code else []
-        params.append(pytest.param(path, marks=marks, id=path.stem))
-    return params
 
 
 def test_there_are_golden_files() -> None:
@@ -126,7 +88,7 @@ def test_every_diagnostic_is_located(rubric: Path) -> None:
 
 
 @pytest.mark.usefixtures("at_root")
-@pytest.mark.parametrize("rubric", _hint_params())
+@pytest.mark.parametrize("rubric", RUBRICS, ids=_ids(RUBRICS))
 def test_every_diagnostic_has_a_hint(rubric: Path) -> None:
     unhinted = [d.code for d in _diagnostics(_relative(rubric)) if not (d.hint and d.hint.strip())]
     assert not unhinted, f"no hint for {', '.join(unhinted)}"
@@ -180,7 +142,7 @@ def test_messages_quoted_in_the_docs_are_real() -> None:
     produced |= set(_missing_file_diagnostic().render().splitlines())
     docs = (ROOT / "docs" / "errors.md").read_text(encoding="utf-8")
     quoted = [line for block in re.findall(r"```\n(.*?)```", docs, re.DOTALL) for line in block.splitlines()
-              if re.match(r"(error|warning)\[|   = hint: ", line)]
+              if re.match(r"(error|warning)\[| += hint: ", line)]
     assert len(quoted) >= 60
     assert [line for line in quoted if line not in produced] == []
 

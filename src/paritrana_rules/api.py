@@ -80,7 +80,7 @@ def diagnose(text: str, path: str = "<rubric>") -> tuple[RubricModel | None, lis
     if outcome.rubric is None:
         return None, diagnostics
     model, found = check(outcome.rubric, SourceFile(path, text))
-    if outcome.broken_names:
+    if outcome.diagnostics:
         found = [d for d in found if not _consequence(d, outcome.broken_names)]
     diagnostics.extend(found)
     if outcome.diagnostics:
@@ -108,8 +108,15 @@ def read_rubric(path: str | Path) -> str:
     try:
         return Path(path).read_text(encoding="utf-8")
     except UnicodeDecodeError as error:
-        raise RubricError([Diagnostic("F002", f"the rubric is not UTF-8 text ({error.reason})", location,
-                                      hint="save the file as UTF-8")]) from None
+        before = error.object[: error.start].decode("utf-8", errors="replace")
+        line = before.count("\n") + 1
+        column = len(before) - (before.rfind("\n") + 1) + 1
+        text = error.object.decode("utf-8", errors="replace").splitlines()
+        where = Span(str(path), line, column, line, column + 1)
+        raise RubricError([Diagnostic(
+            "F002", f"the rubric is not UTF-8 text: byte 0x{error.object[error.start]:02x} cannot be read",
+            where, text[line - 1] if line <= len(text) else "", hint="save the file as UTF-8 (most editors offer "
+            "this under 'Save as' or 'Encoding')")]) from None
     except OSError as error:
         raise RubricError([Diagnostic("F001", f"cannot read the rubric: {error.strerror or error}", location,
                                       hint="check the path")]) from None

@@ -29,6 +29,7 @@ class Texts:
 
     by_lang: tuple[tuple[str, str], ...]
     span: Span = _position()
+    lang_spans: tuple[Span, ...] = attrs.field(eq=False, repr=False, default=())  # where each language code is
 
     def get(self, lang: str) -> str | None:
         return dict(self.by_lang).get(lang)
@@ -284,3 +285,5 @@ class Rubric:
     declarations: tuple[Declaration, ...]
     path: str = attrs.field(eq=False)
     span: Span = _position()
+    edition_span: Span = _position()
+    period_span: Span = _position()

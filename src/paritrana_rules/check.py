@@ -30,6 +30,10 @@ from .source import SourceFile, Span
 
 LANGUAGES = ("id", "en")
 RESERVED_INPUT_NAMES = ("id", "name")
+_OPTION_SLOTS = {
+    "between": ("lower bound", "upper bound"), "at_least": ("lower bound",), "at_most": ("upper bound",),
+    "unit": ("unit",), "default": ("default",),
+}
 
 
 @attrs.frozen
@@ -65,6 +69,7 @@ class _Checker:
         self.used: set[str] = set()
         self.member_owner: dict[str, str] = {}  # enum member -> an input that has it
         self.rounding_mode = "half_up"
+        self.suggested: set[str] = set()  # names offered as did-you-mean: not "unused", just misspelt
 
     # ------------------------------------------------------------ reporting
 
@@ -97,12 +102,16 @@ class _Checker:
 
     def _header(self) -> tuple[str, str | None, tuple[Decimal, Decimal], tuple[str, int]]:
         rubric = self.rubric
-        for year, what in ((rubric.edition, "edition"), (rubric.period, "period")):
+        years_ok = True
+        for year, what, span in ((rubric.edition, "edition", rubric.edition_span),
+                                 (rubric.period, "period", rubric.period_span)):
             if year != year.to_integral_value() or not 2000 <= year <= 2100:
-                self.report("H100", f"the {what} must be a year such as 2024, got {plain(year)}", rubric.span)
-        if rubric.period > rubric.edition:
+                years_ok = False
+                self.report("H100", f"the {what} must be a year such as 2024, got {plain(year)}", span,
+                            "write the year in four digits, e.g. edition 2024 period 2023")
+        if years_ok and rubric.period > rubric.edition:
             self.report("H101", f"the assessment period {plain(rubric.period)} is after the edition {plain(rubric.edition)}",
-                        rubric.span, "the 2024 edition assesses the period 2023: write edition 2024 period 2023")
+                        rubric.period_span, "the 2024 edition assesses the period 2023: write edition 2024 period 2023")
         clauses: dict[str, list[ast.HeaderClause]] = {}
         for clause in rubric.clauses:
             clauses.setdefault(clause.kind, []).append(clause)
@@ -118,18 +127,19 @@ class _Checker:
             low, high = scale.values  # type: ignore[assignment]
             if low >= high:
                 self.report("H104", f"the scale runs from {plain(low)} to {plain(high)}; the first number must be smaller",
-                            scale.span)
+                            scale.span, "write the lowest score first, e.g. scale 0 to 100")
                 low, high = Decimal(0), Decimal(100)
         mode, places = "half_up", 2
         if rounding is not None:
             mode_name, places_value = str(rounding.values[0]), Decimal(str(rounding.values[1]))
             if mode_name not in ROUNDING_MODES:
                 self.report("H105", f"unknown rounding mode '{mode_name}'", rounding.span,
-                            did_you_mean(str(mode_name), ROUNDING_MODES) or f"use one of: {', '.join(ROUNDING_MODES)}")
+                            f"use one of: {', '.join(ROUNDING_MODES)}")
             else:
                 mode = str(mode_name)
             if places_value != places_value.to_integral_value() or not 0 <= places_value <= 10:
-                self.report("H106", "rounding places must be a whole number from 0 to 10", rounding.span)
+                self.report("H106", "rounding places must be a whole number from 0 to 10", rounding.span,
+                            "e.g. rounding half_up to 2 places")
             else:
                 places = int(places_value)
         self.rounding_mode = mode
@@ -173,8 +183,8 @@ class _Checker:
         kind = decl.type.kind
         if decl.name in RESERVED_INPUT_NAMES:
             self.report("N203", f"'{decl.name}' is reserved for the candidate's {decl.name} in data files",
-                        decl.name_span, f"rename the input, e.g. 'nama_{decl.name}'" if decl.name == "name" else
-                        "rename the input, e.g. 'nomor_induk'")
+                        decl.name_span, "rename the input, e.g. 'nama_kandidat'" if decl.name == "name" else
+                        "rename the input, e.g. 'kode_kandidat'")
         members = self._members(decl)
         value_type = {
             "number": NUMBER, "count": NUMBER, "bool": BOOL, "text": TEXT,
@@ -183,17 +193,23 @@ class _Checker:
         lower: Decimal | None = Decimal(0) if kind == "count" else None
         upper: Decimal | None = None
         unit: str | None = None
-        default_option: ast.InputOption | None = None
-        seen: dict[str, ast.InputOption] = {}
+        given: dict[str, ast.InputOption] = {}  # which option set the lower and upper bound, unit, default
         for option in decl.options:
-            group = "bounds" if option.kind in ("between", "at_least", "at_most") else option.kind
-            if group in seen and not (option.kind != seen[group].kind and "between" not in (option.kind, seen[group].kind)):
-                self.report("T310", f"'{option.kind.replace('_', ' ')}' is given twice for input '{decl.name}'", option.span)
-            seen[group if option.kind == "between" else option.kind] = option
-            if option.kind in ("between", "at_least", "at_most", "unit") and kind not in ("number", "count"):
-                self.report("T311", f"'{option.kind.replace('_', ' ')}' only applies to number and count inputs; "
-                            f"'{decl.name}' is {_kind_words(kind)}", option.span)
+            words = option.kind.replace("_", " ")
+            if option.kind != "default" and kind not in ("number", "count"):
+                self.report("T311", f"'{words}' only applies to number and count inputs; '{decl.name}' is "
+                            f"{_kind_words(kind)}", option.span, "remove it: only numbers and counts have bounds and units")
                 continue
+            for slot in _OPTION_SLOTS[option.kind]:
+                if slot in given:
+                    self.report("T310", f"the {slot} of '{decl.name}' is given twice (first on line "
+                                f"{given[slot].span.line})", option.span, f"keep one {slot}")
+                given[slot] = option
+            if kind == "count" and option.kind in ("between", "at_least", "at_most"):
+                for bound in (Decimal(str(v)) for v in option.values):
+                    if bound < 0 or bound != bound.to_integral_value():
+                        self.report("T312", f"count '{decl.name}' has bound {plain(bound)}; counts are whole numbers "
+                                    "from 0", option.span, "use a whole number, e.g. at least 1")
             if option.kind == "between":
                 lower, upper = option.values  # type: ignore[assignment]
             elif option.kind == "at_least":
@@ -202,16 +218,11 @@ class _Checker:
                 upper = option.values[0]  # type: ignore[assignment]
             elif option.kind == "unit":
                 unit = str(option.values[0])
-            elif option.kind == "default":
-                default_option = option
-        if kind == "count":
-            for bound in (lower, upper):
-                if bound is not None and (bound < 0 or bound != bound.to_integral_value()):
-                    self.report("T312", f"count '{decl.name}' has bound {plain(bound)}; counts are whole numbers from 0",
-                                decl.span)
+        default_option = given.get("default")
         if lower is not None and upper is not None and lower > upper:
             self.report("R507", f"input '{decl.name}' can take no value: at least {plain(lower)} but at most {plain(upper)}",
-                        decl.span, "swap the bounds")
+                        given.get("upper bound", given.get("lower bound", decl)).span,
+                        "the lower bound must not be above the upper one: swap them")
         default = self._default(decl, default_option, value_type, lower, upper)
         interval = None
         if value_type == NUMBER:
@@ -228,7 +239,8 @@ class _Checker:
         names: list[str] = []
         for member in decl.type.members:
             if member.name in names:
-                self.report("N205", f"'{member.name}' is listed twice in input '{decl.name}'", member.span)
+                self.report("N205", f"'{member.name}' is listed twice in input '{decl.name}'", member.span,
+                            "remove the repeated value")
             else:
                 names.append(member.name)
             if ("input and let", member.name) in self.declared_in:
@@ -255,22 +267,25 @@ class _Checker:
             case ast.Name(member) if value_type.kind == "enum":
                 value, ok = member, member in value_type.members
                 if not ok:
-                    self.report("N202", f"'{member}' is not a value of input '{decl.name}'", option.span,
+                    self.report("N202", f"'{member}' is not a value of input '{decl.name}'", literal.span,
                                 did_you_mean(member, value_type.members) or f"use one of: {', '.join(value_type.members)}")
                     return None
             case ast.SetLiteral(names) if value_type.kind == "set":
-                unknown = [n.id for n in names if n.id not in value_type.members]
+                unknown = [n for n in names if n.id not in value_type.members]
                 for name in unknown:
-                    self.report("N202", f"'{name}' is not a value of input '{decl.name}'", option.span,
-                                did_you_mean(name, value_type.members) or f"use values of: {', '.join(value_type.members)}")
+                    self.report("N202", f"'{name.id}' is not a value of input '{decl.name}'", name.span,
+                                did_you_mean(name.id, value_type.members) or
+                                f"use values of: {', '.join(value_type.members)}")
                 value, ok = frozenset(n.id for n in names), not unknown
                 if unknown:
                     return None
         if not ok:
-            self.report("T313", f"the default of '{decl.name}' must be {value_type.describe()}", option.span)
+            self.report("T313", f"the default of '{decl.name}' must be {value_type.describe()}", option.span,
+                        f"e.g. default {_example_default(decl.type)}")
             return None
         if isinstance(value, Decimal) and (lower is not None and value < lower or upper is not None and value > upper):
-            self.report("R508", f"the default {plain(value)} of '{decl.name}' is outside its bounds", option.span)
+            self.report("R508", f"the default {plain(value)} of '{decl.name}' is outside its bounds", option.span,
+                        "choose a default within the bounds, or widen them")
         return value
 
     # ------------------------------------------------------------ lets
@@ -333,7 +348,8 @@ class _Checker:
                 result_type = a.type
                 if UNKNOWN not in (a.type, b.type) and a.type != b.type:
                     self.report("T302", f"the two branches give different kinds of value: {a.type.describe()} after "
-                                f"'then', {b.type.describe()} after 'else'", expr.span)
+                                f"'then', {b.type.describe()} after 'else'", expr.span,
+                                "make both branches numbers, or both yes/no")
                     result_type = UNKNOWN
                 interval = a.interval.hull(b.interval) if a.interval and b.interval else None
                 return Analysed(attrs.evolve(expr, condition=c.expr, then=a.expr, otherwise=b.expr), result_type, interval)
@@ -351,12 +367,17 @@ class _Checker:
             owner = self.member_owner[name]
             self.report("N207", f"'{name}' is a value of input '{owner}', not a name on its own", expr.span,
                         f"compare it, e.g. '{owner} is {name}' or '{name} in {owner}'")
-        elif name in self.declared and ("input and let", name) not in self.declared_in:
+        elif ("input and let", name) in self.declared_in:
+            pass  # a let caught in a cycle, already reported
+        elif name in self.declared:
             self.report("N208", f"'{name}' is a criterion, gate or adjustment; only inputs and lets can be used in "
-                        "expressions", expr.span)
+                        "expressions", expr.span, "use the inputs or lets it is computed from, or compute it in a 'let'")
         else:
+            suggestion = did_you_mean(name, self.values)
+            if suggestion:
+                self.suggested.add(suggestion.split("'")[1])
             self.report("N200", f"unknown name '{name}'", expr.span,
-                        did_you_mean(name, self.values) or "declare it with 'input' or 'let' first")
+                        suggestion or "declare it with 'input' or 'let' first")
         return Analysed(expr, UNKNOWN, None)
 
     def _expect(self, expr: ast.Expr, expected: ValueType, message: str) -> Analysed:
@@ -405,7 +426,8 @@ class _Checker:
             if left.type.kind != "enum":
                 if left.type != UNKNOWN:
                     self.report("T304", f"'{expr.op} {{...}}' needs a one-of input on its left, but this is "
-                                f"{left.type.describe()}", expr.left.span)
+                                f"{left.type.describe()}", expr.left.span,
+                                "a list {...} tests a one-of input, e.g. hadir in {kepala_desa, sekretaris_desa}")
                 return Analysed(expr, BOOL, None)
             members = tuple(self._member(n, left.type, expr.left) for n in right_node.members)
             resolved_set = attrs.evolve(right_node, members=tuple(ast.Name(m.id, m.span) for m in members))
@@ -414,17 +436,23 @@ class _Checker:
         if right.type.kind != "set":
             if right.type != UNKNOWN:
                 self.report("T305", f"'{expr.op}' needs a set-of input or a list {{...}} on its right, but this is "
-                            f"{right.type.describe()}", right_node.span)
+                            f"{right.type.describe()}", right_node.span,
+                            "compare a one-of input with 'is', e.g. hadir_wawancara is kepala_desa"
+                            if right.type.kind == "enum" else
+                        "write a set-of input or a list of values after it, e.g. perdes in regulasi")
             return Analysed(expr, BOOL, None)
         left_node = expr.left
         if isinstance(left_node, ast.Name) and left_node.id not in self.values:
             member = self._member(left_node, right.type, right_node)
             return Analysed(attrs.evolve(expr, left=member, right=right.expr), BOOL, None)
         left = self._expr(left_node)
-        if left.type.kind == "enum" and not set(left.type.members) <= set(right.type.members):
-            self.report("T306", "the values on the left are not all values of the set on the right", expr.span)
+        missing = [m for m in left.type.members if m not in right.type.members]
+        if left.type.kind == "enum" and missing:
+            self.report("T306", f"{', '.join(missing)} can be on the left but never in the set on the right", expr.span,
+                        "compare inputs whose values match, or test the values one by one")
         elif left.type.kind != "enum" and left.type != UNKNOWN:
-            self.report("T304", f"only a value of the set can be 'in' it, but this is {left.type.describe()}", left_node.span)
+            self.report("T304", f"only a value of the set can be 'in' it, but this is {left.type.describe()}",
+                        left_node.span, "write one of the set's values, e.g. perdes in regulasi")
         return Analysed(attrs.evolve(expr, left=left.expr, right=right.expr), BOOL, None)
 
     def _member(self, node: ast.Name, enum: ValueType, owner: ast.Expr) -> ast.Member:
@@ -469,7 +497,8 @@ class _Checker:
             places = expr.args[1]
             assert isinstance(places, ast.Number)
             if places.value != places.value.to_integral_value() or places.value > 10:
-                self.report("T314", "round() takes a whole number of places from 0 to 10", places.span)
+                self.report("T314", "round() takes a whole number of places from 0 to 10", places.span,
+                        "e.g. round(cakupan, 2)")
             interval = value.interval
             if interval is not None and places.value <= 10:
                 from .numeric import round_to
@@ -489,55 +518,64 @@ class _Checker:
             return Analysed(resolved, NUMBER, intervals.maximum(known))
         if func == "clamp":
             if known[1].low > known[2].high:
-                self.report("R509", "clamp's lower limit is above its upper limit", expr.span)
+                self.report("R509", "clamp's lower limit is above its upper limit", expr.span,
+                        "write the limits in order: clamp(value, lowest, highest)")
             return Analysed(resolved, NUMBER, intervals.clamp(*known))
         return Analysed(resolved, NUMBER, intervals.ratio(*known))
 
     # ------------------------------------------------------------ criteria
 
     def _criteria(self, decls: list[ast.CriterionDecl]) -> tuple[list[CriterionModel], list[str]]:
+        """The criteria tree. A broken tree (unknown parent, a cycle) is reported once; the weight
+        checks that would only repeat it in other words are then skipped."""
         by_name = {d.name: d for d in decls}
         children: dict[str | None, list[ast.CriterionDecl]] = {}
+        orphans = False
         for decl in decls:
             parent = decl.parent
             if parent is not None and parent not in by_name:
                 assert decl.parent_span is not None
                 self.report("N209", f"unknown parent criterion '{parent}'", decl.parent_span,
                             did_you_mean(parent, by_name) or "declare the parent criterion first, without points")
-                parent = None
+                orphans = True
+                continue
             children.setdefault(parent, []).append(decl)
-        self._parent_cycles(by_name)
-        self._weights(children, by_name)
+        cyclic = self._parent_cycles(by_name)
+        if not orphans and not cyclic:
+            self._weights(children)
         models = []
         for decl in decls:
             kids = tuple(c.name for c in children.get(decl.name, []))
-            points = self._points_of(decl, kids)
+            points = self._points_of(decl, kids, decl.name in cyclic)
             models.append(CriterionModel(decl, decl.weight / 100, kids, points))
         return models, [d.name for d in children.get(None, [])]
 
-    def _parent_cycles(self, by_name: dict[str, ast.CriterionDecl]) -> None:
+    def _parent_cycles(self, by_name: dict[str, ast.CriterionDecl]) -> set[str]:
+        """Report criteria that end up under themselves; returns every criterion on such a loop."""
+        cyclic: set[str] = set()
         for decl in by_name.values():
-            seen = [decl.name]
+            chain = [decl.name]
             parent = decl.parent
-            while parent is not None and parent in by_name:
-                if parent == decl.name:
-                    assert decl.parent_span is not None
-                    self.report("W404", f"criterion '{decl.name}' is inside itself: {' under '.join(seen + [parent])}",
-                                decl.parent_span)
-                    break
-                if parent in seen:
-                    break
-                seen.append(parent)
+            while parent is not None and parent in by_name and parent not in chain:
+                chain.append(parent)
                 parent = by_name[parent].parent
+            if parent == decl.name:
+                assert decl.parent_span is not None
+                cyclic.update(chain)
+                self.report("W404", f"criterion '{decl.name}' is inside itself: {' under '.join([*chain, decl.name])}",
+                            decl.parent_span, "name the right parent after 'under' (or remove 'under' for a top-level "
+                            "criterion) so the criteria form a tree")
+        return cyclic
 
-    def _weights(self, children: dict[str | None, list[ast.CriterionDecl]], by_name: dict[str, ast.CriterionDecl]) -> None:
+    def _weights(self, children: dict[str | None, list[ast.CriterionDecl]]) -> None:
         if not children.get(None):
             self.report("W405", "the rubric has no criteria", self.rubric.span, "add: criterion NAME weight 100%")
         for parent, group in children.items():
             for decl in group:
                 if decl.weight <= 0 or decl.weight > 100:
-                    self.report("W402", f"weight {plain(decl.weight)}% of '{decl.name}' must be above 0% and at most 100%",
-                                decl.weight_span)
+                    self.report("W402", f"weight {plain(decl.weight)}% of '{decl.name}' must be above 0% and at most "
+                                "100%", decl.weight_span,
+                                "give it a weight such as 10%, or remove a criterion that should not count")
             total = add_all(d.weight for d in group)
             if total != 100:
                 where = "top-level criteria" if parent is None else f"criteria under '{parent}'"
@@ -545,7 +583,9 @@ class _Checker:
                 self.report("W400", f"weights of the {where} add up to {plain(total)}%, not 100%", group[-1].weight_span,
                             f"{parts} = {plain(total)}%; change the weights so they add up to 100%")
 
-    def _points_of(self, decl: ast.CriterionDecl, kids: tuple[str, ...]) -> ast.Points | None:
+    def _points_of(self, decl: ast.CriterionDecl, kids: tuple[str, ...], cyclic: bool) -> ast.Points | None:
+        if cyclic:
+            return self._points(decl.name, decl.points[0]) if decl.points else None
         if kids and decl.points:
             self.report("W403", f"criterion '{decl.name}' has sub-criteria and its own points", decl.points[0].span,
                         "a parent's points are the weighted sum of its sub-criteria: remove this points clause")
@@ -580,20 +620,18 @@ class _Checker:
                     f"limit it with clamp(..., {plain(self.scale.low)}, {plain(self.scale.high)}) or use a band")
 
     def _band(self, name: str, band: ast.PointsBand) -> ast.PointsBand:
+        before = len(self.diagnostics)
         subject = self._expect(band.subject, NUMBER, "a band needs a number to look up")
         rows = []
-        combined: Interval | None = None
         for row in band.rows:
             value = self._expect(row.points, NUMBER, "band points must be a number")
             self._on_scale(name, value.interval, row.points.span)
-            combined = _hull(combined, value.interval)
             rows.append(attrs.evolve(row, points=value.expr))
-            if row.lower is not None and row.upper is not None and (
-                row.lower > row.upper or row.lower == row.upper and not (row.lower_inclusive and row.upper_inclusive)
-            ):
-                self.report("R510", "this band contains no value: its lower end is not below its upper end", row.span)
+            if tables.empty_band_row(row):
+                self.report("R510", "this band contains no value: its lower end is not below its upper end", row.span,
+                        "write the lower end first, e.g. 'from 50 to below 75'")
         resolved = attrs.evolve(band, subject=subject.expr, rows=tuple(rows))
-        if subject.interval is not None:
+        if subject.interval is not None and not self._errors_since(before):
             whole = isinstance(band.subject, ast.Name) and self._is_count(band.subject.id)
             for diagnostic in tables.analyse_band(resolved, subject.interval, _describe_expr(band.subject), whole):
                 self.report(*diagnostic)
@@ -603,7 +641,12 @@ class _Checker:
         value = self.values.get(name)
         return isinstance(value, InputModel) and value.spec.kind == "count"
 
+    def _errors_since(self, count: int) -> bool:
+        """Whether errors were reported since; an analysis on top of them would only echo them."""
+        return any(d.severity == "error" for d in self.diagnostics[count:])
+
     def _table(self, name: str, table: ast.PointsTable) -> ast.PointsTable:
+        before = len(self.diagnostics)
         rows = []
         for index, row in enumerate(table.rows):
             condition = None
@@ -617,8 +660,9 @@ class _Checker:
                 self._on_scale(name, value.interval, row.points.span)
             rows.append((attrs.evolve(row, condition=condition, points=value.expr), value.interval))
         resolved = attrs.evolve(table, rows=tuple(r for r, _ in rows))
-        domains = {name_: self.values[name_] for name_ in self.values}
-        analysis = tables.analyse_table(resolved, domains, self.rounding_mode)
+        if self._errors_since(before):
+            return resolved
+        analysis = tables.analyse_table(resolved, self.values, self.rounding_mode)
         for diagnostic in analysis.diagnostics:
             self.report(*diagnostic)
         if table.policy == "sum":
@@ -631,7 +675,8 @@ class _Checker:
     def _gate(self, decl: ast.GateDecl) -> GateModel:
         condition = self._expect(decl.condition, BOOL, "a gate's condition must be yes/no")
         if decl.action == "cap" and decl.cap is not None and not Interval.point(decl.cap).within(self.scale):
-            self.report("G602", f"the cap {plain(decl.cap)} is outside the scale {self.scale.describe()}", decl.action_span)
+            self.report("G602", f"the cap {plain(decl.cap)} is outside the scale {self.scale.describe()}", decl.action_span,
+                        f"choose a cap from {plain(self.scale.low)} to {plain(self.scale.high)}")
         if not any(m.kind == "reason" for m in decl.meta):
             self.report("G600", f"gate '{decl.name}' has no reason", decl.name_span,
                         'add: reason id "..." en "..." — it is shown to the candidate when the gate fails')
@@ -651,7 +696,7 @@ class _Checker:
 
     def _unused(self, inputs: list[InputModel], lets: list[LetModel]) -> None:
         for model in inputs:
-            if model.spec.kind != "text" and model.decl.name not in self.used:
+            if model.spec.kind != "text" and model.decl.name not in self.used | self.suggested:
                 self.report("L800", f"input '{model.decl.name}' is never used", model.decl.name_span,
                             "use it in a rule or remove it, so candidates are not asked for data that does not count",
                             "warning")
@@ -663,9 +708,10 @@ class _Checker:
     def _translations(self) -> None:
         for texts, what in _all_texts(self.rubric):
             langs = [lang for lang, _ in texts.by_lang]
-            for lang in langs:
+            spans = texts.lang_spans or tuple(texts.span for _ in langs)
+            for lang, lang_span in zip(langs, spans):
                 if lang not in LANGUAGES:
-                    self.report("N210", f"unknown language '{lang}' in {what}", texts.span,
+                    self.report("N210", f"unknown language '{lang}' in {what}", lang_span,
                                 did_you_mean(lang, LANGUAGES) or "use id (Bahasa Indonesia) or en (English)")
             for lang in LANGUAGES:
                 if lang not in langs:
@@ -712,12 +758,6 @@ def _opt(function: object, interval: Interval | None) -> Interval | None:
     return None if interval is None else function(interval)  # type: ignore[operator]
 
 
-def _hull(a: Interval | None, b: Interval | None) -> Interval | None:
-    if a is None:
-        return b
-    return a if b is None else a.hull(b)
-
-
 def _sum_range(ranges: list[Interval | None], table: ast.PointsTable) -> Interval | None:
     """A loose range for a sum-of-matches table: any subset of rows may match."""
     if any(r is None for r in ranges):
@@ -730,6 +770,12 @@ def _sum_range(ranges: list[Interval | None], table: ast.PointsTable) -> Interva
 
 def _describe_expr(expr: ast.Expr) -> str:
     return expr.id if isinstance(expr, ast.Name) else "the value"
+
+
+def _example_default(input_type: ast.InputType) -> str:
+    if input_type.kind == "one_of":
+        return input_type.members[0].name if input_type.members else "..."
+    return {"number": "0", "count": "0", "bool": "no", "set_of": "{}", "text": '"-"'}.get(input_type.kind, "...")
 
 
 def _kind_words(kind: str) -> str:

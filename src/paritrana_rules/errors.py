@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 import attrs
 
-from .source import Span, render_excerpt
+from .source import Span, gutter, render_excerpt
 
 Severity = Literal["error", "warning"]
 
@@ -36,13 +36,12 @@ class Diagnostic:
 
     def render(self) -> str:
         """The human form: header, location, excerpt with caret, hint."""
-        parts = [
-            f"{self.severity}[{self.code}]: {self.message}",
-            f"  --> {self.span.location()}",
-            _indent(render_excerpt(self.line_text, self.span)),
-        ]
+        margin = gutter(self.span)
+        parts = [f"{self.severity}[{self.code}]: {self.message}", f"{margin}--> {self.span.location()}"]
+        if self.line_text:  # a file that cannot be read has no line to show
+            parts.append(render_excerpt(self.line_text, self.span))
         if self.hint:
-            parts.append(f"   = hint: {self.hint}")
+            parts.append(f"{margin} = hint: {self.hint}")
         return "\n".join(parts)
 
     def to_dict(self) -> dict[str, Any]:
@@ -58,10 +57,6 @@ class Diagnostic:
             "end_column": self.span.end_column,
             "hint": self.hint,
         }
-
-
-def _indent(block: str) -> str:
-    return "\n".join(" " + line for line in block.splitlines())
 
 
 def sort_diagnostics(diagnostics: list[Diagnostic]) -> list[Diagnostic]:

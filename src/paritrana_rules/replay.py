@@ -25,7 +25,7 @@ from typing import Any, Literal
 import attrs
 
 from .api import CompiledRubric, load
-from .audit import FORMAT, content_hash, record, sha256
+from .audit import FORMAT, content_hash, declaration_hashes, record, rubric_hash, sha256
 from .errors import InputError, RubricError
 
 Severity = Literal["error", "note"]
@@ -127,6 +127,7 @@ def replay(
     elif isinstance(source, Mapping):
         documents = [(1, dict(source))]
         sealed = False
+        _check_record(1, documents[0][1], findings)
     else:
         documents = [(i, dict(d)) for i, d in enumerate(source, start=1)]
         sealed = True
@@ -144,6 +145,16 @@ def replay(
         findings.extend(own)
     findings.sort(key=lambda f: (f.line if f.line is not None else 10**9))
     return ReplayReport(tuple(reports), tuple(findings), first)
+
+
+def _hash(value: Any) -> str | None:
+    """A hash field as written, or None when it is not even text (after tampering)."""
+    return value if isinstance(value, str) else None
+
+
+def _mapping(value: Any) -> Mapping[str, Any]:
+    """A part of a record that should be an object; anything else (after tampering) reads as empty."""
+    return value if isinstance(value, Mapping) else {}
 
 
 def _candidate(document: Mapping[str, Any]) -> str | None:
@@ -180,15 +191,24 @@ def _read_ledger(path: Path, findings: list[Finding]) -> list[tuple[int, dict[st
     return documents
 
 
+def _check_record(line: int, document: Mapping[str, Any], findings: list[Finding]) -> None:
+    """A record on its own: the right format and kind, and content matching its hash."""
+    if document.get("format") != FORMAT or document.get("kind") not in ("scored", "rejected"):
+        findings.append(Finding("malformed", f"this is not a {FORMAT} record of a candidate", line))
+    elif content_hash(document) != document.get("sha256"):
+        findings.append(Finding("edited", "the record's content does not match its hash: it was changed after it "
+                                "was written", line, _candidate(document)))
+
+
 def _check_chain(documents: list[tuple[int, dict[str, Any]]], findings: list[Finding]) -> list[tuple[int, dict[str, Any]]]:
     """Follow the hash chain and the seal; returns the candidate records (the seal removed)."""
     seals = [(i, d) for i, (_, d) in enumerate(documents) if d.get("kind") == "seal"]
     records = [(n, d) for n, d in documents if d.get("kind") != "seal"]
-    present = {d.get("sha256"): n for n, d in records}
-    seen: dict[Any, int] = {}
+    present = {_hash(d.get("sha256")): n for n, d in records}
+    seen: dict[str | None, int] = {}
     previous: str | None = None
     for line, document in records:
-        digest = document.get("sha256")
+        digest = _hash(document.get("sha256"))
         who = _candidate(document)
         if content_hash(document) != digest:
             findings.append(Finding("edited", "the record's content does not match its hash: it was changed after "
@@ -197,8 +217,8 @@ def _check_chain(documents: list[tuple[int, dict[str, Any]]], findings: list[Fin
             findings.append(Finding("duplicated", f"this record repeats the one on line {seen[digest]}", line, who))
             continue
         seen[digest] = line
-        prev = document.get("prev")
-        if prev != previous:
+        prev = _hash(document.get("prev"))
+        if prev != previous or document.get("prev") != prev:
             findings.append(_chain_break(prev, previous, present, line, who))
         previous = digest
     if not seals:
@@ -213,11 +233,11 @@ def _check_chain(documents: list[tuple[int, dict[str, Any]]], findings: list[Fin
     if content_hash(seal) != seal.get("sha256"):
         findings.append(Finding("seal", "the seal's content does not match its hash: it was edited", seal_line))
     if seal.get("count") != len(records):
-        kind = "deleted" if isinstance(seal.get("count"), int) and seal["count"] > len(records) else "seal"
-        findings.append(Finding(kind, f"the seal counts {seal.get('count')} records; the ledger holds {len(records)}",
+        findings.append(Finding("seal", f"the seal counts {seal.get('count')} records; the ledger holds {len(records)}",
                                 seal_line))
-    if seal.get("head") != previous or seal.get("prev") != previous:
-        kind = "deleted" if seal.get("head") not in present and seal.get("head") is not None else "seal"
+    head = _hash(seal.get("head"))
+    if head != previous or seal.get("prev") != previous or seal.get("head") != head:
+        kind = "deleted" if head not in present and head is not None else "seal"
         detail = ("the last record(s) before the seal were removed" if kind == "deleted"
                   else "the seal does not close on the last record")
         findings.append(Finding(kind, detail, seal_line))
@@ -264,10 +284,9 @@ class _RubricFinder:
                 continue
             if all(compiled.identity.get(k) == identity.get(k) for k in ("award", "edition", "period", "category", "sector")):
                 matches.append(compiled)
-        from .audit import rubric_hash
-
         exact = [m for m in matches if rubric_hash(m.model.rubric) == identity.get("sha256")]
-        return (exact or matches or [None])[0], broken
+        best = exact or matches
+        return (best[0] if best else None), broken
 
 
 # ------------------------------------------------------------------ derivations
@@ -278,7 +297,7 @@ def _replay_record(line: int, document: dict[str, Any], rubrics: _RubricFinder, 
     if document.get("kind") != "scored":
         return None
     who = _candidate(document) or "?"
-    identity = document.get("rubric") if isinstance(document.get("rubric"), Mapping) else {}
+    identity = _mapping(document.get("rubric"))
     compiled, broken = rubrics.find(identity)
     if compiled is None:
         named = f"{identity.get('category')} edition {identity.get('edition')}"
@@ -286,17 +305,20 @@ def _replay_record(line: int, document: dict[str, Any], rubrics: _RubricFinder, 
         findings.append(Finding("rubric-not-found", f"no rubric {named} among {len(rubrics.files)} rubric files{extra}",
                                 line, who))
         return None
-    changed = _changed_declarations(identity.get("declarations", {}), compiled)
+    changed = ""
+    if rubric_hash(compiled.model.rubric) != identity.get("sha256"):
+        changed = _changed_declarations(_mapping(identity.get("declarations")), compiled) or "its content hash differs"
     if changed and not against_current:
         findings.append(Finding("rubric-changed", f"{compiled.path} changed since scoring: {changed}; "
                                 "replay with --against-current to re-score under it", line, who))
         return None
-    inputs = document.get("inputs")
-    if not isinstance(inputs, Mapping) or sha256(inputs) != document.get("inputs_sha256"):
+    inputs = _mapping(document.get("inputs"))
+    if sha256(document.get("inputs")) != document.get("inputs_sha256"):
         findings.append(Finding("input-edited", "the recorded inputs do not match their hash", line, who))
-    candidate = document.get("candidate", {})
-    defaulted = set(document.get("defaulted") or ())
-    given = {name: value for name, value in dict(inputs or {}).items() if name not in defaulted}
+    candidate = _mapping(document.get("candidate"))
+    defaulted = {str(d) for d in document.get("defaulted") or () if isinstance(d, str)} if isinstance(
+        document.get("defaulted"), list) else set()
+    given = {name: value for name, value in inputs.items() if name not in defaulted}
     try:
         result = compiled.evaluate(given, str(candidate.get("id")), name=candidate.get("name"))
     except InputError as error:
@@ -312,8 +334,6 @@ def _replay_record(line: int, document: dict[str, Any], rubrics: _RubricFinder, 
 
 
 def _changed_declarations(recorded: Mapping[str, str], compiled: CompiledRubric) -> str:
-    from .audit import declaration_hashes
-
     current = declaration_hashes(compiled.model.rubric)
     changed = sorted(k for k in recorded.keys() & current.keys() if recorded[k] != current[k])
     added = sorted(current.keys() - recorded.keys())
@@ -324,7 +344,7 @@ def _changed_declarations(recorded: Mapping[str, str], compiled: CompiledRubric)
 
 def _against_current(line: int, who: str, document: Mapping[str, Any], fresh: Mapping[str, Any], changed: str,
                      compiled: CompiledRubric, findings: list[Finding]) -> Divergence | None:
-    before, after = document.get("result", {}), fresh["result"]
+    before, after = _mapping(document.get("result")), fresh["result"]
     findings.append(Finding("rubric-changed", f"{compiled.path} changed since scoring: {changed}", line, who))
     summary = (f"under the current rubric the total is {after['total']} (recorded {before.get('total')}), "
                f"status {after['status']} (recorded {before.get('status')})")
@@ -333,18 +353,19 @@ def _against_current(line: int, who: str, document: Mapping[str, Any], fresh: Ma
 
 
 def _first_difference(line: int, who: str, document: Mapping[str, Any], fresh: Mapping[str, Any]) -> Divergence | None:
-    recorded_steps = document.get("trace") if isinstance(document.get("trace"), list) else []
+    trace = document.get("trace")
+    recorded_steps: list[Any] = trace if isinstance(trace, list) else []
     for index, step in enumerate(fresh["trace"]):
         old = recorded_steps[index] if index < len(recorded_steps) else None
         if not isinstance(old, Mapping) or any(old.get(k) != step[k] for k in ("id", "value", "reads", "detail")):
             source = old if isinstance(old, Mapping) and old.get("id") == step["id"] else step
-            return Divergence(line, who, step["id"], source.get("location", {}),
+            return Divergence(line, who, step["id"], _mapping(source.get("location")),
                               old.get("value") if isinstance(old, Mapping) else None, step["value"],
                               tuple(step["reads"]))
     if len(recorded_steps) > len(fresh["trace"]):
         extra = recorded_steps[len(fresh["trace"])]
         return Divergence(line, who, str(extra.get("id")) if isinstance(extra, Mapping) else "?", {}, extra, None, ())
-    recorded_result = document.get("result", {})
+    recorded_result = _mapping(document.get("result"))
     for key, value in fresh["result"].items():
         if recorded_result.get(key) != value:
             return Divergence(line, who, f"result.{key}", {}, recorded_result.get(key), value, ())

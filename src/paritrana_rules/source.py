@@ -57,7 +57,7 @@ class SourceFile:
 
 
 def render_excerpt(line_text: str, span: Span) -> str:
-    """Draw the source line with a caret under the span, gutter included.
+    """Draw the source line with a caret under the span, gutter included (the rustc layout).
 
     Only the first line of a multi-line span is underlined; that is where the
     reader's eye goes first.
@@ -71,8 +71,10 @@ def render_excerpt(line_text: str, span: Span) -> str:
     else:
         end = max(len(shown), start + 1)
     width = max(1, end - start)
-    return (
-        f"{gutter} |\n"
-        f"{number} | {shown}\n"
-        f"{gutter} | {' ' * start}{'^' * width}"
-    )
+    lines = [f"{gutter} |", f"{number} | {shown}", f"{gutter} | {' ' * start}{'^' * width}"]
+    return "\n".join(line.rstrip() for line in lines)
+
+
+def gutter(span: Span) -> str:
+    """The blank margin that lines up with the line number in an excerpt."""
+    return " " * len(str(span.line))

@@ -29,7 +29,9 @@ from .source import SourceFile, Span
 
 DECLARATION_KEYWORDS = ("input", "let", "criterion", "gate", "bonus", "penalty")
 _DECLARATION_LINE = re.compile(r"^[ \t]*(" + "|".join(DECLARATION_KEYWORDS) + r")\b", re.MULTILINE)
-_DECLARED_NAME = re.compile(r"^[ \t]*(?:" + "|".join(DECLARATION_KEYWORDS) + r")\s+([a-z_][a-z0-9_]*)")
+_DECLARED_NAME = re.compile(r"^[ \t]*[A-Za-z_]\w*\s+([A-Za-z_]\w*)")
+LINE_STARTERS = (*DECLARATION_KEYWORDS, "rubric", "category", "sector", "scale", "rounding", "label", "description",
+                 "source", "assumption")
 MAX_SYNTAX_ERRORS = 20
 
 
@@ -75,7 +77,7 @@ def parse(text: str, path: str = "<rubric>") -> ParseOutcome:
             start, end = region
             match = _DECLARED_NAME.match(current[start:end])
             if match:
-                broken.add(match.group(1))
+                broken.add(match.group(1).lower())
             current = current[:start] + re.sub(r"[^\n]", " ", current[start:end]) + current[end:]
             continue
         rubric = _ToAst(source).transform(tree)
@@ -172,12 +174,37 @@ def _expected_text(expected: set[str]) -> str:
 
 def _syntax_diagnostic(error: UnexpectedInput, source: SourceFile, text: str, position: int,
                        unfinished: bool) -> Diagnostic:
+    unknown_start = _unknown_line_start(source, text, position)
+    if unknown_start is not None:
+        return unknown_start
     if isinstance(error, UnexpectedCharacters):
         return _unexpected_character(error, source)
     if unfinished:
         return _unfinished_declaration(error, source, text, position)
     assert isinstance(error, UnexpectedToken)
     return _unexpected_token(error, source)
+
+
+def _unknown_line_start(source: SourceFile, text: str, position: int) -> Diagnostic | None:
+    """A line at the left margin must start with a keyword; a misspelt one is the real mistake."""
+    tops = [t for t in _top_level_starts(text) if t <= position]
+    if not tops:
+        return None
+    match = re.match(r"[A-Za-z_]\w*", text[tops[-1] :])
+    keywords = {t.pattern.value for t in parser().terminals if t.pattern.type == "str"}
+    if match is None or match.group() in keywords:
+        return None
+    word = match.group()
+    line = text.count("\n", 0, tops[-1]) + 1
+    span = Span(source.path, line, 1, line, 1 + len(word))
+    hint = did_you_mean_keyword(word.lower(), LINE_STARTERS) or (
+        "a line at the left margin starts a declaration: " + ", ".join(DECLARATION_KEYWORDS))
+    return Diagnostic("P100", f"'{word}' does not start a declaration", span, source.line_text(line), hint)
+
+
+def did_you_mean_keyword(word: str, keywords: tuple[str, ...]) -> str | None:
+    close = difflib.get_close_matches(word, keywords, n=1, cutoff=0.6)
+    return f"did you mean '{close[0]}'?" if close else None
 
 
 def _unexpected_character(error: UnexpectedCharacters, source: SourceFile) -> Diagnostic:
@@ -189,8 +216,6 @@ def _unexpected_character(error: UnexpectedCharacters, source: SourceFile) -> Di
         hint = "names and keywords are written in lowercase letters, digits and _"
     elif char in "'\u2018\u2019\u201c\u201d":
         hint = 'texts are written between straight double quotes: "..."'
-    elif char == ",":
-        hint = "decimals use a point, not a comma: write 12.5"
     else:
         hint = f"expected {_expected_text(set(error.allowed or ()))}" if error.allowed else None
     return Diagnostic("P101", f"unexpected character {char!r}", span, source.line_text(line), hint)
@@ -203,7 +228,10 @@ def _unexpected_token(error: UnexpectedToken, source: SourceFile) -> Diagnostic:
     message = f"unexpected {_token_words(token)}, expected {_expected_text(expected)}"
     before = source.text[: token.start_pos or 0].rstrip()
     hint: str | None
-    if re.search(r'(\b(label|description|reason|evidence)|")$', before) and "NAME" in expected:
+    after = source.text[token.end_pos or 0 : (token.end_pos or 0) + 1]
+    if str(token) == "," and re.search(r"\d$", before) and after.isdigit():
+        hint = "decimals are written with a point, not a comma: e.g. 2.5"
+    elif re.search(r'(\b(label|description|reason|evidence)|")$', before) and "NAME" in expected:
         hint = 'each text starts with its language: id (Bahasa Indonesia) or en (English), e.g. label id "..." en "..."'
     else:
         hint = _token_hint(token, expected)
@@ -222,6 +250,10 @@ def _token_words(token: Token) -> str:
 
 def _token_hint(token: Token, expected: set[str]) -> str | None:
     keywords = _keyword_values(expected)
+    if {"count", "number", "text"} <= set(keywords):
+        return "the kinds of input are: number, count, yes/no, one of {...}, set of {...} and text"
+    if "NUMBER" in expected and "NAME" not in expected and str(token).isidentifier():
+        return "write the number in digits, e.g. 1 or 12.5"
     if "NAME" in expected and str(token).isidentifier() and token.type not in ("NAME", "NUMBER", "STRING"):
         return f"'{token}' is a word of the rubric language and cannot be a name; choose another, e.g. '{token}_desa'"
     if token.type == "NAME":
@@ -255,9 +287,17 @@ def _unfinished_declaration(error: UnexpectedInput, source: SourceFile, text: st
     message = f"{what} is not finished"
     if expected:
         message += f": expected {_expected_text(expected)}"
-    hint = "complete this line, or remove it; the next line already starts something new"
-    if position >= len(text.rstrip()):
+    described = {_describe_terminal(name) for name in expected}
+    if described == {"'%'"}:
+        hint = "weights are percentages: write the number followed by %, e.g. weight 25%"
+    elif len(described) == 1:
+        hint = f"add {next(iter(described))} at the end of this line"
+    elif position >= len(text.rstrip()):
         hint = "the file ends here; complete the last declaration or remove it"
+    elif _line_start(text, position) in _top_level_starts(text):
+        hint = "complete this line, or remove it; the next line already starts something new"
+    else:
+        hint = "complete this line; the indented lines below it belong to the same declaration"
     return Diagnostic("P102", message, span, source.line_text(number), hint)
 
 
@@ -298,17 +338,18 @@ class _ToAst(Transformer[Token, ast.Rubric]):
     # header
 
     def start(self, meta: Any, header: tuple[Any, ...], *declarations: ast.Declaration) -> ast.Rubric:
-        award, edition, period, clauses, metas, span = header
+        award, edition, period, clauses, metas, span, years = header
         return ast.Rubric(
             award=award, edition=edition, period=period, clauses=clauses, meta=metas,
-            declarations=tuple(declarations), path=self.path, span=span,
+            declarations=tuple(declarations), path=self.path, span=span, edition_span=years[0], period_span=years[1],
         )
 
     def header(self, meta: Any, award: Token, edition: Token, period: Token, *clauses: Any) -> tuple[Any, ...]:
         header_clauses = tuple(c for c in clauses if isinstance(c, ast.HeaderClause))
         metas = tuple(c for c in clauses if isinstance(c, ast.Meta))
         span = Span(self.path, meta.line, meta.column, award.end_line or meta.line, award.end_column or meta.column)
-        return (_unquote(award), Decimal(str(edition)), Decimal(str(period)), header_clauses, metas, span)
+        years = (self._tspan(edition), self._tspan(period))
+        return (_unquote(award), Decimal(str(edition)), Decimal(str(period)), header_clauses, metas, span, years)
 
     def category(self, meta: Any, name: Token) -> ast.HeaderClause:
         return ast.HeaderClause("category", (str(name),), self._span(meta))
@@ -324,11 +365,11 @@ class _ToAst(Transformer[Token, ast.Rubric]):
 
     # free text
 
-    def texts(self, meta: Any, *pairs: tuple[str, str]) -> ast.Texts:
-        return ast.Texts(tuple(pairs), self._span(meta))
+    def texts(self, meta: Any, *pairs: tuple[str, str, Span]) -> ast.Texts:
+        return ast.Texts(tuple((lang, text) for lang, text, _ in pairs), self._span(meta), tuple(s for _, _, s in pairs))
 
-    def lang_text(self, meta: Any, lang: Token, text: Token) -> tuple[str, str]:
-        return (str(lang), _unquote(text))
+    def lang_text(self, meta: Any, lang: Token, text: Token) -> tuple[str, str, Span]:
+        return (str(lang), _unquote(text), self._tspan(lang))
 
     def _meta(self, kind: Any, meta: Any, value: Any) -> ast.Meta:
         if isinstance(value, ast.Texts):

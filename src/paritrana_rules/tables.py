@@ -148,7 +148,7 @@ def analyse_band(band: ast.PointsBand, domain: Interval, subject: str, whole: bo
                 "bands must not overlap: make one end where the next begins, e.g. 'to below 75' then 'from 75'", "error",
             ))
     for row in rows:
-        if not any(row in rs for rs in covering):
+        if not any(row in rs for rs in covering) and not empty_band_row(row):
             findings.append((
                 "R503", f"band '{describe_band_row(row)}' can never apply: {subject} is always {domain.describe()}",
                 row.span, "remove the row, or widen the input's declared bounds", "error",
@@ -160,6 +160,12 @@ def analyse_band(band: ast.PointsBand, domain: Interval, subject: str, whole: bo
                 "remove the 'otherwise' row", "error",
             ))
     return findings
+
+
+def empty_band_row(row: ast.BandRow) -> bool:
+    """A row whose ends are the wrong way round: reported on its own, never as unreachable too."""
+    return row.lower is not None and row.upper is not None and (
+        row.lower > row.upper or row.lower == row.upper and not (row.lower_inclusive and row.upper_inclusive))
 
 
 def _runs(cells: list[Cell]) -> Iterator[tuple[Cell, Cell]]:
