@@ -1,4 +1,4 @@
-"""Measure loading each bundled rubric and scoring one candidate (fast and traced).
+"""Measure loading each bundled rubric, scoring one candidate (fast and traced), and auditing it.
 
 Run:  .venv/bin/python benchmarks/bench_score.py
 Prints a Markdown table (the one in README). For the village rubric it also times
@@ -15,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import paritrana_rules as pr
+from paritrana_rules.audit import canonical
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -64,6 +65,20 @@ def main() -> None:
     print(f"| engine, fast path | {micro(engine)} |")
     print(f"| hand-written Python function | {micro(baseline)} |")
     print(f"| ratio | {engine / baseline:.1f}× |")
+
+    print()
+    print("| audit (per candidate) | fast score | traced score | traced + audit record (canonical bytes) | record size |")
+    print("|---|---|---|---|---|")
+    for path in sorted((ROOT / "rubrics").rglob("*.rubric")):
+        rubric = pr.load(path)
+        examples = ROOT / "examples" / path.parent.name / (path.stem + ".yaml")
+        candidate = pr.load_candidates(examples, rubric.input_specs)[0][0]
+        fast = median_seconds(lambda: rubric.evaluate_candidate(candidate, trace=False), repeat=7, number=300)
+        traced = median_seconds(lambda: rubric.evaluate_candidate(candidate), repeat=7, number=300)
+        audited = median_seconds(lambda: canonical(rubric.evaluate_candidate(candidate).audit()), repeat=7, number=100)
+        size = len(canonical(rubric.evaluate_candidate(candidate).audit()))
+        relative = path.relative_to(ROOT).as_posix()
+        print(f"| {relative} | {micro(fast)} | {micro(traced)} | {micro(audited)} | {size / 1024:.1f} KiB |")
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ closures cannot be pickled themselves.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -39,6 +40,13 @@ class CompiledRubric:
     @property
     def path(self) -> str:
         return self.model.source.path
+
+    @functools.cached_property
+    def audit_identity(self) -> dict[str, Any]:
+        """Identity plus content hashes, as audit records carry them (computed once: it is immutable)."""
+        from .audit import rubric_section
+
+        return rubric_section(self)
 
     @property
     def identity(self) -> dict[str, Any]:

@@ -18,6 +18,7 @@ before (`prev`), and ends with a seal: the record count and the head hash.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -100,6 +101,7 @@ def rubric_hash(rubric: ast.Rubric) -> str:
     return sha256(canonical_form(rubric))
 
 
+@functools.cache
 def grammar_hash() -> str:
     return hashlib.sha256(grammar_text().encode()).hexdigest()
 
@@ -111,6 +113,12 @@ def rubric_section(compiled: CompiledRubric) -> dict[str, Any]:
         "sha256": rubric_hash(model.rubric),
         "declarations": declaration_hashes(model.rubric),
     }
+
+
+def _rubric_copy(compiled: CompiledRubric) -> dict[str, Any]:
+    """A fresh copy of the cached identity, so that editing one record never touches another."""
+    identity = compiled.audit_identity
+    return {**identity, "declarations": dict(identity["declarations"])}
 
 
 def _engine() -> dict[str, str]:
@@ -157,7 +165,7 @@ def record(result: Result, prev: str | None = None) -> dict[str, Any]:
     inputs = encode(result.inputs)
     defaulted = sorted(s.name for s in result.trace if s.kind == "input" and s.get("defaulted"))
     body = {
-        "format": FORMAT, "kind": "scored", "prev": prev, "engine": _engine(), "rubric": rubric_section(compiled),
+        "format": FORMAT, "kind": "scored", "prev": prev, "engine": _engine(), "rubric": _rubric_copy(compiled),
         "numeric": _numeric(compiled),
         "candidate": {"id": result.candidate_id, "name": result.candidate_name},
         "inputs": inputs, "inputs_sha256": sha256(inputs), "defaulted": defaulted,
@@ -170,7 +178,7 @@ def record(result: Result, prev: str | None = None) -> dict[str, Any]:
 def rejected_record(compiled: CompiledRubric, rejected: Rejected, prev: str | None = None) -> dict[str, Any]:
     """A candidate whose data did not validate: recorded with every problem, never dropped."""
     body = {
-        "format": FORMAT, "kind": "rejected", "prev": prev, "engine": _engine(), "rubric": rubric_section(compiled),
+        "format": FORMAT, "kind": "rejected", "prev": prev, "engine": _engine(), "rubric": _rubric_copy(compiled),
         "candidate": {"id": rejected.id, "name": rejected.name, "origin": rejected.origin},
         "problems": [p.to_dict() for p in rejected.problems],
     }
