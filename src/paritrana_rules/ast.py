@@ -260,7 +260,56 @@ class AdjustmentDecl:
     span: Span = _position()
 
 
+# ------------------------------------------------------------------ extending and properties
+
+
+@attrs.frozen(kw_only=True)
+class RemoveDecl:
+    """`remove criterion NAME`: drop an inherited declaration (only in a rubric that extends another)."""
+
+    kind: str  # input, let, criterion, gate, bonus or penalty
+    name: str
+    name_span: Span = _position()
+    span: Span = _position()
+
+
+@attrs.frozen(kw_only=True)
+class ChangeDecl:
+    """`change criterion NAME ...`: replace some parts of an inherited criterion, keep the rest."""
+
+    name: str
+    weight: Decimal | None
+    weight_span: Span | None = attrs.field(eq=False, repr=False)
+    parent: str | None
+    parent_span: Span | None = attrs.field(eq=False, repr=False)
+    meta: tuple[Meta, ...]
+    points: tuple[Points, ...]
+    name_span: Span = _position()
+    span: Span = _position()
+
+
+@attrs.frozen(kw_only=True)
+class PropertyDecl:
+    """A belief the committee holds, checked by `paritrana-rules test` on generated inputs.
+
+    `monotone`: the subject (the total or a criterion) never decreases when the input rises.
+    `bounded`: the subject stays within the scale.
+    """
+
+    kind: Literal["monotone", "bounded"]
+    subject: str  # "total" or a criterion's name
+    input: str | None
+    subject_span: Span = _position()
+    input_span: Span | None = attrs.field(eq=False, repr=False)
+    span: Span = _position()
+
+    @property
+    def name(self) -> str:
+        return f"{self.subject} {self.kind}" + (f" in {self.input}" if self.input else "")
+
+
 Declaration = Union[InputDecl, LetDecl, CriterionDecl, GateDecl, AdjustmentDecl]
+Statement = Union[Declaration, RemoveDecl, ChangeDecl, PropertyDecl]
 
 
 # ------------------------------------------------------------------ the rubric
@@ -283,7 +332,12 @@ class Rubric:
     clauses: tuple[HeaderClause, ...]
     meta: tuple[Meta, ...]
     declarations: tuple[Declaration, ...]
+    extends: str | None = None  # as written; the merged rubric keeps it for reference
+    properties: tuple[PropertyDecl, ...] = ()
+    removals: tuple[RemoveDecl, ...] = ()  # consumed when merging; left only in an unmerged rubric
+    changes: tuple[ChangeDecl, ...] = ()
     path: str = attrs.field(eq=False)
     span: Span = _position()
     edition_span: Span = _position()
     period_span: Span = _position()
+    extends_span: Span | None = attrs.field(eq=False, repr=False, default=None)

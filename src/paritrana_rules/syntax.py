@@ -27,10 +27,10 @@ from . import ast
 from .errors import Diagnostic
 from .source import SourceFile, Span
 
-DECLARATION_KEYWORDS = ("input", "let", "criterion", "gate", "bonus", "penalty")
+DECLARATION_KEYWORDS = ("input", "let", "criterion", "gate", "bonus", "penalty", "remove", "change", "property")
 _DECLARATION_LINE = re.compile(r"^[ \t]*(" + "|".join(DECLARATION_KEYWORDS) + r")\b", re.MULTILINE)
 _DECLARED_NAME = re.compile(r"^[ \t]*[A-Za-z_]\w*\s+([A-Za-z_]\w*)")
-LINE_STARTERS = (*DECLARATION_KEYWORDS, "rubric", "category", "sector", "scale", "rounding", "label", "description",
+LINE_STARTERS = (*DECLARATION_KEYWORDS, "rubric", "extends", "category", "sector", "scale", "rounding", "label", "description",
                  "source", "assumption")
 MAX_SYNTAX_ERRORS = 20
 
@@ -230,6 +230,7 @@ def _unexpected_token(error: UnexpectedToken, source: SourceFile) -> Diagnostic:
     hint: str | None
     after = source.text[token.end_pos or 0 : (token.end_pos or 0) + 1]
     if str(token) == "," and re.search(r"\d$", before) and after.isdigit():
+        message = "unexpected ',' inside a number"
         hint = "decimals are written with a point, not a comma: e.g. 2.5"
     elif re.search(r'(\b(label|description|reason|evidence)|")$', before) and "NAME" in expected:
         hint = 'each text starts with its language: id (Bahasa Indonesia) or en (English), e.g. label id "..." en "..."'
@@ -337,19 +338,66 @@ class _ToAst(Transformer[Token, ast.Rubric]):
 
     # header
 
-    def start(self, meta: Any, header: tuple[Any, ...], *declarations: ast.Declaration) -> ast.Rubric:
-        award, edition, period, clauses, metas, span, years = header
+    def start(self, meta: Any, header: tuple[Any, ...], *statements: ast.Statement) -> ast.Rubric:
+        award, edition, period, extends, clauses, metas, span, years = header
         return ast.Rubric(
             award=award, edition=edition, period=period, clauses=clauses, meta=metas,
-            declarations=tuple(declarations), path=self.path, span=span, edition_span=years[0], period_span=years[1],
+            declarations=tuple(s for s in statements if not isinstance(s, (ast.RemoveDecl, ast.ChangeDecl,
+                                                                               ast.PropertyDecl))),
+            extends=extends[0] if extends else None, extends_span=extends[1] if extends else None,
+            properties=tuple(s for s in statements if isinstance(s, ast.PropertyDecl)),
+            removals=tuple(s for s in statements if isinstance(s, ast.RemoveDecl)),
+            changes=tuple(s for s in statements if isinstance(s, ast.ChangeDecl)),
+            path=self.path, span=span, edition_span=years[0], period_span=years[1],
         )
 
-    def header(self, meta: Any, award: Token, edition: Token, period: Token, *clauses: Any) -> tuple[Any, ...]:
+    def header(self, meta: Any, award: Token, edition: Token, period: Token, extends: tuple[str, Span] | None,
+               *clauses: Any) -> tuple[Any, ...]:
         header_clauses = tuple(c for c in clauses if isinstance(c, ast.HeaderClause))
         metas = tuple(c for c in clauses if isinstance(c, ast.Meta))
         span = Span(self.path, meta.line, meta.column, award.end_line or meta.line, award.end_column or meta.column)
         years = (self._tspan(edition), self._tspan(period))
-        return (_unquote(award), Decimal(str(edition)), Decimal(str(period)), header_clauses, metas, span, years)
+        return (_unquote(award), Decimal(str(edition)), Decimal(str(period)), extends, header_clauses, metas, span,
+                years)
+
+    def extends_clause(self, meta: Any, path: Token) -> tuple[str, Span]:
+        return (_unquote(path), self._tspan(path))
+
+    # extending and properties
+
+    def remove_decl(self, meta: Any, kind: str, name: Token) -> ast.RemoveDecl:
+        return ast.RemoveDecl(kind=kind, name=str(name), name_span=self._tspan(name), span=self._span(meta))
+
+    def declaration_kind(self, meta: Any, keyword: Token) -> str:
+        return str(keyword)
+
+    def change_decl(self, meta: Any, name: Token, *items: Any) -> ast.ChangeDecl:
+        weights = [i for i in items if isinstance(i, tuple) and i[0] == "weight"]
+        parents = [i for i in items if isinstance(i, tuple) and i[0] == "under"]
+        return ast.ChangeDecl(
+            name=str(name), weight=weights[-1][1] if weights else None, weight_span=weights[-1][2] if weights else None,
+            parent=parents[-1][1] if parents else None, parent_span=parents[-1][2] if parents else None,
+            meta=tuple(i for i in items if isinstance(i, ast.Meta)),
+            points=tuple(i for i in items if isinstance(i, (ast.PointsExpr, ast.PointsBand, ast.PointsTable))),
+            name_span=self._tspan(name), span=self._span(meta),
+        )
+
+    def change_weight(self, meta: Any, weight: tuple[Decimal, Span]) -> tuple[str, Decimal, Span]:
+        return ("weight", weight[0], weight[1])
+
+    def change_parent(self, meta: Any, parent: Token) -> tuple[str, str, Span]:
+        return ("under", str(parent), self._tspan(parent))
+
+    def monotone_property(self, meta: Any, subject: tuple[str, Span], name: Token) -> ast.PropertyDecl:
+        return ast.PropertyDecl(kind="monotone", subject=subject[0], input=str(name), subject_span=subject[1],
+                                input_span=self._tspan(name), span=self._span(meta))
+
+    def bounded_property(self, meta: Any, subject: tuple[str, Span]) -> ast.PropertyDecl:
+        return ast.PropertyDecl(kind="bounded", subject=subject[0], input=None, subject_span=subject[1],
+                                input_span=None, span=self._span(meta))
+
+    def property_subject(self, meta: Any, token: Token) -> tuple[str, Span]:
+        return (str(token), self._tspan(token))
 
     def category(self, meta: Any, name: Token) -> ast.HeaderClause:
         return ast.HeaderClause("category", (str(name),), self._span(meta))
