@@ -13,7 +13,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from . import data
+from . import data, extends
+from .extends import Reader
 from .check import check
 from .compile import Program, compile_rubric
 from .errors import Diagnostic, RubricError
@@ -73,7 +74,8 @@ class CompiledRubric:
                         defaulted=candidate.defaulted, trace=trace)
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (loads, (self.model.source.text, self.model.source.path))
+        texts = {path: source.text for path, source in self.model.sources.items()}
+        return (_rebuild, (self.model.source.path, texts))
 
     def __repr__(self) -> str:
         ident = self.identity
@@ -81,17 +83,24 @@ class CompiledRubric:
 
 
 @exact
-def diagnose(text: str, path: str = "<rubric>") -> tuple[RubricModel | None, list[Diagnostic]]:
-    """Parse and check, returning every diagnostic; the model is None if any is an error."""
+def diagnose(text: str, path: str = "<rubric>", read: Reader | None = None) -> tuple[RubricModel | None, list[Diagnostic]]:
+    """Parse, merge what it extends, and check, returning every diagnostic; the model is None if any is an error.
+
+    `read` supplies the text of extended rubrics by path (default: read the file).
+    """
     outcome = parse(text, path)
     diagnostics = list(outcome.diagnostics)
     if outcome.rubric is None:
         return None, diagnostics
-    model, found = check(outcome.rubric, SourceFile(path, text))
+    merged = extends.resolve(outcome.rubric, SourceFile(path, text), read or read_rubric)
+    diagnostics.extend(merged.diagnostics)
+    if merged.rubric is None:
+        return None, sorted(diagnostics, key=Diagnostic.sort_key)
+    model, found = check(merged.rubric, merged.sources)
     if outcome.diagnostics:
         found = [d for d in found if not _consequence(d, outcome.broken_names)]
     diagnostics.extend(found)
-    if outcome.diagnostics:
+    if outcome.diagnostics or merged.diagnostics:
         model = None
     return model, sorted(diagnostics, key=Diagnostic.sort_key)
 
@@ -102,12 +111,17 @@ def _consequence(diagnostic: Diagnostic, broken: frozenset[str]) -> bool:
     return diagnostic.code in ("N200", "N209") and any(f"'{name}'" in diagnostic.message for name in broken)
 
 
-def loads(text: str, path: str = "<rubric>") -> CompiledRubric:
+def loads(text: str, path: str = "<rubric>", read: Reader | None = None) -> CompiledRubric:
     """Compile rubric text; RubricError lists every problem if it does not check."""
-    model, diagnostics = diagnose(text, path)
+    model, diagnostics = diagnose(text, path, read)
     if model is None:
         raise RubricError(diagnostics)
     return CompiledRubric(model, diagnostics)
+
+
+def _rebuild(path: str, texts: dict[str, str]) -> CompiledRubric:
+    """Unpickling: compile again from the very texts it was built from, not from today's files."""
+    return loads(texts[path], path, read=lambda name: texts[str(name)])
 
 
 def read_rubric(path: str | Path) -> str:

@@ -12,7 +12,7 @@ R ranges, bands and tables, G gates and adjustments, H header, L lint (warnings)
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
 import attrs
@@ -45,9 +45,12 @@ class Analysed:
     interval: Interval | None
 
 
-def check(rubric: ast.Rubric, source: SourceFile) -> tuple[RubricModel | None, list[Diagnostic]]:
-    """Check a parsed rubric; the model is None when any error (not warning) was found."""
-    checker = _Checker(rubric, source)
+def check(rubric: ast.Rubric, sources: Mapping[str, SourceFile]) -> tuple[RubricModel | None, list[Diagnostic]]:
+    """Check a parsed (and merged) rubric; the model is None when any error (not warning) was found.
+
+    `sources` maps each file path the rubric's spans name to its text, for excerpts.
+    """
+    checker = _Checker(rubric, sources)
     model = checker.run()
     has_errors = any(d.severity == "error" for d in checker.diagnostics)
     return (None if has_errors else model), checker.diagnostics
@@ -59,9 +62,10 @@ def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:
 
 
 class _Checker:
-    def __init__(self, rubric: ast.Rubric, source: SourceFile) -> None:
+    def __init__(self, rubric: ast.Rubric, sources: Mapping[str, SourceFile]) -> None:
         self.rubric = rubric
-        self.source = source
+        self.sources = dict(sources)
+        self.source = self.sources.get(rubric.path) or SourceFile(rubric.path, "")
         self.diagnostics: list[Diagnostic] = []
         self.values: dict[str, InputModel | LetModel] = {}  # names usable in expressions
         self.declared: dict[str, Span] = {}  # every declared name, first occurrence
@@ -74,9 +78,8 @@ class _Checker:
     # ------------------------------------------------------------ reporting
 
     def report(self, code: str, message: str, span: Span, hint: str | None = None, severity: Severity = "error") -> None:
-        self.diagnostics.append(
-            Diagnostic(code, message, span, self.source.line_text(span.line), hint, severity)
-        )
+        source = self.sources.get(span.path, self.source)
+        self.diagnostics.append(Diagnostic(code, message, span, source.line_text(span.line), hint, severity))
 
     # ------------------------------------------------------------ driver
 
@@ -93,9 +96,10 @@ class _Checker:
         self._unused(inputs, lets)
         self._translations()
         return RubricModel(
-            rubric=self.rubric, source=self.source, category=category, sector=sector, scale=scale,
+            rubric=self.rubric, source=self.source, sources=self.sources, category=category, sector=sector, scale=scale,
             rounding_mode=rounding[0], rounding_places=rounding[1], inputs=tuple(inputs), lets=tuple(lets),
             criteria=tuple(criteria), roots=tuple(roots), gates=tuple(gates), adjustments=tuple(adjustments),
+            properties=self._properties(criteria),
         )
 
     # ------------------------------------------------------------ header
@@ -691,6 +695,29 @@ class _Checker:
         if decl.condition is not None:
             condition = self._expect(decl.condition, BOOL, f"the condition after 'when' must be yes/no").expr
         return AdjustmentModel(decl, amount.expr, condition)
+
+    # ------------------------------------------------------------ properties
+
+    def _properties(self, criteria: list[CriterionModel]) -> tuple[ast.PropertyDecl, ...]:
+        names = [c.decl.name for c in criteria]
+        for prop in self.rubric.properties:
+            if prop.subject != "total" and prop.subject not in names:
+                self.report("N211", f"the property is about '{prop.subject}', which is neither 'total' nor a criterion",
+                            prop.subject_span, did_you_mean(prop.subject, names) or "write 'total' or a criterion's name")
+            if prop.input is None:
+                continue
+            assert prop.input_span is not None
+            target = self.values.get(prop.input)
+            if not isinstance(target, InputModel):
+                self.report("N212", f"'{prop.input}' is not an input", prop.input_span,
+                            did_you_mean(prop.input, [i for i, v in self.values.items() if isinstance(v, InputModel)])
+                            or "a property varies one input: name a number or count input")
+            elif target.type != NUMBER:
+                self.report("T315", f"'{prop.input}' is {target.type.describe()}; only a number or count can rise",
+                            prop.input_span, "name a number or count input")
+            else:
+                self.used.add(prop.input)
+        return self.rubric.properties
 
     # ------------------------------------------------------------ lint
 

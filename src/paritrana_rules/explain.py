@@ -112,11 +112,14 @@ class _Writer:
         self.lang = lang
         self.words = PHRASES[lang]
         self.model = result.rubric.model
-        self.source = self.model.source
         self.steps = {s.id: s for s in result.trace or ()}
         self.places = self.model.rounding_places
 
     # ---------------------------------------------------------- pieces
+
+    def excerpt(self, span: Any) -> str:
+        """Rubric text as written, from whichever file (of an extends chain) the span is in."""
+        return self.model.sources.get(span.path, self.model.source).excerpt(span)
 
     def label(self, decl: Any) -> str:
         label = _pick(texts(decl.meta, "label"), self.lang)
@@ -238,7 +241,7 @@ class _Writer:
             action = words["disqualifies"] if gate.decl.action == "disqualify" else words["caps"].format(
                 cap=self.number(gate.decl.cap or Decimal(0), score=True))
             lines.append(Line(0, f"[{state}] {self.label(gate.decl)}", step.span.line))
-            lines.append(Line(1, f"{self.source.excerpt(gate.decl.condition.span)} — {self.reads(step)}".rstrip(" —")))
+            lines.append(Line(1, f"{self.excerpt(gate.decl.condition.span)} — {self.reads(step)}".rstrip(" —")))
             if not step.value:
                 lines.append(Line(1, f"{action}: {gate_reason(self.model, gate.decl.name, self.lang)}", step.span.line))
         return Section(words["gates"], tuple(lines))
@@ -271,7 +274,7 @@ class _Writer:
         points = model.points
         assert points is not None
         if form == "expr":
-            formula = self.source.excerpt(points.expr.span)  # type: ignore[union-attr]
+            formula = self.excerpt(points.expr.span)  # type: ignore[union-attr]
             lines.append(Line(level + 1, f"{words['formula'].format(formula=formula)} = "
                                          f"{self.number(step.get('raw'))} {self.reads(step)}".rstrip(), points.span.line))
         elif form == "band":
@@ -279,9 +282,9 @@ class _Writer:
             assert isinstance(band, ast.PointsBand)
             for index, value in step.get("matched"):
                 row = band.rows[index]
-                subject = self.source.excerpt(band.subject.span)
+                subject = self.excerpt(band.subject.span)
                 lines.append(Line(level + 1, words["band"].format(
-                    subject=subject, value=self.number(step.get("subject")), row=self.source.excerpt(row.span)
+                    subject=subject, value=self.number(step.get("subject")), row=self.excerpt(row.span)
                 ), row.span.line))
         else:
             assert isinstance(points, ast.PointsTable)
@@ -291,7 +294,7 @@ class _Writer:
                 lines.append(Line(level + 2, words["no_match"], points.span.line))
             for index, value in matched:
                 row = points.rows[index]
-                lines.append(Line(level + 2, words["row"].format(row=self.source.excerpt(row.span),
+                lines.append(Line(level + 2, words["row"].format(row=self.excerpt(row.span),
                                                                  value=self.number(value)), row.span.line))
             if step.reads:
                 lines.append(Line(level + 2, self.reads(step)))
@@ -308,8 +311,8 @@ class _Writer:
             state = words["applies"] if step.get("applied") else words["not_applies"]
             lines.append(Line(0, f"{words[decl.kind]} {self.label(decl)}: {state}, {self.number(step.value, score=True)} "
                                  f"{words['points']}", step.span.line))
-            condition = f" when {self.source.excerpt(decl.condition.span)}" if decl.condition is not None else ""
-            lines.append(Line(1, f"{self.source.excerpt(decl.amount.span)}{condition} — {self.reads(step)}".rstrip(" —")))
+            condition = f" when {self.excerpt(decl.condition.span)}" if decl.condition is not None else ""
+            lines.append(Line(1, f"{self.excerpt(decl.amount.span)}{condition} — {self.reads(step)}".rstrip(" —")))
         return Section(words["adjustments"], tuple(lines))
 
     def _lets(self) -> Section:
@@ -317,7 +320,7 @@ class _Writer:
         for let in self.model.lets:
             step = self.steps[f"let:{let.decl.name}"]
             lines.append(Line(0, f"{self.label(let.decl)} = {self.value(let.decl.name, step.value)}", step.span.line))
-            lines.append(Line(1, f"= {self.source.excerpt(let.decl.expr.span)} {self.reads(step)}".rstrip()))
+            lines.append(Line(1, f"= {self.excerpt(let.decl.expr.span)} {self.reads(step)}".rstrip()))
         return Section(self.words["values"], tuple(lines))
 
     def _inputs(self) -> Section:

@@ -89,7 +89,8 @@ class AdjustmentModel:
 @attrs.frozen(kw_only=True)
 class RubricModel:
     rubric: ast.Rubric
-    source: SourceFile
+    source: SourceFile  # the file that was loaded
+    sources: dict[str, SourceFile]  # it and every file it extends, by path
     category: str
     sector: str | None
     scale: tuple[Decimal, Decimal]
@@ -101,3 +102,4 @@ class RubricModel:
     roots: tuple[str, ...]
     gates: tuple[GateModel, ...]
     adjustments: tuple[AdjustmentModel, ...]
+    properties: tuple[ast.PropertyDecl, ...]
