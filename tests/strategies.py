@@ -8,38 +8,12 @@ from typing import Any
 from hypothesis import strategies as st
 
 from paritrana_rules import InputSpec
-
-WIDE = Decimal(10) ** 6
-
-
-def value_for(spec: InputSpec) -> st.SearchStrategy[Any]:
-    """Valid values for one input, anywhere in its declared range."""
-    if spec.kind == "number":
-        low = spec.lower if spec.lower is not None else -WIDE
-        high = spec.upper if spec.upper is not None else WIDE
-        return st.decimals(min_value=low, max_value=high, places=3, allow_nan=False, allow_infinity=False)
-    if spec.kind == "count":
-        low = int(spec.lower) if spec.lower is not None else 0
-        high = int(spec.upper) if spec.upper is not None else int(WIDE)
-        return st.integers(min_value=low, max_value=high)
-    if spec.kind == "bool":
-        return st.booleans()
-    if spec.kind == "one_of":
-        return st.sampled_from(spec.members)
-    if spec.kind == "set_of":
-        return st.lists(st.sampled_from(spec.members), unique=True).map(list)
-    return st.text(alphabet="abcdefghij klmnop", min_size=1, max_size=12).filter(str.strip)
+from paritrana_rules.properties import candidate_strategy
 
 
-@st.composite
-def candidate_inputs(draw: st.DrawFn, specs: tuple[InputSpec, ...]) -> dict[str, Any]:
-    """A valid candidate: every input given, except some that have defaults."""
-    values = {}
-    for spec in specs:
-        if spec.has_default and draw(st.booleans()):
-            continue
-        values[spec.name] = draw(value_for(spec))
-    return values
+def candidate_inputs(specs: tuple[InputSpec, ...]) -> st.SearchStrategy[dict[str, Any]]:
+    """A valid candidate (the package's own generator, which `paritrana-rules test` uses too)."""
+    return candidate_strategy(specs)
 
 
 scalars = st.one_of(

@@ -1,4 +1,4 @@
-"""The `paritrana-rules` command: check, score, explain and replay.
+"""The `paritrana-rules` command: check, score, explain, replay and test.
 
 Exit codes: 0 success; 1 a rubric or candidate data has a problem; 2 usage
 errors (bad arguments, missing files); 3 an internal error, which prints a
@@ -24,6 +24,7 @@ import attrs
 from . import __version__
 from .api import CompiledRubric, diagnose, load, read_rubric
 from .audit import write_atomically, write_ledger
+from .cases import run as run_cases
 from .data import Candidate, Rejected, judge_candidates, load_candidates
 from .errors import Diagnostic, InputError, RubricError, render_all
 from .numeric import plain
@@ -100,6 +101,15 @@ def _parser() -> argparse.ArgumentParser:
                         help="if the rubric changed, re-score under the current one and report the difference")
     replay.add_argument("--format", choices=("text", "json"), default="text")
     replay.set_defaults(run=_replay)
+
+    test = commands.add_parser("test", parents=[common], help="run rubrics' example cases, coverage and properties",
+                               description="Run each rubric's example cases (examples/ beside rubrics/), report "
+                                           "which rules no case reaches, and check the rubric's properties.")
+    test.add_argument("paths", nargs="*", default=["rubrics"], metavar="PATH", help="rubric files or folders")
+    test.add_argument("--cases", metavar="FILE", help="example cases to use (for a single rubric)")
+    test.add_argument("--examples", type=int, default=200, metavar="N",
+                      help="generated candidates per property (default 200)")
+    test.set_defaults(run=_test)
 
     explain = commands.add_parser("explain", parents=[common], help="explain one candidate's score",
                                   description="Explain how one candidate's score was derived, step by step.")
@@ -291,6 +301,27 @@ def _replay(args: argparse.Namespace) -> int:
     else:
         print(report.render())
     return EXIT_OK if report.ok else EXIT_PROBLEM
+
+
+# ------------------------------------------------------------------ test
+
+
+def _test(args: argparse.Namespace) -> int:
+    files = list(_rubric_files(args.paths))
+    if args.cases and len(files) != 1:
+        raise UsageError("--cases needs exactly one rubric")
+    passed = 0
+    for path in files:
+        try:
+            rubric = load(path)
+        except RubricError as error:
+            print(f"{path}\n{render_all(error.diagnostics)}\n  FAILED")
+            continue
+        report = run_cases(rubric, Path(args.cases) if args.cases else None, args.examples)
+        print(report.render())
+        passed += report.ok
+    print(f"{len(files)} rubric{'s' if len(files) != 1 else ''} tested, {passed} ok")
+    return EXIT_OK if passed == len(files) else EXIT_PROBLEM
 
 
 # ------------------------------------------------------------------ output

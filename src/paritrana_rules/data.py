@@ -64,6 +64,7 @@ class RawCandidate:
     values: Mapping[str, object]  # everything else in the record, as read
     origin: str  # e.g. "examples/x.yaml, candidate 3 (line 12)" or "data.csv, row 4"
     problems: tuple[InputProblem, ...] = ()
+    expect: object = None  # the record's `expect` block, as read, for example cases
 
 
 @attrs.frozen
@@ -79,6 +80,7 @@ class Candidate:
     values: Mapping[str, object]
     origin: str
     defaulted: frozenset[str] = frozenset()
+    expect: object = None  # an example case's expectations, as read
 
 
 @attrs.frozen
@@ -89,6 +91,7 @@ class Rejected:
     name: str | None
     origin: str
     problems: tuple[InputProblem, ...]
+    expect: object = None
 
 
 # ------------------------------------------------------------------ validation
@@ -96,7 +99,7 @@ class Rejected:
 _NOT_FINITE = "NaN/infinity is not a number"
 _NOT_A_RECORD = "expected a candidate (field: value pairs)"
 
-_RESERVED = ("id", "name")
+_RESERVED = ("id", "name", "expect")  # `expect`: what `paritrana-rules test` checks, never an input
 _PLAIN_NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
 _NON_FINITE_TEXT = re.compile(r"[-+]?\.?(?:nan|inf|infinity)", re.IGNORECASE)
 _TRUE = frozenset({"yes", "true", "ya"})
@@ -728,7 +731,7 @@ def _raw_candidate(record: object, origin: str, issues: Sequence[_Issue] = ()) -
             problems.append(InputProblem(label, field, issue.message, issue.hint))
     problems += _record_key_problems(record, label)
     values = {key: value for key, value in record.items() if isinstance(key, str) and key not in _RESERVED}
-    return RawCandidate(candidate_id, name, values, origin, tuple(problems))
+    return RawCandidate(candidate_id, name, values, origin, tuple(problems), record.get("expect"))
 
 
 def _record_key_problems(record: Mapping[object, object], label: str) -> list[InputProblem]:
@@ -801,9 +804,9 @@ def _judge(raw: RawCandidate, specs: Sequence[InputSpec], first_origin: Mapping[
     values, value_problems = _validated(raw.values, specs, label)
     problems = (*raw.problems, *_id_problems(raw, first_origin), *value_problems)
     if problems or raw.id is None or values is None:
-        return Rejected(label, raw.name, raw.origin, problems)
+        return Rejected(label, raw.name, raw.origin, problems, raw.expect)
     defaulted = frozenset(spec.name for spec in specs if takes_default(spec, raw.values))
-    return Candidate(raw.id, raw.name, values, raw.origin, defaulted)
+    return Candidate(raw.id, raw.name, values, raw.origin, defaulted, raw.expect)
 
 
 def _validated(

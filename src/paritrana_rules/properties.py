@@ -1,0 +1,154 @@
+"""Committee properties, checked on inputs generated from the input declarations.
+
+`property total never decreases when X rises` and `property C stays within the
+scale` are searched for counterexamples with Hypothesis (`hypothesis.find`),
+which also shrinks what it finds to a small, readable case. The generators
+here are the same ones the project's own property tests use.
+
+Hypothesis is an optional dependency (`pip install paritrana-rules[properties]`);
+without it, properties are reported as not checked.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from . import ast
+from .data import InputSpec
+from .numeric import plain
+
+if TYPE_CHECKING:
+    from hypothesis import strategies as st
+
+    from .api import CompiledRubric
+
+WIDE = Decimal(10) ** 6  # how far an unbounded number input is explored
+
+
+@attrs.frozen
+class PropertyOutcome:
+    prop: ast.PropertyDecl
+    holds: bool | None  # None: not checked (Hypothesis is not installed)
+    examples: int
+    message: str
+    counterexample: str | None = None  # ready-to-paste example cases (YAML)
+
+
+def value_strategy(spec: InputSpec) -> st.SearchStrategy[Any]:
+    """Valid values for one input, anywhere in its declared range."""
+    from hypothesis import strategies as st
+
+    if spec.kind == "number":
+        low = spec.lower if spec.lower is not None else -WIDE
+        high = spec.upper if spec.upper is not None else WIDE
+        return st.decimals(min_value=low, max_value=high, places=2, allow_nan=False, allow_infinity=False)
+    if spec.kind == "count":
+        low = int(spec.lower) if spec.lower is not None else 0
+        high = int(spec.upper) if spec.upper is not None else int(WIDE)
+        return st.integers(min_value=low, max_value=high).map(Decimal)
+    if spec.kind == "bool":
+        return st.booleans()
+    if spec.kind == "one_of":
+        return st.sampled_from(spec.members)
+    if spec.kind == "set_of":
+        return st.frozensets(st.sampled_from(spec.members)) if spec.members else st.just(frozenset())
+    return st.text(alphabet="abcdefghijklmnopqrstuvwxyz ", min_size=1, max_size=12).filter(str.strip)
+
+
+def candidate_strategy(specs: tuple[InputSpec, ...], omit_defaults: bool = True) -> st.SearchStrategy[dict[str, Any]]:
+    """A valid candidate: every input given, except (optionally) some that have defaults."""
+    from hypothesis import strategies as st
+
+    @st.composite
+    def build(draw: st.DrawFn) -> dict[str, Any]:
+        values = {}
+        for spec in specs:
+            if omit_defaults and spec.has_default and draw(st.booleans()):
+                continue
+            values[spec.name] = draw(value_strategy(spec))
+        return values
+
+    return build()
+
+
+def check_properties(rubric: CompiledRubric, max_examples: int = 200) -> list[PropertyOutcome]:
+    """Search each declared property for a counterexample."""
+    try:
+        import hypothesis  # noqa: F401
+    except ImportError:
+        return [PropertyOutcome(p, None, 0, "not checked: install paritrana-rules[properties] for Hypothesis")
+                for p in rubric.model.properties]
+    return [_check(rubric, prop, max_examples) for prop in rubric.model.properties]
+
+
+def _subject(rubric: CompiledRubric, prop: ast.PropertyDecl, inputs: Mapping[str, Any]) -> Decimal:
+    result = rubric.evaluate(inputs, "generated", trace=False)
+    return result.total if prop.subject == "total" else result.criterion(prop.subject).points
+
+
+def _check(rubric: CompiledRubric, prop: ast.PropertyDecl, max_examples: int) -> PropertyOutcome:
+    from hypothesis import HealthCheck, find, settings
+    from hypothesis import strategies as st
+    from hypothesis.errors import NoSuchExample
+
+    config = settings(max_examples=max_examples, database=None, derandomize=True, deadline=None,
+                      suppress_health_check=list(HealthCheck))
+    specs = rubric.input_specs
+    low, high = rubric.model.scale
+    if prop.kind == "bounded":
+        try:
+            found = find(candidate_strategy(specs), lambda x: not low <= _subject(rubric, prop, x) <= high,
+                         settings=config)
+        except NoSuchExample:
+            return PropertyOutcome(prop, True, max_examples, f"holds ({max_examples} generated candidates)")
+        value = _subject(rubric, prop, found)
+        return PropertyOutcome(prop, False, max_examples, f"{prop.subject} is {plain(value)}, outside the scale",
+                               _yaml_cases([("counterexample", found)], f"{prop.subject} = {plain(value)}"))
+    assert prop.input is not None
+    spec = next(s for s in specs if s.name == prop.input)
+    step = st.integers(1, 100).map(Decimal) if spec.kind == "count" else st.decimals(
+        min_value=Decimal("0.01"), max_value=Decimal(100), places=2)
+
+    def raised(pair: tuple[dict[str, Any], Decimal]) -> dict[str, Any]:
+        base, delta = pair
+        value = base[spec.name] + delta
+        return {**base, spec.name: min(value, spec.upper) if spec.upper is not None else value}
+
+    def decreases(pair: tuple[dict[str, Any], Decimal]) -> bool:
+        return _subject(rubric, prop, raised(pair)) < _subject(rubric, prop, pair[0])
+
+    pairs = st.tuples(candidate_strategy(specs).filter(lambda c: spec.name in c), step)
+    try:
+        base, delta = find(pairs, decreases, settings=config)
+    except NoSuchExample:
+        return PropertyOutcome(prop, True, max_examples, f"holds ({max_examples} generated candidates)")
+    after = raised((base, delta))
+    before_value, after_value = _subject(rubric, prop, base), _subject(rubric, prop, after)
+    summary = (f"{prop.subject} falls from {plain(before_value)} to {plain(after_value)} when {spec.name} rises "
+               f"from {plain(base[spec.name])} to {plain(after[spec.name])}")
+    return PropertyOutcome(prop, False, max_examples, summary,
+                           _yaml_cases([("counterexample-before", base), ("counterexample-after", after)], summary))
+
+
+def _yaml_cases(cases: list[tuple[str, Mapping[str, Any]]], comment: str) -> str:
+    """Example cases to paste under `candidates:` in the rubric's example file."""
+    lines = [f"# {comment}"]
+    for case_id, values in cases:
+        lines.append(f"- id: {case_id}")
+        lines += [f"  {name}: {_yaml_value(value)}" for name, value in values.items()]
+    return "\n".join(lines) + "\n"
+
+
+def _yaml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, Decimal):
+        return plain(value)
+    if isinstance(value, frozenset):
+        return "[" + ", ".join(sorted(value)) + "]"
+    return json.dumps(value, ensure_ascii=False)
