@@ -209,9 +209,9 @@ def _coverage_units(rubric: CompiledRubric) -> dict[tuple[str, ...], tuple[str, 
             for index, row in enumerate(points.rows):
                 units[("row", name, str(index))] = (f"band row '{describe_band_row(row)}' of {name}", row.span)
         elif isinstance(points, ast.PointsTable):
-            for index, row in enumerate(points.rows):
-                excerpt = model.sources.get(row.span.path, model.source).excerpt(row.span)
-                units[("row", name, str(index))] = (f"table row '{excerpt}' of {name}", row.span)
+            for index, table_row in enumerate(points.rows):
+                excerpt = model.sources.get(table_row.span.path, model.source).excerpt(table_row.span)
+                units[("row", name, str(index))] = (f"table row '{excerpt}' of {name}", table_row.span)
         elif points is not None:
             units[("criterion", name)] = (f"criterion {name} scoring above {plain(model.scale[0])}", criterion.decl.span)
     for gate in model.gates:

@@ -1,4 +1,4 @@
-"""The `paritrana-rules` command: check, score, explain, replay and test.
+"""The `paritrana-rules` command: check, score, explain, replay, test and diff.
 
 Exit codes: 0 success; 1 a rubric or candidate data has a problem; 2 usage
 errors (bad arguments, missing files); 3 an internal error, which prints a
@@ -26,6 +26,7 @@ from .api import CompiledRubric, diagnose, load, read_rubric
 from .audit import write_atomically, write_ledger
 from .cases import run as run_cases
 from .data import Candidate, Rejected, judge_candidates, load_candidates
+from .diff import diff_rubrics, pair_folders, render_movements, rescore
 from .errors import Diagnostic, InputError, RubricError, render_all
 from .numeric import plain
 from .replay import replay
@@ -110,6 +111,15 @@ def _parser() -> argparse.ArgumentParser:
     test.add_argument("--examples", type=int, default=200, metavar="N",
                       help="generated candidates per property (default 200)")
     test.set_defaults(run=_test)
+
+    diff = commands.add_parser("diff", parents=[common], help="what changed in meaning between two rubrics",
+                               description="Compare two rubrics (or two folders of rubrics, paired by category and "
+                                           "sector): criteria, weights, bands, tables, gates and labels, with "
+                                           "locations; with --candidates, whose score, status and rank change.")
+    diff.add_argument("old", metavar="OLD")
+    diff.add_argument("new", metavar="NEW")
+    diff.add_argument("--candidates", metavar="FILE", help="candidate data to score under both")
+    diff.set_defaults(run=_diff)
 
     explain = commands.add_parser("explain", parents=[common], help="explain one candidate's score",
                                   description="Explain how one candidate's score was derived, step by step.")
@@ -322,6 +332,39 @@ def _test(args: argparse.Namespace) -> int:
         passed += report.ok
     print(f"{len(files)} rubric{'s' if len(files) != 1 else ''} tested, {passed} ok")
     return EXIT_OK if passed == len(files) else EXIT_PROBLEM
+
+
+# ------------------------------------------------------------------ diff
+
+
+def _diff(args: argparse.Namespace) -> int:
+    old, new = Path(args.old), Path(args.new)
+    for path in (old, new):
+        if not path.exists():
+            raise UsageError(f"no such file or directory: {path}")
+    if old.is_dir() != new.is_dir():
+        raise UsageError("compare two rubric files, or two folders of rubrics")
+    if old.is_dir():
+        if args.candidates:
+            raise UsageError("--candidates needs two rubric files")
+        pairs, unpaired = pair_folders([load(p) for p in _rubric_files([str(old)])],
+                                       [load(p) for p in _rubric_files([str(new)])])
+        lines = [change.render() for change in unpaired]
+        for before, after in pairs:
+            changes = diff_rubrics(before, after)
+            lines += [f"{before.path} → {after.path}"] + [f"  {c.render()}" for c in changes]
+        print("\n".join(lines))
+        return EXIT_OK
+    before, after = load(old), load(new)
+    changes = diff_rubrics(before, after)
+    print(f"{before.path} → {after.path}")
+    print("\n".join(f"  {c.render()}" for c in changes) if changes else "  no change in meaning")
+    if args.candidates:
+        if not Path(args.candidates).exists():
+            raise UsageError(f"no such data file: {args.candidates}")
+        print()
+        print(render_movements(rescore(before, after, args.candidates)))
+    return EXIT_OK
 
 
 # ------------------------------------------------------------------ output

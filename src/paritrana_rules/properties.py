@@ -48,9 +48,9 @@ def value_strategy(spec: InputSpec) -> st.SearchStrategy[Any]:
         high = spec.upper if spec.upper is not None else WIDE
         return st.decimals(min_value=low, max_value=high, places=2, allow_nan=False, allow_infinity=False)
     if spec.kind == "count":
-        low = int(spec.lower) if spec.lower is not None else 0
-        high = int(spec.upper) if spec.upper is not None else int(WIDE)
-        return st.integers(min_value=low, max_value=high).map(Decimal)
+        first = int(spec.lower) if spec.lower is not None else 0
+        last = int(spec.upper) if spec.upper is not None else int(WIDE)
+        return st.integers(min_value=first, max_value=last).map(Decimal)
     if spec.kind == "bool":
         return st.booleans()
     if spec.kind == "one_of":

@@ -1,0 +1,304 @@
+"""Semantic diff: two rubrics (or two folders of rubrics) -> what changed in meaning, with locations.
+
+Declarations are paired by kind and name, not by line, so moving or reformatting
+a rule is not a change and changing a weight is exactly one. Bands are compared
+row by row by their range, decision tables by their conditions. Given candidate
+data, both rubrics score it and the diff shows whose total, status and rank move
+and which criteria moved them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from . import ast
+from .api import CompiledRubric
+from .audit import canonical_form
+from .data import read_candidates
+from .errors import InputError
+from .extends import declaration_kind
+from .model import RubricModel, texts
+from .numeric import plain
+from .result import Result
+from .source import Span
+from .tables import describe_band_row
+
+
+@attrs.frozen
+class Change:
+    sign: str  # "+" added, "-" removed, "~" changed
+    what: str  # header, input, let, criterion, gate, bonus, penalty, property, rubric
+    name: str
+    detail: str
+    span: Span | None  # where to look: the new rubric's line, or the old one's for a removal
+
+    def render(self) -> str:
+        where = f"  ({self.span.path}:{self.span.line})" if self.span else ""
+        detail = f": {self.detail}" if self.detail else ""
+        return f"{self.sign} {self.what} {self.name}{detail}{where}"
+
+
+# ------------------------------------------------------------------ rubrics
+
+
+def diff_rubrics(old: CompiledRubric, new: CompiledRubric) -> list[Change]:
+    """Every change of meaning from `old` to `new`, header first, then in the new rubric's order."""
+    return [*_header(old.model, new.model), *_declarations(old.model, new.model), *_properties(old.model, new.model)]
+
+
+def _header(old: RubricModel, new: RubricModel) -> list[Change]:
+    span = new.rubric.span
+    pairs = [
+        ("award", old.rubric.award, new.rubric.award),
+        ("edition", plain(old.rubric.edition), plain(new.rubric.edition)),
+        ("period", plain(old.rubric.period), plain(new.rubric.period)),
+        ("category", old.category, new.category),
+        ("sector", old.sector or "none", new.sector or "none"),
+        ("scale", f"{plain(old.scale[0])} to {plain(old.scale[1])}", f"{plain(new.scale[0])} to {plain(new.scale[1])}"),
+        ("rounding", f"{old.rounding_mode} to {old.rounding_places} places",
+         f"{new.rounding_mode} to {new.rounding_places} places"),
+        ("label", _texts(texts(old.rubric.meta, "label")), _texts(texts(new.rubric.meta, "label"))),
+    ]
+    return [Change("~", "header", field, f"{before} → {after}", span) for field, before, after in pairs if before != after]
+
+
+def _texts(found: ast.Texts | None) -> str:
+    return " / ".join(f'{lang} "{text}"' for lang, text in found.by_lang) if found else "none"
+
+
+def _declarations(old: RubricModel, new: RubricModel) -> list[Change]:
+    before = {(declaration_kind(d), d.name): d for d in old.rubric.declarations}
+    after = {(declaration_kind(d), d.name): d for d in new.rubric.declarations}
+    changes = []
+    for key, decl in after.items():
+        if key not in before:
+            changes.append(Change("+", key[0], key[1], _summary(decl, new), decl.span))
+        elif canonical_form(decl) != canonical_form(before[key]):
+            changes += [Change("~", key[0], key[1], detail, span)
+                        for detail, span in _what_changed(before[key], decl, old, new)]
+    changes += [Change("-", key[0], key[1], "", decl.span) for key, decl in before.items() if key not in after]
+    return changes
+
+
+def _properties(old: RubricModel, new: RubricModel) -> list[Change]:
+    before, after = set(old.properties), set(new.properties)
+    return ([Change("+", "property", p.name, "", p.span) for p in new.properties if p not in before]
+            + [Change("-", "property", p.name, "", p.span) for p in old.properties if p not in after])
+
+
+def _excerpt(model: RubricModel, span: Span) -> str:
+    return model.sources.get(span.path, model.source).excerpt(span)
+
+
+def _summary(decl: ast.Declaration, model: RubricModel) -> str:
+    if isinstance(decl, ast.CriterionDecl):
+        parent = f" under {decl.parent}" if decl.parent else ""
+        return f"weight {plain(decl.weight)}%{parent}"
+    return _excerpt(model, decl.span).split(" label ")[0][:100]
+
+
+def _what_changed(old: Any, new: Any, old_model: RubricModel, new_model: RubricModel) -> list[tuple[str, Span]]:
+    """Field by field, in words; a criterion's points row by row."""
+    found: list[tuple[str, Span]] = []
+    for field in attrs.fields(type(new)):
+        if not field.eq:
+            continue
+        before, after = getattr(old, field.name), getattr(new, field.name)
+        if canonical_form(before) == canonical_form(after):
+            continue
+        if field.name == "meta":
+            found += _meta_changes(before, after, new.span)
+        elif field.name == "points":
+            found += _points_changes(before, after, old_model, new_model, new.span)
+        elif field.name == "weight":
+            found.append((f"weight {plain(before)}% → {plain(after)}%", new.weight_span))
+        elif isinstance(after, (Decimal, str, type(None))):
+            found.append((f"{field.name} {_show(before)} → {_show(after)}", new.span))
+        else:
+            old_text = _excerpt(old_model, _span_of(before, old.span))
+            new_text = _excerpt(new_model, _span_of(after, new.span))
+            found.append((f"{field.name.replace('_', ' ')} '{old_text}' → '{new_text}'", _span_of(after, new.span)))
+    return found
+
+
+def _show(value: Any) -> str:
+    if value is None:
+        return "none"
+    return plain(value) if isinstance(value, Decimal) else str(value)
+
+
+def _span_of(value: Any, fallback: Span) -> Span:
+    return getattr(value, "span", fallback) if not isinstance(value, tuple) else fallback
+
+
+def _meta_changes(before: tuple[ast.Meta, ...], after: tuple[ast.Meta, ...], span: Span) -> list[tuple[str, Span]]:
+    found = []
+    for kind in ("label", "description", "reason", "evidence"):
+        old, new = texts(before, kind), texts(after, kind)
+        if canonical_form(old) != canonical_form(new):
+            found.append((f"{kind} {_texts(old)} → {_texts(new)}", new.span if new else span))
+    for kind in ("source", "assumption"):
+        old_lines = [m.text for m in before if m.kind == kind]
+        new_lines = [m.text for m in after if m.kind == kind]
+        found += [(f'{kind} added "{t}"', span) for t in new_lines if t not in old_lines]
+        found += [(f'{kind} removed "{t}"', span) for t in old_lines if t not in new_lines]
+    return found
+
+
+def _points_changes(before: tuple[ast.Points, ...], after: tuple[ast.Points, ...], old_model: RubricModel,
+                    new_model: RubricModel, span: Span) -> list[tuple[str, Span]]:
+    old, new = (before[0] if before else None), (after[0] if after else None)
+    if isinstance(old, ast.PointsBand) and isinstance(new, ast.PointsBand):
+        return _rows(old.rows, new.rows, lambda row, _: describe_band_row(row), old_model, new_model, "band row")
+    if isinstance(old, ast.PointsTable) and isinstance(new, ast.PointsTable):
+        found = [] if old.policy == new.policy else [(f"hit policy {old.policy} → {new.policy}", new.span)]
+
+        def condition(row: ast.TableRow, model: RubricModel) -> str:
+            return "otherwise" if row.condition is None else _excerpt(model, row.condition.span)
+
+        return found + _rows(old.rows, new.rows, condition, old_model, new_model, "table row")
+    old_text = _excerpt(old_model, old.span) if old else "none"
+    new_text = _excerpt(new_model, new.span) if new else "none"
+    return [(f"'{old_text}' → '{new_text}'", new.span if new else span)]
+
+
+def _rows(old_rows: Sequence[Any], new_rows: Sequence[Any], key: Any, old_model: RubricModel, new_model: RubricModel,
+          what: str) -> list[tuple[str, Span]]:
+    """Rows paired by their range or condition: added, removed, or with other points."""
+    before = {key(r, old_model): r for r in old_rows}
+    after = {key(r, new_model): r for r in new_rows}
+    found = []
+    for name, row in after.items():
+        if name not in before:
+            found.append((f"{what} '{name}' added → {_excerpt(new_model, row.points.span)}", row.span))
+        elif canonical_form(row.points) != canonical_form(before[name].points):
+            found.append((f"{what} '{name}': {_excerpt(old_model, before[name].points.span)} → "
+                          f"{_excerpt(new_model, row.points.span)}", row.span))
+    found += [(f"{what} '{name}' removed", row.span) for name, row in before.items() if name not in after]
+    return found
+
+
+# ------------------------------------------------------------------ folders
+
+
+def pair_folders(old: Iterable[CompiledRubric], new: Iterable[CompiledRubric]) -> tuple[
+        list[tuple[CompiledRubric, CompiledRubric]], list[Change]]:
+    """Pair rubrics of two folders by category and sector; the unpaired are categories added or removed."""
+    def key(rubric: CompiledRubric) -> tuple[str, str]:
+        return (rubric.model.category, rubric.model.sector or "")
+
+    before = {key(r): r for r in old}
+    after = {key(r): r for r in new}
+    pairs = [(before[k], after[k]) for k in after if k in before]
+    unpaired = [Change("+", "rubric", _category(k), r.path, None) for k, r in after.items() if k not in before]
+    unpaired += [Change("-", "rubric", _category(k), r.path, None) for k, r in before.items() if k not in after]
+    return pairs, unpaired
+
+
+def _category(key: tuple[str, str]) -> str:
+    return key[0] + (f" (sector {key[1]})" if key[1] else "")
+
+
+# ------------------------------------------------------------------ candidates
+
+
+@attrs.frozen
+class Movement:
+    candidate: str
+    old: Result | None
+    new: Result | None
+    old_rank: int | None
+    new_rank: int | None
+    why: tuple[str, ...]
+    problem: str | None = None
+
+
+def ranks(results: Sequence[Result]) -> dict[str, int]:
+    """Competition ranking of eligible candidates by total: ties share a rank (1, 1, 3)."""
+    eligible = sorted((r for r in results if r.status == "eligible"), key=lambda r: r.total, reverse=True)
+    ranking: dict[str, int] = {}
+    for position, result in enumerate(eligible, start=1):
+        tied = next((ranking[r.candidate_id] for r in eligible[: position - 1] if r.total == result.total), None)
+        ranking[result.candidate_id] = tied or position
+    return ranking
+
+
+def rescore(old: CompiledRubric, new: CompiledRubric, data: str | Path) -> list[Movement]:
+    """Score the same candidates under both rubrics: whose total, status or rank changes, and why."""
+    old_scored = _score(old, data)
+    new_scored = _score(new, data)
+    old_results = [r for r in old_scored.values() if isinstance(r, Result)]
+    new_results = [r for r in new_scored.values() if isinstance(r, Result)]
+    old_ranks, new_ranks = ranks(old_results), ranks(new_results)
+    movements = []
+    for candidate in dict.fromkeys([*old_scored, *new_scored]):
+        before, after = old_scored.get(candidate), new_scored.get(candidate)
+        if not isinstance(before, Result) or not isinstance(after, Result):
+            problem = next(p for p in (before, after) if isinstance(p, str))
+            movements.append(Movement(candidate, _result(before), _result(after), None, None, (), problem))
+            continue
+        movements.append(Movement(candidate, before, after, old_ranks.get(candidate), new_ranks.get(candidate),
+                                  _why(before, after)))
+    return movements
+
+
+def _result(value: Result | str | None) -> Result | None:
+    return value if isinstance(value, Result) else None
+
+
+def _score(rubric: CompiledRubric, data: str | Path) -> dict[str, Result | str]:
+    """Each candidate under one rubric. Fields the rubric does not ask for are left out, not errors:
+    the data serves two editions, and each takes what it needs."""
+    names = {spec.name for spec in rubric.input_specs}
+    scored: dict[str, Result | str] = {}
+    for raw in read_candidates(data):
+        label = raw.id or raw.origin
+        values = {key: value for key, value in raw.values.items() if key in names}
+        try:
+            scored[label] = rubric.evaluate(values, label, name=raw.name, trace=False)
+        except InputError as error:
+            scored[label] = f"rejected under {rubric.path}: " + "; ".join(p.message for p in error.problems)
+    return scored
+
+
+def _why(before: Result, after: Result) -> tuple[str, ...]:
+    old_by_name = {c.name: c for c in before.criteria}
+    reasons = []
+    for criterion in (c for c in after.criteria if c.parent is None and c.name in old_by_name):
+        was = old_by_name[criterion.name]
+        if was.points != criterion.points:
+            reasons.append(f"{criterion.name} {plain(was.points)} → {plain(criterion.points)}")
+        elif was.contribution != criterion.contribution:
+            reasons.append(f"{criterion.name} weighs differently: adds {plain(was.contribution)} → "
+                           f"{plain(criterion.contribution)}")
+    old_points = {c.name: c.points for c in before.criteria}
+    reasons += [f"new criterion {c.name}: {plain(c.points)}" for c in after.criteria
+                if c.parent is None and c.name not in old_points]
+    failed_before = {g.name for g in before.failed_gates}
+    reasons += [f"gate {g.name} now fails" for g in after.failed_gates if g.name not in failed_before]
+    reasons += [f"gate {name} no longer fails" for name in failed_before - {g.name for g in after.failed_gates}]
+    return tuple(reasons)
+
+
+def render_movements(movements: list[Movement]) -> str:
+    header = ["candidate", "total", "status", "rank", "why"]
+    rows = []
+    for m in movements:
+        if m.problem:
+            rows.append([m.candidate, "-", "-", "-", m.problem])
+            continue
+        assert m.old is not None and m.new is not None
+        status = m.new.status if m.old.status == m.new.status else f"{m.old.status} → {m.new.status}"
+        rank = f"{m.old_rank or '-'} → {m.new_rank or '-'}"
+        rows.append([m.candidate, f"{plain(m.old.total)} → {plain(m.new.total)}", status, rank,
+                     "; ".join(m.why) or "no change"])
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(4)]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(r[:4], widths)) + "  " + r[4] for r in [header, *rows]]
+    return "\n".join(line.rstrip() for line in lines)
+
+
