@@ -584,7 +584,11 @@ class _Checker:
             if total != 100:
                 where = "top-level criteria" if parent is None else f"criteria under '{parent}'"
                 parts = " + ".join(f"{d.name} {plain(d.weight)}%" for d in group)
-                self.report("W400", f"weights of the {where} add up to {plain(total)}%, not 100%", group[-1].weight_span,
+                # Point at a weight written in this file when there is one: in an edition built with
+                # `extends`, that is the change that broke the sum.
+                local = [d for d in group if d.weight_span.path == self.rubric.path]
+                self.report("W400", f"weights of the {where} add up to {plain(total)}%, not 100%",
+                            (local or group)[-1].weight_span,
                             f"{parts} = {plain(total)}%; change the weights so they add up to 100%")
 
     def _points_of(self, decl: ast.CriterionDecl, kids: tuple[str, ...], cyclic: bool) -> ast.Points | None:

@@ -230,8 +230,8 @@ def ranks(results: Sequence[Result]) -> dict[str, int]:
 
 def rescore(old: CompiledRubric, new: CompiledRubric, data: str | Path) -> list[Movement]:
     """Score the same candidates under both rubrics: whose total, status or rank changes, and why."""
-    old_scored = _score(old, data)
-    new_scored = _score(new, data)
+    old_scored = _scored(old, data)
+    new_scored = _scored(new, data)
     old_results = [r for r in old_scored.values() if isinstance(r, Result)]
     new_results = [r for r in new_scored.values() if isinstance(r, Result)]
     old_ranks, new_ranks = ranks(old_results), ranks(new_results)
@@ -251,7 +251,15 @@ def _result(value: Result | str | None) -> Result | None:
     return value if isinstance(value, Result) else None
 
 
-def _score(rubric: CompiledRubric, data: str | Path) -> dict[str, Result | str]:
+def _score(value: Decimal) -> str:
+    """A contribution as people write scores: 19.5000 -> 19.50, 7.125 stays."""
+    trimmed = value.normalize()
+    exponent = trimmed.as_tuple().exponent
+    places = max(2, -exponent if isinstance(exponent, int) else 2)
+    return plain(value.quantize(Decimal(1).scaleb(-places)))
+
+
+def _scored(rubric: CompiledRubric, data: str | Path) -> dict[str, Result | str]:
     """Each candidate under one rubric. Fields the rubric does not ask for are left out, not errors:
     the data serves two editions, and each takes what it needs."""
     names = {spec.name for spec in rubric.input_specs}
@@ -274,8 +282,8 @@ def _why(before: Result, after: Result) -> tuple[str, ...]:
         if was.points != criterion.points:
             reasons.append(f"{criterion.name} {plain(was.points)} → {plain(criterion.points)}")
         elif was.contribution != criterion.contribution:
-            reasons.append(f"{criterion.name} weighs differently: adds {plain(was.contribution)} → "
-                           f"{plain(criterion.contribution)}")
+            reasons.append(f"{criterion.name} weighs differently: adds {_score(was.contribution)} → "
+                           f"{_score(criterion.contribution)}")
     old_points = {c.name: c.points for c in before.criteria}
     reasons += [f"new criterion {c.name}: {plain(c.points)}" for c in after.criteria
                 if c.parent is None and c.name not in old_points]

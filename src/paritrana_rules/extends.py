@@ -81,7 +81,8 @@ def _resolve(rubric: ast.Rubric, source: SourceFile, read: Reader, sources: dict
     try:
         text = read(parent_path)
     except RubricError as error:
-        diagnostics.extend(error.diagnostics)
+        missing = [d for d in error.diagnostics if d.code == "F001"]
+        diagnostics.extend(_not_found(rubric, source, sources) if missing else error.diagnostics)
         return None
     parent_source = SourceFile(parent_path, text)
     sources[parent_path] = parent_source
@@ -113,15 +114,16 @@ def _parent_path(rubric: ast.Rubric, source: SourceFile, sources: dict[str, Sour
                                        rubric.extends_span, "a rubric can only build on rubrics inside the rubrics "
                                        f"folder ({root}); write e.g. \"2024/pemerintah-desa.rubric\""))
         return None
-    candidate = root / Path(*written.parts) if written.parts else root
-    if not candidate.is_file():
-        known = sorted(p.relative_to(root).as_posix() for p in root.rglob("*.rubric")) if root.is_dir() else []
-        close = difflib.get_close_matches(rubric.extends, known, n=1, cutoff=0.6)
-        hint = f"did you mean '{close[0]}'?" if close else f"the path is relative to the rubrics folder ({root})"
-        diagnostics.append(_diagnostic(sources, "X102", f"there is no rubric '{rubric.extends}' to extend",
-                                       rubric.extends_span, hint))
-        return None
-    return str(candidate)
+    return str(root / Path(*written.parts)) if written.parts else str(root)
+
+
+def _not_found(rubric: ast.Rubric, source: SourceFile, sources: dict[str, SourceFile]) -> list[Diagnostic]:
+    assert rubric.extends is not None and rubric.extends_span is not None
+    root = rubrics_root(source.path)
+    known = sorted(p.relative_to(root).as_posix() for p in root.rglob("*.rubric")) if root.is_dir() else []
+    close = difflib.get_close_matches(rubric.extends, known, n=1, cutoff=0.6)
+    hint = f"did you mean '{close[0]}'?" if close else f"the path is relative to the rubrics folder ({root})"
+    return [_diagnostic(sources, "X102", f"there is no rubric '{rubric.extends}' to extend", rubric.extends_span, hint)]
 
 
 def _diagnostic(sources: dict[str, SourceFile], code: str, message: str, span: Span, hint: str) -> Diagnostic:
