@@ -305,7 +305,10 @@ class PropertyDecl:
 
     @property
     def name(self) -> str:
-        return f"{self.subject} {self.kind}" + (f" in {self.input}" if self.input else "")
+        """The property as the rubric states it."""
+        if self.kind == "monotone":
+            return f"{self.subject} never decreases when {self.input} rises"
+        return f"{self.subject} stays within the scale"
 
 
 Declaration = Union[InputDecl, LetDecl, CriterionDecl, GateDecl, AdjustmentDecl]

@@ -84,7 +84,7 @@ class RubricTests:
         lines += [f"    not hit: {u.description} ({u.span.path}:{u.span.line})" for u in self.uncovered]
         for outcome in self.properties:
             state = {True: "holds", False: "FAILS", None: "not checked"}[outcome.holds]
-            lines.append(f"  property {outcome.prop.name}: {state} — {outcome.message}")
+            lines.append(f"  property {outcome.prop.name}: {state} ({outcome.message})")
             if outcome.counterexample:
                 lines.append("    paste as example cases to keep this counterexample:")
                 lines += [f"    {line}" for line in outcome.counterexample.splitlines()]

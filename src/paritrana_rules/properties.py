@@ -105,7 +105,7 @@ def _check(rubric: CompiledRubric, prop: ast.PropertyDecl, max_examples: int) ->
             found = find(candidate_strategy(specs), lambda x: not low <= _subject(rubric, prop, x) <= high,
                          settings=config)
         except NoSuchExample:
-            return PropertyOutcome(prop, True, max_examples, f"holds ({max_examples} generated candidates)")
+            return PropertyOutcome(prop, True, max_examples, f"checked on {max_examples} generated candidates")
         value = _subject(rubric, prop, found)
         return PropertyOutcome(prop, False, max_examples, f"{prop.subject} is {plain(value)}, outside the scale",
                                _yaml_cases([("counterexample", found)], f"{prop.subject} = {plain(value)}"))
@@ -126,7 +126,7 @@ def _check(rubric: CompiledRubric, prop: ast.PropertyDecl, max_examples: int) ->
     try:
         base, delta = find(pairs, decreases, settings=config)
     except NoSuchExample:
-        return PropertyOutcome(prop, True, max_examples, f"holds ({max_examples} generated candidates)")
+        return PropertyOutcome(prop, True, max_examples, f"checked on {max_examples} generated candidates")
     after = raised((base, delta))
     before_value, after_value = _subject(rubric, prop, base), _subject(rubric, prop, after)
     summary = (f"{prop.subject} falls from {plain(before_value)} to {plain(after_value)} when {spec.name} rises "
