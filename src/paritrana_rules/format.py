@@ -32,7 +32,7 @@ import os
 import re
 import sys
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from itertools import pairwise
 from pathlib import Path
 
@@ -40,7 +40,7 @@ import attrs
 import lark
 from lark import Token, Tree
 
-from . import syntax
+from . import ast, syntax
 from .audit import write_atomically
 from .errors import RubricError, render_all
 
@@ -70,9 +70,10 @@ def format_text(text: str, path: str = "<rubric>") -> str:
     outcome = syntax.parse(text, path)
     if outcome.rubric is None or outcome.diagnostics:
         raise RubricError(list(outcome.diagnostics))
-    items = _layout(_parser().parse(text), _Comments(_comments(text)))
-    formatted = _render(items, _comments(text), text)
-    _ensure_same(text, formatted, outcome.rubric, path)
+    comments = _comments(text)
+    items = _layout(_parser().parse(text), _Comments(tuple(c.pos for c in comments)))
+    formatted = _render(items, comments, text)
+    _ensure_same(text, comments, formatted, outcome.rubric, path)
     return formatted
 
 
@@ -205,9 +206,6 @@ class _Comments:
 
     offsets: tuple[int, ...]
 
-    def __init__(self, comments: list[_Comment]) -> None:
-        self.__attrs_init__(tuple(c.pos for c in comments))  # type: ignore[attr-defined]
-
     def inside(self, start: int, end: int) -> bool:
         index = bisect.bisect_left(self.offsets, start)
         return index < len(self.offsets) and self.offsets[index] < end
@@ -338,11 +336,11 @@ def _head(head: Sequence[Tree[Token] | Token], comments: _Comments) -> list[_Lin
         return [_line(0, tokens)]
     members = kind.children[-1]
     assert isinstance(members, Tree)
-    one_line = _line(0, [t for t in tokens if not _trailing_comma(t, members)], None)
-    one_line = attrs.evolve(one_line, start=tokens[0].start_pos or 0, end=tokens[-1].end_pos or 0)
+    one_line = _line(0, tokens, [t for t in tokens if not _trailing_comma(t, members)])
     if not _members_apart(members, one_line, comments):
         return [one_line]
-    opening = tokens[: tokens.index(members.children[0]) + 1]  # type: ignore[arg-type]
+    brace = members.children[0]
+    opening = tokens[: next(i for i, t in enumerate(tokens) if t is brace) + 1]
     lines = [_line(0, opening)]
     entries = [c for c in members.children[1:-1] if c is not None]
     groups: list[list[Tree[Token] | Token]] = []
@@ -474,7 +472,7 @@ def _render(items: list[_Item], comments: list[_Comment], text: str) -> str:
     for k, (line, owner) in enumerate(zip(lines, owners)):
         starts_item = k == 0 or owners[k - 1] != owner
         for comment, depth in placed[k].gap:
-            into = owner if starts_item and depth == 0 or not starts_item else owners[k - 1]
+            into = owners[k - 1] if starts_item and depth > 0 else owner  # deeper: the end of the item above
             elements.append(_comment_element(comment, depth, into, leading=starts_item and into == owner))
         notes = placed[k].above + placed[k].trailing[:-1]
         for comment in sorted(notes, key=lambda c: c.pos):
@@ -486,7 +484,7 @@ def _render(items: list[_Item], comments: list[_Comment], text: str) -> str:
     for comment, depth in after_last:
         owner = len(items) if depth == 0 else owners[-1]
         elements.append(_comment_element(comment, depth, owner, leading=owner == len(items)))
-    return _join_elements(elements, items, _BlankRows(text))
+    return _join_elements(elements, items, _BlankRows.of(text))
 
 
 def _comment_element(comment: _Comment, depth: int, item: int, leading: bool) -> _Element:
@@ -499,12 +497,13 @@ class _BlankRows:
 
     counts: tuple[int, ...]  # counts[r] = blank lines among rows 1..r
 
-    def __init__(self, text: str) -> None:
+    @classmethod
+    def of(cls, text: str) -> _BlankRows:
         running, counts = 0, [0]
         for row in text.split("\n"):
             running += not row.strip()
             counts.append(running)
-        self.__attrs_init__(tuple(counts))  # type: ignore[attr-defined]
+        return cls(tuple(counts))
 
     def between(self, after_row: int, before_row: int) -> bool:
         """Whether a blank line lies strictly between two source lines."""
@@ -549,7 +548,7 @@ def _blank_line(a: _Element, b: _Element, items: list[_Item], blank: _BlankRows)
 # ------------------------------------------------------------------ safety net
 
 
-def _ensure_same(text: str, formatted: str, rubric: object, path: str) -> None:
+def _ensure_same(text: str, comments: list[_Comment], formatted: str, rubric: ast.Rubric, path: str) -> None:
     """Refuse to return a layout that changes the rubric's meaning or loses a comment.
 
     Cheap next to a wrong file: the output is parsed again and its AST (which
@@ -558,10 +557,6 @@ def _ensure_same(text: str, formatted: str, rubric: object, path: str) -> None:
     again = syntax.parse(formatted, path)
     if again.diagnostics or again.rubric != rubric:
         raise RuntimeError(f"the formatter changed the meaning of {path}; please report this as a bug")
-    if Counter(c.text for c in _comments(formatted)) != Counter(c.text for c in _comments(text)):
+    if Counter(c.text for c in _comments(formatted)) != Counter(c.text for c in comments):
         raise RuntimeError(f"the formatter lost a comment of {path}; please report this as a bug")
 
-
-def _comment_texts(text: str) -> Iterator[str]:
-    """The text of every comment, for tests that check none is lost."""
-    return (c.text for c in _comments(text))
