@@ -53,7 +53,7 @@ def test_every_number_points_at_a_rubric_line(relative: Path) -> None:
                 continue
             if re.fullmatch(r".* — with .*", stripped) or stripped.startswith(("not ", "when ")):
                 continue
-            assert re.search(r"\[line \d+\]$", stripped), stripped
+            assert re.search(r"\[(line \d+|[^\]]+:\d+)\]$", stripped), stripped
 
 
 def test_indonesian_uses_comma_decimals_and_dot_thousands() -> None:

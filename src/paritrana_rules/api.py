@@ -17,7 +17,7 @@ from . import data, extends
 from .extends import Reader
 from .check import check
 from .compile import Program, compile_rubric
-from .errors import Diagnostic, RubricError
+from .errors import Diagnostic, InputError, InputProblem, RubricError
 from .evaluate import evaluate
 from .model import RubricModel
 from .numeric import exact
@@ -63,15 +63,17 @@ class CompiledRubric:
         self, inputs: Mapping[str, Any], candidate_id: str = "candidate", *, name: str | None = None, trace: bool = True
     ) -> Result:
         """Validate one candidate's raw inputs and score them; InputError lists every problem."""
+        if not isinstance(inputs, Mapping):
+            raise InputError([InputProblem(candidate_id, None, f"the inputs must be a mapping of names to values, got "
+                                           f"{type(inputs).__name__}")])
         values = data.validate(inputs, self.input_specs, candidate_id)
         defaulted = frozenset(s.name for s in self.input_specs if s.has_default and data.takes_default(s, inputs))
-        return evaluate(self, values, candidate_id=candidate_id, candidate_name=name, defaulted=defaulted, trace=trace)
+        return _scored(self, values, candidate_id, name, defaulted, trace)
 
     @exact
     def evaluate_candidate(self, candidate: data.Candidate, *, trace: bool = True) -> Result:
         """Score an already validated candidate (from `data.load_candidates`)."""
-        return evaluate(self, candidate.values, candidate_id=candidate.id, candidate_name=candidate.name,
-                        defaulted=candidate.defaulted, trace=trace)
+        return _scored(self, candidate.values, candidate.id, candidate.name, candidate.defaulted, trace)
 
     def __reduce__(self) -> tuple[Any, ...]:
         texts = {path: source.text for path, source in self.model.sources.items()}
@@ -82,17 +84,38 @@ class CompiledRubric:
         return f"<CompiledRubric {ident['category']} edition {ident['edition']} from {self.path}>"
 
 
+def _scored(rubric: CompiledRubric, values: Mapping[str, Any], candidate_id: str, name: str | None,
+            defaulted: frozenset[str], trace: bool) -> Result:
+    """Evaluate; arithmetic that cannot stay exact becomes a problem of this candidate, not a crash of the batch."""
+    try:
+        return evaluate(rubric, values, candidate_id=candidate_id, candidate_name=name, defaulted=defaulted,
+                        trace=trace)
+    except ArithmeticError as error:
+        raise InputError([InputProblem(candidate_id, None, "these values cannot be scored exactly: the numbers they "
+                                       f"lead to are too large ({type(error).__name__})",
+                                       "check the units and magnitudes of the inputs")]) from None
+
+
 @exact
 def diagnose(text: str, path: str = "<rubric>", read: Reader | None = None) -> tuple[RubricModel | None, list[Diagnostic]]:
     """Parse, merge what it extends, and check, returning every diagnostic; the model is None if any is an error.
 
     `read` supplies the text of extended rubrics by path (default: read the file).
     """
+    try:
+        return _diagnose(text, path, read or read_rubric)
+    except RecursionError:
+        where = Span(path, 1, 1, 1, 1)
+        return None, [Diagnostic("P103", "the rubric nests expressions too deeply to be checked", where,
+                                 text.split("\n", 1)[0], "split long formulas into several 'let' declarations")]
+
+
+def _diagnose(text: str, path: str, read: Reader) -> tuple[RubricModel | None, list[Diagnostic]]:
     outcome = parse(text, path)
     diagnostics = list(outcome.diagnostics)
     if outcome.rubric is None:
         return None, diagnostics
-    merged = extends.resolve(outcome.rubric, SourceFile(path, text), read or read_rubric)
+    merged = extends.resolve(outcome.rubric, SourceFile(path, text), read)
     diagnostics.extend(merged.diagnostics)
     if merged.rubric is None:
         return None, sorted(diagnostics, key=Diagnostic.sort_key)
@@ -120,8 +143,24 @@ def loads(text: str, path: str = "<rubric>", read: Reader | None = None) -> Comp
 
 
 def _rebuild(path: str, texts: dict[str, str]) -> CompiledRubric:
-    """Unpickling: compile again from the very texts it was built from, not from today's files."""
-    return loads(texts[path], path, read=lambda name: texts[str(name)])
+    """Unpickling: compile again from the very texts it was built from, not from today's files.
+
+    An extended rubric is looked up by the end of its path, which is what `extends` names; where the
+    rubrics folder sits may differ in the process that unpickles.
+    """
+    def read(name: str) -> str:
+        wanted = Path(name).parts
+        best = max(texts, key=lambda key: _common_tail(Path(key).parts, wanted))
+        return texts[best]
+
+    return loads(texts[path], path, read=read)
+
+
+def _common_tail(a: tuple[str, ...], b: tuple[str, ...]) -> int:
+    count = 0
+    while count < min(len(a), len(b)) and a[-1 - count] == b[-1 - count]:
+        count += 1
+    return count
 
 
 def read_rubric(path: str | Path) -> str:

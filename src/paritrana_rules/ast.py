@@ -275,8 +275,13 @@ class RemoveDecl:
 
 @attrs.frozen(kw_only=True)
 class ChangeDecl:
-    """`change criterion NAME ...`: replace some parts of an inherited criterion, keep the rest."""
+    """`change criterion NAME ...`: replace some parts of an inherited declaration, keep the rest.
 
+    Any declaration can change its texts (label, description, reason, evidence, sources);
+    a criterion can also change its weight, parent and points.
+    """
+
+    kind: str
     name: str
     weight: Decimal | None
     weight_span: Span | None = attrs.field(eq=False, repr=False)

@@ -18,14 +18,14 @@ from decimal import Decimal
 import attrs
 
 from . import ast, intervals, tables
-from .data import InputSpec
+from .data import MAX_DIGITS, MAX_MAGNITUDE, InputSpec
 from .errors import Diagnostic, Severity
 from .intervals import INF, Interval
 from .model import (
     BOOL, NUMBER, TEXT, UNKNOWN, AdjustmentModel, CriterionModel, GateModel, InputModel, LetModel,
     RubricModel, ValueType,
 )
-from .numeric import ROUNDING_MODES, add_all, normalize, plain
+from .numeric import ROUNDING_MODES, add_all, normalize, places_needed, plain, round_to
 from .source import SourceFile, Span
 
 LANGUAGES = ("id", "en")
@@ -73,6 +73,7 @@ class _Checker:
         self.used: set[str] = set()
         self.member_owner: dict[str, str] = {}  # enum member -> an input that has it
         self.rounding_mode = "half_up"
+        self.rounding_places = 2
         self.suggested: set[str] = set()  # names offered as did-you-mean: not "unused", just misspelt
 
     # ------------------------------------------------------------ reporting
@@ -147,6 +148,12 @@ class _Checker:
             else:
                 places = int(places_value)
         self.rounding_mode = mode
+        self.rounding_places = places
+        for end in (low, high):
+            self._size(end, scale.span if scale is not None else rubric.span)
+        if scale is not None and any(places_needed(end) > places for end in (low, high)):
+            self.report("H107", f"the scale's ends need more decimals than totals are rounded to ({places})",
+                        scale.span, "a rounded total could fall outside such a scale: use ends such as 0 to 100")
         if not any(m.kind == "label" for m in rubric.meta):
             self.report("L803", "the rubric has no label", rubric.span,
                         'add: label id "..." en "..." under the rubric line', "warning")
@@ -214,6 +221,9 @@ class _Checker:
                     if bound < 0 or bound != bound.to_integral_value():
                         self.report("T312", f"count '{decl.name}' has bound {plain(bound)}; counts are whole numbers "
                                     "from 0", option.span, "use a whole number, e.g. at least 1")
+            for value in option.values:
+                if isinstance(value, Decimal):
+                    self._size(value, option.span)
             if option.kind == "between":
                 lower, upper = option.values  # type: ignore[assignment]
             elif option.kind == "at_least":
@@ -327,6 +337,7 @@ class _Checker:
     def _expr(self, expr: ast.Expr) -> Analysed:
         match expr:
             case ast.Number(value):
+                self._size(value, expr.span)
                 return Analysed(expr, NUMBER, Interval.point(value))
             case ast.Bool():
                 return Analysed(expr, BOOL, None)
@@ -360,6 +371,13 @@ class _Checker:
             case ast.Call():
                 return self._call(expr)
         raise TypeError(f"unexpected expression {expr!r}")
+
+    def _size(self, value: Decimal, span: Span) -> None:
+        """Numbers in a rubric stay well inside the engine's 50 digits, as inputs must (data.MAX_DIGITS)."""
+        digits = len(value.as_tuple().digits)
+        if value and (value.adjusted() >= MAX_MAGNITUDE or digits > MAX_DIGITS):
+            self.report("T316", f"{plain(value)} is too large or too precise to compute with exactly", span,
+                        f"numbers must be below 10^{MAX_MAGNITUDE} with at most {MAX_DIGITS} digits")
 
     def _name(self, expr: ast.Name) -> Analysed:
         name = expr.id
@@ -505,9 +523,7 @@ class _Checker:
                         "e.g. round(cakupan, 2)")
             interval = value.interval
             if interval is not None and places.value <= 10:
-                from .numeric import round_to
-                p = int(places.value)
-                interval = Interval(*(b if b.is_infinite() else round_to(b, p, self.rounding_mode)
+                interval = Interval(*(_rounded(b, int(places.value), self.rounding_mode)
                                       for b in (interval.low, interval.high)))
             return Analysed(attrs.evolve(expr, args=(value.expr, places)), NUMBER, interval)
         args = [self._expect(a, NUMBER, f"{func}() works on numbers") for a in expr.args]
@@ -635,12 +651,16 @@ class _Checker:
             value = self._expect(row.points, NUMBER, "band points must be a number")
             self._on_scale(name, value.interval, row.points.span)
             rows.append(attrs.evolve(row, points=value.expr))
+            if row.otherwise and row is not band.rows[-1]:
+                self.report("R506", "'otherwise' must be the last band; bands after it can never apply", row.span,
+                            "move the 'otherwise' row to the end, and keep only one")
             if tables.empty_band_row(row):
                 self.report("R510", "this band contains no value: its lower end is not below its upper end", row.span,
                         "write the lower end first, e.g. 'from 50 to below 75'")
         resolved = attrs.evolve(band, subject=subject.expr, rows=tuple(rows))
         if subject.interval is not None and not self._errors_since(before):
-            whole = isinstance(band.subject, ast.Name) and self._is_count(band.subject.id)
+            whole = (isinstance(band.subject, ast.Name) and self._is_count(band.subject.id)
+                     or isinstance(band.subject, ast.Call) and band.subject.func == "count_of")
             for diagnostic in tables.analyse_band(resolved, subject.interval, _describe_expr(band.subject), whole):
                 self.report(*diagnostic)
         return resolved
@@ -682,6 +702,10 @@ class _Checker:
 
     def _gate(self, decl: ast.GateDecl) -> GateModel:
         condition = self._expect(decl.condition, BOOL, "a gate's condition must be yes/no")
+        if decl.action == "cap" and decl.cap is not None and places_needed(decl.cap) > self.rounding_places:
+            self.report("G603", f"the cap {plain(decl.cap)} has more decimals than totals are rounded to "
+                        f"({self.rounding_places})", decl.action_span, "write the cap with at most as many decimals, "
+                        "so a capped total is exactly the cap")
         if decl.action == "cap" and decl.cap is not None and not Interval.point(decl.cap).within(self.scale):
             self.report("G602", f"the cap {plain(decl.cap)} is outside the scale {self.scale.describe()}", decl.action_span,
                         f"choose a cap from {plain(self.scale.low)} to {plain(self.scale.high)}")
@@ -771,6 +795,16 @@ def _all_texts(rubric: ast.Rubric) -> Iterable[tuple[ast.Texts, str]]:
             for member in decl.type.members:
                 if member.label is not None:
                     yield member.label, f"the label of value '{member.name}'"
+
+
+def _rounded(bound: Decimal, places: int, mode: str) -> Decimal:
+    """A range end rounded like the values it bounds; one too long to round stays as it is (still sound)."""
+    if bound.is_infinite():
+        return bound
+    try:
+        return round_to(bound, places, mode)
+    except ArithmeticError:
+        return bound
 
 
 def _namespace(decl: ast.Declaration) -> str:

@@ -1,4 +1,4 @@
-"""The `paritrana-rules` command: check, score, explain, replay, test and diff.
+"""The `paritrana-rules` command: check, score, explain, replay, test, diff, fmt and docs.
 
 Exit codes: 0 success; 1 a rubric or candidate data has a problem; 2 usage
 errors (bad arguments, missing files); 3 an internal error, which prints a
@@ -27,6 +27,7 @@ from .audit import write_atomically, write_ledger
 from .cases import run as run_cases
 from .data import Candidate, Rejected, judge_candidates, load_candidates
 from .diff import diff_rubrics, pair_folders, render_movements, rescore
+from .format import fmt_command
 from .errors import Diagnostic, InputError, RubricError, render_all
 from .numeric import plain
 from .replay import replay
@@ -121,6 +122,13 @@ def _parser() -> argparse.ArgumentParser:
     diff.add_argument("--candidates", metavar="FILE", help="candidate data to score under both")
     diff.set_defaults(run=_diff)
 
+    fmt = commands.add_parser("fmt", parents=[common], help="lay rubric files out the standard way",
+                              description="Rewrite rubric files (or every *.rubric under a folder) in the canonical "
+                                          "layout; comments are kept and the meaning never changes.")
+    fmt.add_argument("paths", nargs="+", metavar="PATH")
+    fmt.add_argument("--check", action="store_true", help="only list files that would change; exit 1 if any")
+    fmt.set_defaults(run=lambda args: fmt_command(args.paths, args.check))
+
     explain = commands.add_parser("explain", parents=[common], help="explain one candidate's score",
                                   description="Explain how one candidate's score was derived, step by step.")
     explain.add_argument("rubric", metavar="RUBRIC")
@@ -196,12 +204,14 @@ def _score(args: argparse.Namespace) -> int:
     scored: list[Result | Rejected] = [
         rubric.evaluate_candidate(o, trace=traced) if isinstance(o, Candidate) else o for o in outcomes
     ]
-    results = [o for o in scored if isinstance(o, Result)]
     rejected = [o for o in scored if isinstance(o, Rejected)]
     if args.audit is not None:
-        write_ledger(args.audit, rubric, scored)
+        try:
+            write_ledger(args.audit, rubric, scored)
+        except OSError as error:
+            raise UsageError(f"cannot write the audit ledger {args.audit}: {error.strerror or error}") from None
     render = {"table": _table, "json": _json, "csv": _csv}[args.format]
-    _write(args.output, render(rubric, results, rejected, args))
+    _write(args.output, render(rubric, scored, args))
     if rejected:
         print(f"{len(rejected)} candidate{'s' if len(rejected) != 1 else ''} rejected:", file=sys.stderr)
         for item in rejected:
@@ -210,11 +220,15 @@ def _score(args: argparse.Namespace) -> int:
     return EXIT_PROBLEM if rejected else EXIT_OK
 
 
-def _table(rubric: CompiledRubric, results: list[Result], rejected: list[Rejected], args: argparse.Namespace) -> str:
+Outcomes = list[Result | Rejected]  # one per input record, in file order
+
+
+def _table(rubric: CompiledRubric, outcomes: Outcomes, args: argparse.Namespace) -> str:
     roots = list(rubric.model.roots)
     header = ["id", "status", "total", *roots]
-    rows = [[r.candidate_id, r.status, plain(r.total), *(plain(r.criterion(c).points) for c in roots)] for r in results]
-    rows += [[item.id, "rejected", "-", *("-" for _ in roots)] for item in rejected]
+    rows = [[o.candidate_id, o.status, plain(o.total), *(plain(o.criterion(c).points) for c in roots)]
+            if isinstance(o, Result) else [o.id, "rejected", "-", *("-" for _ in roots)] for o in outcomes]
+    results = [o for o in outcomes if isinstance(o, Result)]
     widths = [max(len(str(row[i])) for row in [header, *rows]) for i in range(len(header))]
 
     def line(cells: list[str]) -> str:
@@ -230,7 +244,9 @@ def _table(rubric: CompiledRubric, results: list[Result], rejected: list[Rejecte
     return "\n".join(out) + "\n"
 
 
-def _json(rubric: CompiledRubric, results: list[Result], rejected: list[Rejected], args: argparse.Namespace) -> str:
+def _json(rubric: CompiledRubric, outcomes: Outcomes, args: argparse.Namespace) -> str:
+    results = [o for o in outcomes if isinstance(o, Result)]
+    rejected = [o for o in outcomes if isinstance(o, Rejected)]
     items = []
     for result in results:
         item = result.to_dict()
@@ -247,17 +263,19 @@ def _json(rubric: CompiledRubric, results: list[Result], rejected: list[Rejected
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
-def _csv(rubric: CompiledRubric, results: list[Result], rejected: list[Rejected], args: argparse.Namespace) -> str:
+def _csv(rubric: CompiledRubric, outcomes: Outcomes, args: argparse.Namespace) -> str:
+    """One row per input row, in the same order: scored, disqualified or rejected with its reasons."""
     names = [c.decl.name for c in rubric.model.criteria]
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["id", "name", "status", "total", *names, "reasons"])
-    for r in results:
-        writer.writerow([r.candidate_id, r.candidate_name or "", r.status, plain(r.total),
-                         *(plain(r.criterion(n).points) for n in names), "; ".join(r.reasons(args.lang))])
-    for item in rejected:
-        writer.writerow([item.id, item.name or "", "rejected", "", *("" for _ in names),
-                         "; ".join(p.render() for p in item.problems)])
+    for o in outcomes:
+        if isinstance(o, Result):
+            writer.writerow([o.candidate_id, o.candidate_name or "", o.status, plain(o.total),
+                             *(plain(o.criterion(n).points) for n in names), "; ".join(o.reasons(args.lang))])
+        else:
+            writer.writerow([o.id, o.name or "", "rejected", "", *("" for _ in names),
+                             "; ".join(p.render() for p in o.problems)])
     return buffer.getvalue()
 
 
@@ -301,6 +319,8 @@ def _replay(args: argparse.Namespace) -> int:
             source = json.loads(path.read_text(encoding="utf-8"))
         except (ValueError, UnicodeDecodeError) as error:
             raise UsageError(f"{args.ledger} is not a JSON audit record: {error}") from None
+        if not isinstance(source, dict) and not (isinstance(source, list) and all(isinstance(d, dict) for d in source)):
+            raise UsageError(f"{args.ledger} holds neither an audit record nor a list of records")
     report = replay(source, args.rubrics, against_current=args.against_current)
     if args.format == "json":
         print(json.dumps({

@@ -305,7 +305,7 @@ def _decimal(raw: object, spec: InputSpec) -> Decimal:
     if isinstance(raw, bool):
         _wrong_type(raw, spec)
     if isinstance(raw, int):
-        return Decimal(raw)
+        return _within_precision(Decimal(raw))
     if isinstance(raw, Decimal):
         return _finite(raw)
     if isinstance(raw, float):
@@ -321,13 +321,28 @@ def _decimal(raw: object, spec: InputSpec) -> Decimal:
 def _finite(number: Decimal) -> Decimal:
     if not number.is_finite():
         raise _Invalid(_Issue(_NOT_FINITE))
+    return _within_precision(number)
+
+
+# The engine computes with 50 significant digits; inputs stay far inside that, so every
+# product and ratio of two inputs is still exact (a rupiah budget of trillions has 13 digits).
+MAX_DIGITS = 20
+MAX_MAGNITUDE = 15  # numbers below 10^15
+
+
+def _within_precision(number: Decimal) -> Decimal:
+    digits = len(number.as_tuple().digits)
+    if number and (number.adjusted() >= MAX_MAGNITUDE or digits > MAX_DIGITS):
+        raise _Invalid(_Issue(f"{_clip(format(number, 'f'))} is too large or too precise to score: numbers must be "
+                              f"below 10^{MAX_MAGNITUDE} with at most {MAX_DIGITS} digits",
+                              "check the unit (rupiah, not sen) and remove needless decimals"))
     return number
 
 
 def _parse_number(raw: str, spec: InputSpec) -> Decimal:
     text = raw.strip()
     if _PLAIN_NUMBER.fullmatch(text):
-        return Decimal(text)
+        return _within_precision(Decimal(text))
     if _NON_FINITE_TEXT.fullmatch(text):
         raise _Invalid(_Issue(_NOT_FINITE))
     _wrong_type(raw, spec, _number_hint(text))
@@ -633,6 +648,9 @@ def _records(document: object, label: str) -> list[object]:
     if not isinstance(document, Mapping):
         _file_error(label, f"expected a list of candidates, got {_show(document)}")
     problems = [_top_level_problem(key, label) for key in document if key not in _TOP_LEVEL]
+    repeated = document.duplicates if isinstance(document, _Record) else ()
+    problems += [InputProblem(label, str(key), f"'{key}' is given twice at the top of the file; the first one would "
+                              "be lost", "keep one, and put every candidate under it") for key in repeated]
     candidates = document.get("candidates")
     if isinstance(candidates, list) and not problems:
         return candidates
@@ -705,7 +723,9 @@ def _csv_candidate(row: list[str], header: list[str], origin: str) -> RawCandida
     filled = [(column, cell) for column, cell in enumerate(row) if cell.strip()]
     if not filled:
         return None
-    named = [(header[column], cell) for column, cell in filled if column < len(header) and header[column]]
+    # Blank cells are kept as "": for a set-of column that means "none of them" (docs/language.md),
+    # for any other column it is an empty value, which takes the default or is reported.
+    named = [(name, row[column] if column < len(row) else "") for column, name in enumerate(header) if name]
     issues = [_Issue(f"a value in column {column + 1}, which has no name in the header", "name the column")
               for column, _ in filled if column < len(header) and not header[column]]
     if any(column >= len(header) for column, _ in filled):

@@ -23,7 +23,7 @@ from .data import read_candidates
 from .errors import InputError
 from .extends import declaration_kind
 from .model import RubricModel, texts
-from .numeric import plain
+from .numeric import places_needed, plain
 from .result import Result
 from .source import Span
 from .tables import describe_band_row
@@ -253,10 +253,7 @@ def _result(value: Result | str | None) -> Result | None:
 
 def _score(value: Decimal) -> str:
     """A contribution as people write scores: 19.5000 -> 19.50, 7.125 stays."""
-    trimmed = value.normalize()
-    exponent = trimmed.as_tuple().exponent
-    places = max(2, -exponent if isinstance(exponent, int) else 2)
-    return plain(value.quantize(Decimal(1).scaleb(-places)))
+    return plain(value.quantize(Decimal(1).scaleb(-max(2, places_needed(value)))))
 
 
 def _scored(rubric: CompiledRubric, data: str | Path) -> dict[str, Result | str]:

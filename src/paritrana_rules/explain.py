@@ -16,7 +16,8 @@ import attrs
 
 from . import ast
 from .model import RubricModel, texts
-from .numeric import exact, round_to
+from .numeric import exact, places_needed, round_to
+from .source import Span
 
 if TYPE_CHECKING:
     from .result import Result, TraceStep
@@ -72,7 +73,7 @@ PHRASES: dict[str, dict[str, str]] = {
 class Line:
     level: int
     text: str
-    line: int | None = None  # the rubric line that produced the number on this line
+    at: Span | None = None  # the rubric line that produced the number on this line
 
 
 @attrs.frozen
@@ -92,7 +93,10 @@ def explain(result: Result, lang: str = "en", format: str = "text") -> str:
         raise ValueError("this result was scored without a trace; evaluate with trace=True to explain it")
     writer = _Writer(result, lang)
     title, summary, sections = writer.document()
-    return _markdown(title, summary, sections, lang) if format == "markdown" else _text(title, summary, sections, lang)
+    main = result.rubric.path
+    if format == "markdown":
+        return _markdown(title, summary, sections, lang, main)
+    return _text(title, summary, sections, lang, main)
 
 
 def gate_reason(model: RubricModel, gate: str, lang: str) -> str:
@@ -128,13 +132,13 @@ class _Writer:
     def number(self, value: Decimal, score: bool = False) -> str:
         """A value as a person reads it: scores with the rubric's places, long fractions shortened with ≈."""
         approximate = ""
-        digits = _places(value)
+        digits = places_needed(value)
         if digits > max(SHOWN_PLACES, self.places if score else 0):
             shortened = round_to(value, SHOWN_PLACES, "half_even")
             approximate = "" if shortened == value else "≈"
             value = shortened
         if score:
-            value = value.quantize(Decimal(1).scaleb(-max(self.places, min(_places(value), SHOWN_PLACES))))
+            value = value.quantize(Decimal(1).scaleb(-max(self.places, min(places_needed(value), SHOWN_PLACES))))
         return approximate + _localise(value, self.lang)
 
     def percent(self, fraction: Decimal) -> str:
@@ -190,7 +194,7 @@ class _Writer:
         sections = [self._derivation(total, low, high)]
         if result.status == "disqualified" or result.failed_gates:
             sections.insert(0, Section(words["reasons"], tuple(
-                Line(0, gate_reason(self.model, g.name, self.lang), self.steps[f"gate:{g.name}"].span.line)
+                Line(0, gate_reason(self.model, g.name, self.lang), self.steps[f"gate:{g.name}"].span)
                 for g in result.failed_gates
             )))
         if self.model.gates:
@@ -205,33 +209,33 @@ class _Writer:
 
     def _derivation(self, total: TraceStep, low: Decimal, high: Decimal) -> Section:
         words, detail = self.words, dict(total.detail)
-        lines = [Line(0, f"{words['weighted']}: {self.number(detail['weighted'], score=True)}", total.span.line)]
+        lines = [Line(0, f"{words['weighted']}: {self.number(detail['weighted'], score=True)}", total.span)]
         for root, points in total.reads:
             step = self.steps[root]
             decl = self._criterion_decl(step.name)
             lines.append(Line(1, f"{self.label(decl)}: {self.percent(step.get('weight'))} × "
                                  f"{self.number(points, score=True)} = {self.number(step.get('contribution'), score=True)}",
-                              step.span.line))
+                              step.span))
         for adjustment in self.model.adjustments:
             step = self.steps[f"{adjustment.decl.kind}:{adjustment.decl.name}"]
             if step.get("applied") and step.value:
                 sign = "+" if adjustment.decl.kind == "bonus" else "−"
                 lines.append(Line(0, f"{sign} {words[adjustment.decl.kind]} {self.label(adjustment.decl)}: "
-                                     f"{self.number(step.value, score=True)}", step.span.line))
+                                     f"{self.number(step.value, score=True)}", step.span))
         if detail["cap"] is not None and detail["capped"] != detail["subtotal"]:
             gate = next(g for g in self.result.failed_gates if g.cap == detail["cap"])
             lines.append(Line(0, words["capped"].format(cap=self.number(detail["cap"], score=True)),
-                              self.steps[f"gate:{gate.name}"].span.line))
+                              self.steps[f"gate:{gate.name}"].span))
         if detail["limited"] != detail["capped"]:
             lines.append(Line(0, words["limited"].format(low=self.number(low), high=self.number(high)),
-                              self.model.rubric.span.line))
+                              self.model.rubric.span))
         mode = words[f"mode_{self.model.rounding_mode}"]
         lines.append(Line(0, f"{words['rounded'].format(mode=mode, places=self.places)}: "
                              f"{self.number(total.value, score=True)}", self._header_line("rounding")))
         return Section(words["derivation"], tuple(lines))
 
-    def _header_line(self, kind: str) -> int:
-        return next((c.span.line for c in self.model.rubric.clauses if c.kind == kind), self.model.rubric.span.line)
+    def _header_line(self, kind: str) -> Span:
+        return next((c.span for c in self.model.rubric.clauses if c.kind == kind), self.model.rubric.span)
 
     def _gates(self) -> Section:
         words, lines = self.words, []
@@ -240,10 +244,10 @@ class _Writer:
             state = words["passed"] if step.value else words["failed"]
             action = words["disqualifies"] if gate.decl.action == "disqualify" else words["caps"].format(
                 cap=self.number(gate.decl.cap or Decimal(0), score=True))
-            lines.append(Line(0, f"[{state}] {self.label(gate.decl)}", step.span.line))
+            lines.append(Line(0, f"[{state}] {self.label(gate.decl)}", step.span))
             lines.append(Line(1, f"{self.excerpt(gate.decl.condition.span)} — {self.reads(step)}".rstrip(" —")))
             if not step.value:
-                lines.append(Line(1, f"{action}: {gate_reason(self.model, gate.decl.name, self.lang)}", step.span.line))
+                lines.append(Line(1, f"{action}: {gate_reason(self.model, gate.decl.name, self.lang)}", step.span))
         return Section(words["gates"], tuple(lines))
 
     def _criterion_decl(self, name: str) -> ast.CriterionDecl:
@@ -264,7 +268,7 @@ class _Writer:
             weight += f" {words['within']} {model.decl.parent}"
         lines.append(Line(level, f"{self.label(model.decl)} — {weight} — {self.number(step.value, score=True)} "
                                  f"{words['points']}, {words['contributes'].format(value=self.number(step.get('contribution'), score=True))}",
-                          step.span.line))
+                          step.span))
         form = step.get("form")
         if form == "parent":
             lines.append(Line(level + 1, f"{words['sum_of']}:"))
@@ -276,7 +280,7 @@ class _Writer:
         if form == "expr":
             formula = self.excerpt(points.expr.span)  # type: ignore[union-attr]
             lines.append(Line(level + 1, f"{words['formula'].format(formula=formula)} = "
-                                         f"{self.number(step.get('raw'))} {self.reads(step)}".rstrip(), points.span.line))
+                                         f"{self.number(step.get('raw'))} {self.reads(step)}".rstrip(), points.span))
         elif form == "band":
             band = points
             assert isinstance(band, ast.PointsBand)
@@ -285,17 +289,17 @@ class _Writer:
                 subject = self.excerpt(band.subject.span)
                 lines.append(Line(level + 1, words["band"].format(
                     subject=subject, value=self.number(step.get("subject")), row=self.excerpt(row.span)
-                ), row.span.line))
+                ), row.span))
         else:
             assert isinstance(points, ast.PointsTable)
-            lines.append(Line(level + 1, f"{words['table_' + points.policy]}:", points.span.line))
+            lines.append(Line(level + 1, f"{words['table_' + points.policy]}:", points.span))
             matched = step.get("matched")
             if not matched:
-                lines.append(Line(level + 2, words["no_match"], points.span.line))
+                lines.append(Line(level + 2, words["no_match"], points.span))
             for index, value in matched:
                 row = points.rows[index]
                 lines.append(Line(level + 2, words["row"].format(row=self.excerpt(row.span),
-                                                                 value=self.number(value)), row.span.line))
+                                                                 value=self.number(value)), row.span))
             if step.reads:
                 lines.append(Line(level + 2, self.reads(step)))
         if step.get("raw") != step.value:
@@ -310,7 +314,7 @@ class _Writer:
             step = self.steps[f"{decl.kind}:{decl.name}"]
             state = words["applies"] if step.get("applied") else words["not_applies"]
             lines.append(Line(0, f"{words[decl.kind]} {self.label(decl)}: {state}, {self.number(step.value, score=True)} "
-                                 f"{words['points']}", step.span.line))
+                                 f"{words['points']}", step.span))
             condition = f" when {self.excerpt(decl.condition.span)}" if decl.condition is not None else ""
             lines.append(Line(1, f"{self.excerpt(decl.amount.span)}{condition} — {self.reads(step)}".rstrip(" —")))
         return Section(words["adjustments"], tuple(lines))
@@ -319,7 +323,7 @@ class _Writer:
         lines = []
         for let in self.model.lets:
             step = self.steps[f"let:{let.decl.name}"]
-            lines.append(Line(0, f"{self.label(let.decl)} = {self.value(let.decl.name, step.value)}", step.span.line))
+            lines.append(Line(0, f"{self.label(let.decl)} = {self.value(let.decl.name, step.value)}", step.span))
             lines.append(Line(1, f"= {self.excerpt(let.decl.expr.span)} {self.reads(step)}".rstrip()))
         return Section(self.words["values"], tuple(lines))
 
@@ -329,14 +333,8 @@ class _Writer:
             step = self.steps[f"input:{item.spec.name}"]
             note = f" ({self.words['default']})" if step.get("defaulted") else ""
             lines.append(Line(0, f"{self.label(item.decl)} = {self.value(item.spec.name, step.value)}{note}",
-                              step.span.line))
+                              step.span))
         return Section(self.words["inputs"], tuple(lines))
-
-
-def _places(value: Decimal) -> int:
-    """Decimal places a value really needs: 15.000 needs none, 2.50 needs one."""
-    exponent = value.normalize().as_tuple().exponent
-    return max(0, -exponent) if isinstance(exponent, int) else 0
 
 
 def _localise(value: Decimal, lang: str) -> str:
@@ -352,25 +350,30 @@ def _localise(value: Decimal, lang: str) -> str:
     return sign + grouped + (point + fraction if fraction else "")
 
 
-def _text(title: str, summary: str, sections: list[Section], lang: str) -> str:
-    word = PHRASES[lang]["line"]
+def _where(at: Span | None, lang: str, main: str) -> str:
+    """'line 12' in the rubric explained, 'path:12' in a rubric it extends."""
+    if at is None:
+        return ""
+    return f"{PHRASES[lang]['line']} {at.line}" if at.path == main else f"{at.path}:{at.line}"
+
+
+def _text(title: str, summary: str, sections: list[Section], lang: str, main: str) -> str:
     out = [title, "", summary]
     for section in sections:
         out += ["", section.title, "-" * len(section.title)]
         for line in section.lines:
-            where = f"  [{word} {line.line}]" if line.line is not None else ""
+            where = f"  [{_where(line.at, lang, main)}]" if line.at is not None else ""
             out.append(f"{'  ' * line.level}{line.text}{where}")
     return "\n".join(out) + "\n"
 
 
-def _markdown(title: str, summary: str, sections: list[Section], lang: str) -> str:
-    word = PHRASES[lang]["line"]
+def _markdown(title: str, summary: str, sections: list[Section], lang: str, main: str) -> str:
     name, _, rest = title.partition("\n")
     out = [f"## {name}", "", *(f"{r}  " for r in rest.splitlines()), "", f"**{summary}**"]
     for section in sections:
         out += ["", f"### {section.title}", ""]
         for line in section.lines:
-            where = f" _({word} {line.line})_" if line.line is not None else ""
+            where = f" _({_where(line.at, lang, main)})_" if line.at is not None else ""
             out.append(f"{'  ' * line.level}- {_escape(line.text)}{where}")
     return "\n".join(out) + "\n"
 

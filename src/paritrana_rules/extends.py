@@ -144,6 +144,12 @@ def _merge(parent: ast.Rubric, child: ast.Rubric, sources: dict[str, SourceFile]
            diagnostics: list[Diagnostic]) -> ast.Rubric:
     declarations: list[ast.Declaration | None] = list(parent.declarations)
     where = {(declaration_kind(d), d.name): i for i, d in enumerate(parent.declarations)}
+    for removal in child.removals:  # first, so that a removed name can be declared anew below
+        index = where.pop((removal.kind, removal.name), None)
+        if index is None:
+            _unknown(removal.name, removal.kind, removal.name_span, parent, sources, diagnostics)
+            continue
+        declarations[index] = None
     inherited = set(where)  # each may be replaced once; a second declaration is a duplicate the checker reports
     for decl in child.declarations:
         key = (declaration_kind(decl), decl.name)
@@ -154,24 +160,30 @@ def _merge(parent: ast.Rubric, child: ast.Rubric, sources: dict[str, SourceFile]
             where.setdefault(key, len(declarations))
             declarations.append(decl)
     for change in child.changes:
-        index = where.get(("criterion", change.name))
+        index = where.get((change.kind, change.name))
         target = declarations[index] if index is not None else None
-        if index is None or not isinstance(target, ast.CriterionDecl):
-            _unknown(change.name, "criterion", change.name_span, parent, sources, diagnostics)
+        if index is None or target is None:
+            _unknown(change.name, change.kind, change.name_span, parent, sources, diagnostics)
+            continue
+        if not isinstance(target, ast.CriterionDecl) and (change.weight is not None or change.parent is not None
+                                                           or change.points):
+            diagnostics.append(_diagnostic(sources, "X106", f"only a criterion's weight, parent and points can be "
+                                           f"changed; '{change.name}' is a {change.kind}", change.span,
+                                           f"change its texts here, or declare the {change.kind} again in full"))
             continue
         declarations[index] = _changed(target, change)
-    for removal in child.removals:
-        index = where.get((removal.kind, removal.name))
-        if index is None or declarations[index] is None:
-            _unknown(removal.name, removal.kind, removal.name_span, parent, sources, diagnostics)
-            continue
-        declarations[index] = None
+    kept = [d for d in declarations if d is not None]
+    names = {d.name for d in kept}
+    # Inherited beliefs about what was removed go with it; the child's own are checked as written.
+    still = [p for p in parent.properties
+             if (p.subject == "total" or p.subject in names) and (p.input is None or p.input in names)]
+    properties = tuple(dict.fromkeys((*still, *child.properties)))
     return attrs.evolve(
         child,
-        declarations=tuple(d for d in declarations if d is not None),
+        declarations=tuple(kept),
         clauses=_clauses(parent.clauses, child.clauses),
         meta=_meta(parent.meta, child.meta),
-        properties=tuple(dict.fromkeys((*parent.properties, *child.properties))),
+        properties=properties,
         removals=(), changes=(),
     )
 
@@ -184,8 +196,10 @@ def _unknown(name: str, kind: str, span: Span, parent: ast.Rubric, sources: dict
     diagnostics.append(_diagnostic(sources, "X104", f"the rubric it extends has no {kind} '{name}'", span, hint))
 
 
-def _changed(criterion: ast.CriterionDecl, change: ast.ChangeDecl) -> ast.CriterionDecl:
-    updated = criterion
+def _changed(declaration: ast.Declaration, change: ast.ChangeDecl) -> ast.Declaration:
+    updated = declaration
+    if not isinstance(updated, ast.CriterionDecl):
+        return attrs.evolve(updated, meta=_meta(updated.meta, change.meta))
     if change.weight is not None and change.weight_span is not None:
         updated = attrs.evolve(updated, weight=change.weight, weight_span=change.weight_span)
     if change.parent is not None:

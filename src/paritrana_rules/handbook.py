@@ -6,16 +6,20 @@ every machine. Its sections, in order: the title (award, edition, assessment
 period, category, description); how the score is made (scale, rounding, the
 weighted sum, a table of the criteria tree with each weight and its share of
 the total); how each criterion's points are given (bands as tables of ranges,
-decision tables as rows with the hit policy in words, formulas as written);
-the conditions (gates); bonuses and penalties; the data to prepare, with the
-evidence for each; and every source and assumption in the rubric.
+decision tables as rows with the hit policy in words, formulas); the
+conditions (gates); bonuses and penalties; the data to prepare, with the type,
+default, evidence and uses of each; and every source and assumption in the
+rubric, whichever file of an `extends` chain it was written in.
 
 Nothing is invented here: every number, label and rule comes from the rubric's
-checked model. Rules are shown as written in the rubric (the source excerpt),
-and, where the shape is simple enough, also in words with the inputs' and
-options' labels. Labels and texts are picked in the requested language, falling
-back to the other one, then to the name; numbers follow the language (1.234,5
-in Bahasa Indonesia, 1,234.5 in English), through the helpers of `explain`.
+checked model. Every condition and formula is shown as written in the rubric
+(the source excerpt) and, where its shape is simple enough, first in words,
+with the labels of inputs, lets and options; shapes beyond that are shown as
+written with a legend of the built-ins they use. Labels and texts are picked
+in the requested language, falling back to the other one, then to the name;
+numbers follow the language (1.234,5 in Bahasa Indonesia, 1,234.5 in English),
+through the helpers of `explain`. The rubric's content hash is printed, so a
+handbook can be matched to the audit records of the scores it explains.
 """
 
 from __future__ import annotations
@@ -31,7 +35,7 @@ import attrs
 from . import ast
 from .explain import _localise, _pick, gate_reason
 from .expressions import names_read
-from .model import CriterionModel, InputModel, LetModel, RubricModel, strings, texts
+from .model import CriterionModel, InputModel, RubricModel, strings, texts
 from .numeric import exact, normalize, round_to
 from .tables import describe_band_row
 
@@ -63,7 +67,7 @@ def handbook(rubric: CompiledRubric, lang: str = "id", format: str = "markdown")
 PHRASES: dict[str, dict[str, str]] = {
     "en": {
         "title": "{award} edition {edition} — assessment period {period}",
-        "subtitle": "Candidate handbook: {category}",
+        "subtitle": "Candidate handbook",
         "category": "Category: {label} (code {code})",
         "category_sector": "Category: {label} (code {code}, sector {sector})",
         "generated": "This handbook is generated from the rubric {file}: the very rules the scores are computed with. "
@@ -95,9 +99,9 @@ PHRASES: dict[str, dict[str, str]] = {
         "places": "to {places} decimal places",
         "places_0": "to whole numbers",
         "places_1": "to 1 decimal place",
-        "round_half_up": "Rounding: {where}; a 5 rounds up ({a} becomes {b}, {c} becomes {d}).",
-        "round_half_even": "Rounding: {where}; a 5 rounds to the even neighbour ({a} becomes {b}, {c} becomes {d}).",
-        "round_down": "Rounding: {where}; extra digits are cut off ({a} becomes {b}, {c} becomes {d}).",
+        "round_half_up": "Rounding: {where}; a 5 rounds up ({a} becomes {b}; {c} becomes {d}).",
+        "round_half_even": "Rounding: {where}; a 5 rounds to the even neighbour ({a} becomes {b}; {c} becomes {d}).",
+        "round_down": "Rounding: {where}; extra digits are cut off ({a} becomes {b}; {c} becomes {d}).",
         "weights": "Weights",
         "weights_intro": "A criterion's weight is its share of its parent (for a top-level criterion, of the total). "
                          "Its share of the total is the product of the weights from the top down, so the shares of "
@@ -111,15 +115,18 @@ PHRASES: dict[str, dict[str, str]] = {
                         "under “{section}”, with the document that proves each.",
         "weight_root": "Weight {w} of the total.",
         "weight_child": "Weight {w} within {parent}; share {share} of the total.",
-        "parent_sum": "Points: the weighted sum of its sub-criteria:",
+        "parent_sum": "Its points are the weighted sum of its sub-criteria:",
         "parent_term": "{w} × the points of {child}",
         "band_intro": "Points depend on the range that {subject} falls in:",
-        "band_formula": "{subject} is worked out as {formula}",
+        "calc_as": "{subject} is worked out as: {words}.",
+        "calc_as_code": "{subject} is worked out with the formula {formula}.",
         "where": "where:",
         "name_input": "{label} (data you submit)",
-        "name_let": "{label}, worked out as {formula}",
-        "points_name": "Points: {label}, as it is.",
-        "points_formula": "Points are worked out with the formula {formula}",
+        "name_let": "{label}, worked out with the formula {formula}",
+        "name_let_words": "{label}, worked out as: {words}",
+        "points_name": "The points equal {label}.",
+        "points_words": "Points: {words}.",
+        "points_words_code": "The points are worked out with the formula {formula}.",
         "points_if": "{then} if {condition}; otherwise {otherwise}.",
         "as_written": "In the rubric: {code}",
         "table_intro": "Points are given by a decision table.",
@@ -129,6 +136,7 @@ PHRASES: dict[str, dict[str, str]] = {
         "policy_max": "Of the rows whose condition holds, only the one with the most points counts.",
         "policy_zero": "If no row holds, the points are 0.",
         "row": "if {condition} → {points}",
+        "row_written": "{row} — in the rubric: {code}",
         "row_otherwise": "otherwise → {points}",
         "row_none": "if no row above holds → {points}",
         "points_n": "{n} points",
@@ -146,6 +154,8 @@ PHRASES: dict[str, dict[str, str]] = {
         "bonus": "Bonus: {label}", "penalty": "Penalty: {label}",
         "bonus_amount": "Adds {points} to the total.",
         "penalty_amount": "Takes {points} off the total.",
+        "bonus_formula": "Points added to the total: {words}.",
+        "penalty_formula": "Points taken off the total: {words}.",
         "adjust_when": "Applies when: {condition}",
         "adjust_always": "Always applies.",
         "inputs_intro": "Every figure and fact used in the assessment, with the document that proves it. The code "
@@ -198,10 +208,18 @@ PHRASES: dict[str, dict[str, str]] = {
         "fn_round": "{sym}: x rounded to n decimal places",
         "fn_count_of": "{sym}: how many options are chosen in x",
         "fn_if": "{sym}: a when c holds, otherwise b",
+        "f_clamp": "{x}, but no lower than {low} and no higher than {high}",
+        "f_at_most": "{x}, but no more than {n}",
+        "f_at_least": "{x}, but no less than {n}",
+        "f_min": "the smallest of {items}",
+        "f_max": "the largest of {items}",
+        "f_ratio": "{a} ÷ {b} (or {z} when {b} is 0)",
+        "f_round": "{x}, rounded to {n} decimal places",
+        "f_if": "{a} if {c}, otherwise {b}",
     },
     "id": {
         "title": "{award} edisi {edition} — periode penilaian {period}",
-        "subtitle": "Buku panduan peserta: {category}",
+        "subtitle": "Buku panduan peserta",
         "category": "Kategori: {label} (kode {code})",
         "category_sector": "Kategori: {label} (kode {code}, sektor {sector})",
         "generated": "Buku panduan ini disusun otomatis dari rubrik {file}, yaitu aturan yang sama persis dengan yang "
@@ -234,10 +252,10 @@ PHRASES: dict[str, dict[str, str]] = {
         "places": "{places} angka di belakang koma",
         "places_0": "ke bilangan bulat",
         "places_1": "1 angka di belakang koma",
-        "round_half_up": "Pembulatan: {where}; angka 5 dibulatkan ke atas ({a} menjadi {b}, {c} menjadi {d}).",
-        "round_half_even": "Pembulatan: {where}; angka 5 dibulatkan ke angka genap terdekat ({a} menjadi {b}, {c} "
+        "round_half_up": "Pembulatan: {where}; angka 5 dibulatkan ke atas ({a} menjadi {b}; {c} menjadi {d}).",
+        "round_half_even": "Pembulatan: {where}; angka 5 dibulatkan ke angka genap terdekat ({a} menjadi {b}; {c} "
                            "menjadi {d}).",
-        "round_down": "Pembulatan: {where}; kelebihan angkanya dibuang ({a} menjadi {b}, {c} menjadi {d}).",
+        "round_down": "Pembulatan: {where}; kelebihan angkanya dibuang ({a} menjadi {b}; {c} menjadi {d}).",
         "weights": "Bobot kriteria",
         "weights_intro": "Bobot sebuah kriteria adalah porsinya di dalam induknya (untuk kriteria utama: di dalam "
                          "nilai akhir). Porsinya dari nilai akhir adalah hasil kali bobot dari atas ke bawah, sehingga "
@@ -253,15 +271,18 @@ PHRASES: dict[str, dict[str, str]] = {
                         "dijelaskan di bagian “{section}”, beserta bukti dukungnya.",
         "weight_root": "Bobot {w} dari nilai akhir.",
         "weight_child": "Bobot {w} di dalam {parent}; porsi {share} dari nilai akhir.",
-        "parent_sum": "Poin: jumlah tertimbang subkriterianya:",
+        "parent_sum": "Poinnya adalah jumlah tertimbang subkriterianya:",
         "parent_term": "{w} × poin {child}",
-        "band_intro": "Poin ditentukan oleh rentang tempat {subject} berada:",
-        "band_formula": "{subject} dihitung dengan rumus {formula}",
+        "band_intro": "Poin ditentukan menurut rentang {subject}:",
+        "calc_as": "{subject} dihitung sebagai: {words}.",
+        "calc_as_code": "{subject} dihitung dengan rumus {formula}.",
         "where": "dengan:",
         "name_input": "{label} (data isian)",
         "name_let": "{label}, dihitung dengan rumus {formula}",
-        "points_name": "Poin: {label}, apa adanya.",
-        "points_formula": "Poin dihitung dengan rumus {formula}",
+        "name_let_words": "{label}, dihitung sebagai: {words}",
+        "points_name": "Poinnya sama dengan {label}.",
+        "points_words": "Poinnya: {words}.",
+        "points_words_code": "Poinnya dihitung dengan rumus {formula}.",
         "points_if": "{then} jika {condition}; selain itu {otherwise}.",
         "as_written": "Di rubrik: {code}",
         "table_intro": "Poin diberikan menurut tabel keputusan.",
@@ -272,6 +293,7 @@ PHRASES: dict[str, dict[str, str]] = {
         "policy_max": "Dari baris-baris yang kondisinya terpenuhi, hanya poin tertinggi yang dihitung.",
         "policy_zero": "Jika tidak ada yang terpenuhi, poinnya 0.",
         "row": "jika {condition} → {points}",
+        "row_written": "{row} — di rubrik: {code}",
         "row_otherwise": "selain itu → {points}",
         "row_none": "jika tidak ada baris di atas yang terpenuhi → {points}",
         "points_n": "{n} poin",
@@ -289,6 +311,8 @@ PHRASES: dict[str, dict[str, str]] = {
         "bonus": "Bonus: {label}", "penalty": "Pengurangan nilai: {label}",
         "bonus_amount": "Menambah nilai akhir sebanyak {points}.",
         "penalty_amount": "Mengurangi nilai akhir sebanyak {points}.",
+        "bonus_formula": "Poin yang ditambahkan pada nilai akhir: {words}.",
+        "penalty_formula": "Poin yang dikurangkan dari nilai akhir: {words}.",
         "adjust_when": "Berlaku jika: {condition}",
         "adjust_always": "Selalu berlaku.",
         "inputs_intro": "Berikut semua data yang dipakai dalam penilaian, beserta dokumen yang membuktikannya. Kode "
@@ -341,6 +365,14 @@ PHRASES: dict[str, dict[str, str]] = {
         "fn_round": "{sym}: x dibulatkan ke n angka di belakang koma",
         "fn_count_of": "{sym}: banyaknya pilihan yang dipilih pada x",
         "fn_if": "{sym}: a jika c terpenuhi, selain itu b",
+        "f_clamp": "{x}, tetapi paling rendah {low} dan paling tinggi {high}",
+        "f_at_most": "{x}, tetapi paling tinggi {n}",
+        "f_at_least": "{x}, tetapi paling rendah {n}",
+        "f_min": "yang terkecil dari {items}",
+        "f_max": "yang terbesar dari {items}",
+        "f_ratio": "{a} ÷ {b} (atau {z} jika {b} bernilai 0)",
+        "f_round": "{x}, dibulatkan ke {n} angka di belakang koma",
+        "f_if": "{a} jika {c}, selain itu {b}",
     },
 }
 
@@ -350,7 +382,7 @@ _SYMBOLS = {
     "max": "max(a, b, …)", "round": "round(x, n)", "count_of": "count of x", "if": "if c then a else b",
 }
 
-# Indonesian band rows, in the words of the language reference's glossary.
+# A number in the checker's band wording, to be shown the English way (50000 -> 50,000).
 _NUMBER_IN_TEXT = re.compile(r"-?\d+(?:\.\d+)?")
 
 
@@ -519,7 +551,7 @@ class _Writer:
         category_label = self.label(self.model.rubric.meta, str(ident["category"]))
         blocks: list[_Block] = [
             _Heading(1, self.w("title", award=ident["award"], edition=ident["edition"], period=ident["period"])),
-            _Para(_bold(self.w("subtitle", category=category_label))),
+            _Para(_bold(self.w("subtitle"))),
         ]
         if ident["sector"]:
             line = self.w("category_sector", label=category_label, code=_code(str(ident["category"])),
@@ -642,14 +674,13 @@ class _Writer:
         blocks: list[_Block] = [_Para(self.w("band_intro", subject=_bold(title) if name else title))]
         unit = self.unit(name) if name else None
         column = f"{title} ({unit})" if unit and name else title
-        rows = tuple((self.band_row(row), self.points_of(row.points)) for row in band.rows)
+        rows = tuple((self.band_row(row), self.number(row.points.value) if isinstance(row.points, ast.Number)
+                      else _code(self.excerpt(row.points))) for row in band.rows)
         blocks.append(_Table((column, self.w("col_points")), rows, right=frozenset({1})))
         if name is not None and name in self.lets:
-            let = self.lets[name]
-            blocks.append(_Para(self.w("band_formula", subject=title, formula=_code(self.excerpt(let.expr)))))
-            blocks += self.legend(let.expr, skip={name})
+            blocks += self.let_blocks(name)
         elif name is None:
-            blocks += self.legend(subject)
+            blocks += self.legend(subject, functions=True)
         return blocks
 
     def band_row(self, row: ast.BandRow) -> str:
@@ -689,18 +720,17 @@ class _Writer:
                 continue
             written = _code(self.excerpt(row.condition))
             words = self.condition(row.condition)
-            condition = f"{words} ({written})" if words else written
-            items.append((0, self.w("row", condition=condition, points=points)))
+            if words is None:
+                items.append((0, self.w("row", condition=written, points=points)))
+            else:
+                items.append((0, self.w("row_written", row=self.w("row", condition=words, points=points), code=written)))
         return [_Para(f"{self.w('table_intro')} {policy}"), _Items(tuple(items))]
 
     def formula_points(self, expr: ast.Expr) -> list[_Block]:
         if isinstance(expr, ast.Name):
             blocks: list[_Block] = [_Para(self.w("points_name", label=_bold(self.value_label(expr.id))))]
             if expr.id in self.lets:
-                let = self.lets[expr.id]
-                blocks.append(_Para(self.w("band_formula", subject=self.value_label(expr.id),
-                                           formula=_code(self.excerpt(let.expr)))))
-                blocks += self.legend(let.expr, skip={expr.id})
+                blocks += self.let_blocks(expr.id)
             return blocks
         if isinstance(expr, ast.IfThenElse):
             condition = self.condition(expr.condition)
@@ -710,7 +740,77 @@ class _Writer:
                                              otherwise=self.points(expr.otherwise.value)))),
                     _Para(self.w("as_written", code=_code(self.excerpt(expr)))),
                 ]
-        return [_Para(self.w("points_formula", formula=_code(self.excerpt(expr)))), *self.legend(expr)]
+        return self.formula_blocks(expr, "points_words")
+
+    def let_blocks(self, name: str) -> list[_Block]:
+        return self.formula_blocks(self.lets[name].expr, "calc_as", skip={name}, subject=self.value_label(name))
+
+    def formula_blocks(self, expr: ast.Expr, key: str, skip: frozenset[str] | set[str] = frozenset(),
+                       **values: str) -> list[_Block]:
+        """A formula in words, then as written, then what its names stand for; as written alone if words fail."""
+        written = _code(self.excerpt(expr))
+        said = self.formula(expr)
+        if said is None:
+            return [_Para(self.w(f"{key}_code", formula=written, **values)), *self.legend(expr, skip, functions=True)]
+        return [_Para(self.w(key, words=said[0], **values)), _Para(self.w("as_written", code=written)),
+                *self.legend(expr, skip)]
+
+    def formula(self, expr: ast.Expr) -> tuple[str, int] | None:
+        """A formula in words with quoted labels, and how tightly it binds (3 atom, 2 × ÷, 1 + −, 0 phrase)."""
+        match expr:
+            case ast.Number(value):
+                return self.number(value), 3
+            case ast.Name(name):
+                return f"“{self.value_label(name)}”", 3
+            case ast.Unary("-", operand):
+                inner = self.formula(operand)
+                return None if inner is None else (f"−{_wrap(inner, 3)}", 3)
+            case ast.Binary("+" | "-" | "*" | "/", left, right):
+                binding = 1 if expr.op in "+-" else 2
+                said_left, said_right = self.formula(left), self.formula(right)
+                if said_left is None or said_right is None:
+                    return None
+                right_needs = binding + 1 if expr.op in "-/" else binding
+                symbol = {"+": "+", "-": "−", "*": "×", "/": "÷"}[expr.op]
+                return f"{_wrap(said_left, binding)} {symbol} {_wrap(said_right, right_needs)}", binding
+            case ast.Call("count_of", (ast.Name(name),)):
+                return self.w("count_of", set=f"“{self.value_label(name)}”"), 3
+            case ast.Call("clamp", (value, low, high)):
+                parts = [self.formula(e) for e in (value, low, high)]
+                if None in parts:
+                    return None
+                x, a, b = (p for p in parts if p is not None)
+                return self.w("f_clamp", x=x[0], low=_wrap(a, 1), high=_wrap(b, 1)), 0
+            case ast.Call("min" | "max" as func, args):
+                return self.extreme(func, args)
+            case ast.Call("ratio", (top, bottom, zero)):
+                parts = [self.formula(e) for e in (top, bottom, zero)]
+                if None in parts:
+                    return None
+                a, b, z = (p for p in parts if p is not None)
+                return self.w("f_ratio", a=_wrap(a, 2), b=_wrap(b, 3), z=_wrap(z, 1)), 0
+            case ast.Call("round", (value, ast.Number(places))):
+                inner = self.formula(value)
+                return None if inner is None else (self.w("f_round", x=inner[0], n=self.number(places)), 0)
+            case ast.IfThenElse(condition, then, otherwise):
+                said_condition = self.condition(condition)
+                said_then, said_otherwise = self.formula(then), self.formula(otherwise)
+                if said_condition is None or said_then is None or said_otherwise is None:
+                    return None
+                return self.w("f_if", a=_wrap(said_then, 1), c=said_condition, b=_wrap(said_otherwise, 1)), 0
+        return None
+
+    def extreme(self, func: str, args: tuple[ast.Expr, ...]) -> tuple[str, int] | None:
+        """min/max in words: 'x, but no more than 100' when one side is a number, else 'the smallest of ...'."""
+        parts = [self.formula(a) for a in args]
+        if any(p is None for p in parts):
+            return None
+        said = [p for p in parts if p is not None]
+        numbers = [i for i, a in enumerate(args) if isinstance(a, ast.Number)]
+        if len(args) == 2 and len(numbers) == 1:
+            bound, other = said[numbers[0]], said[1 - numbers[0]]
+            return self.w("f_at_most" if func == "min" else "f_at_least", x=other[0], n=bound[0]), 0
+        return self.w(f"f_{func}", items=self.join([_wrap(p, 1) for p in said], self.words["and"])), 0
 
     def value_label(self, name: str) -> str:
         if name in self.inputs:
@@ -719,11 +819,16 @@ class _Writer:
             return self.label(self.lets[name].decl.meta, name)
         return name
 
-    def legend(self, expr: ast.Expr, skip: frozenset[str] | set[str] = frozenset()) -> list[_Block]:
-        """What the names in a formula stand for (lets with their own formulas, recursively) and what its functions do."""
+    def legend(self, expr: ast.Expr, skip: frozenset[str] | set[str] = frozenset(),
+               functions: bool = False) -> list[_Block]:
+        """What the names in a formula stand for (lets with their own formulas, recursively).
+
+        With `functions`, or when a let's formula cannot be put in words, the operators and
+        built-ins of the formulas shown as written are explained too.
+        """
         items: list[tuple[int, str]] = []
         seen: set[str] = set(skip)
-        formulas = [expr]
+        formulas = [expr] if functions else []
 
         def explain(names: Iterable[str]) -> None:
             for name in names:
@@ -732,9 +837,13 @@ class _Writer:
                 seen.add(name)
                 if name in self.lets:
                     let = self.lets[name]
-                    formulas.append(let.expr)
-                    items.append((0, f"{_code(name)}: " + self.w("name_let", label=self.value_label(name),
-                                                                 formula=_code(self.excerpt(let.expr)))))
+                    said = self.formula(let.expr)
+                    if said is None:
+                        formulas.append(let.expr)
+                        entry = self.w("name_let", label=self.value_label(name), formula=_code(self.excerpt(let.expr)))
+                    else:
+                        entry = self.w("name_let_words", label=self.value_label(name), words=said[0])
+                    items.append((0, f"{_code(name)}: {entry}"))
                     explain(names_read(let.expr))
                 else:
                     items.append((0, f"{_code(name)}: " + self.w("name_input", label=self.value_label(name))))
@@ -761,16 +870,8 @@ class _Writer:
             case ast.Unary("not", operand):
                 inner = self.condition(operand)
                 return None if inner is None else self.w("not", condition=inner)
-            case ast.Binary("and" | "or", left, right):
-                parts = []
-                for side in (left, right):
-                    said = self.condition(side)
-                    if said is None:
-                        return None
-                    if isinstance(side, ast.Binary) and side.op in ("and", "or") and side.op != expr.op:
-                        said = f"({said})"
-                    parts.append(said)
-                return f" {words[expr.op]} ".join(parts)
+            case ast.Binary("and" | "or"):
+                return self.chain(expr.op, _flatten(expr, expr.op))
             case ast.Binary("in" | "not in", ast.Member(member), ast.Name(name)) if name in self.inputs:
                 key = "set_has" if expr.op == "in" else "set_lacks"
                 return self.w(key, set=self.value_label(name), member=self.member(name, member))
@@ -791,15 +892,41 @@ class _Writer:
                 return f"{said_left} {words['op_' + expr.op]} {said_right}"
         return None
 
+    def chain(self, op: str, operands: list[ast.Expr]) -> str | None:
+        """Conditions joined by one 'and'/'or'; tests of one set-of input next to each other are said once."""
+        parts: list[str] = []
+        index = 0
+        while index < len(operands):
+            between = _range_pair(operands[index:index + 2]) if op == "and" else None
+            if between is not None:
+                name, row = between
+                unit = self.unit(name)
+                shown = self.band_row(row) + ("" if unit is None else unit if unit == "%" else f" {unit}")
+                parts.append(f"“{self.value_label(name)}”: {shown}")
+                index += 2
+                continue
+            run = _set_run(operands, index)
+            if len(run) > 1:
+                name = run[0][1]
+                members = [self.member(name, member) for member, _ in run]
+                parts.append(self.w("set_has", set=self.value_label(name), member=self.join(members, self.words[op])))
+                index += len(run)
+                continue
+            side = operands[index]
+            said = self.condition(side)
+            if said is None:
+                return None
+            if isinstance(side, ast.Binary) and side.op in ("and", "or"):
+                said = f"({said})"  # the other of and/or, since same-op chains are flattened
+            parts.append(said)
+            index += 1
+        return f" {self.words[op]} ".join(parts)
+
     def quantity(self, expr: ast.Expr, unit_name: str | None) -> str | None:
-        match expr:
-            case ast.Number(value):
-                return self.with_unit(value, unit_name)
-            case ast.Name(name):
-                return self.value_label(name)
-            case ast.Call("count_of", (ast.Name(name),)):
-                return self.w("count_of", set=self.value_label(name))
-        return None
+        if isinstance(expr, ast.Number):
+            return self.with_unit(expr.value, unit_name)
+        said = self.formula(expr)
+        return None if said is None else _wrap(said, 1)
 
     def member(self, name: str, member: str) -> str:
         item = self.inputs.get(name)
@@ -824,7 +951,7 @@ class _Writer:
         for gate in self.model.gates:
             decl = gate.decl
             blocks.append(_Heading(3, self.label(decl.meta, decl.name)))
-            items = [self.w("gate_must", condition=self.said(gate.condition))]
+            items = self.said("gate_must", gate.condition)
             if decl.action == "disqualify":
                 items.append(self.w("gate_disqualify"))
             else:
@@ -836,11 +963,13 @@ class _Writer:
             blocks.append(_Items(tuple((0, i) for i in items)))
         return blocks
 
-    def said(self, expr: ast.Expr) -> str:
-        """A condition in words followed by the rubric text, or the rubric text alone."""
+    def said(self, key: str, expr: ast.Expr) -> list[str]:
+        """A condition in words, then the rubric text as its own item; or the rubric text alone."""
         written = _code(self.excerpt(expr))
         words = self.condition(expr)
-        return f"{words} ({written})" if words else written
+        if words is None:
+            return [self.w(key, condition=written)]
+        return [self.w(key, condition=words), self.w("as_written", code=written)]
 
     def adjustments(self) -> list[_Block]:
         blocks: list[_Block] = [_Heading(2, self.w("s_adjust"))]
@@ -850,17 +979,23 @@ class _Writer:
         for adjustment in self.model.adjustments:
             decl = adjustment.decl
             blocks.append(_Heading(3, self.w(decl.kind, label=self.label(decl.meta, decl.name))))
-            items = [self.w(f"{decl.kind}_amount", points=_bold(self.points_of(adjustment.amount)))]
+            amount = adjustment.amount
+            said_amount = None if isinstance(amount, ast.Number) else self.formula(amount)
+            if said_amount is None:
+                items = [self.w(f"{decl.kind}_amount", points=_bold(self.points_of(amount)))]
+            else:
+                items = [self.w(f"{decl.kind}_formula", words=said_amount[0]),
+                         self.w("as_written", code=_code(self.excerpt(amount)))]
             if adjustment.condition is None:
                 items.append(self.w("adjust_always"))
             else:
-                items.append(self.w("adjust_when", condition=self.said(adjustment.condition)))
+                items += self.said("adjust_when", adjustment.condition)
             description = self.text(decl.meta, "description")
             if description:
                 items.append(description)
             blocks.append(_Items(tuple((0, i) for i in items)))
-            if not isinstance(adjustment.amount, ast.Number):
-                blocks += self.legend(adjustment.amount)
+            if not isinstance(amount, ast.Number):
+                blocks += self.legend(amount, functions=said_amount is None)
         return blocks
 
     # ---------------------------------------------------------- data to prepare
@@ -1038,6 +1173,48 @@ def _points_exprs(points: ast.Points) -> list[ast.Expr]:
     return [e for r in points.rows for e in (r.condition, r.points) if e is not None]
 
 
+def _flatten(expr: ast.Expr, op: str) -> list[ast.Expr]:
+    """The operands of a chain of one operator: a and (b and c) -> [a, b, c]."""
+    if isinstance(expr, ast.Binary) and expr.op == op:
+        return [*_flatten(expr.left, op), *_flatten(expr.right, op)]
+    return [expr]
+
+
+def _range_pair(pair: list[ast.Expr]) -> tuple[str, ast.BandRow] | None:
+    """'x >= 20 and x < 100' as one range of x, in the form of a band row."""
+    bounds: dict[str, tuple[Decimal, bool]] = {}
+    names = set()
+    for operand in pair:
+        match operand:
+            case ast.Binary(">=" | ">" | "<=" | "<" as op, ast.Name(name), ast.Number(value)):
+                bounds["lower" if op in (">=", ">") else "upper"] = (value, op in (">=", "<="))
+                names.add(name)
+    if len(pair) != 2 or len(names) != 1 or len(bounds) != 2:
+        return None
+    (lower, lower_inclusive), (upper, upper_inclusive) = bounds["lower"], bounds["upper"]
+    row = ast.BandRow(lower=lower, lower_inclusive=lower_inclusive, upper=upper, upper_inclusive=upper_inclusive,
+                      otherwise=False, points=ast.Number(Decimal(0), span=pair[0].span), span=pair[0].span)
+    return names.pop(), row
+
+
+def _set_run(operands: list[ast.Expr], start: int) -> list[tuple[str, str]]:
+    """(member, set) of the 'member in set' tests from `start` on that test the same set."""
+    run: list[tuple[str, str]] = []
+    for operand in operands[start:]:
+        match operand:
+            case ast.Binary("in", ast.Member(member), ast.Name(name)) if not run or run[0][1] == name:
+                run.append((member, name))
+                continue
+        break
+    return run
+
+
+def _wrap(said: tuple[str, int], binding: int) -> str:
+    """A part of a formula in words, in brackets when it binds less tightly than its place needs."""
+    text, strength = said
+    return f"({text})" if strength < binding else text
+
+
 def _capitalise(text: str) -> str:
     return text[:1].upper() + text[1:]
 
@@ -1102,7 +1279,7 @@ def _text(blocks: list[_Block]) -> str:
         match block:
             case _Heading(level, text):
                 plain = _plain(text)
-                rule = {1: "=", 2: "-", 3: "~"}.get(level)
+                rule = {1: "=", 2: "-", 3: "~"}.get(level, ".")
                 out.append(f"{plain}\n{rule * len(plain)}" if rule else plain)
             case _Para(text):
                 out.append(_plain(text))

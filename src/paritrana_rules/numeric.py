@@ -43,10 +43,12 @@ def exact(function: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+_EXPONENTS = tuple(Decimal(1).scaleb(-places) for places in range(11))  # 1, 0.1, ... 1E-10
+
+
 def round_to(value: Decimal, places: int, mode: str) -> Decimal:
-    """Round to `places` decimals with a declared mode; `half_up` rounds 0.005 to 0.01."""
-    exponent = Decimal(1).scaleb(-places)
-    return value.quantize(exponent, rounding=ROUNDING_MODES[mode], context=CONTEXT)
+    """Round to `places` decimals (0 to 10) with a declared mode; `half_up` rounds 0.005 to 0.01."""
+    return value.quantize(_EXPONENTS[places], rounding=ROUNDING_MODES[mode], context=CONTEXT)
 
 
 def add_all(values: Iterable[Decimal]) -> Decimal:
@@ -55,6 +57,12 @@ def add_all(values: Iterable[Decimal]) -> Decimal:
     for value in values:
         total = CONTEXT.add(total, value)
     return total
+
+
+def places_needed(value: Decimal) -> int:
+    """Decimal places a value needs: 99.990 needs 2, 15.000 and 100 none."""
+    exponent = value.normalize(CONTEXT).as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
 
 
 def plain(value: Decimal) -> str:

@@ -20,14 +20,14 @@ import attrs
 
 from . import ast
 from .data import InputSpec
-from .numeric import plain
+from .numeric import places_needed, plain
 
 if TYPE_CHECKING:
     from hypothesis import strategies as st
 
     from .api import CompiledRubric
 
-WIDE = Decimal(10) ** 6  # how far an unbounded number input is explored
+WIDE = Decimal(1_000_000)  # how far an unbounded number input is explored
 
 
 @attrs.frozen
@@ -44,13 +44,12 @@ def value_strategy(spec: InputSpec) -> st.SearchStrategy[Any]:
     from hypothesis import strategies as st
 
     if spec.kind == "number":
-        low = spec.lower if spec.lower is not None else -WIDE
-        high = spec.upper if spec.upper is not None else WIDE
-        return st.decimals(min_value=low, max_value=high, places=2, allow_nan=False, allow_infinity=False)
+        low, high = _explored(spec.lower, spec.upper)
+        places = max([2, *(places_needed(b) for b in (spec.lower, spec.upper) if b is not None)])
+        return st.decimals(min_value=low, max_value=high, places=places, allow_nan=False, allow_infinity=False)
     if spec.kind == "count":
-        first = int(spec.lower) if spec.lower is not None else 0
-        last = int(spec.upper) if spec.upper is not None else int(WIDE)
-        return st.integers(min_value=first, max_value=last).map(Decimal)
+        first, last = _explored(spec.lower if spec.lower is not None else Decimal(0), spec.upper)
+        return st.integers(min_value=int(first), max_value=int(last)).map(Decimal)
     if spec.kind == "bool":
         return st.booleans()
     if spec.kind == "one_of":
@@ -58,6 +57,16 @@ def value_strategy(spec: InputSpec) -> st.SearchStrategy[Any]:
     if spec.kind == "set_of":
         return st.frozensets(st.sampled_from(spec.members)) if spec.members else st.just(frozenset())
     return st.text(alphabet="abcdefghijklmnopqrstuvwxyz ", min_size=1, max_size=12).filter(str.strip)
+
+
+def _explored(lower: Decimal | None, upper: Decimal | None) -> tuple[Decimal, Decimal]:
+    """The stretch generated for a range: all of it when bounded, WIDE beyond the one end otherwise."""
+    if lower is None and upper is None:
+        return -WIDE, WIDE
+    if lower is None:
+        assert upper is not None
+        return upper - WIDE, upper
+    return lower, upper if upper is not None else lower + WIDE
 
 
 def candidate_strategy(specs: tuple[InputSpec, ...], omit_defaults: bool = True) -> st.SearchStrategy[dict[str, Any]]:

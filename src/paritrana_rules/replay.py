@@ -147,6 +147,25 @@ def replay(
     return ReplayReport(tuple(reports), tuple(findings), first)
 
 
+def _inputs_hash(inputs: Any) -> str | None:
+    try:
+        return sha256(inputs)
+    except (TypeError, ValueError):
+        return None
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not allowed in an audit record")
+
+
+def _content_hash(document: Mapping[str, Any]) -> str | None:
+    """The hash a record should carry, or None if it holds something JSON cannot (after tampering)."""
+    try:
+        return content_hash(document)
+    except (TypeError, ValueError):
+        return None
+
+
 def _hash(value: Any) -> str | None:
     """A hash field as written, or None when it is not even text (after tampering)."""
     return value if isinstance(value, str) else None
@@ -179,8 +198,8 @@ def _read_ledger(path: Path, findings: list[Finding]) -> list[tuple[int, dict[st
     documents = []
     for number, line in enumerate(lines, start=1):
         try:
-            document = json.loads(line)
-        except (json.JSONDecodeError, UnicodeDecodeError):
+            document = json.loads(line, parse_constant=_refuse_constant)
+        except (ValueError, UnicodeDecodeError):  # bad JSON, NaN/Infinity, or absurdly long numbers
             if number != len(lines) or raw.endswith(b"\n"):
                 findings.append(Finding("malformed", "this line is not a JSON record", number))
             continue
@@ -195,7 +214,7 @@ def _check_record(line: int, document: Mapping[str, Any], findings: list[Finding
     """A record on its own: the right format and kind, and content matching its hash."""
     if document.get("format") != FORMAT or document.get("kind") not in ("scored", "rejected"):
         findings.append(Finding("malformed", f"this is not a {FORMAT} record of a candidate", line))
-    elif content_hash(document) != document.get("sha256"):
+    elif _content_hash(document) != document.get("sha256"):
         findings.append(Finding("edited", "the record's content does not match its hash: it was changed after it "
                                 "was written", line, _candidate(document)))
 
@@ -210,7 +229,7 @@ def _check_chain(documents: list[tuple[int, dict[str, Any]]], findings: list[Fin
     for line, document in records:
         digest = _hash(document.get("sha256"))
         who = _candidate(document)
-        if content_hash(document) != digest:
+        if _content_hash(document) != digest:
             findings.append(Finding("edited", "the record's content does not match its hash: it was changed after "
                                     "it was written", line, who))
         if digest in seen:
@@ -230,7 +249,7 @@ def _check_chain(documents: list[tuple[int, dict[str, Any]]], findings: list[Fin
     if position != len(documents) - 1 or len(seals) > 1:
         findings.append(Finding("seal", "records follow the seal: they were added after the ledger was closed",
                                 seal_line))
-    if content_hash(seal) != seal.get("sha256"):
+    if _content_hash(seal) != seal.get("sha256"):
         findings.append(Finding("seal", "the seal's content does not match its hash: it was edited", seal_line))
     if seal.get("count") != len(records):
         findings.append(Finding("seal", f"the seal counts {seal.get('count')} records; the ledger holds {len(records)}",
@@ -261,8 +280,9 @@ class _RubricFinder:
 
     def __init__(self, paths: Iterable[str | Path] | None, documents: list[tuple[int, dict[str, Any]]]) -> None:
         if paths is None:
-            recorded = {d.get("context", {}).get("rubric_path") for _, d in documents if isinstance(d.get("context"), dict)}
-            paths = [p for p in recorded if p and Path(p).exists()] or (["rubrics"] if Path("rubrics").is_dir() else [])
+            recorded = {_mapping(d.get("context")).get("rubric_path") for _, d in documents}
+            paths = [p for p in recorded if isinstance(p, str) and p and Path(p).exists()] or (
+                ["rubrics"] if Path("rubrics").is_dir() else [])
         self.files = sorted({f for p in paths for f in (Path(p).rglob("*.rubric") if Path(p).is_dir() else [Path(p)])})
         self.loaded: dict[Path, CompiledRubric | RubricError] = {}
 
@@ -313,7 +333,7 @@ def _replay_record(line: int, document: dict[str, Any], rubrics: _RubricFinder, 
                                 "replay with --against-current to re-score under it", line, who))
         return None
     inputs = _mapping(document.get("inputs"))
-    if sha256(document.get("inputs")) != document.get("inputs_sha256"):
+    if _inputs_hash(document.get("inputs")) != document.get("inputs_sha256"):
         findings.append(Finding("input-edited", "the recorded inputs do not match their hash", line, who))
     candidate = _mapping(document.get("candidate"))
     defaulted = {str(d) for d in document.get("defaulted") or () if isinstance(d, str)} if isinstance(
@@ -330,6 +350,15 @@ def _replay_record(line: int, document: dict[str, Any], rubrics: _RubricFinder, 
     divergence = _first_difference(line, who, document, fresh)
     if divergence is not None:
         findings.append(Finding("divergence", divergence.describe(), line, who))
+    moved = _moved(document, fresh)
+    if moved and divergence is None:
+        findings.append(Finding("moved", f"{len(moved)} steps are recorded at other lines than the rubric has them now "
+                                f"(first: {moved[0]}); the rubric's meaning is the same, its layout changed", line,
+                                who, "note"))
+    engine = _mapping(document.get("engine"))
+    if engine != fresh["engine"]:
+        findings.append(Finding("engine", f"scored with {engine.get('name')} {engine.get('version')}, replayed with "
+                                f"{fresh['engine']['version']}", line, who, "note"))
     return divergence
 
 
@@ -357,7 +386,7 @@ def _first_difference(line: int, who: str, document: Mapping[str, Any], fresh: M
     recorded_steps: list[Any] = trace if isinstance(trace, list) else []
     for index, step in enumerate(fresh["trace"]):
         old = recorded_steps[index] if index < len(recorded_steps) else None
-        if not isinstance(old, Mapping) or any(old.get(k) != step[k] for k in ("id", "value", "reads", "detail")):
+        if not isinstance(old, Mapping) or any(old.get(k) != step[k] for k in _STEP_FIELDS):
             source = old if isinstance(old, Mapping) and old.get("id") == step["id"] else step
             return Divergence(line, who, step["id"], _mapping(source.get("location")),
                               old.get("value") if isinstance(old, Mapping) else None, step["value"],
@@ -369,4 +398,19 @@ def _first_difference(line: int, who: str, document: Mapping[str, Any], fresh: M
     for key, value in fresh["result"].items():
         if recorded_result.get(key) != value:
             return Divergence(line, who, f"result.{key}", {}, recorded_result.get(key), value, ())
+    for section in ("rubric", "numeric", "inputs_sha256"):  # what the record says about how it was scored
+        if document.get(section) != fresh[section]:
+            return Divergence(line, who, section, {}, document.get(section), fresh[section], ())
     return None
+
+
+# Everything a step says except its location: a rubric laid out anew keeps its hash, and its lines move.
+_STEP_FIELDS = ("id", "kind", "name", "value", "reads", "detail")
+
+
+def _moved(document: Mapping[str, Any], fresh: Mapping[str, Any]) -> list[str]:
+    """Steps whose recorded location is not where the rule is now (a note: the meaning is unchanged)."""
+    trace = document.get("trace")
+    steps = trace if isinstance(trace, list) else []
+    return [str(new["id"]) for old, new in zip(steps, fresh["trace"])
+            if isinstance(old, Mapping) and old.get("location") != new["location"]]

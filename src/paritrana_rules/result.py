@@ -89,7 +89,11 @@ class Result:
         return tuple(g for g in self.gates if not g.passed)
 
     def criterion(self, name: str) -> CriterionResult:
-        return next(c for c in self.criteria if c.name == name)
+        """One criterion's result by name; KeyError if the rubric has no such criterion."""
+        for criterion in self.criteria:
+            if criterion.name == name:
+                return criterion
+        raise KeyError(name)
 
     def reasons(self, lang: str = "en") -> list[str]:
         """The reasons of failed gates, in the requested language."""

@@ -37,7 +37,8 @@ class SourceFile:
     lines: tuple[str, ...] = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
-        object.__setattr__(self, "lines", tuple(self.text.splitlines()))
+        # Split on "\n" only, as the parser counts lines; a U+2028 pasted from a word processor is not a line break.
+        object.__setattr__(self, "lines", tuple(line.removesuffix("\r") for line in self.text.split("\n")))
 
     def line_text(self, line: int) -> str:
         return self.lines[line - 1] if 1 <= line <= len(self.lines) else ""

@@ -371,11 +371,11 @@ class _ToAst(Transformer[Token, ast.Rubric]):
     def declaration_kind(self, meta: Any, keyword: Token) -> str:
         return str(keyword)
 
-    def change_decl(self, meta: Any, name: Token, *items: Any) -> ast.ChangeDecl:
+    def change_decl(self, meta: Any, kind: str, name: Token, *items: Any) -> ast.ChangeDecl:
         weights = [i for i in items if isinstance(i, tuple) and i[0] == "weight"]
         parents = [i for i in items if isinstance(i, tuple) and i[0] == "under"]
         return ast.ChangeDecl(
-            name=str(name), weight=weights[-1][1] if weights else None, weight_span=weights[-1][2] if weights else None,
+            kind=kind, name=str(name), weight=weights[-1][1] if weights else None, weight_span=weights[-1][2] if weights else None,
             parent=parents[-1][1] if parents else None, parent_span=parents[-1][2] if parents else None,
             meta=tuple(i for i in items if isinstance(i, ast.Meta)),
             points=tuple(i for i in items if isinstance(i, (ast.PointsExpr, ast.PointsBand, ast.PointsTable))),
@@ -496,9 +496,11 @@ class _ToAst(Transformer[Token, ast.Rubric]):
         literal = ast.Number(value, self._span(meta)) if isinstance(value, Decimal) else value
         return ast.InputOption("default", (literal,), self._span(meta))
 
-    def signed_number(self, meta: Any, number: Token) -> Decimal:
-        value = Decimal(str(number))
-        return -value if meta.column < number.column else value
+    def positive_number(self, meta: Any, number: Token) -> Decimal:
+        return Decimal(str(number))
+
+    def negative_number(self, meta: Any, number: Token) -> Decimal:
+        return -Decimal(str(number))
 
     # let
 

@@ -20,7 +20,7 @@ from typing import Any
 import attrs
 
 from . import ast
-from .expressions import compile_expr
+from .expressions import compile_expr, names_read
 from .intervals import INF, Interval
 from .numeric import CONTEXT, add_all, plain
 from .errors import Severity
@@ -210,16 +210,19 @@ class _Variables:
 
 
 def analyse_table(table: ast.PointsTable, values: Mapping[str, Any], rounding_mode: str) -> TableAnalysis:
+    """Gaps, overlaps and dead rows of a decision table; when its conditions are beyond the analysis,
+    a table that could leave a case uncovered (or, under `unique`, doubly covered) is an error."""
     conditions = [r.condition for r in table.rows if r.condition is not None]
     variables = _Variables()
     try:
         for condition in conditions:
             _collect(condition, values, variables)
+        _independent(variables, values)
     except _Unsupported:
-        return TableAnalysis([], None)
+        return TableAnalysis(_unanalysed(table), None)
     domains = _domains(variables, values)
     if domains is None:
-        return TableAnalysis([], None)
+        return TableAnalysis(_unanalysed(table), None)
     names = list(domains)
     evaluators = [compile_expr(r.condition, rounding_mode) if r.condition is not None else None for r in table.rows]
     combos = []
@@ -229,6 +232,36 @@ def analyse_table(table: ast.PointsTable, values: Mapping[str, Any], rounding_mo
         combos.append((" and ".join(d for _, d in combo if d), matches))
     findings = _table_findings(table, combos)
     return TableAnalysis(findings, _sum_points(table, combos))
+
+
+def _unanalysed(table: ast.PointsTable) -> list[Finding]:
+    if table.policy == "unique":
+        return [("R512", "the checker cannot prove that at most one row of this table applies: its conditions "
+                 "compare computed values or test too many combinations", table.span,
+                 "use 'first match' so the earlier row wins, or write conditions on single inputs", "error")]
+    if table.policy != "sum" and all(r.condition is not None for r in table.rows):
+        return [("R511", "the checker cannot prove that some row of this table always applies: its conditions "
+                 "compare computed values or test too many combinations", table.span,
+                 "add a last row 'otherwise -> ...' for the cases no row covers", "error")]
+    return []
+
+
+def _independent(found: _Variables, values: Mapping[str, Any]) -> None:
+    """Cells treat variables as independent; a let and what it is computed from are not."""
+    tested = [*found.numbers, *found.enums, *found.bools, *found.sets]
+    reach = {name: _inputs_behind(name, values) for name in tested}
+    for first, second in itertools.combinations(tested, 2):
+        if reach[first] & reach[second]:
+            raise _Unsupported
+
+
+def _inputs_behind(name: str, values: Mapping[str, Any]) -> set[str]:
+    """The inputs a value is computed from (itself, for an input)."""
+    value = values.get(name)
+    expr = getattr(value, "expr", None)
+    if expr is None:
+        return {name}
+    return set().union(*(_inputs_behind(n, values) for n in names_read(expr))) if names_read(expr) else set()
 
 
 def _collect(expr: ast.Expr, values: Mapping[str, Any], found: _Variables) -> None:
