@@ -28,6 +28,7 @@ from .cases import run as run_cases
 from .data import Candidate, Rejected, judge_candidates, load_candidates
 from .diff import diff_rubrics, pair_folders, render_movements, rescore
 from .format import fmt_command
+from .handbook import handbook
 from .errors import Diagnostic, InputError, RubricError, render_all
 from .numeric import plain
 from .replay import replay
@@ -128,6 +129,15 @@ def _parser() -> argparse.ArgumentParser:
     fmt.add_argument("paths", nargs="+", metavar="PATH")
     fmt.add_argument("--check", action="store_true", help="only list files that would change; exit 1 if any")
     fmt.set_defaults(run=lambda args: fmt_command(args.paths, args.check))
+
+    docs = commands.add_parser("docs", parents=[common], help="the handbook candidates read, from a rubric",
+                               description="Generate the handbook of a rubric: criteria and weights, how points are "
+                                           "earned, conditions, bonuses, the data to submit and its evidence.")
+    docs.add_argument("rubric", metavar="RUBRIC")
+    docs.add_argument("--lang", choices=("id", "en"), default="id")
+    docs.add_argument("--format", choices=("markdown", "text"), default="markdown")
+    docs.add_argument("--output", "-o", metavar="FILE")
+    docs.set_defaults(run=_docs)
 
     explain = commands.add_parser("explain", parents=[common], help="explain one candidate's score",
                                   description="Explain how one candidate's score was derived, step by step.")
@@ -384,6 +394,14 @@ def _diff(args: argparse.Namespace) -> int:
             raise UsageError(f"no such data file: {args.candidates}")
         print()
         print(render_movements(rescore(before, after, args.candidates)))
+    return EXIT_OK
+
+
+# ------------------------------------------------------------------ docs
+
+
+def _docs(args: argparse.Namespace) -> int:
+    _write(args.output, handbook(_load_rubric(args.rubric), lang=args.lang, format=args.format))
     return EXIT_OK
 
 

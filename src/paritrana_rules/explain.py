@@ -101,10 +101,10 @@ def explain(result: Result, lang: str = "en", format: str = "text") -> str:
 
 def gate_reason(model: RubricModel, gate: str, lang: str) -> str:
     decl = next(g.decl for g in model.gates if g.decl.name == gate)
-    return _pick(texts(decl.meta, "reason"), lang) or _pick(texts(decl.meta, "label"), lang) or gate
+    return pick_text(texts(decl.meta, "reason"), lang) or pick_text(texts(decl.meta, "label"), lang) or gate
 
 
-def _pick(found: ast.Texts | None, lang: str) -> str | None:
+def pick_text(found: ast.Texts | None, lang: str) -> str | None:
     if found is None:
         return None
     return found.get(lang) or next((t for _, t in found.by_lang), None)
@@ -126,7 +126,7 @@ class _Writer:
         return self.model.sources.get(span.path, self.model.source).excerpt(span)
 
     def label(self, decl: Any) -> str:
-        label = _pick(texts(decl.meta, "label"), self.lang)
+        label = pick_text(texts(decl.meta, "label"), self.lang)
         return f"{label} ({decl.name})" if label else decl.name
 
     def number(self, value: Decimal, score: bool = False) -> str:
@@ -139,11 +139,11 @@ class _Writer:
             value = shortened
         if score:
             value = value.quantize(Decimal(1).scaleb(-max(self.places, min(places_needed(value), SHOWN_PLACES))))
-        return approximate + _localise(value, self.lang)
+        return approximate + localise(value, self.lang)
 
     def percent(self, fraction: Decimal) -> str:
         value = (fraction * 100).normalize()
-        return _localise(value.quantize(Decimal(1)) if value == value.to_integral_value() else value, self.lang) + "%"
+        return localise(value.quantize(Decimal(1)) if value == value.to_integral_value() else value, self.lang) + "%"
 
     def value(self, name: str, value: Any) -> str:
         if isinstance(value, bool):
@@ -170,7 +170,7 @@ class _Writer:
             return member
         for candidate in decl.type.members:
             if candidate.name == member:
-                return _pick(candidate.label, self.lang) or member
+                return pick_text(candidate.label, self.lang) or member
         return member
 
     def reads(self, step: TraceStep) -> str:
@@ -183,13 +183,13 @@ class _Writer:
         result, words = self.result, self.words
         ident = result.rubric.identity
         who = f"{result.candidate_name} ({result.candidate_id})" if result.candidate_name else result.candidate_id
-        category = _pick(texts(self.model.rubric.meta, "label"), self.lang) or ident["category"]
+        category = pick_text(texts(self.model.rubric.meta, "label"), self.lang) or ident["category"]
         sector = f", {ident['sector']}" if ident["sector"] else ""
         heading = (f"{ident['award']}, {words['edition']} {ident['edition']} ({words['period']} {ident['period']}) — "
                    f"{category}{sector}\n{words['rubric']}: {result.rubric.path}")
         low, high = self.model.scale
         total = self.steps["total"]
-        summary = (f"{words['total']}: {self.number(total.value, score=True)} {words['of']} {_localise(high, self.lang)} — "
+        summary = (f"{words['total']}: {self.number(total.value, score=True)} {words['of']} {localise(high, self.lang)} — "
                    f"{words[result.status]}")
         sections = [self._derivation(total, low, high)]
         if result.status == "disqualified" or result.failed_gates:
@@ -337,7 +337,7 @@ class _Writer:
         return Section(self.words["inputs"], tuple(lines))
 
 
-def _localise(value: Decimal, lang: str) -> str:
+def localise(value: Decimal, lang: str) -> str:
     text = format(value, "f")
     sign = "-" if text.startswith("-") else ""
     whole, _, fraction = text.lstrip("-").partition(".")

@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Union
 import attrs
 
 from . import ast
-from .explain import _localise, _pick, gate_reason
+from .explain import localise, pick_text, gate_reason
 from .expressions import names_read
 from .model import CriterionModel, InputModel, RubricModel, strings, texts
 from .numeric import exact, normalize, round_to
@@ -462,13 +462,13 @@ class _Writer:
         return self.words[key].format(**values)
 
     def label(self, meta: tuple[ast.Meta, ...], name: str) -> str:
-        return _pick(texts(meta, "label"), self.lang) or name
+        return pick_text(texts(meta, "label"), self.lang) or name
 
     def text(self, meta: tuple[ast.Meta, ...], kind: str) -> str | None:
-        return _pick(texts(meta, kind), self.lang)
+        return pick_text(texts(meta, kind), self.lang)
 
     def number(self, value: Decimal) -> str:
-        return _localise(normalize(value.normalize()) if value == value.to_integral_value() else value.normalize(),
+        return localise(normalize(value.normalize()) if value == value.to_integral_value() else value.normalize(),
                          self.lang)
 
     def percent(self, fraction: Decimal) -> str:
@@ -933,7 +933,7 @@ class _Writer:
         if item is not None:
             for candidate in item.decl.type.members:
                 if candidate.name == member:
-                    return _pick(candidate.label, self.lang) or member
+                    return pick_text(candidate.label, self.lang) or member
         return member
 
     def join(self, parts: list[str], last: str) -> str:
@@ -1009,7 +1009,7 @@ class _Writer:
             items: list[tuple[int, str]] = [(0, self.w("input_code", code=_code(decl.name)))]
             items.append((0, self.w("input_type", type=self.type_words(item))))
             for member in decl.type.members:
-                label = _pick(member.label, self.lang) or member.name
+                label = pick_text(member.label, self.lang) or member.name
                 items.append((1, self.w("option", label=label, code=_code(member.name))))
             description = self.text(decl.meta, "description")
             if description:
