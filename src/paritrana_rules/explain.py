@@ -215,7 +215,7 @@ class _Writer:
             decl = self._criterion_decl(step.name)
             lines.append(Line(1, f"{self.label(decl)}: {self.percent(step.get('weight'))} × "
                                  f"{self.number(points, score=True)} = {self.number(step.get('contribution'), score=True)}",
-                              step.span))
+                              decl.weight_span))  # where the weight is set: a `change` line in a newer edition
         for adjustment in self.model.adjustments:
             step = self.steps[f"{adjustment.decl.kind}:{adjustment.decl.name}"]
             if step.get("applied") and step.value:

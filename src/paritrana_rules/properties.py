@@ -40,16 +40,21 @@ class PropertyOutcome:
 
 
 def value_strategy(spec: InputSpec) -> st.SearchStrategy[Any]:
-    """Valid values for one input, anywhere in its declared range."""
+    """Valid values for one input, anywhere in its declared range, often near its lower end.
+
+    Thresholds in bands and tables mostly sit at small values; drawing only uniformly from
+    a range of a million would rarely cross them.
+    """
     from hypothesis import strategies as st
 
-    if spec.kind == "number":
-        low, high = _explored(spec.lower, spec.upper)
+    if spec.kind in ("number", "count"):
+        low, high = _explored(spec.lower if spec.lower is not None or spec.kind == "number" else Decimal(0), spec.upper)
+        near = [min(high, low + span) for span in (Decimal(100), Decimal(10_000))]
+        if spec.kind == "count":
+            return st.one_of(*(st.integers(int(low), int(top)) for top in (*near, high))).map(Decimal)
         places = max([2, *(places_needed(b) for b in (spec.lower, spec.upper) if b is not None)])
-        return st.decimals(min_value=low, max_value=high, places=places, allow_nan=False, allow_infinity=False)
-    if spec.kind == "count":
-        first, last = _explored(spec.lower if spec.lower is not None else Decimal(0), spec.upper)
-        return st.integers(min_value=int(first), max_value=int(last)).map(Decimal)
+        return st.one_of(*(st.decimals(min_value=low, max_value=top, places=places, allow_nan=False,
+                                       allow_infinity=False) for top in (*near, high)))
     if spec.kind == "bool":
         return st.booleans()
     if spec.kind == "one_of":
@@ -73,16 +78,9 @@ def candidate_strategy(specs: tuple[InputSpec, ...], omit_defaults: bool = True)
     """A valid candidate: every input given, except (optionally) some that have defaults."""
     from hypothesis import strategies as st
 
-    @st.composite
-    def build(draw: st.DrawFn) -> dict[str, Any]:
-        values = {}
-        for spec in specs:
-            if omit_defaults and spec.has_default and draw(st.booleans()):
-                continue
-            values[spec.name] = draw(value_strategy(spec))
-        return values
-
-    return build()
+    required = {s.name: value_strategy(s) for s in specs if not (omit_defaults and s.has_default)}
+    optional = {s.name: value_strategy(s) for s in specs if omit_defaults and s.has_default}
+    return st.fixed_dictionaries(required, optional=optional)
 
 
 def check_properties(rubric: CompiledRubric, max_examples: int = 200) -> list[PropertyOutcome]:
@@ -120,8 +118,8 @@ def _check(rubric: CompiledRubric, prop: ast.PropertyDecl, max_examples: int) ->
                                _yaml_cases([("counterexample", found)], f"{prop.subject} = {plain(value)}"))
     assert prop.input is not None
     spec = next(s for s in specs if s.name == prop.input)
-    step = st.integers(1, 100).map(Decimal) if spec.kind == "count" else st.decimals(
-        min_value=Decimal("0.01"), max_value=Decimal(100), places=2)
+    step = st.integers(1, 1000).map(Decimal) if spec.kind == "count" else st.decimals(
+        min_value=Decimal("0.01"), max_value=Decimal(1000), places=2)
 
     def raised(pair: tuple[dict[str, Any], Decimal]) -> dict[str, Any]:
         base, delta = pair

@@ -25,7 +25,7 @@ from typing import Any, Literal
 import attrs
 
 from .api import CompiledRubric, load
-from .audit import FORMAT, content_hash, declaration_hashes, record, rubric_hash, sha256
+from .audit import FORMAT, content_hash, declaration_hashes, record, sha256
 from .errors import InputError, RubricError
 
 Severity = Literal["error", "note"]
@@ -283,7 +283,11 @@ class _RubricFinder:
             recorded = {_mapping(d.get("context")).get("rubric_path") for _, d in documents}
             paths = [p for p in recorded if isinstance(p, str) and p and Path(p).exists()] or (
                 ["rubrics"] if Path("rubrics").is_dir() else [])
-        self.files = sorted({f for p in paths for f in (Path(p).rglob("*.rubric") if Path(p).is_dir() else [Path(p)])})
+        recorded_names = {Path(p).name for p in (_mapping(d.get("context")).get("rubric_path") for _, d in documents)
+                          if isinstance(p, str)}
+        files = {f for p in paths for f in (Path(p).rglob("*.rubric") if Path(p).is_dir() else [Path(p)])}
+        # Files named like the recorded rubric are tried first: finding a rubric should not mean compiling them all.
+        self.files = sorted(files, key=lambda f: (f.name not in recorded_names, str(f)))
         self.loaded: dict[Path, CompiledRubric | RubricError] = {}
 
     def _load(self, path: Path) -> CompiledRubric | RubricError:
@@ -303,10 +307,10 @@ class _RubricFinder:
                 broken.append(str(path))
                 continue
             if all(compiled.identity.get(k) == identity.get(k) for k in ("award", "edition", "period", "category", "sector")):
+                if compiled.audit_identity["sha256"] == identity.get("sha256"):
+                    return compiled, broken
                 matches.append(compiled)
-        exact = [m for m in matches if rubric_hash(m.model.rubric) == identity.get("sha256")]
-        best = exact or matches
-        return (best[0] if best else None), broken
+        return (matches[0] if matches else None), broken
 
 
 # ------------------------------------------------------------------ derivations
@@ -326,7 +330,7 @@ def _replay_record(line: int, document: dict[str, Any], rubrics: _RubricFinder, 
                                 line, who))
         return None
     changed = ""
-    if rubric_hash(compiled.model.rubric) != identity.get("sha256"):
+    if compiled.audit_identity["sha256"] != identity.get("sha256"):
         changed = _changed_declarations(_mapping(identity.get("declarations")), compiled) or "its content hash differs"
     if changed and not against_current:
         findings.append(Finding("rubric-changed", f"{compiled.path} changed since scoring: {changed}; "
