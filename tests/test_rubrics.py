@@ -61,3 +61,11 @@ def test_csv_examples_score_like_their_yaml_twins() -> None:
         for candidate in from_csv:
             twin = from_yaml[candidate.id]
             assert rubric.evaluate_candidate(candidate).total == rubric.evaluate_candidate(twin).total
+
+
+@pytest.mark.parametrize("relative", RUBRICS, ids=str)
+def test_rubric_is_in_the_canonical_layout(relative: Path) -> None:
+    from paritrana_rules.format import format_text
+
+    text = (ROOT / relative).read_text(encoding="utf-8")
+    assert format_text(text, str(relative)) == text, "run: paritrana-rules fmt " + str(relative)

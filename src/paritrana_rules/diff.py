@@ -118,7 +118,8 @@ def _what_changed(old: Any, new: Any, old_model: RubricModel, new_model: RubricM
         elif field.name == "weight":
             found.append((f"weight {plain(before)}% → {plain(after)}%", new.weight_span))
         elif isinstance(after, (Decimal, str, type(None))):
-            found.append((f"{field.name} {_show(before)} → {_show(after)}", new.span))
+            where = getattr(new, f"{field.name}_span", None) or new.span  # e.g. the `under` of a `change`
+            found.append((f"{field.name} {_show(before)} → {_show(after)}", where))
         else:
             old_text = _excerpt(old_model, _span_of(before, old.span))
             new_text = _excerpt(new_model, _span_of(after, new.span))
@@ -144,8 +145,8 @@ def _meta_changes(before: tuple[ast.Meta, ...], after: tuple[ast.Meta, ...], spa
             found.append((f"{kind} {_texts(old)} → {_texts(new)}", new.span if new else span))
     for kind in ("source", "assumption"):
         old_lines = [m.text for m in before if m.kind == kind]
+        found += [(f'{kind} added "{m.text}"', m.span) for m in after if m.kind == kind and m.text not in old_lines]
         new_lines = [m.text for m in after if m.kind == kind]
-        found += [(f'{kind} added "{t}"', span) for t in new_lines if t not in old_lines]
         found += [(f'{kind} removed "{t}"', span) for t in old_lines if t not in new_lines]
     return found
 

@@ -212,7 +212,9 @@ def _unexpected_character(error: UnexpectedCharacters, source: SourceFile) -> Di
     char = source.text[offset] if offset < len(source.text) else ""
     span = Span(source.path, line, column, line, column + 1)
     hint: str | None
-    if char.isalpha() and char.isupper():
+    if offset > 0 and source.text[offset - 1] == '"':  # a letter glued to a closing quote: a quote inside a text
+        hint = 'a text ended here: to put a double quote inside a text, write \\" (e.g. "Program \\"Satu Desa\\"")'
+    elif char.isalpha() and char.isupper():
         hint = "names and keywords are written in lowercase letters, digits and _"
     elif char in "'\u2018\u2019\u201c\u201d":
         hint = 'texts are written between straight double quotes: "..."'
