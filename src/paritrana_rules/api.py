@@ -17,7 +17,7 @@ from . import data, extends
 from .extends import Reader
 from .check import check
 from .compile import Program, compile_rubric
-from .errors import Diagnostic, InputError, InputProblem, RubricError
+from .errors import Diagnostic, InputError, InputProblem, RubricError, sort_diagnostics
 from .evaluate import evaluate
 from .model import RubricModel
 from .numeric import exact
@@ -118,14 +118,14 @@ def _diagnose(text: str, path: str, read: Reader) -> tuple[RubricModel | None, l
     merged = extends.resolve(outcome.rubric, SourceFile(path, text), read)
     diagnostics.extend(merged.diagnostics)
     if merged.rubric is None:
-        return None, sorted(diagnostics, key=Diagnostic.sort_key)
+        return None, sort_diagnostics(diagnostics)
     model, found = check(merged.rubric, merged.sources)
     if outcome.diagnostics:
         found = [d for d in found if not _consequence(d, outcome.broken_names)]
     diagnostics.extend(found)
     if outcome.diagnostics or merged.diagnostics:
         model = None
-    return model, sorted(diagnostics, key=Diagnostic.sort_key)
+    return model, sort_diagnostics(diagnostics)
 
 
 def _consequence(diagnostic: Diagnostic, broken: frozenset[str]) -> bool:

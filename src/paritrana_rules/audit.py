@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from . import ast
+from .extends import declaration_kind
 from .numeric import CONTEXT, plain
 from .syntax import grammar_text
 
@@ -83,17 +84,11 @@ def canonical_form(node: Any) -> Any:
     return encode(node)
 
 
-def declaration_key(decl: ast.Declaration) -> str:
-    kind = {ast.InputDecl: "input", ast.LetDecl: "let", ast.CriterionDecl: "criterion", ast.GateDecl: "gate"}.get(
-        type(decl), getattr(decl, "kind", "adjustment"))
-    return f"{kind}:{decl.name}"
-
-
 def declaration_hashes(rubric: ast.Rubric) -> dict[str, str]:
     """A hash per declaration, plus one for the header: what a replay compares to name changes."""
     hashes = {"header": sha256(canonical_form(attrs.evolve(rubric, declarations=())))}
     for decl in rubric.declarations:
-        hashes[declaration_key(decl)] = sha256(canonical_form(decl))
+        hashes[f"{declaration_kind(decl)}:{decl.name}"] = sha256(canonical_form(decl))
     return hashes
 
 

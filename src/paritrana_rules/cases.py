@@ -18,7 +18,6 @@ and every criterion scored points by one.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -29,7 +28,7 @@ import attrs
 from . import ast
 from .api import CompiledRubric
 from .data import Candidate, Rejected, judge_candidates
-from .errors import InputError
+from .errors import InputError, did_you_mean
 from .extends import rubrics_root
 from .numeric import plain
 from .properties import PropertyOutcome, check_properties
@@ -148,9 +147,8 @@ def _run_case(rubric: CompiledRubric, item: Candidate | Rejected) -> tuple[CaseO
 
 
 def _unknown_expectation(key: str) -> str:
-    close = difflib.get_close_matches(str(key), EXPECTATIONS, n=1)
-    return f"unknown expectation '{key}'" + (f"; did you mean '{close[0]}'?" if close else
-                                             f"; use {', '.join(EXPECTATIONS)}")
+    return f"unknown expectation '{key}'; " + (did_you_mean(str(key), EXPECTATIONS) or
+                                                f"use {', '.join(EXPECTATIONS)}")
 
 
 def _rejected(item: Rejected, expected: Mapping[str, Any]) -> list[str]:
@@ -177,8 +175,8 @@ def _compare(result: Result, expected: Mapping[str, Any]) -> list[str]:
     names = [c.name for c in result.criteria]
     for name, points in criteria.items():
         if name not in names:
-            close = difflib.get_close_matches(str(name), names, n=1)
-            failures.append(f"criteria: no criterion '{name}'" + (f"; did you mean '{close[0]}'?" if close else ""))
+            suggestion = did_you_mean(str(name), names)
+            failures.append(f"criteria: no criterion '{name}'" + (f"; {suggestion}" if suggestion else ""))
             continue
         failures += _decimal_failure(f"criterion {name}", points, result.criterion(name).points)
     reasons = result.reasons("en") + result.reasons("id")

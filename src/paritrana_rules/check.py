@@ -11,7 +11,6 @@ R ranges, bands and tables, G gates and adjustments, H header, L lint (warnings)
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
@@ -19,7 +18,8 @@ import attrs
 
 from . import ast, intervals, tables
 from .data import MAX_DIGITS, MAX_MAGNITUDE, InputSpec
-from .errors import Diagnostic, Severity
+from .errors import Diagnostic, Severity, did_you_mean
+from .expressions import names_read
 from .intervals import INF, Interval
 from .model import (
     BOOL, NUMBER, TEXT, UNKNOWN, AdjustmentModel, CriterionModel, GateModel, InputModel, LetModel,
@@ -54,11 +54,6 @@ def check(rubric: ast.Rubric, sources: Mapping[str, SourceFile]) -> tuple[Rubric
     model = checker.run()
     has_errors = any(d.severity == "error" for d in checker.diagnostics)
     return (None if has_errors else model), checker.diagnostics
-
-
-def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:
-    close = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
-    return f"did you mean '{close[0]}'?" if close else None
 
 
 class _Checker:
@@ -318,7 +313,7 @@ class _Checker:
                             "a let may only use inputs and other lets that do not use it")
                 return
             state[decl.name] = "active"
-            for name in _names_in(decl.expr):
+            for name in names_read(decl.expr):
                 if name in by_name:
                     visit(by_name[name], [*chain, decl.name])
             analysed = self._expr(decl.expr)
@@ -694,7 +689,7 @@ class _Checker:
         for diagnostic in analysis.diagnostics:
             self.report(*diagnostic)
         if table.policy == "sum":
-            interval = analysis.points_range or _sum_range([i for _, i in rows], resolved)
+            interval = analysis.points_range or _sum_range([i for _, i in rows])
             self._on_scale(name, interval, table.span, "the sum of matching rows")
         return resolved
 
@@ -813,17 +808,11 @@ def _namespace(decl: ast.Declaration) -> str:
     return "criterion" if isinstance(decl, ast.CriterionDecl) else "gate, bonus and penalty"
 
 
-def _names_in(expr: ast.Expr) -> list[str]:
-    from .expressions import names_read
-
-    return names_read(expr)
-
-
 def _opt(function: object, interval: Interval | None) -> Interval | None:
     return None if interval is None else function(interval)  # type: ignore[operator]
 
 
-def _sum_range(ranges: list[Interval | None], table: ast.PointsTable) -> Interval | None:
+def _sum_range(ranges: list[Interval | None]) -> Interval | None:
     """A loose range for a sum-of-matches table: any subset of rows may match."""
     if any(r is None for r in ranges):
         return None

@@ -29,7 +29,7 @@ from .data import Candidate, Rejected, judge_candidates, load_candidates
 from .diff import diff_rubrics, pair_folders, render_movements, rescore
 from .format import fmt_command
 from .handbook import handbook
-from .errors import Diagnostic, InputError, RubricError, render_all
+from .errors import Diagnostic, InputError, RubricError, did_you_mean, render_all
 from .numeric import plain
 from .replay import replay
 from .result import Result
@@ -307,8 +307,6 @@ def _explain(args: argparse.Namespace) -> int:
         raise InputError(list(bad.problems))
     chosen = next((c for c in candidates if c.id == wanted), None)
     if chosen is None:
-        from .check import did_you_mean
-
         hint = did_you_mean(wanted, known)
         raise UsageError(f"no candidate '{wanted}' in {args.data}" + (f"; {hint}" if hint else ""))
     result = rubric.evaluate_candidate(chosen)

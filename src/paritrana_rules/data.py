@@ -15,7 +15,6 @@ Invariants:
 from __future__ import annotations
 
 import csv
-import difflib
 import io
 import json
 import re
@@ -28,7 +27,7 @@ from typing import Literal, NoReturn, Protocol
 import attrs
 import yaml
 
-from .errors import InputError, InputProblem
+from .errors import InputError, InputProblem, did_you_mean
 
 _InputKind = Literal["number", "count", "bool", "one_of", "set_of", "text"]
 
@@ -189,7 +188,7 @@ def _unknown_fields(values: Mapping[str, object], specs: Sequence[InputSpec], ca
 
 
 def _unknown_field_hint(key: str, names: list[str]) -> str:
-    suggestion = _did_you_mean(key, names)
+    suggestion = did_you_mean(key, names)
     if suggestion:
         return suggestion
     if not names:
@@ -289,7 +288,7 @@ def _not_a_member(member: str, spec: InputSpec) -> _Issue:
     if spec.kind == "set_of" and len(pieces) > 1 and all(piece in spec.members for piece in pieces):
         hint: str | None = "separate values with ';', e.g. " + ";".join(pieces)
     else:
-        hint = _did_you_mean(member, spec.members)
+        hint = did_you_mean(member, spec.members)
     return _Issue(f"'{member}' is not one of: {_listing(spec.members)}", hint)
 
 
@@ -481,17 +480,6 @@ def _listing(names: Iterable[str], limit: int = 12) -> str:
     return shown + ", …" if len(names) > limit else shown or "(none)"
 
 
-def _did_you_mean(word: str, options: Iterable[str]) -> str | None:
-    """A 'did you mean' hint: an exact match ignoring case first, else the closest spelling."""
-    options = [option for option in options if option != word]
-    by_lower = {option.lower(): option for option in options}
-    match = by_lower.get(word.lower())
-    if match is None:
-        close = difflib.get_close_matches(word[:100], options, n=1)
-        match = close[0] if close else None
-    return f"did you mean '{match}'?" if match else None
-
-
 # ------------------------------------------------------------------ reading files
 
 
@@ -663,7 +651,7 @@ def _records(document: object, label: str) -> list[object]:
 
 
 def _top_level_problem(key: object, label: str) -> InputProblem:
-    hint = _did_you_mean(str(key), _TOP_LEVEL) or "a candidate file has only 'candidates' and optionally 'rubric'"
+    hint = did_you_mean(str(key), _TOP_LEVEL) or "a candidate file has only 'candidates' and optionally 'rubric'"
     return InputProblem(label, str(key), f"unknown top-level key '{key}'", hint)
 
 
@@ -701,7 +689,7 @@ def _check_header(header: list[str], label: str) -> None:
 def _id_column_hint(header: list[str]) -> str | None:
     if len(header) == 1 and ";" in header[0]:
         return "columns seem to be separated by ';': save the file with ',' (in Excel: 'CSV UTF-8')"
-    return _did_you_mean("id", header)
+    return did_you_mean("id", header)
 
 
 class _CsvReader(Protocol):

@@ -7,6 +7,8 @@ not just the first, each located precisely enough for a person to fix it.
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from typing import Any, Literal
 
 import attrs
@@ -57,6 +59,17 @@ class Diagnostic:
             "end_column": self.span.end_column,
             "hint": self.hint,
         }
+
+
+def did_you_mean(word: str, options: Iterable[str]) -> str | None:
+    """A "did you mean" hint: an exact match ignoring case first, else the closest spelling, else None."""
+    candidates = [option for option in options if option != word]
+    by_lower = {option.lower(): option for option in candidates}
+    match = by_lower.get(word.lower())
+    if match is None:
+        close = difflib.get_close_matches(word[:100], candidates, n=1, cutoff=0.6)
+        match = close[0] if close else None
+    return f"did you mean '{match}'?" if match else None
 
 
 def sort_diagnostics(diagnostics: list[Diagnostic]) -> list[Diagnostic]:

@@ -13,14 +13,13 @@ in, so the merged rubric's diagnostics and traces point at the right file.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 
 import attrs
 
 from . import ast
-from .errors import Diagnostic, RubricError
+from .errors import Diagnostic, RubricError, did_you_mean
 from .source import SourceFile, Span
 from .syntax import parse
 
@@ -121,8 +120,7 @@ def _not_found(rubric: ast.Rubric, source: SourceFile, sources: dict[str, Source
     assert rubric.extends is not None and rubric.extends_span is not None
     root = rubrics_root(source.path)
     known = sorted(p.relative_to(root).as_posix() for p in root.rglob("*.rubric")) if root.is_dir() else []
-    close = difflib.get_close_matches(rubric.extends, known, n=1, cutoff=0.6)
-    hint = f"did you mean '{close[0]}'?" if close else f"the path is relative to the rubrics folder ({root})"
+    hint = did_you_mean(rubric.extends, known) or f"the path is relative to the rubrics folder ({root})"
     return [_diagnostic(sources, "X102", f"there is no rubric '{rubric.extends}' to extend", rubric.extends_span, hint)]
 
 
@@ -191,8 +189,7 @@ def _merge(parent: ast.Rubric, child: ast.Rubric, sources: dict[str, SourceFile]
 def _unknown(name: str, kind: str, span: Span, parent: ast.Rubric, sources: dict[str, SourceFile],
              diagnostics: list[Diagnostic]) -> None:
     inherited = [d.name for d in parent.declarations if declaration_kind(d) == kind]
-    close = difflib.get_close_matches(name, inherited, n=1, cutoff=0.6)
-    hint = f"did you mean '{close[0]}'?" if close else f"the {kind}s it inherits are: {', '.join(inherited) or 'none'}"
+    hint = did_you_mean(name, inherited) or f"the {kind}s it inherits are: {', '.join(inherited) or 'none'}"
     diagnostics.append(_diagnostic(sources, "X104", f"the rubric it extends has no {kind} '{name}'", span, hint))
 
 

@@ -10,7 +10,6 @@ broken region easy to find.
 
 from __future__ import annotations
 
-import difflib
 import functools
 import re
 from decimal import Decimal
@@ -24,7 +23,7 @@ from lark import Token, Transformer, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from . import ast
-from .errors import Diagnostic
+from .errors import Diagnostic, did_you_mean
 from .source import SourceFile, Span
 
 DECLARATION_KEYWORDS = ("input", "let", "criterion", "gate", "bonus", "penalty", "remove", "change", "property")
@@ -197,14 +196,9 @@ def _unknown_line_start(source: SourceFile, text: str, position: int) -> Diagnos
     word = match.group()
     line = text.count("\n", 0, tops[-1]) + 1
     span = Span(source.path, line, 1, line, 1 + len(word))
-    hint = did_you_mean_keyword(word.lower(), LINE_STARTERS) or (
+    hint = did_you_mean(word.lower(), LINE_STARTERS) or (
         "a line at the left margin starts a declaration: " + ", ".join(DECLARATION_KEYWORDS))
     return Diagnostic("P100", f"'{word}' does not start a declaration", span, source.line_text(line), hint)
-
-
-def did_you_mean_keyword(word: str, keywords: tuple[str, ...]) -> str | None:
-    close = difflib.get_close_matches(word, keywords, n=1, cutoff=0.6)
-    return f"did you mean '{close[0]}'?" if close else None
 
 
 def _unexpected_character(error: UnexpectedCharacters, source: SourceFile) -> Diagnostic:
@@ -260,9 +254,9 @@ def _token_hint(token: Token, expected: set[str]) -> str | None:
     if "NAME" in expected and str(token).isidentifier() and token.type not in ("NAME", "NUMBER", "STRING"):
         return f"'{token}' is a word of the rubric language and cannot be a name; choose another, e.g. '{token}_desa'"
     if token.type == "NAME":
-        close = difflib.get_close_matches(str(token), keywords, n=1, cutoff=0.6)
-        if close:
-            return f"did you mean '{close[0]}'?"
+        suggestion = did_you_mean(str(token), keywords)
+        if suggestion:
+            return suggestion
     if "PERCENT" in expected or any(_describe_terminal(e) == "'%'" for e in expected):
         return "weights are percentages: write the number followed by %, e.g. weight 25%"
     if str(token) in DECLARATION_KEYWORDS or str(token) in ("gate", "criterion"):
