@@ -14,7 +14,7 @@ import io
 import json
 import sys
 import traceback
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +27,7 @@ from .audit import write_atomically, write_ledger
 from .cases import run as run_cases
 from .data import Candidate, Rejected, judge_candidates, load_candidates
 from .diff import diff_rubrics, pair_folders, render_movements, rescore
-from .format import fmt_command
+from .format import fmt_command, rubric_files
 from .handbook import handbook
 from .errors import Diagnostic, InputError, RubricError, did_you_mean, render_all
 from .numeric import plain
@@ -154,18 +154,11 @@ def _parser() -> argparse.ArgumentParser:
 # ------------------------------------------------------------------ check
 
 
-def _rubric_files(paths: Sequence[str]) -> Iterator[Path]:
-    for name in paths:
-        path = Path(name)
-        if path.is_dir():
-            found = sorted(path.rglob("*.rubric"))
-            if not found:
-                raise UsageError(f"no .rubric files under {name}")
-            yield from found
-        elif path.exists():
-            yield path
-        else:
-            raise UsageError(f"no such file or directory: {name}")
+def _rubric_files(paths: Sequence[str]) -> list[Path]:
+    try:
+        return rubric_files(paths)
+    except FileNotFoundError as error:
+        raise UsageError(str(error)) from None
 
 
 def _check(args: argparse.Namespace) -> int:

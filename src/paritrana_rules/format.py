@@ -104,7 +104,7 @@ def fmt_command(paths: list[str], check: bool) -> int:
     does not exist.
     """
     try:
-        files = _rubric_files(paths)
+        files = rubric_files(paths)
     except FileNotFoundError as error:
         print(f"paritrana-rules: error: {error}", file=sys.stderr)
         return EXIT_USAGE
@@ -127,7 +127,8 @@ def fmt_command(paths: list[str], check: bool) -> int:
     return status
 
 
-def _rubric_files(paths: Sequence[str]) -> list[Path]:
+def rubric_files(paths: Sequence[str]) -> list[Path]:
+    """The rubric files named, with every *.rubric under the folders named; FileNotFoundError if none."""
     files: list[Path] = []
     for name in paths:
         path = Path(name)
