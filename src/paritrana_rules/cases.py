@@ -81,6 +81,8 @@ class RubricTests:
                 lines += [f"    {failure}" for failure in case.failures]
         lines.append(f"  coverage: {self.rules - len(self.uncovered)} of {self.rules} rules hit")
         lines += [f"    not hit: {u.description} ({u.span.path}:{u.span.line})" for u in self.uncovered]
+        if not self.properties:
+            lines.append("  note: the rubric declares no property (see docs/language.md, 12b)")
         for outcome in self.properties:
             state = {True: "holds", False: "FAILS", None: "not checked"}[outcome.holds]
             lines.append(f"  property {outcome.prop.name}: {state} ({outcome.message})")
@@ -222,11 +224,16 @@ def _coverage_units(rubric: CompiledRubric) -> dict[tuple[str, ...], tuple[str, 
 
 def _hits(rubric: CompiledRubric, results: list[Result]) -> set[tuple[str, ...]]:
     low = rubric.model.scale[0]
+    max_tables = {c.decl.name for c in rubric.model.criteria
+                  if isinstance(c.points, ast.PointsTable) and c.points.policy == "max"}
     hit: set[tuple[str, ...]] = set()
     for result in results:
         for step in result.trace or ():
             if step.kind == "criterion":
-                hit.update(("row", step.name, str(index)) for index, _ in step.get("matched", ()))
+                matched = step.get("matched", ())
+                if step.name in max_tables:  # a row is reached when it decides the points, not when it merely matches
+                    matched = [(index, value) for index, value in matched if value == step.get("raw")]
+                hit.update(("row", step.name, str(index)) for index, _ in matched)
                 if step.value > low:
                     hit.add(("criterion", step.name))
             elif step.kind == "gate" and not step.value:
