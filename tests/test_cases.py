@@ -123,3 +123,10 @@ def test_expected_rejections(tmp_path: Path) -> None:
     cases = CASES + "  - id: rusak\n    peserta: banyak\n    expect: {rejected: [peserta]}\n"
     report = run(pr.load(layout(tmp_path, cases=cases)), max_examples=10)
     assert report.ok, report.render()
+
+
+def test_expectations_must_be_lists_where_the_guide_says_so(tmp_path: Path) -> None:
+    cases = CASES.replace("reasons: [tunggakan]", 'reasons: "tunggakan"')
+    report = run(pr.load(layout(tmp_path, cases=cases)), max_examples=10)
+    [failed] = [c for c in report.cases if c.failures]
+    assert failed.failures == ("'reasons' must be a list of words to find in the reasons, such as [tunggakan]",)

@@ -145,3 +145,49 @@ def test_python_dash_m_runs_the_tool() -> None:
     done = subprocess.run([sys.executable, "-m", "paritrana_rules", "check", DESA], capture_output=True, text=True,
                           check=False)
     assert done.returncode == 0, done.stderr
+
+
+HUGE = '''rubric "Paritrana Award" edition 2024 period 2023
+category uji
+label id "Uji" en "Test"
+scale 0 to 100
+rounding half_up to 2 places
+input x: number at least 0
+    label id "X" en "X"
+let a = x * x * x * x * x * x * x * x
+let b = a * a * a * a * a * a * a * a
+let c = b * b * b * b * b * b * b * b
+let d = c * c * c * c * c * c * c * c
+let e = d * d * d * d * d * d * d * d
+let f = e * e * e * e * e * e * e * e
+criterion c1 weight 100%
+    label id "C" en "C"
+    points clamp(f, 0, 100)
+'''
+
+
+def test_a_candidate_that_cannot_be_scored_exactly_is_rejected_alone(tmp_path: Path,
+                                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    rubric = tmp_path / "huge.rubric"
+    rubric.write_text(HUGE, encoding="utf-8")
+    data = tmp_path / "data.yaml"
+    data.write_text("- id: besar\n  x: 100000\n- id: kecil\n  x: 1\n", encoding="utf-8")
+    code, out, err = run(capsys, "score", str(rubric), str(data), "--format", "csv")
+    assert code == 1
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert [(r["id"], r["status"]) for r in rows] == [("besar", "rejected"), ("kecil", "eligible")]
+    assert "too large" in err and "Traceback" not in err
+
+
+def test_fmt_reads_line_endings_like_check(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    text = (ROOT / "rubrics/2024/pemerintah-desa.rubric").read_text(encoding="utf-8")
+    old_mac = tmp_path / "cr.rubric"
+    old_mac.write_bytes(text.replace("\n", "\r").encode("utf-8"))
+    assert run(capsys, "fmt", str(old_mac))[0] == 0
+    assert old_mac.read_text(encoding="utf-8") == text
+
+
+def test_a_byte_order_mark_is_harmless(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    marked = tmp_path / "bom.rubric"
+    marked.write_bytes(b"\xef\xbb\xbf" + (ROOT / "rubrics/2024/pemerintah-desa.rubric").read_bytes())
+    assert run(capsys, "check", str(marked))[0] == 0

@@ -90,3 +90,23 @@ def test_cli_diff_with_candidates(edited: Path, capsys: pytest.CaptureFixture[st
     out = capsys.readouterr().out
     assert "~ criterion inovasi: weight 10% → 15%" in out
     assert "desa-sukamaju-contoh" in out and "→" in out
+
+
+def test_reordering_first_match_rows_is_a_change(tmp_path: Path) -> None:
+    text = DESA.read_text(encoding="utf-8")
+    first = "        when pad_desa in sumber_dana -> 80\n"
+    second = "        when count of sumber_dana >= 2 -> 70\n"
+    assert first in text and second in text
+    swapped = tmp_path / "swapped.rubric"
+    swapped.write_text(text.replace(first, "@@").replace(second, first).replace("@@", second), encoding="utf-8")
+    details = [c.detail for c in diff_rubrics(pr.load(DESA), pr.load(swapped))]
+    assert any(d.startswith("table rows reordered") for d in details)
+
+
+def test_header_sources_are_compared(tmp_path: Path) -> None:
+    text = DESA.read_text(encoding="utf-8")
+    extra = tmp_path / "extra.rubric"
+    extra.write_text(text.replace("rounding half_up", 'source "Notulen rapat 2026"\nrounding half_up', 1),
+                     encoding="utf-8")
+    changes = diff_rubrics(pr.load(DESA), pr.load(extra))
+    assert [(c.name, c.detail) for c in changes] == [("source", 'added "Notulen rapat 2026"')]

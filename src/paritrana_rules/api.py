@@ -167,7 +167,7 @@ def read_rubric(path: str | Path) -> str:
     """A rubric file's text, or RubricError saying why it cannot be read."""
     location = Span(str(path), 1, 1, 1, 1)
     try:
-        return Path(path).read_text(encoding="utf-8")
+        return Path(path).read_text(encoding="utf-8-sig")  # a byte-order mark from Windows editors is harmless
     except UnicodeDecodeError as error:
         before = error.object[: error.start].decode("utf-8", errors="replace")
         line = before.count("\n") + 1

@@ -74,7 +74,7 @@ class RubricTests:
         if self.cases:
             checked = [c for c in self.cases if c.checked]
             failed = [c for c in checked if c.failures]
-            lines.append(f"  {len(self.cases)} cases, {len(checked)} with expectations: "
+            lines.append(f"  {len(self.cases)} case{'s' if len(self.cases) != 1 else ''}, {len(checked)} with expectations: "
                          f"{len(checked) - len(failed)} passed, {len(failed)} failed")
             for case in failed:
                 lines.append(f"  FAILED {case.id} ({case.origin})")
@@ -98,7 +98,7 @@ def cases_file_for(rubric_path: str | Path) -> Path:
     path = Path(rubric_path)
     root = rubrics_root(str(path))
     try:
-        relative = path.relative_to(root)
+        relative = path.resolve().relative_to(root.resolve())
     except ValueError:
         return path.with_suffix(".yaml")
     return root.parent / "examples" / relative.with_suffix(".yaml")
@@ -141,7 +141,11 @@ def _run_case(rubric: CompiledRubric, item: Candidate | Rejected) -> tuple[CaseO
     failures = [_unknown_expectation(key) for key in expected if key not in EXPECTATIONS]
     if isinstance(item, Rejected):
         return CaseOutcome(item.id, item.origin, True, tuple(failures + _rejected(item, expected))), None
-    result = rubric.evaluate_candidate(item)
+    try:
+        result = rubric.evaluate_candidate(item)
+    except InputError as error:  # valid data whose arithmetic cannot stay exact
+        rejected = Rejected(item.id, item.name, item.origin, tuple(error.problems), item.expect)
+        return CaseOutcome(item.id, item.origin, True, tuple(failures + _rejected(rejected, expected))), None
     if "rejected" in expected:
         failures.append("expected the data to be rejected, but it validated")
     failures += _compare(result, expected)
@@ -154,13 +158,14 @@ def _unknown_expectation(key: str) -> str:
 
 
 def _rejected(item: Rejected, expected: Mapping[str, Any]) -> list[str]:
-    wanted = expected.get("rejected")
     found = "; ".join(p.render() for p in item.problems)
-    if wanted is None:
+    if "rejected" not in expected:
         return [f"the data was rejected: {found}"]
+    wanted = expected["rejected"]
+    if not isinstance(wanted, list):
+        return ["'rejected' must be a list of the fields with problems, such as [aparat_desa]"]
     fields = {p.field for p in item.problems}
-    missing = [f for f in (wanted if isinstance(wanted, list) else []) if f not in fields]
-    return [f"expected a problem in field '{f}', got: {found}" for f in missing]
+    return [f"expected a problem in field '{f}', got: {found}" for f in wanted if f not in fields]
 
 
 def _compare(result: Result, expected: Mapping[str, Any]) -> list[str]:
@@ -182,7 +187,11 @@ def _compare(result: Result, expected: Mapping[str, Any]) -> list[str]:
             continue
         failures += _decimal_failure(f"criterion {name}", points, result.criterion(name).points)
     reasons = result.reasons("en") + result.reasons("id")
-    for wanted in expected.get("reasons", []) or []:
+    wanted_reasons = expected.get("reasons", [])
+    if not isinstance(wanted_reasons, list):
+        failures.append("'reasons' must be a list of words to find in the reasons, such as [tunggakan]")
+        wanted_reasons = []
+    for wanted in wanted_reasons:
         if not any(str(wanted).lower() in reason.lower() for reason in reasons):
             failures.append(f"reasons: expected one mentioning '{wanted}', got {reasons or 'none'}")
     return failures

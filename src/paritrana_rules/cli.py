@@ -41,6 +41,13 @@ class UsageError(Exception):
     """A mistake in how the command was called: exit 2."""
 
 
+def _positive(text: str) -> int:
+    value = int(text) if text.isdigit() else 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
+    return value
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
@@ -110,7 +117,7 @@ def _parser() -> argparse.ArgumentParser:
                                            "which rules no case reaches, and check the rubric's properties.")
     test.add_argument("paths", nargs="*", default=["rubrics"], metavar="PATH", help="rubric files or folders")
     test.add_argument("--cases", metavar="FILE", help="example cases to use (for a single rubric)")
-    test.add_argument("--examples", type=int, default=200, metavar="N",
+    test.add_argument("--examples", type=_positive, default=200, metavar="N",
                       help="generated candidates per property (default 200)")
     test.set_defaults(run=_test)
 
@@ -204,9 +211,7 @@ def _score(args: argparse.Namespace) -> int:
         raise UsageError(f"no such data file: {args.data}")
     outcomes = judge_candidates(args.data, rubric.input_specs)
     traced = args.explain or args.audit is not None
-    scored: list[Result | Rejected] = [
-        rubric.evaluate_candidate(o, trace=traced) if isinstance(o, Candidate) else o for o in outcomes
-    ]
+    scored = [_evaluated(rubric, o, traced) if isinstance(o, Candidate) else o for o in outcomes]
     rejected = [o for o in scored if isinstance(o, Rejected)]
     if args.audit is not None:
         try:
@@ -224,6 +229,14 @@ def _score(args: argparse.Namespace) -> int:
 
 
 Outcomes = list[Result | Rejected]  # one per input record, in file order
+
+
+def _evaluated(rubric: CompiledRubric, candidate: Candidate, trace: bool) -> Result | Rejected:
+    """A candidate whose values validate but cannot be scored exactly is rejected, never the whole batch."""
+    try:
+        return rubric.evaluate_candidate(candidate, trace=trace)
+    except InputError as error:
+        return Rejected(candidate.id, candidate.name, candidate.origin, tuple(error.problems), candidate.expect)
 
 
 def _table(rubric: CompiledRubric, outcomes: Outcomes, args: argparse.Namespace) -> str:

@@ -31,7 +31,7 @@ from .tables import describe_band_row
 
 @attrs.frozen
 class Change:
-    sign: str  # "+" added, "-" removed, "~" changed
+    sign: str  # "+" added, "-" removed, "~" changed, "!" cannot be compared
     what: str  # header, input, let, criterion, gate, bonus, penalty, property, rubric
     name: str
     detail: str
@@ -64,7 +64,13 @@ def _header(old: RubricModel, new: RubricModel) -> list[Change]:
          f"{new.rounding_mode} to {new.rounding_places} places"),
         ("label", _texts(texts(old.rubric.meta, "label")), _texts(texts(new.rubric.meta, "label"))),
     ]
-    return [Change("~", "header", field, f"{before} → {after}", span) for field, before, after in pairs if before != after]
+    changes = [Change("~", "header", field, f"{before} → {after}", span) for field, before, after in pairs
+               if before != after]
+    for detail, where in _meta_changes(old.rubric.meta, new.rubric.meta, span):
+        kind, rest = detail.split(" ", 1)
+        if kind != "label":  # compared above with the other header lines
+            changes.append(Change("~", "header", kind, rest, where))
+    return changes
 
 
 def _texts(found: ast.Texts | None) -> str:
@@ -79,8 +85,8 @@ def _declarations(old: RubricModel, new: RubricModel) -> list[Change]:
         if key not in before:
             changes.append(Change("+", key[0], key[1], _summary(decl, new), decl.span))
         elif canonical_form(decl) != canonical_form(before[key]):
-            changes += [Change("~", key[0], key[1], detail, span)
-                        for detail, span in _what_changed(before[key], decl, old, new)]
+            details = _what_changed(before[key], decl, old, new) or [("changed", decl.span)]
+            changes += [Change("~", key[0], key[1], detail, span) for detail, span in details]
     changes += [Change("-", key[0], key[1], "", decl.span) for key, decl in before.items() if key not in after]
     return changes
 
@@ -162,7 +168,13 @@ def _points_changes(before: tuple[ast.Points, ...], after: tuple[ast.Points, ...
         def condition(row: ast.TableRow, model: RubricModel) -> str:
             return "otherwise" if row.condition is None else _excerpt(model, row.condition.span)
 
-        return found + _rows(old.rows, new.rows, condition, old_model, new_model, "table row")
+        rows = _rows(old.rows, new.rows, condition, old_model, new_model, "table row")
+        old_order = [condition(r, old_model) for r in old.rows]
+        new_order = [condition(r, new_model) for r in new.rows]
+        if new.policy in ("first", "unique") and sorted(old_order) == sorted(new_order) and old_order != new_order:
+            rows.append((f"table rows reordered: {' | '.join(new_order)} (under '{new.policy} match' order "
+                         "decides which row wins)", new.span))
+        return found + rows
     old_text = _excerpt(old_model, old.span) if old else "none"
     new_text = _excerpt(new_model, new.span) if new else "none"
     return [(f"'{old_text}' → '{new_text}'", new.span if new else span)]
@@ -193,12 +205,21 @@ def pair_folders(old: Iterable[CompiledRubric], new: Iterable[CompiledRubric]) -
     def key(rubric: CompiledRubric) -> tuple[str, str]:
         return (rubric.model.category, rubric.model.sector or "")
 
-    before = {key(r): r for r in old}
-    after = {key(r): r for r in new}
+    before: dict[tuple[str, str], CompiledRubric] = {}
+    after: dict[tuple[str, str], CompiledRubric] = {}
+    ambiguous: list[Change] = []
+    for side, rubrics, sign in ((before, old, "-"), (after, new, "+")):
+        for rubric in rubrics:
+            if key(rubric) in side:
+                ambiguous.append(Change("!", "rubric", _category(key(rubric)), f"{rubric.path} has the same category "
+                                        f"and sector as {side[key(rubric)].path}; compare these two files directly",
+                                        None))
+                continue
+            side[key(rubric)] = rubric
     pairs = [(before[k], after[k]) for k in after if k in before]
     unpaired = [Change("+", "rubric", _category(k), r.path, None) for k, r in after.items() if k not in before]
     unpaired += [Change("-", "rubric", _category(k), r.path, None) for k, r in before.items() if k not in after]
-    return pairs, unpaired
+    return pairs, ambiguous + unpaired
 
 
 def _category(key: tuple[str, str]) -> str:
@@ -288,6 +309,8 @@ def _why(before: Result, after: Result) -> tuple[str, ...]:
     failed_before = {g.name for g in before.failed_gates}
     reasons += [f"gate {g.name} now fails" for g in after.failed_gates if g.name not in failed_before]
     reasons += [f"gate {name} no longer fails" for name in failed_before - {g.name for g in after.failed_gates}]
+    if not reasons and before.total != after.total:
+        reasons.append("bonuses, penalties, caps, scale or rounding changed (see the rubric changes above)")
     return tuple(reasons)
 
 

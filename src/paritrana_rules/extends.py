@@ -171,10 +171,11 @@ def _merge(parent: ast.Rubric, child: ast.Rubric, sources: dict[str, SourceFile]
             continue
         declarations[index] = _changed(target, change)
     kept = [d for d in declarations if d is not None]
-    names = {d.name for d in kept}
+    criteria = {d.name for d in kept if isinstance(d, ast.CriterionDecl)}
+    inputs = {d.name for d in kept if isinstance(d, ast.InputDecl)}
     # Inherited beliefs about what was removed go with it; the child's own are checked as written.
     still = [p for p in parent.properties
-             if (p.subject == "total" or p.subject in names) and (p.input is None or p.input in names)]
+             if (p.subject == "total" or p.subject in criteria) and (p.input is None or p.input in inputs)]
     properties = tuple(dict.fromkeys((*still, *child.properties)))
     return attrs.evolve(
         child,

@@ -90,7 +90,9 @@ def format_file(path: str | Path) -> tuple[str, bool]:
     except (OSError, UnicodeDecodeError):
         read_rubric(path)  # raises the F001/F002 diagnostic `check` gives for the same file
         raise
-    formatted = format_text(original, str(path))
+    # Read line endings as `check` and `score` do (a lone CR is a line break too), so that the
+    # formatter sees the very rubric the engine scores with; the output always uses "\n".
+    formatted = format_text(original.replace("\r\n", "\n").replace("\r", "\n"), str(path))
     return formatted, formatted != original
 
 
@@ -122,7 +124,12 @@ def fmt_command(paths: list[str], check: bool) -> int:
             print(f"would reformat {file}")
             status = EXIT_PROBLEM
         else:
-            _rewrite(file, formatted)
+            try:
+                _rewrite(file, formatted)
+            except OSError as error:
+                print(f"paritrana-rules: cannot write {file}: {error.strerror or error}", file=sys.stderr)
+                status = EXIT_PROBLEM
+                continue
             print(f"reformatted {file}")
     return status
 

@@ -20,6 +20,7 @@ import attrs
 
 from . import ast
 from .data import InputSpec
+from .errors import InputError
 from .numeric import places_needed, plain
 
 if TYPE_CHECKING:
@@ -93,8 +94,12 @@ def check_properties(rubric: CompiledRubric, max_examples: int = 200) -> list[Pr
     return [_check(rubric, prop, max_examples) for prop in rubric.model.properties]
 
 
-def _subject(rubric: CompiledRubric, prop: ast.PropertyDecl, inputs: Mapping[str, Any]) -> Decimal:
-    result = rubric.evaluate(inputs, "generated", trace=False)
+def _subject(rubric: CompiledRubric, prop: ast.PropertyDecl, inputs: Mapping[str, Any]) -> Decimal | None:
+    """The total or the criterion's points; None when valid inputs cannot be scored exactly."""
+    try:
+        result = rubric.evaluate(inputs, "generated", trace=False)
+    except InputError:
+        return None
     return result.total if prop.subject == "total" else result.criterion(prop.subject).points
 
 
@@ -108,14 +113,17 @@ def _check(rubric: CompiledRubric, prop: ast.PropertyDecl, max_examples: int) ->
     specs = rubric.input_specs
     low, high = rubric.model.scale
     if prop.kind == "bounded":
+        def outside(candidate: dict[str, Any]) -> bool:
+            value = _subject(rubric, prop, candidate)
+            return value is None or not low <= value <= high
+
         try:
-            found = find(candidate_strategy(specs), lambda x: not low <= _subject(rubric, prop, x) <= high,
-                         settings=config)
+            found = find(candidate_strategy(specs), outside, settings=config)
         except NoSuchExample:
             return PropertyOutcome(prop, True, max_examples, f"checked on {max_examples} generated candidates")
         value = _subject(rubric, prop, found)
-        return PropertyOutcome(prop, False, max_examples, f"{prop.subject} is {plain(value)}, outside the scale",
-                               _yaml_cases([("counterexample", found)], f"{prop.subject} = {plain(value)}"))
+        said = f"{prop.subject} is {plain(value)}, outside the scale" if value is not None else _UNSCORABLE
+        return PropertyOutcome(prop, False, max_examples, said, _yaml_cases([("counterexample", found)], said))
     assert prop.input is not None
     spec = next(s for s in specs if s.name == prop.input)
     step = st.integers(1, 1000).map(Decimal) if spec.kind == "count" else st.decimals(
@@ -127,7 +135,8 @@ def _check(rubric: CompiledRubric, prop: ast.PropertyDecl, max_examples: int) ->
         return {**base, spec.name: min(value, spec.upper) if spec.upper is not None else value}
 
     def decreases(pair: tuple[dict[str, Any], Decimal]) -> bool:
-        return _subject(rubric, prop, raised(pair)) < _subject(rubric, prop, pair[0])
+        before, after = _subject(rubric, prop, pair[0]), _subject(rubric, prop, raised(pair))
+        return before is None or after is None or after < before
 
     pairs = st.tuples(candidate_strategy(specs).filter(lambda c: spec.name in c), step)
     try:
@@ -136,10 +145,16 @@ def _check(rubric: CompiledRubric, prop: ast.PropertyDecl, max_examples: int) ->
         return PropertyOutcome(prop, True, max_examples, f"checked on {max_examples} generated candidates")
     after = raised((base, delta))
     before_value, after_value = _subject(rubric, prop, base), _subject(rubric, prop, after)
-    summary = (f"{prop.subject} falls from {plain(before_value)} to {plain(after_value)} when {spec.name} rises "
-               f"from {plain(base[spec.name])} to {plain(after[spec.name])}")
+    if before_value is None or after_value is None:
+        summary = _UNSCORABLE
+    else:
+        summary = (f"{prop.subject} falls from {plain(before_value)} to {plain(after_value)} when {spec.name} rises "
+                   f"from {plain(base[spec.name])} to {plain(after[spec.name])}")
     return PropertyOutcome(prop, False, max_examples, summary,
                            _yaml_cases([("counterexample-before", base), ("counterexample-after", after)], summary))
+
+
+_UNSCORABLE = "valid inputs lead to numbers too large to score exactly"
 
 
 def _yaml_cases(cases: list[tuple[str, Mapping[str, Any]]], comment: str) -> str:
