@@ -322,3 +322,25 @@ def test_gates_and_adjustments_in_words_or_as_written() -> None:
     english = handbook(bands_rubric(), "en")
     assert "- Must hold: “Value x”: from -100 to below 1,000" in english
     assert "- Takes **2 points** off the total." in english
+
+
+def test_a_derived_value_tested_only_by_a_condition_is_explained(tmp_path: Path) -> None:
+    rubric = pr.loads('''rubric "Paritrana Award" edition 2024 period 2023
+category uji
+label id "Uji" en "Test"
+scale 0 to 100
+rounding half_up to 2 places
+input peserta: count
+    label id "Peserta" en "Participants"
+input potensi: count
+    label id "Potensi" en "Potential"
+let rasio = ratio(peserta, potensi, if zero 0)
+    label id "Rasio" en "Ratio"
+criterion c weight 100%
+    label id "Cakupan" en "Coverage"
+    points by table, first match
+        when rasio >= 2 -> 100
+        otherwise -> 0
+''', str(tmp_path / "x.rubric"))
+    points_section = handbook(rubric, lang="en").split("## How points are given")[1].split("## Conditions")[0]
+    assert "`rasio`: Ratio, worked out as: “Participants” ÷ “Potential” (or 0 when “Potential” is 0)" in points_section

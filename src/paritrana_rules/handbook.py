@@ -724,7 +724,13 @@ class _Writer:
                 items.append((0, self.w("row", condition=written, points=points)))
             else:
                 items.append((0, self.w("row_written", row=self.w("row", condition=words, points=points), code=written)))
-        return [_Para(f"{self.w('table_intro')} {policy}"), _Items(tuple(items))]
+        conditions = [row.condition for row in table.rows if row.condition is not None]
+        return [_Para(f"{self.w('table_intro')} {policy}"), _Items(tuple(items)), *self.lets_legend(conditions)]
+
+    def lets_legend(self, exprs: Iterable[ast.Expr]) -> list[_Block]:
+        """How the derived values a condition tests are computed: a reader cannot look them up anywhere else."""
+        names = dict.fromkeys(name for expr in exprs for name in names_read(expr) if name in self.lets)
+        return [block for name in names for block in self.legend(ast.Name(name, self.lets[name].decl.span))]
 
     def formula_points(self, expr: ast.Expr) -> list[_Block]:
         if isinstance(expr, ast.Name):
@@ -961,6 +967,7 @@ class _Writer:
             if description:
                 items.append(description)
             blocks.append(_Items(tuple((0, i) for i in items)))
+            blocks += self.lets_legend([gate.condition])
         return blocks
 
     def said(self, key: str, expr: ast.Expr) -> list[str]:
@@ -996,6 +1003,8 @@ class _Writer:
             blocks.append(_Items(tuple((0, i) for i in items)))
             if not isinstance(amount, ast.Number):
                 blocks += self.legend(amount, functions=said_amount is None)
+            if adjustment.condition is not None:
+                blocks += self.lets_legend([adjustment.condition])
         return blocks
 
     # ---------------------------------------------------------- data to prepare
