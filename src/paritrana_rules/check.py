@@ -90,6 +90,7 @@ class _Checker:
         gates = [self._gate(d) for d in declarations if isinstance(d, ast.GateDecl)]
         adjustments = [self._adjustment(d) for d in declarations if isinstance(d, ast.AdjustmentDecl)]
         self._unused(inputs, lets)
+        self._repeated_texts()
         self._translations()
         return RubricModel(
             rubric=self.rubric, source=self.source, sources=self.sources, category=category, sector=sector, scale=scale,
@@ -754,6 +755,22 @@ class _Checker:
             if let.decl.name not in self.used:
                 self.report("L801", f"'{let.decl.name}' is computed but never used", let.decl.name_span,
                             "use it in a rule or remove it", "warning")
+
+    def _repeated_texts(self) -> None:
+        """A second label (or description, reason, evidence) would be ignored: say so instead."""
+        owners: list[tuple[str, tuple[ast.Meta, ...]]] = [("the rubric", self.rubric.meta)]
+        owners += [(f"'{decl.name}'", decl.meta) for decl in self.rubric.declarations]
+        for owner, meta in owners:
+            seen: dict[str, ast.Meta] = {}
+            for clause in meta:
+                if clause.kind not in ("label", "description", "reason", "evidence"):
+                    continue
+                if clause.kind in seen:
+                    first = seen[clause.kind].span
+                    self.report("N213", f"{owner} has a second {clause.kind} (the first is on line {first.line})",
+                                clause.span, f"keep one {clause.kind}, with both its id and en texts")
+                else:
+                    seen[clause.kind] = clause
 
     def _translations(self) -> None:
         for texts, what in _all_texts(self.rubric):
