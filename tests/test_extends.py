@@ -142,3 +142,11 @@ def test_bundled_editions_are_built_by_extension() -> None:
     rubric = pr.load(ROOT / "rubrics/2025/pemerintah-desa.rubric")
     assert rubric.model.rubric.extends == "2024/pemerintah-desa.rubric"
     assert rubric.identity["edition"] == 2025
+
+
+def test_changing_what_was_just_removed_says_so(rubrics: Path) -> None:
+    path = edition(rubrics, "remove criterion kehadiran_kepala_desa\nchange criterion kehadiran_kepala_desa weight 50%\n")
+    with pytest.raises(pr.RubricError) as caught:
+        pr.load(path)
+    messages = [d.message for d in caught.value.diagnostics if d.code == "X104"]
+    assert messages == ["criterion 'kehadiran_kepala_desa' is removed on line 3, so it cannot be changed"]

@@ -354,6 +354,8 @@ def _test(args: argparse.Namespace) -> int:
     files = list(_rubric_files(args.paths))
     if args.cases and len(files) != 1:
         raise UsageError("--cases needs exactly one rubric")
+    if args.cases and not Path(args.cases).is_file():
+        raise UsageError(f"no such example file: {args.cases}")
     passed = 0
     for path in files:
         try:

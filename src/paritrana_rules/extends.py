@@ -119,8 +119,14 @@ def _parent_path(rubric: ast.Rubric, source: SourceFile, sources: dict[str, Sour
 def _not_found(rubric: ast.Rubric, source: SourceFile, sources: dict[str, SourceFile]) -> list[Diagnostic]:
     assert rubric.extends is not None and rubric.extends_span is not None
     root = rubrics_root(source.path)
-    known = sorted(p.relative_to(root).as_posix() for p in root.rglob("*.rubric")) if root.is_dir() else []
-    hint = did_you_mean(rubric.extends, known) or f"the path is relative to the rubrics folder ({root})"
+    # Suggestions come from the whole rubrics folder; for a loose file elsewhere, from its own folder and the
+    # folders just inside it, never from a scan of everything below (it might be a home directory).
+    found = root.rglob("*.rubric") if root.name == "rubrics" else [*root.glob("*.rubric"), *root.glob("*/*.rubric")]
+    known = sorted(p.relative_to(root).as_posix() for p in found)
+    hint = did_you_mean(rubric.extends, known) or (
+        f"the path is relative to the rubrics folder ({root})" if root.name == "rubrics" else
+        f"no folder named 'rubrics' holds this file, so the path is taken from its own folder ({root}); "
+        "keep rubrics in rubrics/<edition>/ and write e.g. \"2024/pemerintah-desa.rubric\"")
     return [_diagnostic(sources, "X102", f"there is no rubric '{rubric.extends}' to extend", rubric.extends_span, hint)]
 
 
@@ -142,12 +148,14 @@ def _merge(parent: ast.Rubric, child: ast.Rubric, sources: dict[str, SourceFile]
            diagnostics: list[Diagnostic]) -> ast.Rubric:
     declarations: list[ast.Declaration | None] = list(parent.declarations)
     where = {(declaration_kind(d), d.name): i for i, d in enumerate(parent.declarations)}
+    removed: dict[tuple[str, str], Span] = {}
     for removal in child.removals:  # first, so that a removed name can be declared anew below
         index = where.pop((removal.kind, removal.name), None)
         if index is None:
             _unknown(removal.name, removal.kind, removal.name_span, parent, sources, diagnostics)
             continue
         declarations[index] = None
+        removed[(removal.kind, removal.name)] = removal.span
     inherited = set(where)  # each may be replaced once; a second declaration is a duplicate the checker reports
     for decl in child.declarations:
         key = (declaration_kind(decl), decl.name)
@@ -160,6 +168,11 @@ def _merge(parent: ast.Rubric, child: ast.Rubric, sources: dict[str, SourceFile]
     for change in child.changes:
         index = where.get((change.kind, change.name))
         target = declarations[index] if index is not None else None
+        if (change.kind, change.name) in removed and index is None:
+            diagnostics.append(_diagnostic(sources, "X104", f"{change.kind} '{change.name}' is removed on line "
+                                           f"{removed[(change.kind, change.name)].line}, so it cannot be changed",
+                                           change.name_span, "keep either the 'remove' or the 'change'"))
+            continue
         if index is None or target is None:
             _unknown(change.name, change.kind, change.name_span, parent, sources, diagnostics)
             continue
@@ -190,7 +203,8 @@ def _merge(parent: ast.Rubric, child: ast.Rubric, sources: dict[str, SourceFile]
 def _unknown(name: str, kind: str, span: Span, parent: ast.Rubric, sources: dict[str, SourceFile],
              diagnostics: list[Diagnostic]) -> None:
     inherited = [d.name for d in parent.declarations if declaration_kind(d) == kind]
-    hint = did_you_mean(name, inherited) or f"the {kind}s it inherits are: {', '.join(inherited) or 'none'}"
+    plural = "criteria" if kind == "criterion" else f"{kind}s"
+    hint = did_you_mean(name, inherited) or f"the {plural} it inherits are: {', '.join(inherited) or 'none'}"
     diagnostics.append(_diagnostic(sources, "X104", f"the rubric it extends has no {kind} '{name}'", span, hint))
 
 
