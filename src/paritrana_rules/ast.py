@@ -137,18 +137,18 @@ class EnumMember:
 
 @attrs.frozen
 class InputType:
-    """number, count, yes/no, one of {...}, set of {...} or text."""
+    """number, count, yes/no, one of {...}, set of {...}, text, or panel of number (jurors' scores)."""
 
-    kind: Literal["number", "count", "bool", "one_of", "set_of", "text"]
+    kind: Literal["number", "count", "bool", "one_of", "set_of", "text", "panel"]
     members: tuple[EnumMember, ...]
     span: Span = _position()
 
 
 @attrs.frozen
 class InputOption:
-    """unit, between, at least, at most or default, as written."""
+    """unit, between, at least, at most, default or aggregate, as written."""
 
-    kind: Literal["unit", "between", "at_least", "at_most", "default"]
+    kind: Literal["unit", "between", "at_least", "at_most", "default", "aggregate"]
     values: tuple[object, ...]
     span: Span = _position()
 

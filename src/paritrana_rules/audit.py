@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from . import ast
+from .data import Panel
 from .extends import declaration_kind
 from .numeric import CONTEXT, plain
 from .syntax import grammar_text
@@ -68,6 +69,9 @@ def encode(value: Any) -> Any:
         return [encode(v) for v in value]
     if isinstance(value, Mapping):
         return {str(k): encode(v) for k, v in value.items()}
+    if isinstance(value, Panel):  # as a data file writes it, so that replay validates it again
+        return {s.juror: plain(s.score) if s.conflict is None else {"score": plain(s.score), "conflict": s.conflict}
+                for s in value.scores}
     raise TypeError(f"cannot encode {type(value).__name__} in an audit record")
 
 

@@ -32,7 +32,7 @@ LANGUAGES = ("id", "en")
 RESERVED_INPUT_NAMES = ("id", "name")
 _OPTION_SLOTS = {
     "between": ("lower bound", "upper bound"), "at_least": ("lower bound",), "at_most": ("upper bound",),
-    "unit": ("unit",), "default": ("default",),
+    "unit": ("unit",), "default": ("default",), "aggregate": ("aggregate",),
 }
 
 
@@ -194,16 +194,22 @@ class _Checker:
                         "rename the input, e.g. 'kode_kandidat'")
         members = self._members(decl)
         value_type = {
-            "number": NUMBER, "count": NUMBER, "bool": BOOL, "text": TEXT,
+            "number": NUMBER, "count": NUMBER, "panel": NUMBER, "bool": BOOL, "text": TEXT,
             "one_of": ValueType("enum", members), "set_of": ValueType("set", members),
         }[kind]
         lower: Decimal | None = Decimal(0) if kind == "count" else None
         upper: Decimal | None = None
         unit: str | None = None
+        aggregate: str | None = None
         given: dict[str, ast.InputOption] = {}  # which option set the lower and upper bound, unit, default
         for option in decl.options:
             words = option.kind.replace("_", " ")
-            if option.kind != "default" and kind not in ("number", "count"):
+            if option.kind == "aggregate" and kind != "panel" or option.kind == "default" and kind == "panel":
+                self.report("T318", f"'{words}' does not apply to {_kind_words(kind)} input '{decl.name}'",
+                            option.span, "only a panel of jurors' scores is aggregated, and a panel has no default"
+                            if kind != "panel" else "a panel's scores are always given; remove the default")
+                continue
+            if option.kind not in ("default", "aggregate") and kind not in ("number", "count", "panel"):
                 self.report("T311", f"'{words}' only applies to number and count inputs; '{decl.name}' is "
                             f"{_kind_words(kind)}", option.span, "remove it: only numbers and counts have bounds and units")
                 continue
@@ -228,7 +234,13 @@ class _Checker:
                 upper = option.values[0]  # type: ignore[assignment]
             elif option.kind == "unit":
                 unit = str(option.values[0])
+            elif option.kind == "aggregate":
+                aggregate = str(option.values[0])
         default_option = given.get("default")
+        if kind == "panel" and aggregate is None:
+            self.report("T317", f"panel '{decl.name}' does not say how the jurors' scores are combined", decl.type.span,
+                        "add: aggregate mean, aggregate median, or aggregate trimmed mean (drops the highest and "
+                        "the lowest score)")
         if lower is not None and upper is not None and lower > upper:
             self.report("R507", f"input '{decl.name}' can take no value: at least {plain(lower)} but at most {plain(upper)}",
                         given.get("upper bound", given.get("lower bound", decl)).span,
@@ -239,7 +251,7 @@ class _Checker:
             interval = Interval(lower if lower is not None else -INF, upper if upper is not None else INF)
         spec = InputSpec(
             name=decl.name, kind=kind, members=members, lower=lower, upper=upper,
-            has_default=default_option is not None, default=default, unit=unit,
+            has_default=default_option is not None, default=default, unit=unit, aggregate=aggregate,
         )
         model = InputModel(spec, decl, value_type, interval)
         self.values.setdefault(decl.name, model)
@@ -850,7 +862,8 @@ def _example_default(input_type: ast.InputType) -> str:
 
 
 def _kind_words(kind: str) -> str:
-    return {"bool": "yes/no", "one_of": "a one-of input", "set_of": "a set-of input", "text": "text"}.get(kind, kind)
+    return {"bool": "yes/no", "one_of": "a one-of input", "set_of": "a set-of input", "text": "text",
+            "panel": "a panel", "number": "a number", "count": "a count"}.get(kind, kind)
 
 
 def _type_hint(actual: ValueType, expected: ValueType) -> str | None:

@@ -28,8 +28,9 @@ import attrs
 import yaml
 
 from .errors import InputError, InputProblem, did_you_mean
+from .numeric import CONTEXT
 
-_InputKind = Literal["number", "count", "bool", "one_of", "set_of", "text"]
+_InputKind = Literal["number", "count", "bool", "one_of", "set_of", "text", "panel"]
 
 
 # ------------------------------------------------------------------ public types
@@ -46,7 +47,8 @@ class InputSpec:
     upper: Decimal | None = None  # inclusive bound
     has_default: bool = False
     default: object = None  # already a validated value when has_default
-    unit: str | None = None  # "percent", "rupiah" or free text, for messages only
+    unit: str | None = None
+    aggregate: str | None = None  # for a panel: mean, median or trimmed_mean  # "percent", "rupiah" or free text, for messages only
 
 
 @attrs.frozen
@@ -273,6 +275,99 @@ def _to_text(raw: object, spec: InputSpec) -> str:
     _wrong_type(raw, spec, hint)
 
 
+# ------------------------------------------------------------------ jury panels
+
+
+@attrs.frozen
+class JurorScore:
+    juror: str
+    score: Decimal
+    conflict: str | None = None  # why this juror is left out (a declared conflict of interest), or None
+
+
+@attrs.frozen
+class Panel:
+    """A jury's scores for one input and the single number they come to under the rubric's rule.
+
+    `dropped` names the jurors a trimmed mean leaves out (the lowest, then the highest score);
+    jurors with a conflict of interest are never counted. The aggregate is computed here, once,
+    so that the trace and every later step read the same exact number.
+    """
+
+    rule: str  # mean, median or trimmed_mean
+    scores: tuple[JurorScore, ...]
+    value: Decimal
+    dropped: tuple[str, ...] = ()
+
+
+def _to_panel(raw: object, spec: InputSpec) -> Panel:
+    entries = _panel_entries(raw, spec)
+    one_score = attrs.evolve(spec, kind="number")  # each juror's score is a number within the panel's bounds
+    issues: list[_Issue] = []
+    scores: list[JurorScore] = []
+    for juror, value in entries:
+        conflict: str | None = None
+        if isinstance(value, Mapping):
+            conflict = str(value.get("conflict") or "conflict of interest") if value.get("conflict") else None
+            unknown = [str(k) for k in value if k not in ("score", "conflict")]
+            if unknown:
+                issues.append(_Issue(f"juror '{juror}': unknown key '{unknown[0]}'", "use score and conflict"))
+            value = value.get("score")
+        try:
+            scores.append(JurorScore(juror, _to_number(value, one_score), conflict))
+        except _Invalid as bad:
+            issues += [_Issue(f"juror '{juror}': {issue.message}", issue.hint) for issue in bad.issues]
+    counted = [s for s in scores if s.conflict is None]
+    needed = 3 if spec.aggregate == "trimmed_mean" else 1
+    if not issues and len(counted) < needed:
+        issues.append(_Issue(f"{len(counted)} juror{'s' if len(counted) != 1 else ''} without a conflict of "
+                             f"interest; the {_RULE_WORDS.get(spec.aggregate or '', 'rule')} needs at least {needed}",
+                             "add the scores of the other jurors"))
+    if issues:
+        raise _Invalid(*issues)
+    value, dropped = _aggregate(spec.aggregate or "mean", counted)
+    # In juror order, whatever order the file lists them in: the same panel always reads the same.
+    return Panel(spec.aggregate or "mean", tuple(sorted(scores, key=lambda s: s.juror)), value, dropped)
+
+
+_RULE_WORDS = {"mean": "mean", "median": "median", "trimmed_mean": "trimmed mean"}
+
+
+def _panel_entries(raw: object, spec: InputSpec) -> list[tuple[str, object]]:
+    """(juror, score) pairs from a mapping, or from CSV text like 'sekda=80; spsi=70 conflict'."""
+    if isinstance(raw, Mapping):
+        return [(str(k), v) for k, v in raw.items()]
+    if isinstance(raw, str):
+        entries: list[tuple[str, object]] = []
+        for piece in (p.strip() for p in raw.split(";") if p.strip()):
+            juror, equals, score = piece.partition("=")
+            if not equals:
+                raise _Invalid(_Issue(f"'{_clip(piece)}' is not juror=score", "write e.g. sekda=80;spsi=70 conflict"))
+            words = score.split()
+            conflicted = len(words) == 2 and words[1].lower() == "conflict"
+            entries.append((juror.strip(), {"score": words[0] if words else "", "conflict": "conflict of interest"}
+                            if conflicted else score.strip()))
+        return entries
+    _wrong_type(raw, spec, "write the jurors' scores, e.g. {sekda: 80, kadisnaker: 85}")
+
+
+def _aggregate(rule: str, counted: list[JurorScore]) -> tuple[Decimal, tuple[str, ...]]:
+    ordered = sorted(counted, key=lambda s: (s.score, s.juror))
+    dropped: tuple[str, ...] = ()
+    if rule == "trimmed_mean":
+        dropped = (ordered[0].juror, ordered[-1].juror)
+        ordered = ordered[1:-1]
+    if rule == "median":
+        middle = len(ordered) // 2
+        if len(ordered) % 2:
+            return ordered[middle].score, dropped
+        return CONTEXT.divide(CONTEXT.add(ordered[middle - 1].score, ordered[middle].score), 2), dropped
+    total = Decimal(0)
+    for score in ordered:
+        total = CONTEXT.add(total, score.score)
+    return CONTEXT.divide(total, len(ordered)), dropped
+
+
 _CONVERTERS: dict[str, Callable[[object, InputSpec], object]] = {
     "number": _to_number,
     "count": _to_count,
@@ -280,6 +375,7 @@ _CONVERTERS: dict[str, Callable[[object, InputSpec], object]] = {
     "one_of": _to_member,
     "set_of": _to_set,
     "text": _to_text,
+    "panel": _to_panel,
 }
 
 
@@ -415,11 +511,12 @@ def _expected(spec: InputSpec) -> str:
         "one_of": f"one of: {_listing(spec.members)}",
         "set_of": f"a list of values from: {_listing(spec.members)}",
         "text": "some text",
+        "panel": "the jurors' scores, e.g. {sekda: 80, kadisnaker: 85}",
     }[spec.kind]
 
 
 def _describe(spec: InputSpec) -> str:
-    bounds = _range(spec) if spec.kind in ("number", "count") else None
+    bounds = _range(spec) if spec.kind in ("number", "count", "panel") else None
     return f"{_expected(spec)}, {bounds}" if bounds else _expected(spec)
 
 

@@ -17,6 +17,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from .compile import LeafStep, Program
+from .data import Panel
 from .numeric import CONTEXT, add_all, round_to
 from .result import AdjustmentResult, CriterionResult, GateResult, Result, Status, TraceStep
 
@@ -37,13 +38,18 @@ def evaluate(
     program: Program = rubric.program
     model = program.model
     places, mode = model.rounding_places, model.rounding_mode
-    env: dict[str, Any] = dict(values)
+    # A jury panel enters the rules as the one number its scores come to; the trace keeps every juror.
+    env: dict[str, Any] = {name: v.value if isinstance(v, Panel) else v for name, v in values.items()}
     steps: list[TraceStep] | None = [] if trace else None
 
     if steps is not None:
         for spec, decl in ((i.spec, i.decl) for i in model.inputs):
-            steps.append(TraceStep(f"input:{spec.name}", "input", spec.name, decl.span, (), env[spec.name],
-                                   (("defaulted", spec.name in defaulted),)))
+            detail: tuple[tuple[str, Any], ...] = (("defaulted", spec.name in defaulted),)
+            panel = values[spec.name]
+            if isinstance(panel, Panel):
+                detail += (("rule", panel.rule), ("dropped", panel.dropped),
+                           ("jurors", tuple((s.juror, s.score, s.conflict) for s in panel.scores)))
+            steps.append(TraceStep(f"input:{spec.name}", "input", spec.name, decl.span, (), env[spec.name], detail))
 
     for let in program.lets:
         env[let.name] = let.compute(env)

@@ -44,6 +44,9 @@ PHRASES: dict[str, dict[str, str]] = {
         "values": "Derived values", "inputs": "Inputs", "default": "default", "with": "with",
         "yes": "yes", "no": "no", "none": "none",
         "mode_half_up": "half up", "mode_half_even": "half to even", "mode_down": "down",
+        "panel_mean": "mean of the jurors' scores", "panel_median": "median of the jurors' scores",
+        "panel_trimmed_mean": "mean of the jurors' scores without the lowest and the highest",
+        "panel_dropped": "left out as the lowest and the highest", "panel_conflict": "not counted (conflict of interest)",
     },
     "id": {
         "total": "Nilai akhir", "of": "dari", "eligible": "memenuhi syarat", "disqualified": "didiskualifikasi",
@@ -65,6 +68,10 @@ PHRASES: dict[str, dict[str, str]] = {
         "values": "Nilai turunan", "inputs": "Data masukan", "default": "nilai bawaan", "with": "dengan",
         "yes": "ya", "no": "tidak", "none": "tidak ada",
         "mode_half_up": "setengah ke atas", "mode_half_even": "setengah ke genap", "mode_down": "ke bawah",
+        "panel_mean": "rata-rata nilai juri", "panel_median": "median nilai juri",
+        "panel_trimmed_mean": "rata-rata nilai juri tanpa nilai terendah dan tertinggi",
+        "panel_dropped": "tidak dihitung sebagai nilai terendah dan tertinggi",
+        "panel_conflict": "tidak dihitung (konflik kepentingan)",
     },
 }
 
@@ -334,7 +341,20 @@ class _Writer:
             note = f" ({self.words['default']})" if step.get("defaulted") else ""
             lines.append(Line(0, f"{self.label(item.decl)} = {self.value(item.spec.name, step.value)}{note}",
                               step.span))
+            if step.get("jurors"):
+                lines += self._panel(step)
         return Section(self.words["inputs"], tuple(lines))
+
+    def _panel(self, step: TraceStep) -> list[Line]:
+        """Every juror's score, which were left out and why: the aggregate alone would hide the jury."""
+        words, dropped = self.words, step.get("dropped")
+        counted = [f"{juror} {self.number(score)}" for juror, score, conflict in step.get("jurors") if not conflict]
+        lines = [Line(1, f"{words['panel_' + step.get('rule')]}: {', '.join(counted)}")]
+        if dropped:
+            lines.append(Line(1, f"{words['panel_dropped']}: {dropped[0]}, {dropped[1]}"))
+        lines += [Line(1, f"{words['panel_conflict']}: {juror} {self.number(score)} — {conflict}")
+                  for juror, score, conflict in step.get("jurors") if conflict]
+        return lines
 
 
 def localise(value: Decimal, lang: str) -> str:

@@ -169,6 +169,9 @@ PHRASES: dict[str, dict[str, str]] = {
         "type_one_of": "one of these options:",
         "type_set_of": "any of these options (none, one or several):",
         "type_text": "free text",
+        "type_panel": "each juror's score (a number), combined by the {rule}",
+        "rule_mean": "mean", "rule_median": "median",
+        "rule_trimmed_mean": "mean without the lowest and the highest score",
         "unit_percent": "in percent (%)", "unit_rupiah": "in rupiah", "unit": "unit: {unit}",
         "between": "from {low} to {high}", "at_least": "at least {low}", "at_most": "at most {high}",
         "option": "{label} ({code})",
@@ -326,6 +329,9 @@ PHRASES: dict[str, dict[str, str]] = {
         "type_one_of": "pilih satu dari:",
         "type_set_of": "pilih semua yang sesuai (boleh tidak ada, satu, atau beberapa):",
         "type_text": "teks bebas",
+        "type_panel": "nilai setiap juri (angka), digabung dengan {rule}",
+        "rule_mean": "rata-rata", "rule_median": "median",
+        "rule_trimmed_mean": "rata-rata tanpa nilai terendah dan tertinggi",
         "unit_percent": "dalam persen (%)", "unit_rupiah": "dalam rupiah", "unit": "satuan: {unit}",
         "between": "dari {low} sampai dengan {high}", "at_least": "paling sedikit {low}", "at_most": "paling banyak {high}",
         "option": "{label} ({code})",
@@ -1039,8 +1045,11 @@ class _Writer:
 
     def type_words(self, item: InputModel) -> str:
         spec = item.spec
-        parts = [self.w(f"type_{spec.kind}")]
-        if spec.kind in ("number", "count"):
+        if spec.kind == "panel":
+            parts = [self.w("type_panel", rule=self.w(f"rule_{spec.aggregate}"))]
+        else:
+            parts = [self.w(f"type_{spec.kind}")]
+        if spec.kind in ("number", "count", "panel"):
             if spec.unit == "percent":
                 parts.append(self.w("unit_percent"))
             elif spec.unit == "rupiah":

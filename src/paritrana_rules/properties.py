@@ -56,6 +56,10 @@ def value_strategy(spec: InputSpec) -> st.SearchStrategy[Any]:
         places = max([2, *(places_needed(b) for b in (spec.lower, spec.upper) if b is not None)])
         return st.one_of(*(st.decimals(min_value=low, max_value=top, places=places, allow_nan=False,
                                        allow_infinity=False) for top in (*near, high)))
+    if spec.kind == "panel":
+        one = value_strategy(attrs.evolve(spec, kind="number"))
+        jurors = ("ketua", "sekretaris", "apindo", "spsi", "akademisi", "disnaker", "bpjs")
+        return st.dictionaries(st.sampled_from(jurors), one, min_size=3)
     if spec.kind == "bool":
         return st.booleans()
     if spec.kind == "one_of":
@@ -129,10 +133,15 @@ def _check(rubric: CompiledRubric, prop: ast.PropertyDecl, max_examples: int) ->
     step = st.integers(1, 1000).map(Decimal) if spec.kind == "count" else st.decimals(
         min_value=Decimal("0.01"), max_value=Decimal(1000), places=2)
 
+    def up(value: Decimal, delta: Decimal) -> Decimal:
+        return min(value + delta, spec.upper) if spec.upper is not None else value + delta
+
     def raised(pair: tuple[dict[str, Any], Decimal]) -> dict[str, Any]:
         base, delta = pair
-        value = base[spec.name] + delta
-        return {**base, spec.name: min(value, spec.upper) if spec.upper is not None else value}
+        value = base[spec.name]
+        if isinstance(value, dict):  # a panel rises when every juror scores higher
+            return {**base, spec.name: {juror: up(score, delta) for juror, score in value.items()}}
+        return {**base, spec.name: up(value, delta)}
 
     def decreases(pair: tuple[dict[str, Any], Decimal]) -> bool:
         before, after = _subject(rubric, prop, pair[0]), _subject(rubric, prop, raised(pair))
@@ -149,7 +158,7 @@ def _check(rubric: CompiledRubric, prop: ast.PropertyDecl, max_examples: int) ->
         summary = _UNSCORABLE
     else:
         summary = (f"{prop.subject} falls from {plain(before_value)} to {plain(after_value)} when {spec.name} rises "
-                   f"from {plain(base[spec.name])} to {plain(after[spec.name])}")
+                   f"from {_yaml_value(base[spec.name])} to {_yaml_value(after[spec.name])}")
     return PropertyOutcome(prop, False, max_examples, summary,
                            _yaml_cases([("counterexample-before", base), ("counterexample-after", after)], summary))
 
@@ -173,4 +182,6 @@ def _yaml_value(value: Any) -> str:
         return plain(value)
     if isinstance(value, frozenset):
         return "[" + ", ".join(sorted(value)) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {_yaml_value(v)}" for k, v in value.items()) + "}"
     return json.dumps(value, ensure_ascii=False)

@@ -460,6 +460,15 @@ class _ToAst(Transformer[Token, ast.Rubric]):
     def text_type(self, meta: Any) -> ast.InputType:
         return ast.InputType("text", (), self._span(meta))
 
+    def panel_type(self, meta: Any) -> ast.InputType:
+        return ast.InputType("panel", (), self._span(meta))
+
+    def aggregate(self, meta: Any, rule: str) -> ast.InputOption:
+        return ast.InputOption("aggregate", (rule,), self._span(meta))
+
+    def aggregation(self, meta: Any, *words: Token) -> str:
+        return "_".join(str(w) for w in words)  # mean, median or trimmed_mean
+
     def one_of_type(self, meta: Any, members: tuple[ast.EnumMember, ...]) -> ast.InputType:
         return ast.InputType("one_of", members, self._span(meta))
 
