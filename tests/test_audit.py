@@ -62,7 +62,7 @@ def test_every_record_follows_the_schema(tmp_path: Path) -> None:
     mixed.write_text(DESA_DATA.read_text(encoding="utf-8") + "  - id: desa-rusak\n    aparat_desa: banyak\n",
                      encoding="utf-8")
     documents = lines(write_ledger(tmp_path, mixed))
-    assert {d["kind"] for d in documents} == {"scored", "rejected", "seal"}
+    assert {d["kind"] for d in documents} == {"scored", "rejected", "ranking", "seal"}
     for document in documents:
         VALIDATOR.validate(document)
         assert content_hash(document) == document["sha256"]

@@ -316,8 +316,21 @@ class PropertyDecl:
         return f"{self.subject} stays within the scale"
 
 
+@attrs.frozen(kw_only=True)
+class RankingDecl:
+    """`rank candidates by total, then C1 ... within GROUP nominate top N`."""
+
+    keys: tuple[str, ...]  # "total" or criterion names, highest first
+    key_spans: tuple[Span, ...] = attrs.field(eq=False, repr=False)
+    within: str | None
+    within_span: Span | None = attrs.field(eq=False, repr=False)
+    nominate: Decimal | None
+    nominate_span: Span | None = attrs.field(eq=False, repr=False)
+    span: Span = _position()
+
+
 Declaration = Union[InputDecl, LetDecl, CriterionDecl, GateDecl, AdjustmentDecl]
-Statement = Union[Declaration, RemoveDecl, ChangeDecl, PropertyDecl]
+Statement = Union[Declaration, RemoveDecl, ChangeDecl, PropertyDecl, RankingDecl]
 
 
 # ------------------------------------------------------------------ the rubric
@@ -342,6 +355,7 @@ class Rubric:
     declarations: tuple[Declaration, ...]
     extends: str | None = None  # as written; the merged rubric keeps it for reference
     properties: tuple[PropertyDecl, ...] = ()
+    rankings: tuple[RankingDecl, ...] = ()  # at most one once checked
     removals: tuple[RemoveDecl, ...] = ()  # consumed when merging; left only in an unmerged rubric
     changes: tuple[ChangeDecl, ...] = ()
     path: str = attrs.field(eq=False)

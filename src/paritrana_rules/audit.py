@@ -206,13 +206,55 @@ def ledger_lines(compiled: CompiledRubric, outcomes: Iterable[Result | Rejected]
     from .result import Result
 
     lines, head, count = [], None, 0
+    documents = []
     for outcome in outcomes:
         document = record(outcome, head) if isinstance(outcome, Result) else rejected_record(compiled, outcome, head)
+        documents.append(document)
         head = document["sha256"]
         count += 1
         lines.append(canonical(document))
+    if compiled.model.ranking is not None:
+        ranked = ranking_record(compiled, documents, head)
+        head = ranked["sha256"]
+        count += 1
+        lines.append(canonical(ranked))
     lines.append(canonical(seal_record(count, head)))
     return lines
+
+
+def ranking_record(compiled: CompiledRubric, documents: list[dict[str, Any]], prev: str | None) -> dict[str, Any]:
+    """The placings of the scored candidates, as a step of the ledger that replay recomputes."""
+    from .ranking import place
+
+    ranking = compiled.model.ranking
+    assert ranking is not None
+    placings = place(ranking, ranking_entries(ranking, documents))
+    body = {"format": FORMAT, "kind": "ranking", "prev": prev, "rubric": _rubric_copy(compiled),
+            "rule": {"keys": list(ranking.keys), "within": ranking.within,
+                     "nominate": int(ranking.nominate) if ranking.nominate is not None else None},
+            "placings": [p.to_dict() for p in placings]}
+    return _sealed(body, compiled.path)
+
+
+def ranking_entries(ranking: Any, documents: Iterable[Mapping[str, Any]]) -> list[Any]:
+    """What ranking needs, read back from scored records (so replay can recompute it from the ledger)."""
+    from .ranking import entry
+
+    def part(document: Mapping[str, Any], key: str) -> Mapping[str, Any]:
+        value = document.get(key)
+        return value if isinstance(value, Mapping) else {}
+
+    entries = []
+    for document in documents:
+        if document.get("kind") != "scored":
+            continue
+        result = part(document, "result")
+        criteria = result.get("criteria")
+        points = {str(c.get("name")): Decimal(str(c.get("points")))
+                  for c in (criteria if isinstance(criteria, list) else []) if isinstance(c, Mapping)}
+        entries.append(entry(ranking, str(part(document, "candidate").get("id")), str(result.get("status")),
+                             Decimal(str(result.get("total"))), points, part(document, "inputs")))
+    return entries
 
 
 def write_atomically(path: str | Path, chunks: Iterable[bytes]) -> None:

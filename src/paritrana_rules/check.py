@@ -96,7 +96,7 @@ class _Checker:
             rubric=self.rubric, source=self.source, sources=self.sources, category=category, sector=sector, scale=scale,
             rounding_mode=rounding[0], rounding_places=rounding[1], inputs=tuple(inputs), lets=tuple(lets),
             criteria=tuple(criteria), roots=tuple(roots), gates=tuple(gates), adjustments=tuple(adjustments),
-            properties=self._properties(criteria),
+            properties=self._properties(criteria), ranking=self._ranking(criteria),
         )
 
     # ------------------------------------------------------------ header
@@ -754,6 +754,36 @@ class _Checker:
             else:
                 self.used.add(prop.input)
         return self.rubric.properties
+
+    # ------------------------------------------------------------ ranking
+
+    def _ranking(self, criteria: list[CriterionModel]) -> ast.RankingDecl | None:
+        for extra in self.rubric.rankings[1:]:
+            self.report("W407", "the rubric ranks candidates twice", extra.span,
+                        "keep one 'rank candidates by ...' declaration")
+        if not self.rubric.rankings:
+            return None
+        ranking = self.rubric.rankings[0]
+        names = [c.decl.name for c in criteria]
+        for key, span in zip(ranking.keys, ranking.key_spans):
+            if key != "total" and key not in names:
+                self.report("N214", f"candidates cannot be ranked by '{key}': it is neither 'total' nor a criterion",
+                            span, did_you_mean(key, names) or "rank by total, then by criteria to break ties")
+        if ranking.within is not None and ranking.within_span is not None:
+            group = self.values.get(ranking.within)
+            if not isinstance(group, InputModel) or group.spec.kind not in ("text", "one_of"):
+                self.report("T319", f"candidates are grouped by an input holding text or one value, but "
+                            f"'{ranking.within}' is not one", ranking.within_span,
+                            did_you_mean(ranking.within, [i for i, v in self.values.items() if isinstance(v, InputModel)
+                                                          and v.spec.kind in ("text", "one_of")])
+                            or "declare e.g. input provinsi: text, and rank within provinsi")
+            else:
+                self.used.add(ranking.within)
+        top = ranking.nominate
+        if top is not None and ranking.nominate_span is not None and (top < 1 or top != top.to_integral_value()):
+            self.report("R513", f"cannot nominate the top {plain(top)}: nominate a whole number of candidates, 1 or more",
+                        ranking.nominate_span, "e.g. nominate top 1 (the best of each group goes on)")
+        return ranking
 
     # ------------------------------------------------------------ lint
 

@@ -32,6 +32,8 @@ from .handbook import handbook
 from .errors import Diagnostic, InputError, RubricError, did_you_mean, render_all
 from .numeric import plain
 from .replay import replay
+from .ranking import Placing, place_results
+from .ranking import describe as describe_ranking
 from .result import Result
 
 EXIT_OK, EXIT_PROBLEM, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -239,11 +241,30 @@ def _evaluated(rubric: CompiledRubric, candidate: Candidate, trace: bool) -> Res
         return Rejected(candidate.id, candidate.name, candidate.origin, tuple(error.problems), candidate.expect)
 
 
+def _placings(rubric: CompiledRubric, outcomes: Outcomes) -> dict[str, Placing]:
+    """Where the rubric ranks candidates: each scored candidate's placing, by id."""
+    ranking = rubric.model.ranking
+    results = [o for o in outcomes if isinstance(o, Result)]
+    return {p.candidate: p for p in place_results(ranking, results)} if ranking is not None else {}
+
+
+def _rank_cells(placing: Placing | None) -> list[str]:
+    """Rank ('=' when shared by a tie nothing breaks), and whether nominated."""
+    if placing is None or placing.rank is None:
+        return ["-", ""]
+    rank = f"{placing.rank}{'=' if placing.tied else ''}" + (f" in {placing.group}" if placing.group else "")
+    return [rank, "yes" if placing.nominated else ""]
+
+
 def _table(rubric: CompiledRubric, outcomes: Outcomes, args: argparse.Namespace) -> str:
     roots = list(rubric.model.roots)
-    header = ["id", "status", "total", *roots]
-    rows = [[o.candidate_id, o.status, plain(o.total), *(plain(o.criterion(c).points) for c in roots)]
-            if isinstance(o, Result) else [o.id, "rejected", "-", *("-" for _ in roots)] for o in outcomes]
+    placings = _placings(rubric, outcomes)
+    ranked = ["rank", "nominated"] if rubric.model.ranking is not None else []
+    header = ["id", "status", "total", *ranked, *roots]
+    rows = [[o.candidate_id, o.status, plain(o.total), *(_rank_cells(placings.get(o.candidate_id)) if ranked else []),
+             *(plain(o.criterion(c).points) for c in roots)]
+            if isinstance(o, Result) else [o.id, "rejected", "-", *(["-", ""] if ranked else []),
+                                             *("-" for _ in roots)] for o in outcomes]
     results = [o for o in outcomes if isinstance(o, Result)]
     widths = [max(len(str(row[i])) for row in [header, *rows]) for i in range(len(header))]
 
@@ -251,6 +272,8 @@ def _table(rubric: CompiledRubric, outcomes: Outcomes, args: argparse.Namespace)
         return "  ".join(c.ljust(w) if i < 2 else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths))).rstrip()
 
     out = [line(header), line(["-" * w for w in widths]), *(line(r) for r in rows)]
+    if rubric.model.ranking is not None:
+        out.append(f"ranked {describe_ranking(rubric.model.ranking)}; '=' marks a rank shared by a tie nothing breaks")
     for result in results:
         if result.failed_gates:
             out.append(f"{result.candidate_id} ({result.status}): {'; '.join(result.reasons(args.lang))}")
@@ -263,9 +286,13 @@ def _table(rubric: CompiledRubric, outcomes: Outcomes, args: argparse.Namespace)
 def _json(rubric: CompiledRubric, outcomes: Outcomes, args: argparse.Namespace) -> str:
     results = [o for o in outcomes if isinstance(o, Result)]
     rejected = [o for o in outcomes if isinstance(o, Rejected)]
+    placings = _placings(rubric, outcomes)
     items = []
     for result in results:
         item = result.to_dict()
+        if result.candidate_id in placings:
+            placing = placings[result.candidate_id]
+            item.update(rank=placing.rank, nominated=placing.nominated, tied=placing.tied, group=placing.group)
         item["reasons"] = result.reasons(args.lang)
         if args.explain:
             item["explanation"] = result.explain(lang=args.lang)
@@ -284,13 +311,16 @@ def _csv(rubric: CompiledRubric, outcomes: Outcomes, args: argparse.Namespace) -
     names = [c.decl.name for c in rubric.model.criteria]
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["id", "name", "status", "total", *names, "reasons"])
+    placings = _placings(rubric, outcomes)
+    ranked = ["rank", "nominated"] if rubric.model.ranking is not None else []
+    writer.writerow(["id", "name", "status", "total", *ranked, *names, "reasons"])
     for o in outcomes:
         if isinstance(o, Result):
-            writer.writerow([o.candidate_id, o.candidate_name or "", o.status, plain(o.total),
+            cells = _rank_cells(placings.get(o.candidate_id)) if ranked else []
+            writer.writerow([o.candidate_id, o.candidate_name or "", o.status, plain(o.total), *cells,
                              *(plain(o.criterion(n).points) for n in names), "; ".join(o.reasons(args.lang))])
         else:
-            writer.writerow([o.id, o.name or "", "rejected", "", *("" for _ in names),
+            writer.writerow([o.id, o.name or "", "rejected", "", *(["", ""] if ranked else []), *("" for _ in names),
                              "; ".join(p.render() for p in o.problems)])
     return buffer.getvalue()
 

@@ -196,6 +196,7 @@ def _merge(parent: ast.Rubric, child: ast.Rubric, sources: dict[str, SourceFile]
         clauses=_clauses(parent.clauses, child.clauses),
         meta=_meta(parent.meta, child.meta),
         properties=properties,
+        rankings=child.rankings or parent.rankings,  # a new ranking rule replaces the old one as a whole
         removals=(), changes=(),
     )
 

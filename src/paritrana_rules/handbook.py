@@ -80,6 +80,17 @@ PHRASES: dict[str, dict[str, str]] = {
         "s_points": "How points are given",
         "s_gates": "Conditions",
         "s_adjust": "Bonuses and penalties",
+        "s_rank": "Ranking and nomination",
+        "rank_order": "Candidates who are not disqualified are ranked by the total, highest first.",
+        "rank_order_within": "Candidates who are not disqualified are ranked within each {group}, by the total, "
+                             "highest first.",
+        "rank_ties": "When totals are equal, the tie is broken by: {keys}. Candidates equal on all of these share "
+                     "a rank; the committee then decides between them.",
+        "rank_no_ties": "Candidates with equal totals share a rank; the committee then decides between them.",
+        "rank_nominate": "The top {count} of each group go on to the next round; a tie at the last place sends "
+                         "all who share it.",
+        "rank_nominate_all": "The top {count} go on to the next round; a tie at the last place sends all who share "
+                             "it.",
         "s_inputs": "Data to prepare",
         "s_sources": "Sources and assumptions",
         "score_intro": "Every criterion is given points on a scale of {low} to {high}. The total is a weighted sum: "
@@ -235,6 +246,17 @@ PHRASES: dict[str, dict[str, str]] = {
         "s_points": "Cara poin diberikan",
         "s_gates": "Syarat",
         "s_adjust": "Bonus dan pengurangan nilai",
+        "s_rank": "Peringkat dan nominasi",
+        "rank_order": "Peserta yang tidak didiskualifikasi diperingkat menurut nilai akhir, dari yang tertinggi.",
+        "rank_order_within": "Peserta yang tidak didiskualifikasi diperingkat di dalam setiap {group}, menurut "
+                             "nilai akhir, dari yang tertinggi.",
+        "rank_ties": "Jika nilai akhir sama, penentunya berturut-turut: {keys}. Peserta yang sama pada semuanya "
+                     "berbagi peringkat; panitia lalu memutuskan di antara mereka.",
+        "rank_no_ties": "Peserta dengan nilai akhir sama berbagi peringkat; panitia lalu memutuskan di antara mereka.",
+        "rank_nominate": "{count} peserta teratas dari setiap kelompok maju ke babak berikutnya; jika ada nilai sama "
+                         "pada urutan terakhir, semua yang berbagi urutan itu maju.",
+        "rank_nominate_all": "{count} peserta teratas maju ke babak berikutnya; jika ada nilai sama pada urutan "
+                             "terakhir, semua yang berbagi urutan itu maju.",
         "s_inputs": "Data yang perlu disiapkan",
         "s_sources": "Sumber dan asumsi",
         "score_intro": "Setiap kriteria diberi poin pada skala {low} sampai {high}. Nilai akhir adalah jumlah "
@@ -548,6 +570,7 @@ class _Writer:
         blocks += self.points_section()
         blocks += self.gates()
         blocks += self.adjustments()
+        blocks += self.ranking_section()
         blocks += self.inputs_section()
         blocks += self.sources()
         return blocks
@@ -573,7 +596,8 @@ class _Writer:
             about.append(self.w("extends", parent=_code(self.model.rubric.extends)))
         about.append(self.w("fingerprint", hash=_code(self.fingerprint)))
         blocks.append(_Para(" ".join(about)))
-        sections = ("s_score", "s_points", "s_gates", "s_adjust", "s_inputs", "s_sources")
+        ranked = ("s_rank",) if self.model.ranking is not None else ()
+        sections = ("s_score", "s_points", "s_gates", "s_adjust", *ranked, "s_inputs", "s_sources")
         blocks.append(_Para(_bold(self.w("contents"))))
         blocks.append(_Items(tuple((0, self.w(s)) for s in sections), numbered=True))
         return blocks
@@ -983,6 +1007,24 @@ class _Writer:
         if words is None:
             return [self.w(key, condition=written)]
         return [self.w(key, condition=words), self.w("as_written", code=written)]
+
+    def ranking_section(self) -> list[_Block]:
+        ranking = self.model.ranking
+        if ranking is None:
+            return []
+        criteria = {c.decl.name: c.decl for c in self.model.criteria}
+        blocks: list[_Block] = [_Heading(2, self.w("s_rank"))]
+        if ranking.within:
+            group = self.value_label(ranking.within)
+            blocks.append(_Para(self.w("rank_order_within", group=f"“{group}”")))
+        else:
+            blocks.append(_Para(self.w("rank_order")))
+        tie_breaks = [self.label(criteria[k].meta, k) for k in ranking.keys[1:] if k in criteria]
+        blocks.append(_Para(self.w("rank_ties", keys="; ".join(tie_breaks)) if tie_breaks else self.w("rank_no_ties")))
+        if ranking.nominate is not None:
+            key = "rank_nominate" if ranking.within else "rank_nominate_all"
+            blocks.append(_Para(self.w(key, count=self.number(ranking.nominate))))
+        return blocks
 
     def adjustments(self) -> list[_Block]:
         blocks: list[_Block] = [_Heading(2, self.w("s_adjust"))]

@@ -103,3 +103,4 @@ class RubricModel:
     gates: tuple[GateModel, ...]
     adjustments: tuple[AdjustmentModel, ...]
     properties: tuple[ast.PropertyDecl, ...]
+    ranking: ast.RankingDecl | None

@@ -25,7 +25,8 @@ from typing import Any, Literal
 import attrs
 
 from .api import CompiledRubric, load
-from .audit import FORMAT, content_hash, declaration_hashes, record, sha256
+from .audit import FORMAT, content_hash, declaration_hashes, ranking_entries, record, sha256
+from .ranking import place
 from .errors import InputError, RubricError
 
 Severity = Literal["error", "note"]
@@ -138,6 +139,8 @@ def replay(
     first: Divergence | None = None
     for line, document in documents:
         own: list[Finding] = []
+        if document.get("kind") == "ranking":
+            _verify_ranking(line, document, [d for _, d in documents], rubrics, own)
         divergence = _replay_record(line, document, rubrics, against_current, own)
         first = first or divergence
         own_all = [f for f in findings if f.line == line] + own
@@ -364,6 +367,33 @@ def _replay_record(line: int, document: dict[str, Any], rubrics: _RubricFinder, 
         findings.append(Finding("engine", f"scored with {engine.get('name')} {engine.get('version')}, replayed with "
                                 f"{fresh['engine']['version']}", line, who, "note"))
     return divergence
+
+
+def _verify_ranking(line: int, document: Mapping[str, Any], documents: list[dict[str, Any]], rubrics: _RubricFinder,
+                    findings: list[Finding]) -> None:
+    """Placings are a step too: recompute them from the scored records of the ledger and compare."""
+    compiled, _ = rubrics.find(_mapping(document.get("rubric")))
+    if compiled is None or compiled.model.ranking is None:
+        findings.append(Finding("rubric-not-found", "no rubric with this ranking rule among the rubric files", line))
+        return
+    try:
+        recomputed = [p.to_dict() for p in place(compiled.model.ranking, ranking_entries(compiled.model.ranking,
+                                                                                            documents))]
+    except (ArithmeticError, KeyError, ValueError, TypeError):
+        findings.append(Finding("ranking", "the scored records cannot be ranked again: their results were altered",
+                                line))
+        return
+    recorded = document.get("placings")
+    recorded_list = recorded if isinstance(recorded, list) else []
+    for index, placing in enumerate(recomputed):
+        old = recorded_list[index] if index < len(recorded_list) else None
+        if old != placing:
+            findings.append(Finding("ranking", f"candidate {placing['candidate']}: recorded {_show(old)}, recomputed "
+                                    f"{_show(placing)}", line, placing["candidate"]))
+            return
+    if len(recorded_list) != len(recomputed):
+        findings.append(Finding("ranking", f"the ranking lists {len(recorded_list)} candidates; the ledger scored "
+                                f"{len(recomputed)}", line))
 
 
 def _changed_declarations(recorded: Mapping[str, str], compiled: CompiledRubric) -> str:

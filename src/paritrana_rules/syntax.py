@@ -26,7 +26,8 @@ from . import ast
 from .errors import Diagnostic, did_you_mean
 from .source import SourceFile, Span
 
-DECLARATION_KEYWORDS = ("input", "let", "criterion", "gate", "bonus", "penalty", "remove", "change", "property")
+DECLARATION_KEYWORDS = ("input", "let", "criterion", "gate", "bonus", "penalty", "remove", "change", "property",
+                        "rank")
 _DECLARATION_LINE = re.compile(r"^[ \t]*(" + "|".join(DECLARATION_KEYWORDS) + r")\b", re.MULTILINE)
 _DECLARED_NAME = re.compile(r"^[ \t]*[A-Za-z_]\w*\s+([A-Za-z_]\w*)")
 LINE_STARTERS = (*DECLARATION_KEYWORDS, "rubric", "extends", "category", "sector", "scale", "rounding", "label", "description",
@@ -339,7 +340,8 @@ class _ToAst(Transformer[Token, ast.Rubric]):
         return ast.Rubric(
             award=award, edition=edition, period=period, clauses=clauses, meta=metas,
             declarations=tuple(s for s in statements if not isinstance(s, (ast.RemoveDecl, ast.ChangeDecl,
-                                                                               ast.PropertyDecl))),
+                                                                               ast.PropertyDecl, ast.RankingDecl))),
+            rankings=tuple(s for s in statements if isinstance(s, ast.RankingDecl)),
             extends=extends[0] if extends else None, extends_span=extends[1] if extends else None,
             properties=tuple(s for s in statements if isinstance(s, ast.PropertyDecl)),
             removals=tuple(s for s in statements if isinstance(s, ast.RemoveDecl)),
@@ -391,6 +393,25 @@ class _ToAst(Transformer[Token, ast.Rubric]):
     def bounded_property(self, meta: Any, subject: tuple[str, Span]) -> ast.PropertyDecl:
         return ast.PropertyDecl(kind="bounded", subject=subject[0], input=None, subject_span=subject[1],
                                 input_span=None, span=self._span(meta))
+
+    def ranking_decl(self, meta: Any, *items: Any) -> ast.RankingDecl:
+        keys = [i for i in items if isinstance(i, tuple) and i[0] == "key"]
+        within = [i for i in items if isinstance(i, tuple) and i[0] == "within"]
+        top = [i for i in items if isinstance(i, tuple) and i[0] == "top"]
+        return ast.RankingDecl(
+            keys=tuple(k[1] for k in keys), key_spans=tuple(k[2] for k in keys),
+            within=within[-1][1] if within else None, within_span=within[-1][2] if within else None,
+            nominate=top[-1][1] if top else None, nominate_span=top[-1][2] if top else None, span=self._span(meta),
+        )
+
+    def rank_key(self, meta: Any, token: Token) -> tuple[str, str, Span]:
+        return ("key", str(token), self._tspan(token))
+
+    def rank_within(self, meta: Any, name: Token) -> tuple[str, str, Span]:
+        return ("within", str(name), self._tspan(name))
+
+    def nominate_top(self, meta: Any, number: Token) -> tuple[str, Decimal, Span]:
+        return ("top", Decimal(str(number)), self._tspan(number))
 
     def property_subject(self, meta: Any, token: Token) -> tuple[str, Span]:
         return (str(token), self._tspan(token))
