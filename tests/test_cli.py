@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from paritrana_rules.cli import main
 
@@ -191,3 +192,11 @@ def test_a_byte_order_mark_is_harmless(tmp_path: Path, capsys: pytest.CaptureFix
     marked = tmp_path / "bom.rubric"
     marked.write_bytes(b"\xef\xbb\xbf" + (ROOT / "rubrics/2024/pemerintah-desa.rubric").read_bytes())
     assert run(capsys, "check", str(marked))[0] == 0
+
+
+def test_jsonl_output_has_one_object_per_input_row(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "score", DESA, DESA_DATA, "--format", "jsonl")
+    rows = [json.loads(line) for line in out.splitlines()]
+    records = yaml.safe_load(Path(DESA_DATA).read_text(encoding="utf-8"))["candidates"]
+    assert code == 0 and [r["candidate_id"] for r in rows] == [r["id"] for r in records]
+    assert {"rank", "nominated", "total", "status"} <= set(rows[0])

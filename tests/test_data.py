@@ -649,3 +649,10 @@ def test_a_repeated_candidates_key_loses_nobody_silently(tmp_path: Path) -> None
     with pytest.raises(InputError) as caught:
         load_candidates(path, (InputSpec("x", "number"),))
     assert any("given twice" in p.message for p in caught.value.problems)
+
+
+def test_json_lines_one_candidate_per_line_and_a_bad_line_alone(tmp_path: Path) -> None:
+    path = write(tmp_path, "c.jsonl", '{"id": "a", "x": 0.1}\n\n{not json\n{"id": "b", "x": 2}\n')
+    accepted, [rejected] = load_candidates(path, (InputSpec("x", "number"),))
+    assert [(c.id, c.values["x"]) for c in accepted] == [("a", D("0.1")), ("b", D(2))]
+    assert rejected.origin == f"{path}, line 3" and len(rejected.problems) == 1

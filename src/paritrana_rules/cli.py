@@ -96,7 +96,8 @@ def _parser() -> argparse.ArgumentParser:
                                 description="Score every candidate in a YAML, JSON or CSV file.")
     score.add_argument("rubric", metavar="RUBRIC")
     score.add_argument("data", metavar="DATA", help="candidates: .yaml, .yml, .json or .csv")
-    score.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    score.add_argument("--format", choices=("table", "json", "jsonl", "csv"), default="table",
+                       help="jsonl: one JSON object per input row, in file order")
     score.add_argument("--explain", action="store_true", help="add each candidate's explanation")
     score.add_argument("--lang", choices=("en", "id"), default="en", help="language of explanations")
     score.add_argument("--output", "-o", metavar="FILE", help="write here (atomically) instead of standard output")
@@ -220,7 +221,7 @@ def _score(args: argparse.Namespace) -> int:
             write_ledger(args.audit, rubric, scored)
         except OSError as error:
             raise UsageError(f"cannot write the audit ledger {args.audit}: {error.strerror or error}") from None
-    render = {"table": _table, "json": _json, "csv": _csv}[args.format]
+    render = {"table": _table, "json": _json, "jsonl": _json_lines, "csv": _csv}[args.format]
     _write(args.output, render(rubric, scored, args))
     if rejected:
         print(f"{len(rejected)} candidate{'s' if len(rejected) != 1 else ''} rejected:", file=sys.stderr)
@@ -304,6 +305,24 @@ def _json(rubric: CompiledRubric, outcomes: Outcomes, args: argparse.Namespace) 
                      for r in rejected],
     }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def _json_lines(rubric: CompiledRubric, outcomes: Outcomes, args: argparse.Namespace) -> str:
+    """One object per input row, in file order: scored, disqualified or rejected, nothing dropped."""
+    placings = _placings(rubric, outcomes)
+    lines = []
+    for o in outcomes:
+        if isinstance(o, Result):
+            item = o.to_dict()
+            item["reasons"] = o.reasons(args.lang)
+            if o.candidate_id in placings:
+                item.update(placings[o.candidate_id].to_dict())
+                del item["candidate"]
+        else:
+            item = {"candidate_id": o.id, "candidate_name": o.name, "status": "rejected", "origin": o.origin,
+                    "problems": [p.to_dict() for p in o.problems]}
+        lines.append(json.dumps(item, ensure_ascii=False, sort_keys=True))
+    return "".join(line + "\n" for line in lines)
 
 
 def _csv(rubric: CompiledRubric, outcomes: Outcomes, args: argparse.Namespace) -> str:

@@ -581,7 +581,7 @@ def _listing(names: Iterable[str], limit: int = 12) -> str:
 
 
 def read_candidates(path: str | Path) -> list[RawCandidate]:
-    """Parse a .yaml/.yml/.json/.csv file into raw records, in file order.
+    """Parse a .yaml/.yml/.json/.jsonl/.csv file into raw records, in file order.
 
     Raises InputError (candidate = the file path) only if the file itself is
     unreadable or malformed; a bad record comes back with its `problems`.
@@ -590,7 +590,7 @@ def read_candidates(path: str | Path) -> list[RawCandidate]:
     label = str(path)
     parser = _PARSERS.get(path.suffix.lower())
     if parser is None:
-        _file_error(label, f"cannot read '{path.suffix or path.name}' files", "use .yaml, .yml, .json or .csv")
+        _file_error(label, f"cannot read '{path.suffix or path.name}' files", "use .yaml, .yml, .json, .jsonl or .csv")
     return parser(_read_text(path, label), label)
 
 
@@ -711,6 +711,25 @@ def _parse_json(text: str, label: str) -> list[RawCandidate]:
     except RecursionError:
         _file_error(label, "the JSON is nested too deeply")
     return _from_document(document, label)
+
+
+def _parse_json_lines(text: str, label: str) -> list[RawCandidate]:
+    """One candidate per line (JSON Lines): a bad line is a problem of that record only, never of the file."""
+    candidates = []
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        origin = f"{label}, line {number}"
+        try:
+            record = json.loads(line, parse_float=_json_number, parse_constant=_NonFinite,
+                                object_pairs_hook=_json_record)
+        except (ValueError, RecursionError) as error:
+            problem = InputProblem(origin, None, f"{_NOT_A_RECORD}: the line is not valid JSON "
+                                   f"({str(error).split(':')[0]})", "each line holds one candidate as a JSON object")
+            candidates.append(RawCandidate(None, None, {}, origin, (problem,)))
+            continue
+        candidates.append(_raw_candidate(record, origin))
+    return candidates
 
 
 # ---- YAML and JSON documents
@@ -870,6 +889,7 @@ _PARSERS: dict[str, Callable[[str, str], list[RawCandidate]]] = {
     ".yaml": _parse_yaml,
     ".yml": _parse_yaml,
     ".json": _parse_json,
+    ".jsonl": _parse_json_lines,
     ".csv": _parse_csv,
 }
 
