@@ -75,6 +75,14 @@ class CompiledRubric:
         """Score an already validated candidate (from `data.load_candidates`)."""
         return _scored(self, candidate.values, candidate.id, candidate.name, candidate.defaulted, trace)
 
+    def score_or_reject(self, candidate: data.Candidate, *, trace: bool = True) -> Result | data.Rejected:
+        """Score a validated candidate; one whose arithmetic cannot stay exact is rejected, never the whole batch."""
+        try:
+            return self.evaluate_candidate(candidate, trace=trace)
+        except InputError as error:
+            return data.Rejected(candidate.id, candidate.name, candidate.origin, tuple(error.problems),
+                                 candidate.expect)
+
     def __reduce__(self) -> tuple[Any, ...]:
         texts = {path: source.text for path, source in self.model.sources.items()}
         return (_rebuild, (self.model.source.path, texts))

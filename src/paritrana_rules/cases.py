@@ -139,13 +139,9 @@ def _run_case(rubric: CompiledRubric, item: Candidate | Rejected) -> tuple[CaseO
         return CaseOutcome(item.id, item.origin, True, ("'expect' must be a mapping such as {total: 80.50}",)), None
     expected: Mapping[str, Any] = expect or {}
     failures = [_unknown_expectation(key) for key in expected if key not in EXPECTATIONS]
-    if isinstance(item, Rejected):
-        return CaseOutcome(item.id, item.origin, True, tuple(failures + _rejected(item, expected))), None
-    try:
-        result = rubric.evaluate_candidate(item)
-    except InputError as error:  # valid data whose arithmetic cannot stay exact
-        rejected = Rejected(item.id, item.name, item.origin, tuple(error.problems), item.expect)
-        return CaseOutcome(item.id, item.origin, True, tuple(failures + _rejected(rejected, expected))), None
+    result = rubric.score_or_reject(item) if isinstance(item, Candidate) else item
+    if isinstance(result, Rejected):
+        return CaseOutcome(item.id, item.origin, True, tuple(failures + _rejected(result, expected))), None
     if "rejected" in expected:
         failures.append("expected the data to be rejected, but it validated")
     failures += _compare(result, expected)

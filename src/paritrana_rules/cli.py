@@ -214,7 +214,7 @@ def _score(args: argparse.Namespace) -> int:
         raise UsageError(f"no such data file: {args.data}")
     outcomes = judge_candidates(args.data, rubric.input_specs)
     traced = args.explain or args.audit is not None
-    scored = [_evaluated(rubric, o, traced) if isinstance(o, Candidate) else o for o in outcomes]
+    scored = [rubric.score_or_reject(o, trace=traced) if isinstance(o, Candidate) else o for o in outcomes]
     rejected = [o for o in scored if isinstance(o, Rejected)]
     if args.audit is not None:
         try:
@@ -232,14 +232,6 @@ def _score(args: argparse.Namespace) -> int:
 
 
 Outcomes = list[Result | Rejected]  # one per input record, in file order
-
-
-def _evaluated(rubric: CompiledRubric, candidate: Candidate, trace: bool) -> Result | Rejected:
-    """A candidate whose values validate but cannot be scored exactly is rejected, never the whole batch."""
-    try:
-        return rubric.evaluate_candidate(candidate, trace=trace)
-    except InputError as error:
-        return Rejected(candidate.id, candidate.name, candidate.origin, tuple(error.problems), candidate.expect)
 
 
 def _placings(rubric: CompiledRubric, outcomes: Outcomes) -> dict[str, Placing]:

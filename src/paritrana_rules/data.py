@@ -28,7 +28,7 @@ import attrs
 import yaml
 
 from .errors import InputError, InputProblem, did_you_mean
-from .numeric import CONTEXT
+from .numeric import CONTEXT, add_all
 
 _InputKind = Literal["number", "count", "bool", "one_of", "set_of", "text", "panel"]
 
@@ -362,10 +362,7 @@ def _aggregate(rule: str, counted: list[JurorScore]) -> tuple[Decimal, tuple[str
         if len(ordered) % 2:
             return ordered[middle].score, dropped
         return CONTEXT.divide(CONTEXT.add(ordered[middle - 1].score, ordered[middle].score), 2), dropped
-    total = Decimal(0)
-    for score in ordered:
-        total = CONTEXT.add(total, score.score)
-    return CONTEXT.divide(total, len(ordered)), dropped
+    return CONTEXT.divide(add_all(s.score for s in ordered), len(ordered)), dropped
 
 
 _CONVERTERS: dict[str, Callable[[object, InputSpec], object]] = {

@@ -249,7 +249,7 @@ def _token_words(token: Token) -> str:
 def _token_hint(token: Token, expected: set[str]) -> str | None:
     keywords = _keyword_values(expected)
     if {"count", "number", "text"} <= set(keywords):
-        return "the kinds of input are: number, count, yes/no, one of {...}, set of {...} and text"
+        return "the kinds of input are: number, count, yes/no, one of {...}, set of {...}, text and panel of number"
     if "NUMBER" in expected and "NAME" not in expected and str(token).isidentifier():
         return "write the number in digits, e.g. 1 or 12.5"
     if "NAME" in expected and str(token).isidentifier() and token.type not in ("NAME", "NUMBER", "STRING"):
@@ -258,14 +258,12 @@ def _token_hint(token: Token, expected: set[str]) -> str | None:
         suggestion = did_you_mean(str(token), keywords)
         if suggestion:
             return suggestion
-    if "PERCENT" in expected or any(_describe_terminal(e) == "'%'" for e in expected):
+    if any(_describe_terminal(e) == "'%'" for e in expected):
         return "weights are percentages: write the number followed by %, e.g. weight 25%"
-    if str(token) in DECLARATION_KEYWORDS or str(token) in ("gate", "criterion"):
+    if str(token) in DECLARATION_KEYWORDS:
         return "the declaration before this line is not finished"
     if str(token) == "=" and "COMPARE" not in expected:
         return "use 'is' or '=' only inside conditions; a declaration needs a name before ="
-    if _describe_terminal(next(iter(expected))) == "'%'" if len(expected) == 1 else False:
-        return "write the weight as a percentage, e.g. 25%"
     return None
 
 
