@@ -20,6 +20,7 @@ from .strategies import candidate_inputs
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
+import synth  # noqa: E402
 from handwritten_kabkota import score  # noqa: E402
 
 RUBRIC = pr.load(ROOT / "rubrics/2024/kabupaten-kota.rubric")
@@ -34,6 +35,14 @@ def test_examples_agree() -> None:
     assert candidates and not rejected
     for candidate in candidates:
         assert engine_view(RUBRIC.evaluate_candidate(candidate)) == tuple(score(candidate.values))
+
+
+def test_realistic_candidates_agree() -> None:
+    """The varied candidates the benchmark times (benchmarks/synth.py), where bands are crossed as in real data."""
+    for row in synth.generate(RUBRIC.input_specs, 400, seed=11):
+        raw = {name: value for name, value in row.values.items() if value is not None}
+        values = data.validate(raw, RUBRIC.input_specs, row.id)
+        assert engine_view(RUBRIC.evaluate(raw, row.id, trace=False)) == tuple(score(values))
 
 
 @given(candidate_inputs(RUBRIC.input_specs))
