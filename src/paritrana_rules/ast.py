@@ -146,9 +146,9 @@ class InputType:
 
 @attrs.frozen
 class InputOption:
-    """unit, between, at least, at most, default or aggregate, as written."""
+    """unit, between, at least, at most, default, aggregate or `from stage NAME` (kind "stage"), as written."""
 
-    kind: Literal["unit", "between", "at_least", "at_most", "default", "aggregate"]
+    kind: Literal["unit", "between", "at_least", "at_most", "default", "aggregate", "stage"]
     values: tuple[object, ...]
     span: Span = _position()
 
@@ -260,6 +260,25 @@ class AdjustmentDecl:
     span: Span = _position()
 
 
+# ------------------------------------------------------------------ stages
+
+
+@attrs.frozen(kw_only=True)
+class StageDecl:
+    """`stage NAME`: one step of the assessment funnel, in declaration order.
+
+    `advance` is the condition for going on to the next stage (None: everyone
+    goes on); it may read `total`, parsed as the name `total` (a keyword, so
+    never an input's name), which evaluation binds to the provisional total.
+    """
+
+    name: str
+    meta: tuple[Meta, ...]
+    advance: tuple[Expr, ...]  # as written: one at most once checked
+    name_span: Span = _position()
+    span: Span = _position()
+
+
 # ------------------------------------------------------------------ extending and properties
 
 
@@ -267,7 +286,7 @@ class AdjustmentDecl:
 class RemoveDecl:
     """`remove criterion NAME`: drop an inherited declaration (only in a rubric that extends another)."""
 
-    kind: str  # input, let, criterion, gate, bonus or penalty
+    kind: str  # input, let, criterion, gate, bonus, penalty or stage
     name: str
     name_span: Span = _position()
     span: Span = _position()
@@ -329,7 +348,7 @@ class RankingDecl:
     span: Span = _position()
 
 
-Declaration = Union[InputDecl, LetDecl, CriterionDecl, GateDecl, AdjustmentDecl]
+Declaration = Union[InputDecl, LetDecl, CriterionDecl, GateDecl, AdjustmentDecl, StageDecl]
 Statement = Union[Declaration, RemoveDecl, ChangeDecl, PropertyDecl, RankingDecl]
 
 

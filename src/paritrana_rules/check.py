@@ -7,6 +7,8 @@ add up, and analyses bands and decision tables for gaps, overlaps and rows
 that can never apply (`tables.py`). Diagnostic codes are stable and documented
 in docs/errors.md: P syntax, N names, T types, W weights and criteria tree,
 R ranges, bands and tables, G gates and adjustments, H header, L lint (warnings).
+Stages are checked here too: an input's `from stage`, and each advance rule,
+which may read `total` and only what is known by its stage (`stages.py`).
 """
 
 from __future__ import annotations
@@ -16,14 +18,14 @@ from decimal import Decimal
 
 import attrs
 
-from . import ast, intervals, tables
+from . import ast, intervals, stages, tables
 from .data import MAX_DIGITS, MAX_MAGNITUDE, InputSpec
 from .errors import Diagnostic, Severity, did_you_mean
 from .expressions import names_read
 from .intervals import INF, Interval
 from .model import (
     BOOL, NUMBER, TEXT, UNKNOWN, AdjustmentModel, CriterionModel, GateModel, InputModel, LetModel,
-    RubricModel, ValueType,
+    RubricModel, StageModel, ValueType,
 )
 from .numeric import ROUNDING_MODES, add_all, normalize, places_needed, plain, round_to
 from .source import SourceFile, Span
@@ -32,7 +34,7 @@ LANGUAGES = ("id", "en")
 RESERVED_INPUT_NAMES = ("id", "name")
 _OPTION_SLOTS = {
     "between": ("lower bound", "upper bound"), "at_least": ("lower bound",), "at_most": ("upper bound",),
-    "unit": ("unit",), "default": ("default",), "aggregate": ("aggregate",),
+    "unit": ("unit",), "default": ("default",), "aggregate": ("aggregate",), "stage": ("stage",),
 }
 
 
@@ -70,6 +72,8 @@ class _Checker:
         self.rounding_mode = "half_up"
         self.rounding_places = 2
         self.suggested: set[str] = set()  # names offered as did-you-mean: not "unused", just misspelt
+        self.stage_order: dict[str, int] = {}  # declared stage -> its index, first declaration of each name
+        self.advancing: tuple[str, int, Mapping[str, int]] | None = None  # stage, index, value stages: in an advance rule
 
     # ------------------------------------------------------------ reporting
 
@@ -84,20 +88,26 @@ class _Checker:
         self.scale = Interval(*scale)
         declarations = self.rubric.declarations
         self._declare_names(declarations)
+        stage_decls = [d for d in declarations if isinstance(d, ast.StageDecl)]
+        for decl in stage_decls:
+            self.stage_order.setdefault(decl.name, len(self.stage_order))
         inputs = [self._input(d) for d in declarations if isinstance(d, ast.InputDecl)]
         lets = self._lets([d for d in declarations if isinstance(d, ast.LetDecl)])
         criteria, roots = self._criteria([d for d in declarations if isinstance(d, ast.CriterionDecl)])
         gates = [self._gate(d) for d in declarations if isinstance(d, ast.GateDecl)]
         adjustments = [self._adjustment(d) for d in declarations if isinstance(d, ast.AdjustmentDecl)]
+        stage_models = self._stages(stage_decls, stages.value_stages(inputs, lets))
         self._unused(inputs, lets)
         self._repeated_texts()
         self._translations()
-        return RubricModel(
+        model = RubricModel(
             rubric=self.rubric, source=self.source, sources=self.sources, category=category, sector=sector, scale=scale,
             rounding_mode=rounding[0], rounding_places=rounding[1], inputs=tuple(inputs), lets=tuple(lets),
             criteria=tuple(criteria), roots=tuple(roots), gates=tuple(gates), adjustments=tuple(adjustments),
-            properties=self._properties(criteria), ranking=self._ranking(criteria),
+            properties=self._properties(criteria), ranking=self._ranking(criteria), stages=stage_models,
         )
+        self._idle_stages(model)
+        return model
 
     # ------------------------------------------------------------ header
 
@@ -197,6 +207,7 @@ class _Checker:
             "number": NUMBER, "count": NUMBER, "panel": NUMBER, "bool": BOOL, "text": TEXT,
             "one_of": ValueType("enum", members), "set_of": ValueType("set", members),
         }[kind]
+        stage = 0
         lower: Decimal | None = Decimal(0) if kind == "count" else None
         upper: Decimal | None = None
         unit: str | None = None
@@ -209,7 +220,7 @@ class _Checker:
                             option.span, "only a panel of jurors' scores is aggregated, and a panel has no default"
                             if kind != "panel" else "a panel's scores are always given; remove the default")
                 continue
-            if option.kind not in ("default", "aggregate") and kind not in ("number", "count", "panel"):
+            if option.kind not in ("default", "aggregate", "stage") and kind not in ("number", "count", "panel"):
                 self.report("T311", f"'{words}' only applies to number and count inputs; '{decl.name}' is "
                             f"{_kind_words(kind)}", option.span, "remove it: only numbers and counts have bounds and units")
                 continue
@@ -236,6 +247,8 @@ class _Checker:
                 unit = str(option.values[0])
             elif option.kind == "aggregate":
                 aggregate = str(option.values[0])
+            elif option.kind == "stage":
+                stage = self._arrival(decl, option)
         default_option = given.get("default")
         if kind == "panel" and aggregate is None:
             self.report("T317", f"panel '{decl.name}' does not say how the jurors' scores are combined", decl.type.span,
@@ -253,9 +266,25 @@ class _Checker:
             name=decl.name, kind=kind, members=members, lower=lower, upper=upper,
             has_default=default_option is not None, default=default, unit=unit, aggregate=aggregate,
         )
-        model = InputModel(spec, decl, value_type, interval)
+        model = InputModel(spec, decl, value_type, interval, stage)
         self.values.setdefault(decl.name, model)
         return model
+
+    def _arrival(self, decl: ast.InputDecl, option: ast.InputOption) -> int:
+        """The index of the stage an input's `from stage NAME` names (0 when it names none that is declared)."""
+        name = str(option.values[0])
+        where = _last_word(option.span, name)
+        if not self.stage_order:
+            self.report("N216", f"input '{decl.name}' arrives 'from stage {name}', but the rubric declares no stages",
+                        where, "declare the stages in order first (e.g. stage penapisan, stage wawancara), or remove "
+                        "'from stage ...': without stages every input is known from the start")
+        elif name not in self.stage_order:
+            suggestion = did_you_mean(name, self.stage_order)
+            if suggestion:
+                self.suggested.add(suggestion.split("'")[1])
+            self.report("N215", f"unknown stage '{name}'", where,
+                        suggestion or f"the stages are: {', '.join(self.stage_order)}")
+        return self.stage_order.get(name, 0)
 
     def _members(self, decl: ast.InputDecl) -> tuple[str, ...]:
         names: list[str] = []
@@ -389,9 +418,13 @@ class _Checker:
 
     def _name(self, expr: ast.Name) -> Analysed:
         name = expr.id
+        if name == stages.TOTAL:
+            return self._total(expr)
         target = self.values.get(name)
         if target is not None:
             self.used.add(name)
+            if self.advancing is not None:
+                self._known_in_time(expr, target)
             return Analysed(expr, target.type, target.interval)
         if name in self.member_owner:
             owner = self.member_owner[name]
@@ -409,6 +442,31 @@ class _Checker:
             self.report("N200", f"unknown name '{name}'", expr.span,
                         suggestion or "declare it with 'input' or 'let' first")
         return Analysed(expr, UNKNOWN, None)
+
+    def _total(self, expr: ast.Name) -> Analysed:
+        """`total` is the provisional total of a stage: it means something in an advance rule only."""
+        if self.advancing is None:
+            self.report("N217", "'total' can only be used in a stage's advance rule", expr.span,
+                        "'total' is the provisional total, known only where a stage decides who goes on; for a "
+                        "value of your own, choose another name, e.g. 'total_desa'")
+            return Analysed(expr, UNKNOWN, None)
+        return Analysed(expr, NUMBER, self.scale)  # the total is kept within the scale
+
+    def _known_in_time(self, expr: ast.Name, target: InputModel | LetModel) -> None:
+        """An advance rule decides with what is known at its stage; a later input cannot be read yet."""
+        assert self.advancing is not None
+        stage, index, known = self.advancing
+        arrives = known.get(expr.id, 0)
+        if arrives <= index:
+            return
+        later = list(self.stage_order)[arrives]
+        known_by = f"decide with what is known by stage '{stage}': its inputs, earlier ones, and total"
+        if isinstance(target, InputModel):
+            what, hint = "arrives", f"{known_by}; or, if the input really comes in by then, give it 'from stage {stage}'"
+        else:
+            what, hint = "is computed from data that arrives", known_by
+        self.report("N218", f"the advance rule of stage '{stage}' reads '{expr.id}', which {what} at the later stage "
+                    f"'{later}'", expr.span, hint)
 
     def _expect(self, expr: ast.Expr, expected: ValueType, message: str) -> Analysed:
         result = self._expr(expr)
@@ -732,6 +790,39 @@ class _Checker:
             condition = self._expect(decl.condition, BOOL, f"the condition after 'when' must be yes/no").expr
         return AdjustmentModel(decl, amount.expr, condition)
 
+    # ------------------------------------------------------------ stages
+
+    def _stages(self, decls: list[ast.StageDecl], known: Mapping[str, int]) -> tuple[StageModel, ...]:
+        """Each stage with its advance rule checked: yes/no, reading only what is known by then."""
+        models = []
+        for decl in decls:
+            if self.declared_in.get(("stage", decl.name)) != decl.name_span:
+                continue  # a second declaration of the name, reported as N201
+            index = self.stage_order[decl.name]
+            for extra in decl.advance[1:]:
+                self.report("W408", f"stage '{decl.name}' has more than one advance rule", extra.span,
+                            "keep one: join the conditions with 'and' or 'or'")
+            advance = None
+            if decl.advance:
+                self.advancing = (decl.name, index, known)
+                advance = self._expect(decl.advance[0], BOOL, "an advance rule must be yes/no").expr
+                self.advancing = None
+                if index == len(self.stage_order) - 1:
+                    self.report("L804", f"'{decl.name}' is the last stage, so its advance rule leads nowhere",
+                                decl.advance[0].span, "remove the rule, or declare the stage it leads to after this one",
+                                "warning")
+            models.append(StageModel(decl, advance))
+        return tuple(models)
+
+    def _idle_stages(self, model: RubricModel) -> None:
+        """A stage where no input arrives and nothing is scored is most likely a mistake in `from stage`."""
+        busy = {stage for key, stage in stages.stage_index(model).items() if not key.startswith("let:")}
+        for index, stage in enumerate(model.stages):
+            if index not in busy and stage.decl.name not in self.suggested:  # a misspelt `from stage` meant it
+                self.report("L805", f"nothing arrives and nothing is scored at stage '{stage.decl.name}'",
+                            stage.decl.name_span, f"give the inputs collected at this stage 'from stage "
+                            f"{stage.decl.name}', or remove the stage", "warning")
+
     # ------------------------------------------------------------ properties
 
     def _properties(self, criteria: list[CriterionModel]) -> tuple[ast.PropertyDecl, ...]:
@@ -827,7 +918,8 @@ class _Checker:
                     self.report("L802", f"{what} has no '{lang}' text", texts.span,
                                 f"add {lang} \"...\" so explanations in {_LANGUAGE_NAMES[lang]} can use it", "warning")
         for decl in self.rubric.declarations:
-            if isinstance(decl, (ast.CriterionDecl, ast.InputDecl, ast.GateDecl, ast.AdjustmentDecl)) and not any(
+            if isinstance(decl, (ast.CriterionDecl, ast.InputDecl, ast.GateDecl, ast.AdjustmentDecl,
+                                 ast.StageDecl)) and not any(
                 m.kind == "label" for m in decl.meta
             ):
                 self.report("L803", f"'{decl.name}' has no label", decl.name_span,
@@ -864,7 +956,14 @@ def _rounded(bound: Decimal, places: int, mode: str) -> Decimal:
 def _namespace(decl: ast.Declaration) -> str:
     if isinstance(decl, (ast.InputDecl, ast.LetDecl)):
         return "input and let"
+    if isinstance(decl, ast.StageDecl):
+        return "stage"
     return "criterion" if isinstance(decl, ast.CriterionDecl) else "gate, bonus and penalty"
+
+
+def _last_word(span: Span, word: str) -> Span:
+    """The span of the word a clause ends with, e.g. the stage name of `from stage NAME`."""
+    return Span(span.path, span.end_line, span.end_column - len(word), span.end_line, span.end_column)
 
 
 def _opt(function: object, interval: Interval | None) -> Interval | None:

@@ -141,7 +141,8 @@ def _diagnostic(sources: dict[str, SourceFile], code: str, message: str, span: S
 def declaration_kind(decl: ast.Declaration) -> str:
     if isinstance(decl, ast.AdjustmentDecl):
         return decl.kind
-    return {ast.InputDecl: "input", ast.LetDecl: "let", ast.CriterionDecl: "criterion", ast.GateDecl: "gate"}[type(decl)]
+    return {ast.InputDecl: "input", ast.LetDecl: "let", ast.CriterionDecl: "criterion", ast.GateDecl: "gate",
+            ast.StageDecl: "stage"}[type(decl)]
 
 
 def _merge(parent: ast.Rubric, child: ast.Rubric, sources: dict[str, SourceFile],

@@ -49,10 +49,10 @@ MEMBERS_WIDTH = 100  # a member list without labels stays on its line up to this
 EXIT_OK, EXIT_PROBLEM, EXIT_USAGE = 0, 1, 2
 
 _META = frozenset({"label", "description", "reason", "evidence", "source", "assumption"})
-_OPTIONS = frozenset({"unit", "between", "at_least", "at_most", "default"})
+_OPTIONS = frozenset({"unit", "between", "at_least", "at_most", "default", "from_stage"})
 _ROWS = frozenset({"band_row", "when_row", "otherwise_row"})
 # Children of a declaration that go on lines of their own, one level in.
-_CLAUSES = _META | _OPTIONS | {"points_expr", "points_band", "points_table"}
+_CLAUSES = _META | _OPTIONS | {"points_expr", "points_band", "points_table", "advance_rule"}
 _CALLS = frozenset({"min", "max", "clamp", "round", "ratio"})
 _OPERAND_ENDS = frozenset({"NAME", "NUMBER", "STRING", ")", "}", "yes", "no"})
 

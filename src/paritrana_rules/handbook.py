@@ -35,7 +35,7 @@ import attrs
 from . import ast
 from .explain import localise, pick_text, gate_reason
 from .expressions import names_read
-from .model import CriterionModel, InputModel, RubricModel, strings, texts
+from .model import CriterionModel, InputModel, RubricModel, points_exprs, strings, texts
 from .numeric import exact, normalize, round_to
 from .tables import describe_band_row
 
@@ -1149,7 +1149,7 @@ class _Writer:
             points = node.model.points
             if points is None:
                 continue
-            exprs = _points_exprs(points)
+            exprs = points_exprs(points)
             note((n for e in exprs for n in reads(e)), self.criterion_ref(node.model.decl.name))
         for gate in self.model.gates:
             note(reads(gate.condition), self.w("ref_gate", label=self.label(gate.decl.meta, gate.decl.name)))
@@ -1223,14 +1223,6 @@ def _functions(exprs: Iterable[ast.Expr]) -> set[str]:
     for expr in exprs:
         visit(expr)
     return used
-
-
-def _points_exprs(points: ast.Points) -> list[ast.Expr]:
-    if isinstance(points, ast.PointsExpr):
-        return [points.expr]
-    if isinstance(points, ast.PointsBand):
-        return [points.subject, *(r.points for r in points.rows)]
-    return [e for r in points.rows for e in (r.condition, r.points) if e is not None]
 
 
 def _flatten(expr: ast.Expr, op: str) -> list[ast.Expr]:

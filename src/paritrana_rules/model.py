@@ -49,12 +49,22 @@ def strings(meta: tuple[ast.Meta, ...], kind: str) -> tuple[str, ...]:
     return tuple(m.text for m in meta if m.kind == kind and m.text is not None)
 
 
+def points_exprs(points: ast.Points) -> list[ast.Expr]:
+    """Every expression a points clause evaluates: a formula; a band's subject and row points; a table's rows."""
+    if isinstance(points, ast.PointsExpr):
+        return [points.expr]
+    if isinstance(points, ast.PointsBand):
+        return [points.subject, *(r.points for r in points.rows)]
+    return [e for r in points.rows for e in (r.condition, r.points) if e is not None]
+
+
 @attrs.frozen
 class InputModel:
     spec: InputSpec
     decl: ast.InputDecl
     type: ValueType
     interval: Interval | None
+    stage: int = 0  # index into RubricModel.stages of the stage it arrives at; 0 when none are declared
 
 
 @attrs.frozen
@@ -86,6 +96,12 @@ class AdjustmentModel:
     condition: ast.Expr | None
 
 
+@attrs.frozen
+class StageModel:
+    decl: ast.StageDecl
+    advance: ast.Expr | None  # resolved; None: every candidate goes on to the next stage
+
+
 @attrs.frozen(kw_only=True)
 class RubricModel:
     rubric: ast.Rubric
@@ -104,3 +120,4 @@ class RubricModel:
     adjustments: tuple[AdjustmentModel, ...]
     properties: tuple[ast.PropertyDecl, ...]
     ranking: ast.RankingDecl | None
+    stages: tuple[StageModel, ...] = ()  # in order; empty when the rubric declares none (one implicit stage)

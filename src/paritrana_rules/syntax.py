@@ -27,7 +27,7 @@ from .errors import Diagnostic, did_you_mean
 from .source import SourceFile, Span
 
 DECLARATION_KEYWORDS = ("input", "let", "criterion", "gate", "bonus", "penalty", "remove", "change", "property",
-                        "rank")
+                        "rank", "stage")
 _DECLARATION_LINE = re.compile(r"^[ \t]*(" + "|".join(DECLARATION_KEYWORDS) + r")\b", re.MULTILINE)
 _DECLARED_NAME = re.compile(r"^[ \t]*[A-Za-z_]\w*\s+([A-Za-z_]\w*)")
 LINE_STARTERS = (*DECLARATION_KEYWORDS, "rubric", "extends", "category", "sector", "scale", "rounding", "label", "description",
@@ -520,6 +520,9 @@ class _ToAst(Transformer[Token, ast.Rubric]):
         literal = ast.Number(value, self._span(meta)) if isinstance(value, Decimal) else value
         return ast.InputOption("default", (literal,), self._span(meta))
 
+    def from_stage(self, meta: Any, name: Token) -> ast.InputOption:
+        return ast.InputOption("stage", (str(name),), self._span(meta))
+
     def positive_number(self, meta: Any, number: Token) -> Decimal:
         return Decimal(str(number))
 
@@ -606,6 +609,18 @@ class _ToAst(Transformer[Token, ast.Rubric]):
 
     def otherwise_row(self, meta: Any, points: ast.Expr) -> ast.TableRow:
         return ast.TableRow(None, points, self._span(meta))
+
+    # stages
+
+    def stage_decl(self, meta: Any, name: Token, *items: Any) -> ast.StageDecl:
+        return ast.StageDecl(
+            name=str(name), meta=tuple(i for i in items if isinstance(i, ast.Meta)),
+            advance=tuple(i[1] for i in items if isinstance(i, tuple)), name_span=self._tspan(name),
+            span=self._span(meta),
+        )
+
+    def advance_rule(self, meta: Any, condition: ast.Expr) -> tuple[str, ast.Expr]:
+        return ("advance", condition)
 
     # gates and adjustments
 
@@ -699,6 +714,9 @@ class _ToAst(Transformer[Token, ast.Rubric]):
 
     def name(self, meta: Any, token: Token) -> ast.Name:
         return ast.Name(str(token), self._span(meta))
+
+    def total(self, meta: Any) -> ast.Name:
+        return ast.Name("total", self._span(meta))  # a keyword, so no input or let shares the name
 
     def set_literal(self, meta: Any, *names: Token | None) -> ast.SetLiteral:
         members = tuple(ast.Name(str(n), self._tspan(n)) for n in names if n is not None)
