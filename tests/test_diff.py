@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import attrs
 import pytest
 
 import paritrana_rules as pr
@@ -66,8 +67,7 @@ def test_ties_share_a_rank() -> None:
     candidates, _ = pr.load_candidates(DATA, rubric.input_specs)
     results = [rubric.evaluate_candidate(c) for c in candidates]
     twin = rubric.evaluate_candidate(candidates[0])
-    twin = type(twin)(**{**{f: getattr(twin, f) for f in twin.__slots__ if not f.startswith("__")},
-                         "candidate_id": "twin"})
+    twin = attrs.evolve(twin, candidate_id="twin")
     ranking = ranks([*results, twin])
     assert ranking["twin"] == ranking[candidates[0].id]
     assert sorted(ranking.values()).count(ranking["twin"]) == 2

@@ -1,30 +1,40 @@
-"""Compiling: `model.RubricModel` -> `Program`, a frozen plan of steps.
+"""Compiling: `model.RubricModel` -> `Program`, one Python function per rubric plus its step table.
 
-Each step keeps its rubric location and the names it reads, and computes its
-value with closures from `expressions.py`. Lets come in dependency order and
-criteria children before parents, so evaluation is one pass with no lookups
-of what to do next. The same Program serves the fast path and the traced path
-(`evaluate.py`): they differ only in whether steps are recorded.
+The function computes every step of the derivation in order (lets, criteria
+with children before parents, gates, bonuses and penalties, the total) as
+straight-line code over local variables, and returns one entry per step: the
+values the trace and the audit record are made of. The fast path and the
+traced path run this same function; they differ only in whether the result
+keeps those entries, which is why the two always agree.
+
+Entries, in the order of `Program.steps` followed by the total:
+
+- let: its value;
+- leaf criterion: (points, raw points, matched rows as ((row index, row points), ...), band subject or None);
+- parent criterion: (points, raw points, (weighted part of each child, ...));
+- gate: whether it holds;
+- bonus or penalty: (applies, amount);
+- total: (total, weighted, bonuses, penalties, subtotal, lowest cap or None, capped, limited, disqualified).
+
+The source holds no rubric text (see `expressions.py`); it can be read with
+`Program.source` when debugging.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from decimal import Decimal
+from typing import Any
 
 import attrs
 
 from . import ast
-from .expressions import Env, Evaluator, compile_expr, names_read
+from .expressions import Emitter, names_read
 from .model import CriterionModel, RubricModel
-from .numeric import CONTEXT, add_all
+from .numeric import CONTEXT, add_all, exact
 from .source import Span
-from .tables import band_row_contains
 
-# A leaf's computation: raw (unrounded) points, the matched rows as (row index, row points),
-# and the band's subject value if any.
-Matched = tuple[tuple[int, Decimal], ...]
-LeafFn = Callable[[Env], tuple[Decimal, Matched, Decimal | None]]
+Run = Callable[[Mapping[str, Any]], list[Any]]
 
 
 @attrs.frozen
@@ -32,7 +42,6 @@ class LetStep:
     name: str
     span: Span
     reads: tuple[str, ...]
-    compute: Evaluator
 
 
 @attrs.frozen
@@ -42,7 +51,6 @@ class LeafStep:
     reads: tuple[str, ...]
     form: str  # "expr", "band" or "table"
     row_spans: tuple[Span, ...]
-    compute: LeafFn
 
 
 @attrs.frozen
@@ -59,7 +67,6 @@ class GateStep:
     reads: tuple[str, ...]
     action: str
     cap: Decimal | None
-    holds: Evaluator
 
 
 @attrs.frozen
@@ -68,8 +75,6 @@ class AdjustmentStep:
     kind: str
     span: Span
     reads: tuple[str, ...]
-    amount: Evaluator
-    applies: Evaluator | None
 
 
 @attrs.frozen(kw_only=True)
@@ -83,36 +88,69 @@ class Program:
     path_weights: dict[str, Decimal]  # criterion -> product of weights from the top down to it
     gates: tuple[GateStep, ...]
     adjustments: tuple[AdjustmentStep, ...]
+    source: str
+    run: Run = attrs.field(eq=False, repr=False)
+
+    @property
+    def steps(self) -> tuple[LetStep | LeafStep | ParentStep | GateStep | AdjustmentStep, ...]:
+        """The steps in the order `run` returns their entries (the total comes last)."""
+        return (*self.lets, *self.criteria, *self.gates, *self.adjustments)
 
 
 def compile_rubric(model: RubricModel) -> Program:
-    mode = model.rounding_mode
-    lets = tuple(
-        LetStep(let.decl.name, let.decl.span, tuple(names_read(let.expr)), compile_expr(let.expr, mode))
-        for let in model.lets
-    )
     by_name = {c.decl.name: c for c in model.criteria}
-    ordered: list[LeafStep | ParentStep] = []
+    ordered: list[CriterionModel] = []
     for root in model.roots:
-        _post_order(by_name[root], by_name, mode, ordered)
-    gates = tuple(
-        GateStep(g.decl.name, g.decl.span, tuple(names_read(g.condition)), g.decl.action, g.decl.cap,
-                 compile_expr(g.condition, mode))
-        for g in model.gates
+        _post_order(by_name[root], by_name, ordered)
+    writer = _Writer(model)
+    source = writer.function(ordered)
+    namespace = writer.emitter.namespace
+    exec(compile(source, f"<rubric {model.source.path}>", "exec"), namespace)  # generated source: no rubric text
+    return Program(
+        model=model,
+        lets=tuple(LetStep(let.decl.name, let.decl.span, tuple(names_read(let.expr))) for let in model.lets),
+        criteria=tuple(_step(c, by_name) for c in ordered),
+        roots=tuple((r, by_name[r].weight) for r in model.roots),
+        parents={c.decl.name: c.decl.parent for c in model.criteria},
+        weights={c.decl.name: c.weight for c in model.criteria},
+        path_weights=_path_weights(model),
+        gates=tuple(GateStep(g.decl.name, g.decl.span, tuple(names_read(g.condition)), g.decl.action, g.decl.cap)
+                    for g in model.gates),
+        adjustments=tuple(AdjustmentStep(a.decl.name, a.decl.kind, a.decl.span, _adjustment_reads(a.amount, a.condition))
+                          for a in model.adjustments),
+        source=source,
+        run=exact(namespace["score"]),
     )
-    adjustments = tuple(
-        AdjustmentStep(
-            a.decl.name, a.decl.kind, a.decl.span,
-            tuple(dict.fromkeys(names_read(a.amount) + (names_read(a.condition) if a.condition else []))),
-            compile_expr(a.amount, mode), compile_expr(a.condition, mode) if a.condition is not None else None,
-        )
-        for a in model.adjustments
-    )
-    roots = tuple((r, by_name[r].weight) for r in model.roots)
-    parents = {c.decl.name: c.decl.parent for c in model.criteria}
-    weights = {c.decl.name: c.weight for c in model.criteria}
-    return Program(model=model, lets=lets, criteria=tuple(ordered), roots=roots, parents=parents, weights=weights,
-                   path_weights=_path_weights(model), gates=gates, adjustments=adjustments)
+
+
+def _post_order(criterion: CriterionModel, by_name: dict[str, CriterionModel], out: list[CriterionModel]) -> None:
+    for child in criterion.children:
+        _post_order(by_name[child], by_name, out)
+    out.append(criterion)
+
+
+def _step(criterion: CriterionModel, by_name: dict[str, CriterionModel]) -> LeafStep | ParentStep:
+    decl = criterion.decl
+    if criterion.children:
+        return ParentStep(decl.name, decl.span, tuple((c, by_name[c].weight) for c in criterion.children))
+    match criterion.points:
+        case ast.PointsExpr(expr):
+            return LeafStep(decl.name, decl.span, tuple(names_read(expr)), "expr", ())
+        case ast.PointsBand(subject, rows):
+            return LeafStep(decl.name, decl.span, _reads(subject, *(r.points for r in rows)), "band",
+                            tuple(r.span for r in rows))
+        case ast.PointsTable(_, rows):
+            exprs = [e for r in rows for e in (r.condition, r.points) if e is not None]
+            return LeafStep(decl.name, decl.span, _reads(*exprs), "table", tuple(r.span for r in rows))
+    raise TypeError(criterion.points)
+
+
+def _reads(*exprs: ast.Expr) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(name for e in exprs for name in names_read(e)))
+
+
+def _adjustment_reads(amount: ast.Expr, condition: ast.Expr | None) -> tuple[str, ...]:
+    return _reads(amount, *([condition] if condition is not None else []))
 
 
 def _path_weights(model: RubricModel) -> dict[str, Decimal]:
@@ -126,87 +164,171 @@ def _path_weights(model: RubricModel) -> dict[str, Decimal]:
     return weights
 
 
-def _post_order(criterion: CriterionModel, by_name: dict[str, CriterionModel], mode: str,
-                out: list[LeafStep | ParentStep]) -> None:
-    for child in criterion.children:
-        _post_order(by_name[child], by_name, mode, out)
-    decl = criterion.decl
-    if criterion.children:
-        out.append(ParentStep(decl.name, decl.span, tuple((c, by_name[c].weight) for c in criterion.children)))
-    else:
-        assert criterion.points is not None
-        out.append(_leaf(decl, criterion.points, mode))
+class _Uncovered(AssertionError):
+    """A band left a value uncovered: the checker proves this cannot happen for a checked rubric."""
 
 
-def _leaf(decl: ast.CriterionDecl, points: ast.Points, mode: str) -> LeafStep:
-    match points:
-        case ast.PointsExpr(expr):
-            value = compile_expr(expr, mode)
-            return LeafStep(decl.name, decl.span, tuple(names_read(expr)), "expr", (),
-                            lambda env: (value(env), (), None))
-        case ast.PointsBand(subject, rows):
-            return LeafStep(decl.name, decl.span, _reads(subject, *(r.points for r in rows)), "band",
-                            tuple(r.span for r in rows), _band(compile_expr(subject, mode), rows, mode))
-        case ast.PointsTable(policy, rows):
-            exprs = [e for r in rows for e in (r.condition, r.points) if e is not None]
-            return LeafStep(decl.name, decl.span, _reads(*exprs), "table", tuple(r.span for r in rows),
-                            _table(policy, rows, mode))
-    raise TypeError(points)
+def _uncovered(criterion: str) -> None:
+    raise _Uncovered(f"no band row of {criterion} covers the value")
 
 
-def _reads(*exprs: ast.Expr) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(name for e in exprs for name in names_read(e)))
+class _Writer:
+    """Writes the source of one rubric's function, step by step."""
 
+    def __init__(self, model: RubricModel) -> None:
+        self.model = model
+        self.emitter = Emitter(model.rounding_mode)
+        self.emitter.namespace.update(_ZERO=Decimal(0), _add_all=add_all, _uncovered=_uncovered)
+        self.criteria = {c.decl.name: c for c in model.criteria}
+        self.lines: list[str] = []
+        self.locals: dict[str, str] = {}  # input or let name -> its local variable
+        self.entries: list[str] = []  # source of each returned entry
 
-def _band(subject: Evaluator, rows: tuple[ast.BandRow, ...], mode: str) -> LeafFn:
-    bounded = [(i, r, compile_expr(r.points, mode)) for i, r in enumerate(rows) if not r.otherwise]
-    fallback = [(i, compile_expr(r.points, mode)) for i, r in enumerate(rows) if r.otherwise]
+    def function(self, criteria: list[CriterionModel]) -> str:
+        self.lines.append("def score(env):")
+        for index, spec in enumerate(i.spec for i in self.model.inputs):
+            self.locals[spec.name] = f"i{index}"
+            self.emit(f"i{index} = env[{self.emitter.constant(spec.name)}]")
+        for index, let in enumerate(self.model.lets):
+            self.emit(f"l{index} = {self.expr(let.expr)}")
+            self.locals[let.decl.name] = f"l{index}"
+            self.entries.append(f"l{index}")
+        points = {c.decl.name: f"p{index}" for index, c in enumerate(criteria)}
+        for index, criterion in enumerate(criteria):
+            self.criterion(index, criterion, points)
+        gates = [self.gate(index, gate.condition) for index, gate in enumerate(self.model.gates)]
+        amounts = [self.adjustment(index, a.amount, a.condition) for index, a in enumerate(self.model.adjustments)]
+        self.total(points, gates, amounts)
+        self.emit(f"return [{', '.join(self.entries)}]")
+        return "\n".join(self.lines) + "\n"
 
-    def compute(env: Env) -> tuple[Decimal, Matched, Decimal | None]:
-        value = subject(env)
-        for index, row, points in bounded:
-            if band_row_contains(row, value):
-                result = points(env)
-                return result, ((index, result),), value
-        index, points = fallback[0]  # the checker proved a row or otherwise covers every value
-        result = points(env)
-        return result, ((index, result),), value
+    def emit(self, line: str, depth: int = 1) -> None:
+        self.lines.append("    " * depth + line)
 
-    return compute
+    def expr(self, expr: ast.Expr) -> str:
+        return self.emitter.expr(expr, self.locals.__getitem__)
 
+    def rounded(self, value: str) -> str:
+        return self.emitter.quantize(value, self.model.rounding_places)
 
-def _table(policy: str, rows: tuple[ast.TableRow, ...], mode: str) -> LeafFn:
-    conditions = [(i, compile_expr(r.condition, mode), compile_expr(r.points, mode))
-                  for i, r in enumerate(rows) if r.condition is not None]
-    fallback = [(i, compile_expr(r.points, mode)) for i, r in enumerate(rows) if r.condition is None]
+    def criterion(self, index: int, criterion: CriterionModel, points: dict[str, str]) -> None:
+        raw, point = f"r{index}", points[criterion.decl.name]
+        if criterion.children:
+            parts = [f"w{index}_{n}" for n in range(len(criterion.children))]
+            for part, child in zip(parts, criterion.children):
+                self.emit(f"{part} = {self.emitter.constant(self.criteria[child].weight)} * {points[child]}")
+            self.emit(f"{raw} = {' + '.join(['_ZERO', *parts])}")
+            self.emit(f"{point} = {self.rounded(raw)}")
+            self.entries.append(f"({point}, {raw}, ({''.join(p + ', ' for p in parts)}))")
+            return
+        matched, subject = f"m{index}", f"s{index}"
+        match criterion.points:
+            case ast.PointsExpr(expr):
+                self.emit(f"{raw} = {self.expr(expr)}")
+                self.emit(f"{matched} = ()")
+                subject = "None"
+            case ast.PointsBand(expr, rows):
+                self.emit(f"{subject} = {self.expr(expr)}")
+                self.band(rows, subject, raw, matched, criterion.decl.name)
+            case ast.PointsTable(policy, rows):
+                self.table(policy, rows, raw, matched)
+                subject = "None"
+        self.emit(f"{point} = {self.rounded(raw)}")
+        self.entries.append(f"({point}, {raw}, {matched}, {subject})")
 
-    def otherwise(env: Env) -> tuple[Decimal, Matched, None]:
-        if fallback:
-            index, points = fallback[0]
-            result = points(env)
-            return result, ((index, result),), None
-        return Decimal(0), (), None  # only a sum table may match nothing; the checker rejects gaps elsewhere
+    def band(self, rows: tuple[ast.BandRow, ...], subject: str, raw: str, matched: str, name: str) -> None:
+        bounded = [(i, r) for i, r in enumerate(rows) if not r.otherwise]
+        for position, (row_index, row) in enumerate(bounded):
+            keyword = "if" if position == 0 else "elif"
+            self.emit(f"{keyword} {self.contains(row, subject)}:")
+            self.pick(row_index, row.points, raw, matched)
+        self.emit("else:")
+        fallback = next((i for i, r in enumerate(rows) if r.otherwise), None)
+        if fallback is None:
+            self.emit(f"_uncovered({self.emitter.constant(name)})", 2)
+        else:
+            self.pick(fallback, rows[fallback].points, raw, matched)
 
-    if policy == "first":
-        def first(env: Env) -> tuple[Decimal, Matched, None]:
-            for index, condition, points in conditions:
-                if condition(env):
-                    result = points(env)
-                    return result, ((index, result),), None
-            return otherwise(env)
-        return first
+    def contains(self, row: ast.BandRow, subject: str) -> str:
+        """The test that a band row covers the subject: the same bounds `tables.band_row_contains` reads."""
+        tests = []
+        if row.lower is not None:
+            tests.append(f"{subject} {'>=' if row.lower_inclusive else '>'} {self.emitter.constant(row.lower)}")
+        if row.upper is not None:
+            tests.append(f"{subject} {'<=' if row.upper_inclusive else '<'} {self.emitter.constant(row.upper)}")
+        return " and ".join(tests) or "True"
 
-    def collect(env: Env) -> tuple[Decimal, Matched, None]:
-        matched = tuple((index, points(env)) for index, condition, points in conditions if condition(env))
-        if not matched:
-            return otherwise(env)
-        values = [v for _, v in matched]
-        if policy == "sum":
-            return add_all(values), matched, None
-        if policy == "max":
-            return max(values), matched, None
-        return values[0], matched[:1], None  # unique: the checker proved at most one row matches
+    def pick(self, row_index: int, points: ast.Expr, raw: str, matched: str) -> None:
+        self.emit(f"{raw} = {self.expr(points)}", 2)
+        self.emit(f"{matched} = (({row_index}, {raw}),)", 2)
 
-    return collect
+    def table(self, policy: str, rows: tuple[ast.TableRow, ...], raw: str, matched: str) -> None:
+        conditions = [(i, r) for i, r in enumerate(rows) if r.condition is not None]
+        fallback = next((i for i, r in enumerate(rows) if r.condition is None), None)
+        if policy in ("first", "unique"):  # unique: the checker proved at most one row matches
+            for position, (row_index, row) in enumerate(conditions):
+                assert row.condition is not None
+                self.emit(f"{'if' if position == 0 else 'elif'} {self.expr(row.condition)}:")
+                self.pick(row_index, row.points, raw, matched)
+            if conditions:
+                self.emit("else:")
+                self.nothing_matched(rows, fallback, raw, matched, 2)
+            else:
+                self.nothing_matched(rows, fallback, raw, matched, 1)
+            return
+        self.emit(f"{matched} = []")
+        for row_index, row in conditions:
+            assert row.condition is not None
+            self.emit(f"if {self.expr(row.condition)}:")
+            self.emit(f"{matched}.append(({row_index}, {self.expr(row.points)}))", 2)
+        self.emit(f"if {matched}:")
+        combine = f"_add_all(v for _, v in {matched})" if policy == "sum" else f"max(v for _, v in {matched})"
+        self.emit(f"{raw} = {combine}", 2)
+        self.emit(f"{matched} = tuple({matched})", 2)
+        self.emit("else:")
+        self.nothing_matched(rows, fallback, raw, matched, 2)
 
+    def nothing_matched(self, rows: tuple[ast.TableRow, ...], fallback: int | None, raw: str, matched: str,
+                        depth: int) -> None:
+        """The `otherwise` row, or no points: only a sum table may match nothing (the checker rejects gaps)."""
+        if fallback is None:
+            self.emit(f"{raw} = _ZERO", depth)
+            self.emit(f"{matched} = ()", depth)
+            return
+        self.emit(f"{raw} = {self.expr(rows[fallback].points)}", depth)
+        self.emit(f"{matched} = (({fallback}, {raw}),)", depth)
+
+    def gate(self, index: int, condition: ast.Expr) -> str:
+        self.emit(f"g{index} = bool({self.expr(condition)})")
+        self.entries.append(f"g{index}")
+        return f"g{index}"
+
+    def adjustment(self, index: int, amount: ast.Expr, condition: ast.Expr | None) -> str:
+        applies = f"bool({self.expr(condition)})" if condition is not None else "True"
+        self.emit(f"a{index} = {applies}")
+        self.emit(f"n{index} = {self.expr(amount)} if a{index} else _ZERO")
+        self.entries.append(f"(a{index}, n{index})")
+        return f"n{index}"
+
+    def total(self, points: dict[str, str], gates: list[str], amounts: list[str]) -> None:
+        model, constant = self.model, self.emitter.constant
+        weighted = [f"{constant(self.criteria[r].weight)} * {points[r]}" for r in model.roots]
+        self.emit(f"weighted = {' + '.join(['_ZERO', *weighted])}")
+        for kind in ("bonus", "penalty"):
+            chosen = [n for n, a in zip(amounts, model.adjustments) if a.decl.kind == kind]
+            self.emit(f"{kind} = {' + '.join(['_ZERO', *chosen])}")
+        self.emit("subtotal = weighted + bonus - penalty")
+        self.emit("cap = None")
+        for holds, gate in zip(gates, model.gates):
+            if gate.decl.action == "cap" and gate.decl.cap is not None:
+                limit = constant(gate.decl.cap)
+                self.emit(f"if not {holds} and (cap is None or {limit} < cap):")
+                self.emit(f"cap = {limit}", 2)
+        self.emit("capped = subtotal if cap is None else min(subtotal, cap)")
+        low, high = model.scale
+        self.emit(f"limited = min(max(capped, {constant(low)}), {constant(high)})")
+        failing = [f"not {g}" for g, gate in zip(gates, model.gates) if gate.decl.action == "disqualify"]
+        self.emit(f"disqualified = {' or '.join(failing) or 'False'}")
+        self.entries.append(f"({self.rounded('limited')}, weighted, bonus, penalty, subtotal, cap, capped, limited, "
+                            "disqualified)")
 

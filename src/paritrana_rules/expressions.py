@@ -1,10 +1,15 @@
-"""Resolved expressions -> Python closures over an environment of values.
+"""Resolved expressions -> Python source, and the one definition of every operator.
 
-This is the one place where the meaning of every operator is defined. The
-checker uses it to probe decision tables; the compiler uses it for every rule.
-Closures are built from validated AST nodes only: no rubric text is ever
-turned into Python source. All arithmetic goes through `numeric.CONTEXT`
-explicitly, so results do not depend on the caller's decimal context.
+A rubric is compiled into one Python function (see `compile.py`); this module
+writes the source of its expressions. No rubric text ever reaches that source:
+names become generated local variables and every constant (number, member,
+set, input name) is passed in by reference through the function's namespace,
+so the source holds only generated identifiers, operators and row indices.
+
+Arithmetic uses the plain operators under `numeric.CONTEXT`: every generated
+function runs inside `numeric.exact`, so results do not depend on the caller's
+decimal context. The checker uses `compile_expr` to probe decision tables, so
+it and the evaluator share these semantics.
 """
 
 from __future__ import annotations
@@ -14,99 +19,92 @@ from decimal import Decimal
 from typing import Any
 
 from . import ast
-from .numeric import CONTEXT, round_to
+from .numeric import ROUNDING_MODES, exact, exponent
 
 Env = Mapping[str, Any]
 Evaluator = Callable[[Env], Any]
 
-_ARITHMETIC: dict[str, Callable[[Decimal, Decimal], Decimal]] = {
-    "+": CONTEXT.add,
-    "-": CONTEXT.subtract,
-    "*": CONTEXT.multiply,
-    "/": CONTEXT.divide,
+# How each operator is written in Python; `is` and `=` compare values, never identities.
+_OPERATORS = {
+    "+": "+", "-": "-", "*": "*", "/": "/",
+    "=": "==", "is": "==", "!=": "!=", "is not": "!=",
+    "<": "<", "<=": "<=", ">": ">", ">=": ">=",
+    "in": "in", "not in": "not in", "and": "and", "or": "or",
 }
 
-_COMPARISONS: dict[str, Callable[[Any, Any], bool]] = {
-    "=": lambda a, b: a == b,
-    "is": lambda a, b: a == b,
-    "!=": lambda a, b: a != b,
-    "is not": lambda a, b: a != b,
-    "<": lambda a, b: a < b,
-    "<=": lambda a, b: a <= b,
-    ">": lambda a, b: a > b,
-    ">=": lambda a, b: a >= b,
-    "in": lambda a, b: a in b,
-    "not in": lambda a, b: a not in b,
-}
+
+class Emitter:
+    """Writes Python source for expressions and keeps the constants that source refers to."""
+
+    def __init__(self, rounding_mode: str) -> None:
+        self.namespace: dict[str, Any] = {"_Decimal": Decimal, "_mode": ROUNDING_MODES[rounding_mode]}
+        self._constants: dict[tuple[type, Any], str] = {}
+        self._temporaries = 0
+
+    def constant(self, value: Any) -> str:
+        """A name bound to `value` in the namespace (equal values of one type share a name)."""
+        key = (type(value), str(value) if isinstance(value, Decimal) else value)
+        if key not in self._constants:
+            name = f"_k{len(self._constants)}"
+            self._constants[key] = name
+            self.namespace[name] = value
+        return self._constants[key]
+
+    def temporary(self) -> str:
+        self._temporaries += 1
+        return f"_t{self._temporaries}"
+
+    def quantize(self, value: str, places: int) -> str:
+        return f"{value}.quantize({self.constant(exponent(places))}, rounding=_mode)"
+
+    def expr(self, expr: ast.Expr, name: Callable[[str], str]) -> str:
+        """Source computing `expr`; `name` gives the source that reads a named value."""
+        match expr:
+            case ast.Number(value) | ast.Bool(value) | ast.String(value):
+                return self.constant(value)
+            case ast.Member(member):
+                return self.constant(member)
+            case ast.SetLiteral(members):
+                return self.constant(frozenset(m.id for m in members))
+            case ast.Name(identifier):
+                return name(identifier)
+            case ast.Unary("not", operand):
+                return f"(not {self.expr(operand, name)})"
+            case ast.Unary("-", operand):
+                return f"(-{self.expr(operand, name)})"
+            case ast.Binary(op, left, right):
+                return f"({self.expr(left, name)} {_OPERATORS[op]} {self.expr(right, name)})"
+            case ast.IfThenElse(condition, then, otherwise):
+                parts = (self.expr(e, name) for e in (then, condition, otherwise))
+                return "({} if {} else {})".format(*parts)
+            case ast.Call(func, args):
+                return self._call(func, args, name)
+        raise TypeError(f"cannot compile {expr!r}")  # unreachable for checked rubrics
+
+    def _call(self, func: str, args: tuple[ast.Expr, ...], name: Callable[[str], str]) -> str:
+        sources = [self.expr(a, name) for a in args]
+        if func in ("min", "max"):
+            return f"{func}({', '.join(sources)})"
+        if func == "clamp":
+            value, low, high = sources
+            return f"min(max({value}, {low}), {high})"
+        if func == "round":
+            return self.quantize(sources[0], int(args[1].value))  # type: ignore[union-attr]
+        if func == "ratio":
+            numerator, denominator, if_zero = sources
+            divisor = self.temporary()
+            return f"({if_zero} if ({divisor} := {denominator}) == 0 else {numerator} / {divisor})"
+        if func == "count_of":
+            return f"_Decimal(len({sources[0]}))"
+        raise TypeError(f"unknown function {func}")  # unreachable for checked rubrics
 
 
 def compile_expr(expr: ast.Expr, rounding_mode: str) -> Evaluator:
     """A function computing `expr` from an environment mapping names to values."""
-    match expr:
-        case ast.Number(value) | ast.Bool(value) | ast.String(value):
-            return _constant(value)
-        case ast.Member(member):
-            return _constant(member)
-        case ast.SetLiteral(members):
-            return _constant(frozenset(m.id for m in members))
-        case ast.Name(name):
-            return lambda env: env[name]
-        case ast.Unary("not", operand):
-            inner = compile_expr(operand, rounding_mode)
-            return lambda env: not inner(env)
-        case ast.Unary("-", operand):
-            inner = compile_expr(operand, rounding_mode)
-            return lambda env: CONTEXT.minus(inner(env))
-        case ast.Binary(op, left, right):
-            return _binary(op, compile_expr(left, rounding_mode), compile_expr(right, rounding_mode))
-        case ast.IfThenElse(condition, then, otherwise):
-            return _if(*(compile_expr(e, rounding_mode) for e in (condition, then, otherwise)))
-        case ast.Call(func, args):
-            return _call(func, [compile_expr(a, rounding_mode) for a in args], args, rounding_mode)
-    raise TypeError(f"cannot compile {expr!r}")  # unreachable for checked rubrics
-
-
-def _constant(value: Any) -> Evaluator:
-    return lambda env: value
-
-
-def _binary(op: str, left: Evaluator, right: Evaluator) -> Evaluator:
-    if op == "and":
-        return lambda env: bool(left(env)) and bool(right(env))
-    if op == "or":
-        return lambda env: bool(left(env)) or bool(right(env))
-    function = _ARITHMETIC.get(op) or _COMPARISONS[op]
-    return lambda env: function(left(env), right(env))
-
-
-def _if(condition: Evaluator, then: Evaluator, otherwise: Evaluator) -> Evaluator:
-    return lambda env: then(env) if condition(env) else otherwise(env)
-
-
-def _call(func: str, args: list[Evaluator], nodes: tuple[ast.Expr, ...], rounding_mode: str) -> Evaluator:
-    if func == "min":
-        return lambda env: min(a(env) for a in args)
-    if func == "max":
-        return lambda env: max(a(env) for a in args)
-    if func == "clamp":
-        value, low, high = args
-        return lambda env: min(max(value(env), low(env)), high(env))
-    if func == "round":
-        places = int(nodes[1].value)  # type: ignore[union-attr]
-        value = args[0]
-        return lambda env: round_to(value(env), places, rounding_mode)
-    if func == "ratio":
-        numerator, denominator, if_zero = args
-
-        def ratio(env: Env) -> Decimal:
-            divisor = denominator(env)
-            return if_zero(env) if divisor == 0 else CONTEXT.divide(numerator(env), divisor)
-
-        return ratio
-    if func == "count_of":
-        collection = args[0]
-        return lambda env: Decimal(len(collection(env)))
-    raise TypeError(f"unknown function {func}")  # unreachable for checked rubrics
+    emitter = Emitter(rounding_mode)
+    source = emitter.expr(expr, lambda identifier: f"env[{emitter.constant(identifier)}]")
+    function = eval(f"lambda env: {source}", emitter.namespace)  # generated source: see the module docstring
+    return exact(function)
 
 
 def names_read(expr: ast.Expr) -> list[str]:

@@ -46,6 +46,11 @@ def exact(function: F) -> F:
 _EXPONENTS = tuple(Decimal(1).scaleb(-places) for places in range(11))  # 1, 0.1, ... 1E-10
 
 
+def exponent(places: int) -> Decimal:
+    """The quantum for `places` decimals (0 to 10): 2 -> Decimal('0.01')."""
+    return _EXPONENTS[places]
+
+
 def round_to(value: Decimal, places: int, mode: str) -> Decimal:
     """Round to `places` decimals (0 to 10) with a declared mode; `half_up` rounds 0.005 to 0.01."""
     return value.quantize(_EXPONENTS[places], rounding=ROUNDING_MODES[mode], context=CONTEXT)

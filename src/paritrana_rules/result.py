@@ -8,6 +8,7 @@ trace alone, never recomputed.
 
 from __future__ import annotations
 
+import functools
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -69,9 +70,14 @@ class AdjustmentResult:
     points: Decimal
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class Result:
-    """The score of one candidate under one rubric."""
+    """The score of one candidate under one rubric.
+
+    It keeps what the rubric's compiled function returned (`entries`); criteria,
+    gates, adjustments and the trace are laid out from them when first asked for,
+    so that scoring a batch pays only for what it reads.
+    """
 
     rubric: CompiledRubric = attrs.field(eq=False, repr=False)
     candidate_id: str
@@ -79,10 +85,34 @@ class Result:
     inputs: dict[str, Any] = attrs.field(hash=False)
     total: Decimal
     status: Status
-    criteria: tuple[CriterionResult, ...]
-    gates: tuple[GateResult, ...]
-    adjustments: tuple[AdjustmentResult, ...]
-    trace: tuple[TraceStep, ...] | None
+    entries: list[Any] = attrs.field(hash=False, repr=False)
+    defaulted: frozenset[str] = frozenset()
+    traced: bool = attrs.field(default=True, eq=False)
+
+    @functools.cached_property
+    def criteria(self) -> tuple[CriterionResult, ...]:
+        from .evaluate import criterion_results
+
+        return criterion_results(self.rubric.program, self.entries)
+
+    @functools.cached_property
+    def gates(self) -> tuple[GateResult, ...]:
+        from .evaluate import gate_results
+
+        return gate_results(self.rubric.program, self.entries)
+
+    @functools.cached_property
+    def adjustments(self) -> tuple[AdjustmentResult, ...]:
+        from .evaluate import adjustment_results
+
+        return adjustment_results(self.rubric.program, self.entries)
+
+    @functools.cached_property
+    def trace(self) -> tuple[TraceStep, ...] | None:
+        """Every step of the derivation, or None when scored on the fast path (`trace=False`)."""
+        from .evaluate import trace_steps
+
+        return trace_steps(self) if self.traced else None
 
     @property
     def failed_gates(self) -> tuple[GateResult, ...]:
