@@ -1,6 +1,6 @@
 """The 2024 village rubric (rubrics/2024/pemerintah-desa.rubric) written by hand in Python.
 
-It is the baseline the engine is measured against in `bench_score.py`, and an
+It is the baseline the engine is measured against in `run.py`, and an
 independent implementation that `tests/test_handwritten.py` compares the engine
 with on generated candidates. It takes validated values (as `data.validate`
 returns them) and gives the total and status.
