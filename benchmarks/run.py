@@ -116,7 +116,7 @@ def original_row(path: Path, rounds: int) -> str:
     candidates, _ = pr.load_candidates(ROOT / "examples/2024" / f"{path.stem}.yaml", rubric.input_specs)
     raws = [dict(c.values) for c in candidates]
     fast = median_per_item(lambda raw: rubric.evaluate(raw, trace=False), raws * 20, rounds)
-    traced = median_per_item(lambda raw: rubric.evaluate(raw), raws * 10, rounds)
+    traced = median_per_item(lambda raw: rubric.evaluate(raw).trace, raws * 10, rounds)  # the trace is built lazily
     explained = median_per_item(lambda raw: rubric.evaluate(raw).explain("id"), raws * 3, rounds)
     audited = median_per_item(lambda c: canonical(rubric.evaluate_candidate(c).audit()), candidates * 3, rounds)
     size = statistics.median(len(canonical(rubric.evaluate_candidate(c).audit())) for c in candidates)
@@ -165,13 +165,13 @@ def kabkota_section(rounds: int) -> None:
 
     hand = median_per_item(handwritten_kabkota.score, values, rounds)
     fast = median_per_item(lambda c: rubric.evaluate_candidate(c, trace=False), candidates, rounds)
-    traced = median_per_item(rubric.evaluate_candidate, candidates, rounds)
+    traced = median_per_item(lambda c: rubric.evaluate_candidate(c).trace, candidates, rounds)  # built on first use
     audited = median_per_item(lambda c: canonical(rubric.evaluate_candidate(c).audit()), candidates, rounds)
     rows = [
         Measured("hand-written Python function (`handwritten_kabkota.py`)", hand, "1.0× hand-written"),
         Measured("engine, fast path (`evaluate_candidate(c, trace=False)`)", fast,
                  against(fast, hand, "hand-written", TARGET_FAST_VS_HAND)),
-        Measured("engine, full trace", traced, f"{traced / fast:.1f}× fast"),
+        Measured("engine, full trace (`evaluate_candidate(c).trace`)", traced, f"{traced / fast:.1f}× fast"),
         Measured("engine, audited (trace + canonical audit record bytes)", audited,
                  against(audited, fast, "fast", TARGET_AUDITED_VS_FAST)),
     ]
