@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -37,7 +37,7 @@ import zen
 # ------------------------------------------------------------------ the rubric as readable tables
 # Transcribed from rubrics/2024/kabupaten-kota.rubric; a test is the examples agreeing.
 
-Test = tuple[str, int] | None  # (">=", 80) means "subject >= 80"; None is "otherwise"
+Test = tuple[str, int | str] | None  # (">=", 80) means "subject >= 80"; None is "otherwise"
 
 
 def percent(part: str, whole: str) -> tuple[str, str, str]:
@@ -122,9 +122,9 @@ def _node(node_id: str, kind: str, content: dict[str, Any], x: int) -> dict[str,
 
 
 def _expression_node(node_id: str, expressions: list[tuple[str, str]], x: int) -> dict[str, Any]:
-    return _node(node_id, "expressionNode", {
-        "expressions": [{"id": f"{node_id}-{i}", "key": key, "value": value} for i, (key, value) in enumerate(expressions)],
-        "passThrough": True, "inputField": None, "outputPath": None, "executionMode": "single"}, x)
+    listed = [{"id": f"{node_id}-{i}", "key": key, "value": value} for i, (key, value) in enumerate(expressions)]
+    return _node(node_id, "expressionNode", {"expressions": listed, "passThrough": True, "inputField": None,
+                                             "outputPath": None, "executionMode": "single"}, x)
 
 
 def _table_node(name: str, hit_policy: str, column: str, rules: list[tuple[str, int]], x: int,
@@ -135,7 +135,8 @@ def _table_node(name: str, hit_policy: str, column: str, rules: list[tuple[str, 
         "outputPath": output_path or f"{name}_table", "executionMode": "single",
         "inputs": [{"id": "subject", "name": column, "field": column}],
         "outputs": [{"id": "points", "name": "points", "field": "points"}],
-        "rules": [{"_id": f"{name}-{i}", "subject": test, "points": str(points)} for i, (test, points) in enumerate(rules)],
+        "rules": [{"_id": f"{name}-{i}", "subject": test, "points": str(points)}
+                  for i, (test, points) in enumerate(rules)],
     }, x)
 
 
@@ -143,11 +144,10 @@ def _zen_tables(x: int) -> list[dict[str, Any]]:
     tables = [_table_node(name, "first", subject, [(_zen_unary(t), p) for t, p in rows], x + 10 * i)
               for i, (name, (subject, rows)) in enumerate(BANDS.items())]
     for name, (field, combine, points) in LOOKUPS.items():
+        # A one-of input is matched by value (first hit); a set by membership, every match collected.
         tests = [(f"'{member}'" if combine == "is" else f"contains($, '{member}')", p) for member, p in points.items()]
-        if combine == "is":
-            tables.append(_table_node(name, "first", field, [*tests, ("", 0)], x + 100))
-        else:
-            tables.append(_table_node(name, "collect", field, [*tests, ("", 0)], x + 100))
+        policy = "first" if combine == "is" else "collect"
+        tables.append(_table_node(name, policy, field, [*tests, ("", 0)], x + 100))
     return tables
 
 
@@ -161,6 +161,11 @@ def _zen_points(name: str) -> str:
     return f"({field} ? {when_true} : 0)" if when_true is not None else field
 
 
+def _adjustments() -> str:
+    """The bonus and the penalty, in the ternary both engines' languages share."""
+    return f"({BONUS[0]} ? {BONUS[1]} : 0) - ({PENALTY[0]} ? {PENALTY[1]} : 0)"
+
+
 def _weighted(parts: list[tuple[str, str]], ref: Callable[[str], str]) -> str:
     return " + ".join(f"{weight} * {ref(child)}" for child, weight in parts)
 
@@ -170,9 +175,7 @@ def _zen_totals() -> list[tuple[str, str]]:
     expressions += [(parent, f"round({_weighted(parts, lambda c: '$.' + c)}, 2)") for parent, parts in PARENTS.items()]
     members, field, cap = CAP
     binding = " or ".join(f"contains({field}, '{m}')" for m in members)
-    subtotal = (f"{_weighted(TOP, lambda c: '$.' + c)} + ({BONUS[0]} ? {BONUS[1]} : 0)"
-                f" - ({PENALTY[0]} ? {PENALTY[1]} : 0)")
-    expressions += [("subtotal", subtotal),
+    expressions += [("subtotal", f"{_weighted(TOP, lambda c: '$.' + c)} + {_adjustments()}"),
                     ("capped", f"({binding}) ? $.subtotal : min([$.subtotal, {cap}])"),
                     ("total", "round(max([0, min([100, $.capped])]), 2)"),
                     ("status", f"{DISQUALIFY_UNLESS} ? 'eligible' : 'disqualified'")]
@@ -212,7 +215,7 @@ def _re_round(expression: str) -> str:
     return f"(({expression}) * 100 + 0.5) // 1 / 100"
 
 
-def _re_band(subject: str, rows: list[tuple[Test, int]]) -> str:
+def _re_band(subject: str, rows: Sequence[tuple[Test, int]]) -> str:
     text = ""
     for test, points in reversed(rows):
         text = str(points) if test is None else f"({subject} {test[0]} {test[1]} ? {points} : {text})"
@@ -225,7 +228,7 @@ def _re_leaf(name: str) -> str:
     if name in LOOKUPS:
         field, combine, points = LOOKUPS[name]
         if combine == "is":
-            return _re_band(field, [(("==", f"'{m}'"), p) for m, p in points.items()] + [(None, 0)])  # type: ignore[misc]
+            return _re_band(field, [*((("==", f"'{m}'"), p) for m, p in points.items()), (None, 0)])
         terms = ", ".join(f"('{m}' in {field} ? {p} : 0)" for m, p in points.items())
         return f"${combine}([{terms}])"
     field, when_true = DIRECT[name]
@@ -239,7 +242,7 @@ def rule_engine_steps() -> list[tuple[str, str]]:
     steps += [(parent, _re_round(_weighted(parts, str))) for parent, parts in PARENTS.items()]
     members, field, cap = CAP
     binding = " or ".join(f"'{m}' in {field}" for m in members)
-    steps += [("subtotal", f"{_weighted(TOP, str)} + ({BONUS[0]} ? {BONUS[1]} : 0) - ({PENALTY[0]} ? {PENALTY[1]} : 0)"),
+    steps += [("subtotal", f"{_weighted(TOP, str)} + {_adjustments()}"),
               ("capped", f"({binding}) ? subtotal : $min([subtotal, {cap}])"),
               ("total", _re_round("$max([0, $min([100, capped])])")),
               ("status", f"{DISQUALIFY_UNLESS} ? 'eligible' : 'disqualified'")]
@@ -254,7 +257,7 @@ def rule_engine_scorer() -> Callable[[Mapping[str, Any]], tuple[Decimal, str]]:
     rules = [(name, rule_engine.Rule(text, context=context)) for name, text in rule_engine_steps()]
 
     def score(values: Mapping[str, Any]) -> tuple[Decimal, str]:
-        env = {k: set(v) if isinstance(v, frozenset) else v for k, v in values.items()}
+        env: dict[str, Any] = {k: set(v) if isinstance(v, frozenset) else v for k, v in values.items()}
         for name, rule in rules:
             env[name] = rule.evaluate(env)
         return env["total"], env["status"]

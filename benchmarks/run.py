@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import functools
 import os
 import platform
 import shutil
@@ -98,7 +99,7 @@ def relative(path: Path) -> str:
 
 def load_section(rounds: int) -> None:
     library = sorted((ROOT / "rubrics").rglob("*.rubric"))
-    loads = sorted(median_per_call(lambda p=p: pr.load(p), rounds=rounds, number=2) for p in library)
+    loads = sorted(median_per_call(functools.partial(pr.load, path), rounds=rounds, number=2) for path in library)
     print(f"Loading the whole library ({len(library)} rubrics, many built with `extends`): median "
           f"{milli(statistics.median(loads))}, slowest {milli(loads[-1])} per rubric.")
     print()
@@ -175,8 +176,9 @@ def kabkota_section(rounds: int) -> None:
         Measured("engine, audited (trace + canonical audit record bytes)", audited,
                  against(audited, fast, "fast", TARGET_AUDITED_VS_FAST)),
     ]
-    rows += [Measured(f"{name} ({note})", median_per_item(scorer, values, rounds), "")
-             for (name, scorer), note in zip(others.items(), ("JDM graph, incl. JSON encoding", "rules, 50-digit decimals"))]
+    notes = {"GoRules Zen": "JDM graph, incl. JSON encoding", "rule-engine": "rules, 50-digit decimals"}
+    rows += [Measured(f"{name} ({notes[name]})", median_per_item(scorer, values, rounds))
+             for name, scorer in others.items()]
     rows = [r._replace(ratio=r.ratio or f"{r.seconds / hand:.1f}× hand-written") for r in rows]
     print(f"2024 regency/city rubric, {len(candidates):,} varied synthetic candidates (validated), "
           f"median of {rounds} rounds:")
@@ -272,7 +274,7 @@ def stop(process: subprocess.Popen[bytes]) -> None:
 
 
 class BatchRun(NamedTuple):
-    count: int
+    candidates: int
     seconds: float
     peak: int
     statuses: Counter[str]  # output rows by status
@@ -375,7 +377,7 @@ def batch_section(counts: Sequence[int], bad_share: float, timeout: float, memor
             failures.append(run)
     for run in failures:
         print()
-        print(f"The run with {run.count:,} candidates failed ({run.problem}); its standard error ends with:")
+        print(f"The run with {run.candidates:,} candidates failed ({run.problem}); its standard error ends with:")
         print()
         print("```")
         print(run.stderr_tail or "(nothing)")

@@ -160,7 +160,9 @@ def region_profile(rng: random.Random) -> Draw:
         "provinsi": _province(rng),
         "berkas_lengkap": rng.random() < COMPLETE_DOCUMENTS_SHARE,
         "produk_hukum": products,
-        "perda_perizinan_bpjs": "perda" in products and rng.random() < LICENSING_PERDA_SHARE / LEGAL_PRODUCT_SHARE["perda"],
+        # A licensing Perda is a Perda: drawn among them so that its overall share is LICENSING_PERDA_SHARE.
+        "perda_perizinan_bpjs": "perda" in products
+        and rng.random() < LICENSING_PERDA_SHARE / LEGAL_PRODUCT_SHARE["perda"],
         "integrasi_nspk": rng.random() < NSPK_SHARE,
         "peserta_pu": peserta_pu, "potensi_pu": potensi_pu, "peserta_bpu": peserta_bpu, "potensi_bpu": potensi_bpu,
         "peserta_tahun_lalu": round((peserta_pu + peserta_bpu) / (1 + growth)),
@@ -202,12 +204,10 @@ def village_profile(rng: random.Random) -> Draw:
 
 class Profile(NamedTuple):
     draw: Callable[[random.Random], Draw]
-    names: frozenset[str]  # inputs it knows (drawn once with a throwaway generator)
     marker: str  # an input only this kind of candidate has
 
 
-PROFILES = tuple(Profile(draw, frozenset(draw(random.Random(0))), marker)
-                 for draw, marker in ((region_profile, "potensi_pu"), (village_profile, "aparat_desa")))
+PROFILES = (Profile(region_profile, "potensi_pu"), Profile(village_profile, "aparat_desa"))
 
 
 def profile_for(specs: Sequence[InputSpec]) -> Profile | None:
