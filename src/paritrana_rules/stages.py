@@ -103,7 +103,7 @@ def model_at(model: RubricModel, index: int) -> RubricModel:
     def known(key: str) -> bool:
         return stages[key] <= index
 
-    kept = {c.decl.name for c in model.criteria if known(f"criterion:{c.decl.name}")}
+    kept = _available_criteria(model.criteria, stages, index)
     criteria = tuple(_with_children(c, kept) for c in model.criteria if c.decl.name in kept)
     inputs = tuple(i for i in model.inputs if known(f"input:{i.decl.name}"))
     return attrs.evolve(
@@ -117,6 +117,19 @@ def model_at(model: RubricModel, index: int) -> RubricModel:
         properties=_properties_within(model.properties, kept, {i.decl.name for i in inputs}),
         ranking=_ranking_within(model.ranking, kept),
     )
+
+
+def _available_criteria(criteria: Iterable[CriterionModel], stages: Mapping[str, int], index: int) -> set[str]:
+    """Leaves scored by stage `index`, and every parent with at least one of them below it."""
+    by_name = {c.decl.name: c for c in criteria}
+
+    def available(name: str) -> bool:
+        children = by_name[name].children
+        if children:
+            return any(available(c) for c in children)
+        return stages[f"criterion:{name}"] <= index
+
+    return {name for name in by_name if available(name)}
 
 
 def _with_children(criterion: CriterionModel, kept: set[str]) -> CriterionModel:
