@@ -37,6 +37,7 @@ from .explain import localise, pick_text, gate_reason
 from .expressions import names_read
 from .model import CriterionModel, InputModel, RubricModel, points_exprs, strings, texts
 from .numeric import exact, normalize, round_to
+from .stages import TOTAL, stage_index
 from .tables import describe_band_row
 
 if TYPE_CHECKING:
@@ -80,6 +81,21 @@ PHRASES: dict[str, dict[str, str]] = {
         "s_points": "How points are given",
         "s_gates": "Conditions",
         "s_adjust": "Bonuses and penalties",
+        "s_stages": "Stages",
+        "stages_intro": "The assessment runs in the stages below, in this order. Each piece of data is asked for at the "
+                        "stage where it is needed, and every criterion, condition, bonus and penalty is scored as soon "
+                        "as the data it reads is in. After each stage the provisional total is worked out as in "
+                        "“{section}”, from what has been scored so far; the stage's rule says who goes on to the next "
+                        "stage.",
+        "stage_heading": "Stage {number}: {label}",
+        "stage_data": "Data asked for at this stage:",
+        "stage_no_data": "No new data is asked for at this stage.",
+        "stage_scored": "Scored at this stage:",
+        "stage_nothing_scored": "Nothing new is scored at this stage.",
+        "stage_advance": "To go on to the next stage: {condition}",
+        "stage_all_advance": "Every candidate goes on to the next stage.",
+        "stage_last": "This is the last stage: the total after it is the final score.",
+        "provisional_total": "the provisional total",
         "s_rank": "Ranking and nomination",
         "rank_order": "Candidates who are not disqualified are ranked by the total, highest first.",
         "rank_order_within": "Candidates who are not disqualified are ranked within each {group}, by the total, "
@@ -174,6 +190,7 @@ PHRASES: dict[str, dict[str, str]] = {
                         "out; all other data are required.",
         "input_code": "Code: {code}",
         "input_type": "What to fill in: {type}",
+        "input_stage": "Asked for at: {stage}",
         "type_number": "a number (decimals allowed)",
         "type_count": "a whole number (0, 1, 2, …)",
         "type_bool": "yes or no",
@@ -199,7 +216,7 @@ PHRASES: dict[str, dict[str, str]] = {
                          "committee without a published source.",
         "sources_rubric": "The rubric as a whole",
         "sources_criteria": "Criteria", "sources_gates": "Conditions", "sources_adjust": "Bonuses and penalties",
-        "sources_lets": "Derived values", "sources_inputs": "Data",
+        "sources_lets": "Derived values", "sources_inputs": "Data", "sources_stages": "Stages",
         "source": "Source: {text}", "assumption": "Assumption: {text}",
         "sources_none": "The rubric names no sources or assumptions.",
         "yes": "yes", "no": "no",
@@ -246,6 +263,21 @@ PHRASES: dict[str, dict[str, str]] = {
         "s_points": "Cara poin diberikan",
         "s_gates": "Syarat",
         "s_adjust": "Bonus dan pengurangan nilai",
+        "s_stages": "Tahapan",
+        "stages_intro": "Penilaian berjalan dalam tahapan berikut, berurutan. Setiap data diminta pada tahap ketika data "
+                        "itu dibutuhkan, dan setiap kriteria, syarat, bonus dan pengurangan nilai dinilai begitu data "
+                        "yang dibacanya tersedia. Setelah setiap tahap, nilai total sementara dihitung seperti pada "
+                        "“{section}”, dari apa yang sudah dinilai; aturan tahap menentukan siapa yang lanjut ke tahap "
+                        "berikutnya.",
+        "stage_heading": "Tahap {number}: {label}",
+        "stage_data": "Data yang diminta pada tahap ini:",
+        "stage_no_data": "Tidak ada data baru yang diminta pada tahap ini.",
+        "stage_scored": "Yang dinilai pada tahap ini:",
+        "stage_nothing_scored": "Tidak ada yang baru dinilai pada tahap ini.",
+        "stage_advance": "Syarat lanjut ke tahap berikutnya: {condition}",
+        "stage_all_advance": "Semua peserta lanjut ke tahap berikutnya.",
+        "stage_last": "Ini tahap terakhir: nilai total setelahnya adalah nilai akhir.",
+        "provisional_total": "nilai total sementara",
         "s_rank": "Peringkat dan nominasi",
         "rank_order": "Peserta yang tidak didiskualifikasi diperingkat menurut nilai akhir, dari yang tertinggi.",
         "rank_order_within": "Peserta yang tidak didiskualifikasi diperingkat di dalam setiap {group}, menurut "
@@ -345,6 +377,7 @@ PHRASES: dict[str, dict[str, str]] = {
                         "boleh dikosongkan; data lainnya wajib diisi.",
         "input_code": "Kode: {code}",
         "input_type": "Isian: {type}",
+        "input_stage": "Diminta pada: {stage}",
         "type_number": "angka (boleh desimal)",
         "type_count": "bilangan bulat (0, 1, 2, …)",
         "type_bool": "ya atau tidak",
@@ -370,7 +403,7 @@ PHRASES: dict[str, dict[str, str]] = {
                          "bersumber dari ketentuan yang diterbitkan.",
         "sources_rubric": "Rubrik secara keseluruhan",
         "sources_criteria": "Kriteria", "sources_gates": "Syarat", "sources_adjust": "Bonus dan pengurangan nilai",
-        "sources_lets": "Nilai turunan", "sources_inputs": "Data isian",
+        "sources_lets": "Nilai turunan", "sources_inputs": "Data isian", "sources_stages": "Tahapan",
         "source": "Sumber: {text}", "assumption": "Asumsi: {text}",
         "sources_none": "Rubrik ini tidak menyebutkan sumber atau asumsi.",
         "yes": "ya", "no": "tidak",
@@ -570,6 +603,7 @@ class _Writer:
         blocks += self.points_section()
         blocks += self.gates()
         blocks += self.adjustments()
+        blocks += self.stages_section()
         blocks += self.ranking_section()
         blocks += self.inputs_section()
         blocks += self.sources()
@@ -596,8 +630,9 @@ class _Writer:
             about.append(self.w("extends", parent=_code(self.model.rubric.extends)))
         about.append(self.w("fingerprint", hash=_code(self.fingerprint)))
         blocks.append(_Para(" ".join(about)))
+        staged = ("s_stages",) if self.model.stages else ()
         ranked = ("s_rank",) if self.model.ranking is not None else ()
-        sections = ("s_score", "s_points", "s_gates", "s_adjust", *ranked, "s_inputs", "s_sources")
+        sections = ("s_score", "s_points", "s_gates", "s_adjust", *staged, *ranked, "s_inputs", "s_sources")
         blocks.append(_Para(_bold(self.w("contents"))))
         blocks.append(_Items(tuple((0, self.w(s)) for s in sections), numbered=True))
         return blocks
@@ -849,6 +884,8 @@ class _Writer:
         return self.w(f"f_{func}", items=self.join([_wrap(p, 1) for p in said], self.words["and"])), 0
 
     def value_label(self, name: str) -> str:
+        if name == TOTAL:
+            return self.w("provisional_total")
         if name in self.inputs:
             return self.label(self.inputs[name].decl.meta, name)
         if name in self.lets:
@@ -1008,6 +1045,46 @@ class _Writer:
             return [self.w(key, condition=written)]
         return [self.w(key, condition=words), self.w("as_written", code=written)]
 
+    def stages_section(self) -> list[_Block]:
+        """The funnel: per stage, the data asked for, what is scored once it is in, and who goes on."""
+        if not self.model.stages:
+            return []
+        index = stage_index(self.model)
+        blocks: list[_Block] = [_Heading(2, self.w("s_stages")), _Para(self.w("stages_intro", section=self.w("s_score")))]
+        for number, stage in enumerate(self.model.stages):
+            decl = stage.decl
+            blocks.append(_Heading(3, self.w("stage_heading", number=number + 1, label=self.label(decl.meta, decl.name))))
+            description = self.text(decl.meta, "description")
+            if description:
+                blocks.append(_Para(description))
+            arriving = [self.label(i.decl.meta, i.decl.name) for i in self.model.inputs if i.stage == number]
+            blocks += self.listed("stage_data", "stage_no_data", arriving)
+            blocks += self.listed("stage_scored", "stage_nothing_scored", self.scored_at(number, index))
+            blocks += self.advance_rule(stage.advance, last=number == len(self.model.stages) - 1)
+        return blocks
+
+    def listed(self, key: str, key_none: str, items: list[str]) -> list[_Block]:
+        if not items:
+            return [_Para(self.w(key_none))]
+        return [_Para(self.w(key)), _Items(tuple((0, item) for item in items))]
+
+    def scored_at(self, stage: int, index: dict[str, int]) -> list[str]:
+        """Criteria (by number), conditions, bonuses and penalties whose derived stage is this one."""
+        scored = [self.criterion_ref(n.model.decl.name) for n in self.nodes
+                  if index[f"criterion:{n.model.decl.name}"] == stage]
+        scored += [self.w("ref_gate", label=self.label(g.decl.meta, g.decl.name)) for g in self.model.gates
+                   if index[f"gate:{g.decl.name}"] == stage]
+        scored += [self.w(f"ref_{a.decl.kind}", label=self.label(a.decl.meta, a.decl.name)) for a in self.model.adjustments
+                   if index[f"{a.decl.kind}:{a.decl.name}"] == stage]
+        return scored
+
+    def advance_rule(self, advance: ast.Expr | None, last: bool) -> list[_Block]:
+        if last:
+            return [_Para(self.w("stage_last"))]
+        if advance is None:
+            return [_Para(self.w("stage_all_advance"))]
+        return [_Items(tuple((0, i) for i in self.said("stage_advance", advance))), *self.lets_legend([advance])]
+
     def ranking_section(self) -> list[_Block]:
         ranking = self.model.ranking
         if ranking is None:
@@ -1068,6 +1145,10 @@ class _Writer:
             for member in decl.type.members:
                 label = pick_text(member.label, self.lang) or member.name
                 items.append((1, self.w("option", label=label, code=_code(member.name))))
+            if self.model.stages:
+                stage = self.model.stages[item.stage].decl
+                heading = self.w("stage_heading", number=item.stage + 1, label=self.label(stage.meta, stage.name))
+                items.append((0, self.w("input_stage", stage=heading)))
             description = self.text(decl.meta, "description")
             if description:
                 items.append((0, self.w("input_note", text=description)))
@@ -1175,6 +1256,7 @@ class _Writer:
                                 for a in self.model.adjustments]),
             ("sources_lets", [(self.label(let.decl.meta, let.decl.name), let.decl.meta) for let in self.model.lets]),
             ("sources_inputs", [(self.label(i.decl.meta, i.decl.name), i.decl.meta) for i in self.model.inputs]),
+            ("sources_stages", [(self.label(st.decl.meta, st.decl.name), st.decl.meta) for st in self.model.stages]),
         ]
         for key, members in groups:
             items: list[tuple[int, str]] = []
