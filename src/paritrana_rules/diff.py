@@ -84,9 +84,14 @@ def _declarations(old: RubricModel, new: RubricModel) -> list[Change]:
     for key, decl in after.items():
         if key not in before:
             changes.append(Change("+", key[0], key[1], _summary(decl, new), decl.span))
-        elif canonical_form(decl) != canonical_form(before[key]):
-            details = _what_changed(before[key], decl, old, new) or [("changed", decl.span)]
-            changes += [Change("~", key[0], key[1], detail, span) for detail, span in details]
+            continue
+        rewritten = canonical_form(decl) != canonical_form(before[key])
+        details = _what_changed(before[key], decl, old, new) if rewritten else []
+        if isinstance(decl, ast.InputDecl):
+            details += _moved(decl, old, new)
+        if rewritten and not details:
+            details = [("changed", decl.span)]
+        changes += [Change("~", key[0], key[1], detail, span) for detail, span in details]
     changes += [Change("-", key[0], key[1], "", decl.span) for key, decl in before.items() if key not in after]
     return changes
 
@@ -105,6 +110,10 @@ def _summary(decl: ast.Declaration, model: RubricModel) -> str:
     if isinstance(decl, ast.CriterionDecl):
         parent = f" under {decl.parent}" if decl.parent else ""
         return f"weight {plain(decl.weight)}%{parent}"
+    if isinstance(decl, ast.StageDecl):
+        order = [s.decl.name for s in model.stages]
+        position = f"stage {order.index(decl.name) + 1} of {len(order)}"
+        return position if decl.name == order[-1] and not decl.advance else f"{position}, {_advance(decl.advance, model)}"
     return _excerpt(model, decl.span).split(" label ")[0][:100]
 
 
@@ -121,6 +130,11 @@ def _what_changed(old: Any, new: Any, old_model: RubricModel, new_model: RubricM
             found += _meta_changes(before, after, new.span)
         elif field.name == "points":
             found += _points_changes(before, after, old_model, new_model, new.span)
+        elif field.name == "advance":
+            found.append((f"{_advance(before, old_model)} → {_advance(after, new_model)}",
+                          after[0].span if after else new.span))
+        elif field.name == "options":
+            found += _options_changes(before, after, old_model, new_model, new.span)
         elif field.name == "weight":
             found.append((f"weight {plain(before)}% → {plain(after)}%", new.weight_span))
         elif isinstance(after, (Decimal, str, type(None))):
@@ -131,6 +145,44 @@ def _what_changed(old: Any, new: Any, old_model: RubricModel, new_model: RubricM
             new_text = _excerpt(new_model, _span_of(after, new.span))
             found.append((f"{field.name.replace('_', ' ')} '{old_text}' → '{new_text}'", _span_of(after, new.span)))
     return found
+
+
+def _advance(rule: tuple[ast.Expr, ...], model: RubricModel) -> str:
+    return f"advance if {_excerpt(model, rule[0].span)}" if rule else "everyone advances"
+
+
+def _options_changes(before: tuple[ast.InputOption, ...], after: tuple[ast.InputOption, ...], old_model: RubricModel,
+                     new_model: RubricModel, span: Span) -> list[tuple[str, Span]]:
+    """Bounds, unit, default and aggregation as written; the stage an input arrives at is `_moved`'s."""
+    old = [o for o in before if o.kind != "stage"]
+    new = [o for o in after if o.kind != "stage"]
+    if canonical_form(old) == canonical_form(new):
+        return []
+    old_text = ", ".join(_excerpt(old_model, o.span) for o in old) or "none"
+    new_text = ", ".join(_excerpt(new_model, o.span) for o in new) or "none"
+    return [(f"options '{old_text}' → '{new_text}'", new[0].span if new else span)]
+
+
+def _moved(decl: ast.InputDecl, old: RubricModel, new: RubricModel) -> list[tuple[str, Span]]:
+    """An input that arrives at another stage; without stages, everything arrives at the start."""
+    before, after = _arrival(decl.name, old), _arrival(decl.name, new)
+    if before == after or {before, after} <= {None, _first_stage(old), _first_stage(new)}:
+        return []
+    where = next((o.span for o in decl.options if o.kind == "stage"), decl.span)
+    if before is None:
+        return [(f"arrives at stage {after}", where)]
+    if after is None:
+        return [(f"known from the start: the rubric no longer has stages (was stage {before})", where)]
+    return [(f"moved from stage {before} to stage {after}", where)]
+
+
+def _arrival(name: str, model: RubricModel) -> str | None:
+    stage = next(i.stage for i in model.inputs if i.decl.name == name)
+    return model.stages[stage].decl.name if model.stages else None
+
+
+def _first_stage(model: RubricModel) -> str | None:
+    return model.stages[0].decl.name if model.stages else None
 
 
 def _show(value: Any) -> str:
