@@ -62,22 +62,38 @@ def test_every_record_follows_the_schema(tmp_path: Path) -> None:
     mixed.write_text(DESA_DATA.read_text(encoding="utf-8") + "  - id: desa-rusak\n    aparat_desa: banyak\n",
                      encoding="utf-8")
     documents = lines(write_ledger(tmp_path, mixed))
-    assert {d["kind"] for d in documents} == {"scored", "rejected", "ranking", "seal"}
+    assert [d["kind"] for d in documents][:1] == ["rubric"]
+    assert {d["kind"] for d in documents} == {"rubric", "scored", "rejected", "ranking", "seal"}
     for document in documents:
         VALIDATOR.validate(document)
         assert content_hash(document) == document["sha256"]
+    locations = documents[0]["locations"]
+    assert [step[0] for step in locations][-1] == "total" and all(step[2] >= 1 for step in locations)
+    assert set(documents[0]["rubric"]["declarations"]) >= {"header", "criterion:regulasi_desa"}
 
 
-def test_a_record_is_self_contained() -> None:
+def test_a_record_holds_the_inputs_every_step_and_the_result() -> None:
     candidates, _ = pr.load_candidates(DESA_DATA, rubric().input_specs)
-    record = rubric().evaluate_candidate(candidates[0]).audit()
+    result = rubric().evaluate_candidate(candidates[0])
+    record = result.audit()
     assert record["rubric"]["edition"] == 2024 and record["rubric"]["period"] == 2023
     assert record["numeric"]["rounding"] == "half_up" and record["numeric"]["places"] == 2
-    assert record["result"]["total"] == "80.50"
-    steps = {s["id"]: s for s in record["trace"]}
-    assert steps["criterion:jumlah_rentan_desa"]["detail"]["matched_lines"] and steps["total"]["value"] == "80.50"
-    assert all(s["location"]["line"] >= 1 for s in record["trace"])
+    assert record["result"]["total"] == "80.50" and record["trace"]["total"]["total"] == "80.50"
+    assert record["trace"]["criterion:jumlah_rentan_desa"]["rows"]
+    assert result.trace is not None
+    assert {s.id for s in result.trace if s.kind != "input"} == set(record["trace"])
+    assert record["inputs"]["rentan_dibiayai"] == str(candidates[0].values["rentan_dibiayai"])
     VALIDATOR.validate(record)
+
+
+@given(candidate_inputs(rubric().input_specs))
+def test_records_are_canonical_json(inputs: dict[str, Any]) -> None:
+    """Records are filled into templates for speed; they must be exactly what `canonical` writes."""
+    line, digest = rubric().record_writer.scored(rubric().evaluate(inputs, "generated"), "0" * 64)
+    document = json.loads(line)
+    assert canonical(document) == line
+    assert content_hash(document) == digest == document["sha256"]
+    VALIDATOR.validate(document)
 
 
 def test_reformatting_a_rubric_keeps_its_hash() -> None:
@@ -132,31 +148,30 @@ def tampered(tmp_path: Path, change: Any) -> pr.ReplayReport:
 
 def test_edited_input(tmp_path: Path) -> None:
     def change(documents: list[dict[str, Any]]) -> None:
-        documents[0]["inputs"]["rentan_dibiayai"] = "2150"
+        documents[1]["inputs"]["rentan_dibiayai"] = "2150"
 
     report = tampered(tmp_path, change)
     assert {"edited", "input-edited"} <= kinds(report)
-    assert report.first_divergence is not None
-    assert report.first_divergence.step == "input:rentan_dibiayai"
-    assert (report.first_divergence.recorded, report.first_divergence.recomputed) == ("1150", "2150")
+    divergence = report.first_divergence
+    assert divergence is not None and divergence.line == 2
+    assert dict(divergence.reads)["rentan_dibiayai"] == "2150"  # the first step that read the edited value
 
 
 def test_edited_step_value(tmp_path: Path) -> None:
     def change(documents: list[dict[str, Any]]) -> None:
-        step = next(s for s in documents[1]["trace"] if s["id"] == "criterion:regulasi_desa")
-        step["value"] = "100.00"
+        documents[2]["trace"]["criterion:regulasi_desa"]["points"] = "100.00"
 
     report = tampered(tmp_path, change)
     assert "edited" in kinds(report)
     divergence = report.first_divergence
-    assert divergence is not None and divergence.step == "criterion:regulasi_desa" and divergence.line == 2
-    assert divergence.recorded == "100.00" and divergence.location["line"] > 1
+    assert divergence is not None and divergence.step == "criterion:regulasi_desa" and divergence.line == 3
+    assert divergence.recorded["points"] == "100.00" and divergence.location["line"] > 1
     assert "produk_hukum_desa" in dict(divergence.reads)
 
 
 def test_edited_total(tmp_path: Path) -> None:
     def change(documents: list[dict[str, Any]]) -> None:
-        documents[2]["result"]["total"] = "99.99"
+        documents[3]["result"]["total"] = "99.99"
 
     report = tampered(tmp_path, change)
     assert "edited" in kinds(report)
@@ -165,8 +180,8 @@ def test_edited_total(tmp_path: Path) -> None:
 
 def test_record_edited_and_rehashed_breaks_the_chain(tmp_path: Path) -> None:
     def change(documents: list[dict[str, Any]]) -> None:
-        documents[0]["result"]["total"] = "99.99"
-        documents[0]["sha256"] = content_hash(documents[0])
+        documents[1]["result"]["total"] = "99.99"
+        documents[1]["sha256"] = content_hash(documents[1])
 
     report = tampered(tmp_path, change)
     assert "edited" not in kinds(report)
@@ -186,7 +201,7 @@ def test_deleted_last_record(tmp_path: Path) -> None:
 
 
 def test_reordered_records(tmp_path: Path) -> None:
-    report = tampered(tmp_path, lambda d: [d[0], d[2], d[1], *d[3:]])
+    report = tampered(tmp_path, lambda d: [d[0], d[1], d[3], d[2], *d[4:]])
     assert "reordered" in kinds(report)
     assert "edited" not in kinds(report)
 

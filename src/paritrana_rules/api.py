@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import data, extends
 from .extends import Reader
@@ -24,6 +24,9 @@ from .numeric import exact
 from .result import Result
 from .source import SourceFile, Span
 from .syntax import parse
+
+if TYPE_CHECKING:
+    from .audit import RecordWriter
 
 # Diagnostics that a declaration lost to a syntax error would cause on its own.
 _CONSEQUENTIAL = {"W400", "W405", "L800", "L801", "H103"}
@@ -49,6 +52,13 @@ class CompiledRubric:
 
         return rubric_section(self)
 
+    @functools.cached_property
+    def record_writer(self) -> RecordWriter:
+        """Writes this rubric's audit records (built once: what is the same in every record is encoded once)."""
+        from .audit import RecordWriter
+
+        return RecordWriter(self)
+
     @property
     def identity(self) -> dict[str, Any]:
         """Award, edition, period, category and sector: what a rubric is known by."""
@@ -70,7 +80,6 @@ class CompiledRubric:
         defaulted = frozenset(s.name for s in self.input_specs if s.has_default and data.takes_default(s, inputs))
         return _scored(self, values, candidate_id, name, defaulted, trace)
 
-    @exact
     def evaluate_candidate(self, candidate: data.Candidate, *, trace: bool = True) -> Result:
         """Score an already validated candidate (from `data.load_candidates`)."""
         return _scored(self, candidate.values, candidate.id, candidate.name, candidate.defaulted, trace)

@@ -18,15 +18,17 @@ before (`prev`), and ends with a seal: the record count and the head hash.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import json
 import os
+import re
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 import attrs
 
@@ -36,21 +38,27 @@ from .extends import declaration_kind
 from .numeric import CONTEXT, plain
 from .syntax import grammar_text
 
+from .compile import GateStep, LeafStep, ParentStep
+
 if TYPE_CHECKING:
     from .api import CompiledRubric
     from .data import Rejected
+    from .ranking import Entry
     from .result import Result, TraceStep
 
-FORMAT = "paritrana-audit/1"
+FORMAT = "paritrana-audit/2"
 ENGINE = "paritrana-rules"
 
 
 # ------------------------------------------------------------------ canonical JSON
 
 
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+
+
 def canonical(document: Any) -> bytes:
     """The one byte form of a JSON document: sorted keys, no spaces, UTF-8."""
-    return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode()
+    return _CANONICAL.encode(document).encode()
 
 
 def sha256(document: Any) -> str:
@@ -114,10 +122,9 @@ def rubric_section(compiled: CompiledRubric) -> dict[str, Any]:
     }
 
 
-def _rubric_copy(compiled: CompiledRubric) -> dict[str, Any]:
-    """A fresh copy of the cached identity, so that editing one record never touches another."""
-    identity = compiled.audit_identity
-    return {**identity, "declarations": dict(identity["declarations"])}
+def _rubric_reference(compiled: CompiledRubric) -> dict[str, Any]:
+    """What each record says of its rubric: identity and content hash (the ledger's rubric record has the rest)."""
+    return {k: v for k, v in compiled.audit_identity.items() if k != "declarations"}
 
 
 def _engine() -> dict[str, str]:
@@ -137,47 +144,219 @@ def _numeric(compiled: CompiledRubric) -> dict[str, Any]:
 # ------------------------------------------------------------------ records
 
 
-def step_record(step: TraceStep) -> dict[str, Any]:
-    return {
-        "id": step.id, "kind": step.kind, "name": step.name,
-        "location": {"file": step.span.path, "line": step.span.line, "column": step.span.column},
-        "reads": [[name, encode(value)] for name, value in step.reads],
-        "value": encode(step.value),
-        "detail": {key: encode(value) for key, value in step.detail},
-    }
+# A scored record but its link: candidate, defaulted, inputs, inputs_sha256, result and trace as canonical JSON.
+RecordPieces = tuple[bytes, bytes, bytes, bytes, bytes, bytes]
 
 
-def result_section(result: Result) -> dict[str, Any]:
-    return {
-        "total": plain(result.total), "status": result.status,
-        "reasons": {"en": result.reasons("en"), "id": result.reasons("id")},
-        "criteria": [{"name": c.name, "points": plain(c.points), "contribution": plain(c.contribution)}
-                     for c in result.criteria],
-    }
+class RecordWriter:
+    """Writes the audit records of one compiled rubric's results as canonical bytes.
+
+    The JSON of a scored record is filled into templates made once per rubric:
+    what is the same for every candidate (engine, numeric policy, the rubric's
+    identity, the keys of the trace) is encoded once, and per candidate only the
+    values are. That keeps auditing a batch close to the cost of scoring it.
+    Keys are sorted and values encoded as `canonical` does, so the bytes are
+    canonical JSON (a test holds them to it).
+    """
+
+    def __init__(self, compiled: CompiledRubric) -> None:
+        program = compiled.program
+        self.compiled = compiled
+        # Rounded values print the same with str() when they have 1 to 6 places: formatted directly, they cost least.
+        rounded = "%s" if 1 <= program.model.rounding_places <= 6 else "_p(%s)"
+        lets = [_value_field(let.type.kind, f"v[{n}]") for n, let in enumerate(program.model.lets)]
+        others = [_entry_field(step, f"v[{n}]", rounded) for n, step in enumerate(program.steps) if n >= len(lets)]
+        self.trace = _Template([step_id(step) for step in program.steps] + ["total"],
+                               [*lets, *others, _total_field(f"v[{len(program.steps)}]", rounded)])
+        names = [i.spec.name for i in program.model.inputs]
+        self.inputs = _Template(names, [_value_field(i.spec.kind, f"v[_names[{n}]]")
+                                        for n, i in enumerate(program.model.inputs)], names)
+        self.gates_start = len(program.lets) + len(program.criteria)
+        self.gate_names = [gate.name for gate in program.gates]
+        self.reasons: dict[tuple[str, ...], bytes] = {}
+        fixed = {key: value.replace(b"%", b"%%") for key, value in (
+            ("engine", canonical(_engine())), ("format", canonical(FORMAT)), ("kind", canonical("scored")),
+            ("numeric", canonical(_numeric(compiled))), ("rubric", canonical(_rubric_reference(compiled))))}
+        # The varying keys sort in this order, which is the order `chain` fills them in.
+        varying = ("candidate", "defaulted", "inputs", "inputs_sha256", "prev", "result", "trace")
+        self.body = _object({**fixed, **{key: b"%s" for key in varying}})
+        self.sealed = _object({**fixed, **{key: b"%s" for key in (*varying, "sha256")},
+                               "context": canonical({"rubric_path": compiled.path}).replace(b"%", b"%%")})
+
+    def scored(self, result: Result, prev: str | None = None) -> tuple[bytes, str]:
+        """The record's canonical bytes (one line of a ledger) and its hash."""
+        return self.chain(self.pieces(result), prev)
+
+    def pieces(self, result: Result) -> RecordPieces:
+        """Everything a record holds but its link to the record before (which a ledger adds in order)."""
+        values, entries = result.inputs, result.entries
+        inputs = self.inputs.write(values)
+        held = entries[self.gates_start:self.gates_start + len(self.gate_names)]
+        outcome = b'{"reasons":%s,"status":"%s","total":"%s"}' % (
+            self._reasons(tuple([name for name, holds in zip(self.gate_names, held) if not holds])),
+            result.status.encode(), plain(result.total).encode())
+        return (b'{"id":%s,"name":%s}' % (canonical(result.candidate_id), canonical(result.candidate_name)),
+                b"[" + b",".join([b'"%s"' % name.encode() for name in sorted(result.defaulted)]) + b"]",
+                inputs, b'"%s"' % hashlib.sha256(inputs).hexdigest().encode(), outcome, self.trace.write(entries))
+
+    def chain(self, pieces: RecordPieces, prev: str | None) -> tuple[bytes, str]:
+        """The record linked to the one before (`prev`, its hash), hashed: its canonical bytes and its hash."""
+        candidate, defaulted, inputs, inputs_hash, outcome, trace = pieces
+        link = b"null" if prev is None else b'"%s"' % prev.encode()
+        digest = hashlib.sha256(self.body % (candidate, defaulted, inputs, inputs_hash, link, outcome, trace)
+                                ).hexdigest()
+        line = self.sealed % (candidate, defaulted, inputs, inputs_hash, link, outcome, b'"%s"' % digest.encode(),
+                              trace)
+        return line, digest
+
+    def _reasons(self, failed: tuple[str, ...]) -> bytes:
+        """The failed gates' reasons in both languages (a batch has few combinations: each is written once)."""
+        if failed not in self.reasons:
+            from .explain import gate_reason
+
+            model = self.compiled.model
+            self.reasons[failed] = canonical({lang: [gate_reason(model, name, lang) for name in failed]
+                                              for lang in ("en", "id")})
+        return self.reasons[failed]
+
+
+# A field of a JSON object: its value as JSON text with %s where values go, and the Python
+# expressions (over `v`, the list of values) that give them.
+Field = tuple[str, tuple[str, ...]]
+
+
+class _Template:
+    """A JSON object with fixed keys, written by one generated expression: its keys are sorted once.
+
+    The expression fills every value into one format string, which is what makes
+    writing a record cheap. Its source holds only indices and helper names: the
+    keys live in the format string and `names` (what `v[_names[i]]` reads from a
+    mapping), both passed in by reference.
+
+    Decimals are first formatted with str(), which gives `plain`'s digits unless it
+    chose exponent form or wrote "-0"; only then is the object written again with
+    `plain` for every decimal.
+    """
+
+    def __init__(self, keys: list[str], fields: list[Field], names: Sequence[str] = ()) -> None:
+        order = sorted(range(len(keys)), key=keys.__getitem__)
+        text = "{" + ",".join(json.dumps(keys[i], ensure_ascii=False).replace("%", "%%") + ":" + fields[i][0]
+                              for i in order) + "}"
+        values = ", ".join(e for i in order for e in fields[i][1])
+        namespace = {"_text": text, "_names": tuple(names), "_p": plain, "_n": _number, "_m": _members,
+                     "_j": _json, "_b": _yes_no}
+        self.exact: Callable[[Any], str] = eval(f"lambda v: _text % ({values},)", namespace)
+        unwrapped = _PLAIN_CALL.sub(r"\1", values)
+        self.quick: Callable[[Any], str] = eval(f"lambda v: _text % ({unwrapped},)", namespace)
+
+    def write(self, values: Any) -> bytes:
+        text = self.quick(values)
+        if ("E" in text or "-" in text) and _NOT_PLAIN.search(text):  # one-character tests first: they are cheap
+            text = self.exact(values)
+        return text.encode()
+
+
+_PLAIN_CALL = re.compile(r"_p\(([^()]*)\)")
+_NOT_PLAIN = re.compile(r'\dE[+-]|"-0"')  # what str() writes where `plain` would not (or text that looks so)
+
+
+def _object(parts: Mapping[str, bytes]) -> bytes:
+    """Canonical JSON of an object whose values are already canonical JSON."""
+    return b"{" + b",".join(b'"%s":%s' % (key.encode(), parts[key]) for key in sorted(parts)) + b"}"
+
+
+def step_id(step: Any) -> str:
+    """The id of a compiled step, as traces and records name it: "let:x", "criterion:y", "gate:z", "bonus:w"."""
+    kind = {"LetStep": "let", "LeafStep": "criterion", "ParentStep": "criterion", "GateStep": "gate"}.get(
+        type(step).__name__)
+    return f"{kind or step.kind}:{step.name}"
+
+
+def _json(value: Any) -> str:
+    """Any recorded value as canonical JSON text."""
+    return canonical(encode(value)).decode()
+
+
+def _number(value: Decimal | None) -> str:
+    return "null" if value is None else f'"{plain(value)}"'
+
+
+def _members(value: frozenset[str]) -> str:
+    return "[" + ",".join(f'"{member}"' for member in sorted(value)) + "]"  # members are identifiers
+
+
+def _yes_no(value: bool) -> str:
+    return "true" if value else "false"
+
+
+def _value_field(kind: str, value: str) -> Field:
+    """A value by what it is: an input's kind or a let's type (text and panels take the general encoder)."""
+    if kind in ("number", "count"):
+        return '"%s"', (f"_p({value})",)
+    if kind == "bool":
+        return "%s", (f"_b({value})",)
+    if kind in ("one_of", "enum"):
+        return '"%s"', (value,)  # members are identifiers: nothing to escape
+    if kind in ("set_of", "set"):
+        return "%s", (f"_m({value})",)
+    return "%s", (f"_j({value})",)
+
+
+def _entry_field(step: Any, entry: str, rounded: str) -> Field:
+    """A criterion, gate or adjustment entry (see `compile.py`) as the trace writes it."""
+    points = (rounded % f"{entry}[0]", f"_p({entry}[1])")
+    if isinstance(step, LeafStep) and step.form == "band":  # a band matches one row and has a subject
+        return '{"points":"%s","raw":"%s","rows":[%d],"subject":"%s"}', (*points, f"{entry}[2][0][0]",
+                                                                           f"_p({entry}[3])")
+    if isinstance(step, LeafStep):
+        rows = f'",".join([str(row) for row, _ in {entry}[2]])'
+        return '{"points":"%s","raw":"%s","rows":[%s],"subject":null}', (*points, rows)
+    if isinstance(step, ParentStep):
+        return '{"points":"%s","raw":"%s"}', points
+    if isinstance(step, GateStep):
+        return "%s", (f"_b({entry})",)
+    return '{"applied":%s,"points":"%s"}', (f"_b({entry}[0])", f"_p({entry}[1])")
+
+
+def _total_field(entry: str, rounded: str) -> Field:
+    names = ("total", "weighted", "bonuses", "penalties", "subtotal", "cap", "capped", "limited")
+    order = sorted(range(len(names)), key=names.__getitem__)
+    text = "{" + ",".join(f'"{names[i]}":' + ("%s" if names[i] == "cap" else '"%s"') for i in order) + "}"
+    values = {0: rounded % f"{entry}[0]", 5: f"_n({entry}[5])"}
+    return text, tuple(values.get(i, f"_p({entry}[{i}])") for i in order)
+
+
+def step_locations(compiled: CompiledRubric) -> list[list[Any]]:
+    """Every step in the order of the derivation, with where its rule is: [id, file, line, column]."""
+    program = compiled.program
+    located = [(f"input:{i.spec.name}", i.decl.span) for i in program.model.inputs]
+    located += [(step_id(step), step.span) for step in program.steps]
+    located.append(("total", program.model.rubric.span))
+    return [[identifier, span.path, span.line, span.column] for identifier, span in located]
 
 
 def record(result: Result, prev: str | None = None) -> dict[str, Any]:
     """The audit record of a traced result, hashed; `prev` chains it in a ledger."""
-    if result.trace is None:
+    if not result.traced:
         raise ValueError("this result was scored without a trace; evaluate with trace=True to audit it")
-    compiled = result.rubric
-    inputs = encode(result.inputs)
-    defaulted = sorted(s.name for s in result.trace if s.kind == "input" and s.get("defaulted"))
-    body = {
-        "format": FORMAT, "kind": "scored", "prev": prev, "engine": _engine(), "rubric": _rubric_copy(compiled),
-        "numeric": _numeric(compiled),
-        "candidate": {"id": result.candidate_id, "name": result.candidate_name},
-        "inputs": inputs, "inputs_sha256": sha256(inputs), "defaulted": defaulted,
-        "trace": [step_record(s) for s in result.trace],
-        "result": result_section(result),
-    }
+    line, _ = result.rubric.record_writer.scored(result, prev)
+    document: dict[str, Any] = json.loads(line)
+    return document
+
+
+def rubric_record(compiled: CompiledRubric, prev: str | None = None) -> dict[str, Any]:
+    """The first record of a ledger: every declaration's hash, and where each step's rule is in the files."""
+    identity = compiled.audit_identity
+    body = {"format": FORMAT, "kind": "rubric", "prev": prev, "engine": _engine(),
+            "rubric": {**identity, "declarations": dict(identity["declarations"])},
+            "locations": step_locations(compiled)}
     return _sealed(body, compiled.path)
 
 
 def rejected_record(compiled: CompiledRubric, rejected: Rejected, prev: str | None = None) -> dict[str, Any]:
     """A candidate whose data did not validate: recorded with every problem, never dropped."""
     body = {
-        "format": FORMAT, "kind": "rejected", "prev": prev, "engine": _engine(), "rubric": _rubric_copy(compiled),
+        "format": FORMAT, "kind": "rejected", "prev": prev, "engine": _engine(), "rubric": _rubric_reference(compiled),
         "candidate": {"id": rejected.id, "name": rejected.name, "origin": rejected.origin},
         "problems": [p.to_dict() for p in rejected.problems],
     }
@@ -201,42 +380,54 @@ def content_hash(document: Mapping[str, Any]) -> str:
 # ------------------------------------------------------------------ ledgers
 
 
-def ledger_lines(compiled: CompiledRubric, outcomes: Iterable[Result | Rejected]) -> list[bytes]:
-    """One canonical line per candidate, chained, then the seal."""
-    from .result import Result
+class Ledger:
+    """A ledger being written: the rubric record, one record per candidate in order, and at the end the seal.
 
-    lines, head, count = [], None, 0
-    documents = []
-    for outcome in outcomes:
-        document = record(outcome, head) if isinstance(outcome, Result) else rejected_record(compiled, outcome, head)
-        documents.append(document)
-        head = document["sha256"]
-        count += 1
-        lines.append(canonical(document))
-    if compiled.model.ranking is not None:
-        ranked = ranking_record(compiled, documents, head)
-        head = ranked["sha256"]
-        count += 1
-        lines.append(canonical(ranked))
-    lines.append(canonical(seal_record(count, head)))
-    return lines
+    Records are appended as they come, so a batch of any size is written with
+    flat memory; the file appears (atomically) only when `close` seals it.
+    """
+
+    def __init__(self, stream: BinaryIO, compiled: CompiledRubric) -> None:
+        self.stream, self.compiled = stream, compiled
+        self.head: str | None = None
+        self.count = 0
+        self._append(rubric_record(compiled, self.head))
+
+    def scored(self, pieces: RecordPieces) -> None:
+        line, self.head = self.compiled.record_writer.chain(pieces, self.head)
+        self.stream.write(line + b"\n")
+        self.count += 1
+
+    def rejected(self, rejected: Rejected) -> None:
+        self._append(rejected_record(self.compiled, rejected, self.head))
+
+    def close(self, entries: Sequence[Entry]) -> None:
+        """Record the placings (when the rubric ranks), then seal."""
+        if self.compiled.model.ranking is not None:
+            self._append(ranking_record(self.compiled, entries, self.head))
+        self.stream.write(canonical(seal_record(self.count, self.head)) + b"\n")
+
+    def _append(self, document: dict[str, Any]) -> None:
+        """Write a record built with `prev` = the head so far."""
+        self.stream.write(canonical(document) + b"\n")
+        self.head = document["sha256"]
+        self.count += 1
 
 
-def ranking_record(compiled: CompiledRubric, documents: list[dict[str, Any]], prev: str | None) -> dict[str, Any]:
+def ranking_record(compiled: CompiledRubric, entries: Sequence[Entry], prev: str | None) -> dict[str, Any]:
     """The placings of the scored candidates, as a step of the ledger that replay recomputes."""
     from .ranking import place
 
     ranking = compiled.model.ranking
     assert ranking is not None
-    placings = place(ranking, ranking_entries(ranking, documents))
-    body = {"format": FORMAT, "kind": "ranking", "prev": prev, "rubric": _rubric_copy(compiled),
+    body = {"format": FORMAT, "kind": "ranking", "prev": prev, "rubric": _rubric_reference(compiled),
             "rule": {"keys": list(ranking.keys), "within": ranking.within,
                      "nominate": int(ranking.nominate) if ranking.nominate is not None else None},
-            "placings": [p.to_dict() for p in placings]}
+            "placings": [p.to_dict() for p in place(ranking, entries)]}
     return _sealed(body, compiled.path)
 
 
-def ranking_entries(ranking: Any, documents: Iterable[Mapping[str, Any]]) -> list[Any]:
+def ranking_entries(ranking: Any, documents: Iterable[Mapping[str, Any]]) -> list[Entry]:
     """What ranking needs, read back from scored records (so replay can recompute it from the ledger)."""
     from .ranking import entry
 
@@ -248,27 +439,26 @@ def ranking_entries(ranking: Any, documents: Iterable[Mapping[str, Any]]) -> lis
     for document in documents:
         if document.get("kind") != "scored":
             continue
-        result = part(document, "result")
-        criteria = result.get("criteria")
-        points = {str(c.get("name")): Decimal(str(c.get("points")))
-                  for c in (criteria if isinstance(criteria, list) else []) if isinstance(c, Mapping)}
+        result, trace = part(document, "result"), part(document, "trace")
+        points = {key.split(":", 1)[1]: Decimal(str(step.get("points"))) for key, step in trace.items()
+                  if key.startswith("criterion:") and isinstance(step, Mapping)}
         entries.append(entry(ranking, str(part(document, "candidate").get("id")), str(result.get("status")),
                              Decimal(str(result.get("total"))), points, part(document, "inputs")))
     return entries
 
 
-def write_atomically(path: str | Path, chunks: Iterable[bytes]) -> None:
-    """Write to a temporary file beside `path`, flush it to disk, then rename it into place.
+@contextlib.contextmanager
+def atomic_file(path: str | Path) -> Iterator[BinaryIO]:
+    """A file written to a temporary name beside `path`, flushed to disk, then renamed into place.
 
-    A crash before the rename leaves the old file (or none), never a half-written one
-    that looks complete; a ledger without its seal is reported as truncated anyway.
+    A crash or an error before the end leaves the old file (or none), never a
+    half-written one that looks complete.
     """
     target = Path(path)
     handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
-        with os.fdopen(handle, "wb") as stream:
-            for chunk in chunks:
-                stream.write(chunk)
+        with os.fdopen(handle, "wb", buffering=1 << 20) as stream:
+            yield stream
             stream.flush()
             os.fsync(stream.fileno())
         os.replace(temporary, target)
@@ -277,8 +467,8 @@ def write_atomically(path: str | Path, chunks: Iterable[bytes]) -> None:
         raise
 
 
-def write_ledger(path: str | Path, compiled: CompiledRubric, outcomes: Iterable[Result | Rejected]) -> int:
-    """Write a sealed ledger; returns the number of candidate records."""
-    lines = ledger_lines(compiled, outcomes)
-    write_atomically(path, (line + b"\n" for line in lines))
-    return len(lines) - 1
+def write_atomically(path: str | Path, chunks: Iterable[bytes]) -> None:
+    """Write `chunks` to `path` atomically (see `atomic_file`)."""
+    with atomic_file(path) as stream:
+        for chunk in chunks:
+            stream.write(chunk)

@@ -9,30 +9,33 @@ a user otherwise.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import io
 import json
 import sys
+import time
 import traceback
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import attrs
 
 
 from . import __version__
 from .api import CompiledRubric, diagnose, load, read_rubric
-from .audit import write_atomically, write_ledger
+from .audit import Ledger, atomic_file, write_atomically
+from .batch import Options, counted, score_rows
 from .cases import run as run_cases
-from .data import Candidate, Rejected, judge_candidates, load_candidates
+from .data import Candidate, Rejected, iter_candidates, load_candidates, with_first_origins
 from .diff import diff_rubrics, pair_folders, render_movements, rescore
 from .format import fmt_command, rubric_files
 from .handbook import handbook
-from .errors import Diagnostic, InputError, RubricError, did_you_mean, render_all
+from .errors import Diagnostic, InputError, InputProblem, RubricError, did_you_mean, render_all
 from .numeric import plain
 from .replay import replay
-from .ranking import Placing, place_results
+from .ranking import Entry, Placing, place
 from .ranking import describe as describe_ranking
 from .result import Result
 
@@ -93,15 +96,19 @@ def _parser() -> argparse.ArgumentParser:
     check.set_defaults(run=_check)
 
     score = commands.add_parser("score", parents=[common], help="score candidates from a data file",
-                                description="Score every candidate in a YAML, JSON or CSV file.")
+                                description="Score every candidate in a YAML, JSON, JSON Lines, CSV or .xlsx file: "
+                                            "one output row per input row, in order. CSV, JSON Lines and .xlsx are "
+                                            "read as a stream, so files of any size score in flat memory.")
     score.add_argument("rubric", metavar="RUBRIC")
-    score.add_argument("data", metavar="DATA", help="candidates: .yaml, .yml, .json or .csv")
+    score.add_argument("data", metavar="DATA", help="candidates: .yaml, .yml, .json, .jsonl, .csv or .xlsx")
     score.add_argument("--format", choices=("table", "json", "jsonl", "csv"), default="table",
                        help="jsonl: one JSON object per input row, in file order")
     score.add_argument("--explain", action="store_true", help="add each candidate's explanation")
     score.add_argument("--lang", choices=("en", "id"), default="en", help="language of explanations")
     score.add_argument("--output", "-o", metavar="FILE", help="write here (atomically) instead of standard output")
     score.add_argument("--audit", metavar="LEDGER", help="also write a sealed, hash-chained audit ledger (.jsonl)")
+    score.add_argument("--jobs", "-j", type=_positive, default=1, metavar="N",
+                       help="score in N processes (the output keeps the input's order)")
     score.set_defaults(run=_score)
 
     replay = commands.add_parser("replay", parents=[common], help="verify an audit ledger or record",
@@ -212,17 +219,37 @@ def _score(args: argparse.Namespace) -> int:
     rubric = _load_rubric(args.rubric)
     if not Path(args.data).exists():
         raise UsageError(f"no such data file: {args.data}")
-    outcomes = judge_candidates(args.data, rubric.input_specs)
-    traced = args.explain or args.audit is not None
-    scored = [rubric.score_or_reject(o, trace=traced) if isinstance(o, Candidate) else o for o in outcomes]
-    rejected = [o for o in scored if isinstance(o, Rejected)]
-    if args.audit is not None:
-        try:
-            write_ledger(args.audit, rubric, scored)
-        except OSError as error:
-            raise UsageError(f"cannot write the audit ledger {args.audit}: {error.strerror or error}") from None
-    render = {"table": _table, "json": _json, "jsonl": _json_lines, "csv": _csv}[args.format]
-    _write(args.output, render(rubric, scored, args))
+    options = Options(lang=args.lang, explain=args.explain, audit=args.audit is not None)
+    rows = score_rows(rubric, with_first_origins(iter_candidates(args.data)), options, jobs=args.jobs)
+    if sys.stderr.isatty():
+        rows = counted(rows, _Progress())
+    rejected: list[Rejected] = []
+    entries: list[Entry] = []
+    with contextlib.ExitStack() as files:
+        ledger = Ledger(_open_output(files, args.audit, "audit ledger"), rubric) if args.audit else None
+        output = _open_output(files, args.output, "output") if args.output else sys.stdout.buffer
+
+        def items() -> Iterator[dict[str, Any]]:
+            for row in rows:
+                if isinstance(row.record, Rejected):
+                    rejected.append(row.record)
+                    if ledger is not None:
+                        ledger.rejected(row.record)
+                elif ledger is not None and row.record is not None:
+                    ledger.scored(row.record)
+                if row.entry is not None:
+                    entries.append(row.entry)
+                yield row.item
+
+        ranking = rubric.model.ranking
+        streamed = ranking is None and args.format in ("csv", "jsonl")
+        scored: Iterable[dict[str, Any]] = items() if streamed else list(items())
+        placings = {p.candidate: p for p in place(ranking, entries)} if ranking is not None else {}
+        for text in _RENDERERS[args.format](rubric, scored, placings, args):
+            output.write(text.encode("utf-8"))
+        if ledger is not None:
+            ledger.close(entries)
+        output.flush()
     if rejected:
         print(f"{len(rejected)} candidate{'s' if len(rejected) != 1 else ''} rejected:", file=sys.stderr)
         for item in rejected:
@@ -231,14 +258,29 @@ def _score(args: argparse.Namespace) -> int:
     return EXIT_PROBLEM if rejected else EXIT_OK
 
 
-Outcomes = list[Result | Rejected]  # one per input record, in file order
+def _open_output(files: contextlib.ExitStack, path: str, what: str) -> BinaryIO:
+    try:
+        return files.enter_context(atomic_file(path))
+    except OSError as error:
+        raise UsageError(f"cannot write the {what} {path}: {error.strerror or error}") from None
 
 
-def _placings(rubric: CompiledRubric, outcomes: Outcomes) -> dict[str, Placing]:
-    """Where the rubric ranks candidates: each scored candidate's placing, by id."""
-    ranking = rubric.model.ranking
-    results = [o for o in outcomes if isinstance(o, Result)]
-    return {p.candidate: p for p in place_results(ranking, results)} if ranking is not None else {}
+class _Progress:
+    """Rows scored so far and the rate, on standard error, refreshed a few times a second (only on a terminal)."""
+
+    def __init__(self) -> None:
+        self.start = self.shown = time.monotonic()
+
+    def __call__(self, count: int) -> None:
+        now = time.monotonic()
+        if now - self.shown >= 0.25:
+            self.shown = now
+            print(f"\r  {count:,} rows scored ({count / (now - self.start):,.0f}/s)", end="", file=sys.stderr,
+                  flush=True)
+
+
+Items = Iterable[dict[str, Any]]  # one per input row, in file order (see batch.item_of and batch.rejected_item)
+Placings = dict[str, Placing]
 
 
 def _rank_cells(placing: Placing | None) -> list[str]:
@@ -249,16 +291,18 @@ def _rank_cells(placing: Placing | None) -> list[str]:
     return [rank, "yes" if placing.nominated else ""]
 
 
-def _table(rubric: CompiledRubric, outcomes: Outcomes, args: argparse.Namespace) -> str:
+def _points(item: dict[str, Any]) -> dict[str, str]:
+    return {c["name"]: c["points"] for c in item.get("criteria", ())}
+
+
+def _table(rubric: CompiledRubric, items: Items, placings: Placings, args: argparse.Namespace) -> Iterator[str]:
+    items = list(items)
     roots = list(rubric.model.roots)
-    placings = _placings(rubric, outcomes)
     ranked = ["rank", "nominated"] if rubric.model.ranking is not None else []
     header = ["id", "status", "total", *ranked, *roots]
-    rows = [[o.candidate_id, o.status, plain(o.total), *(_rank_cells(placings.get(o.candidate_id)) if ranked else []),
-             *(plain(o.criterion(c).points) for c in roots)]
-            if isinstance(o, Result) else [o.id, "rejected", "-", *(["-", ""] if ranked else []),
-                                             *("-" for _ in roots)] for o in outcomes]
-    results = [o for o in outcomes if isinstance(o, Result)]
+    rows = [[item["candidate_id"], item["status"], item.get("total", "-"),
+             *(_rank_cells(placings.get(item["candidate_id"])) if ranked else []),
+             *(_points(item).get(c, "-") for c in roots)] for item in items]
     widths = [max(len(str(row[i])) for row in [header, *rows]) for i in range(len(header))]
 
     def line(cells: list[str]) -> str:
@@ -267,73 +311,67 @@ def _table(rubric: CompiledRubric, outcomes: Outcomes, args: argparse.Namespace)
     out = [line(header), line(["-" * w for w in widths]), *(line(r) for r in rows)]
     if rubric.model.ranking is not None:
         out.append(f"ranked {describe_ranking(rubric.model.ranking)}; '=' marks a rank shared by a tie nothing breaks")
-    for result in results:
-        if result.failed_gates:
-            out.append(f"{result.candidate_id} ({result.status}): {'; '.join(result.reasons(args.lang))}")
+    out += [f"{item['candidate_id']} ({item['status']}): {'; '.join(item['reasons'])}"
+            for item in items if item.get("reasons")]
     if args.explain:
-        for result in results:
-            out += ["", "=" * 72, "", result.explain(lang=args.lang).rstrip()]
-    return "\n".join(out) + "\n"
+        for item in items:
+            if "explanation" in item:
+                out += ["", "=" * 72, "", item["explanation"].rstrip()]
+    yield "\n".join(out) + "\n"
 
 
-def _json(rubric: CompiledRubric, outcomes: Outcomes, args: argparse.Namespace) -> str:
-    results = [o for o in outcomes if isinstance(o, Result)]
-    rejected = [o for o in outcomes if isinstance(o, Rejected)]
-    placings = _placings(rubric, outcomes)
-    items = []
-    for result in results:
-        item = result.to_dict()
-        if result.candidate_id in placings:
-            placing = placings[result.candidate_id]
-            item.update(rank=placing.rank, nominated=placing.nominated, tied=placing.tied, group=placing.group)
-        item["reasons"] = result.reasons(args.lang)
-        if args.explain:
-            item["explanation"] = result.explain(lang=args.lang)
-        items.append(item)
-    document = {
-        "rubric": {**rubric.identity, "path": rubric.path},
-        "results": items,
-        "rejected": [{"candidate_id": r.id, "origin": r.origin, "problems": [p.to_dict() for p in r.problems]}
-                     for r in rejected],
-    }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+def _json(rubric: CompiledRubric, items: Items, placings: Placings, args: argparse.Namespace) -> Iterator[str]:
+    results, rejected = [], []
+    for item in items:
+        if item["status"] == "rejected":
+            rejected.append({"candidate_id": item["candidate_id"], "origin": item["origin"],
+                             "problems": item["problems"]})
+            continue
+        placing = placings.get(item["candidate_id"])
+        if placing is not None:
+            item = {**item, "rank": placing.rank, "nominated": placing.nominated, "tied": placing.tied,
+                    "group": placing.group}
+        results.append(item)
+    document = {"rubric": {**rubric.identity, "path": rubric.path}, "results": results, "rejected": rejected}
+    yield json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
-def _json_lines(rubric: CompiledRubric, outcomes: Outcomes, args: argparse.Namespace) -> str:
+def _json_lines(rubric: CompiledRubric, items: Items, placings: Placings, args: argparse.Namespace) -> Iterator[str]:
     """One object per input row, in file order: scored, disqualified or rejected, nothing dropped."""
-    placings = _placings(rubric, outcomes)
-    lines = []
-    for o in outcomes:
-        if isinstance(o, Result):
-            item = o.to_dict()
-            item["reasons"] = o.reasons(args.lang)
-            if o.candidate_id in placings:
-                item.update(placings[o.candidate_id].to_dict())
-                del item["candidate"]
-        else:
-            item = {"candidate_id": o.id, "candidate_name": o.name, "status": "rejected", "origin": o.origin,
-                    "problems": [p.to_dict() for p in o.problems]}
-        lines.append(json.dumps(item, ensure_ascii=False, sort_keys=True))
-    return "".join(line + "\n" for line in lines)
+    for item in items:
+        placing = placings.get(item["candidate_id"]) if item["status"] != "rejected" else None
+        if placing is not None:
+            item = {**item, **{k: v for k, v in placing.to_dict().items() if k != "candidate"}}
+        yield json.dumps(item, ensure_ascii=False, sort_keys=True) + "\n"
 
 
-def _csv(rubric: CompiledRubric, outcomes: Outcomes, args: argparse.Namespace) -> str:
+def _csv(rubric: CompiledRubric, items: Items, placings: Placings, args: argparse.Namespace) -> Iterator[str]:
     """One row per input row, in the same order: scored, disqualified or rejected with its reasons."""
     names = [c.decl.name for c in rubric.model.criteria]
+    ranked = rubric.model.ranking is not None
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    placings = _placings(rubric, outcomes)
-    ranked = ["rank", "nominated"] if rubric.model.ranking is not None else []
-    writer.writerow(["id", "name", "status", "total", *ranked, *names, "reasons"])
-    for o in outcomes:
-        if isinstance(o, Result):
-            cells = _rank_cells(placings.get(o.candidate_id)) if ranked else []
-            writer.writerow([o.candidate_id, o.candidate_name or "", o.status, plain(o.total), *cells,
-                             *(plain(o.criterion(n).points) for n in names), "; ".join(o.reasons(args.lang))])
+    writer.writerow(["id", "name", "status", "total", *(["rank", "nominated"] if ranked else []), *names, "reasons"])
+    for item in items:
+        if item["status"] == "rejected":
+            reasons = "; ".join(_problem_text(p) for p in item["problems"])
+            writer.writerow([item["candidate_id"], item["candidate_name"] or "", "rejected", "",
+                             *(["", ""] if ranked else []), *("" for _ in names), reasons])
         else:
-            writer.writerow([o.id, o.name or "", "rejected", "", *(["", ""] if ranked else []), *("" for _ in names),
-                             "; ".join(p.render() for p in o.problems)])
-    return buffer.getvalue()
+            points = _points(item)
+            writer.writerow([item["candidate_id"], item["candidate_name"] or "", item["status"], item["total"],
+                             *(_rank_cells(placings.get(item["candidate_id"])) if ranked else []),
+                             *(points[n] for n in names), "; ".join(item["reasons"])])
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+
+
+def _problem_text(problem: dict[str, Any]) -> str:
+    return InputProblem(problem["candidate"], problem.get("field"), problem["message"], problem.get("hint")).render()
+
+
+_RENDERERS = {"table": _table, "json": _json, "jsonl": _json_lines, "csv": _csv}
 
 
 # ------------------------------------------------------------------ explain

@@ -17,7 +17,8 @@ Entries, in the order of `Program.steps` followed by the total:
 - total: (total, weighted, bonuses, penalties, subtotal, lowest cap or None, capped, limited, disqualified).
 
 The source holds no rubric text (see `expressions.py`); it can be read with
-`Program.source` when debugging.
+`Program.source` when debugging. `run` must be called under `numeric.exact`,
+as `evaluate.evaluate` does.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ import attrs
 from . import ast
 from .expressions import Emitter, names_read
 from .model import CriterionModel, RubricModel
-from .numeric import CONTEXT, add_all, exact
+from .numeric import CONTEXT, add_all
 from .source import Span
 
 Run = Callable[[Mapping[str, Any]], list[Any]]
@@ -88,6 +89,7 @@ class Program:
     path_weights: dict[str, Decimal]  # criterion -> product of weights from the top down to it
     gates: tuple[GateStep, ...]
     adjustments: tuple[AdjustmentStep, ...]
+    panels: bool  # whether any input is a jury panel (its scores enter the rules as one number)
     source: str
     run: Run = attrs.field(eq=False, repr=False)
 
@@ -118,8 +120,9 @@ def compile_rubric(model: RubricModel) -> Program:
                     for g in model.gates),
         adjustments=tuple(AdjustmentStep(a.decl.name, a.decl.kind, a.decl.span, _adjustment_reads(a.amount, a.condition))
                           for a in model.adjustments),
+        panels=any(i.spec.kind == "panel" for i in model.inputs),
         source=source,
-        run=exact(namespace["score"]),
+        run=namespace["score"],
     )
 
 

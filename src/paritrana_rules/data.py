@@ -14,15 +14,15 @@ Invariants:
 
 from __future__ import annotations
 
+import contextlib
 import csv
-import io
 import json
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import Literal, NoReturn, Protocol
+from typing import Literal, NoReturn, Protocol, TextIO
 
 import attrs
 import yaml
@@ -578,17 +578,40 @@ def _listing(names: Iterable[str], limit: int = 12) -> str:
 
 
 def read_candidates(path: str | Path) -> list[RawCandidate]:
-    """Parse a .yaml/.yml/.json/.jsonl/.csv file into raw records, in file order.
+    """Parse a candidate file into raw records, in file order (see `iter_candidates`)."""
+    return list(iter_candidates(path))
 
-    Raises InputError (candidate = the file path) only if the file itself is
-    unreadable or malformed; a bad record comes back with its `problems`.
+
+def iter_candidates(path: str | Path) -> Iterator[RawCandidate]:
+    """The raw records of a .yaml/.yml/.json/.jsonl/.csv/.xlsx file, in file order.
+
+    CSV, JSON Lines and spreadsheets are read as a stream, a record at a time,
+    so a batch of any size takes the same memory; YAML and JSON documents are
+    read whole. Raises InputError (candidate = the file path) only if the file
+    itself is unreadable or malformed; a bad record comes back with its `problems`.
     """
     path = Path(path)
     label = str(path)
-    parser = _PARSERS.get(path.suffix.lower())
-    if parser is None:
-        _file_error(label, f"cannot read '{path.suffix or path.name}' files", "use .yaml, .yml, .json, .jsonl or .csv")
-    return parser(_read_text(path, label), label)
+    reader = _READERS.get(path.suffix.lower())
+    if reader is None:
+        _file_error(label, f"cannot read '{path.suffix or path.name}' files",
+                    "use .yaml, .yml, .json, .jsonl, .csv or .xlsx")
+    yield from reader(path, label)
+
+
+@contextlib.contextmanager
+def _text_stream(path: Path, label: str) -> Iterator[TextIO]:
+    """The file as UTF-8 text, line endings untouched; a byte that is not UTF-8 is a problem of the file."""
+    try:
+        stream = open(path, encoding="utf-8-sig", newline="")  # -sig drops the byte-order mark spreadsheets add
+    except OSError as error:
+        _file_error(label, f"cannot read the file: {error.strerror or error}")
+    with stream:
+        try:
+            yield stream
+        except UnicodeDecodeError:
+            _read_text(path, label)  # reads the whole file once more, to say on which line the bad byte is
+            raise
 
 
 def _read_text(path: Path, label: str) -> str:
@@ -710,23 +733,22 @@ def _parse_json(text: str, label: str) -> list[RawCandidate]:
     return _from_document(document, label)
 
 
-def _parse_json_lines(text: str, label: str) -> list[RawCandidate]:
+def _read_json_lines(path: Path, label: str) -> Iterator[RawCandidate]:
     """One candidate per line (JSON Lines): a bad line is a problem of that record only, never of the file."""
-    candidates = []
-    for number, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
-            continue
-        origin = f"{label}, line {number}"
-        try:
-            record = json.loads(line, parse_float=_json_number, parse_constant=_NonFinite,
-                                object_pairs_hook=_json_record)
-        except (ValueError, RecursionError) as error:
-            problem = InputProblem(origin, None, f"{_NOT_A_RECORD}: the line is not valid JSON "
-                                   f"({str(error).split(':')[0]})", "each line holds one candidate as a JSON object")
-            candidates.append(RawCandidate(None, None, {}, origin, (problem,)))
-            continue
-        candidates.append(_raw_candidate(record, origin))
-    return candidates
+    with _text_stream(path, label) as stream:
+        for number, line in enumerate(stream, 1):
+            if line.strip():
+                yield _json_line(line, f"{label}, line {number}")
+
+
+def _json_line(line: str, origin: str) -> RawCandidate:
+    try:
+        record = json.loads(line, parse_float=_json_number, parse_constant=_NonFinite, object_pairs_hook=_json_record)
+    except (ValueError, RecursionError) as error:
+        problem = InputProblem(origin, None, f"{_NOT_A_RECORD}: the line is not valid JSON "
+                               f"({str(error).split(':')[0]})", "each line holds one candidate as a JSON object")
+        return RawCandidate(None, None, {}, origin, (problem,))
+    return _raw_candidate(record, origin)
 
 
 # ---- YAML and JSON documents
@@ -776,14 +798,55 @@ def _origin(label: str, number: int, record: object) -> str:
 # ---- CSV
 
 
-def _parse_csv(text: str, label: str) -> list[RawCandidate]:
-    reader = csv.reader(io.StringIO(text, newline=""))
+def _read_csv(path: Path, label: str) -> Iterator[RawCandidate]:
+    with _text_stream(path, label) as stream:
+        reader = csv.reader(stream)
+        try:
+            header = [cell.strip() for cell in next(reader, [])]
+            _check_header(header, label)
+            yield from (candidate for candidate in _csv_rows(reader, header, label) if candidate)
+        except csv.Error as error:
+            _file_error(label, f"not valid CSV: line {reader.line_num}: {error}")
+
+
+# ---- spreadsheets
+
+
+def _read_xlsx(path: Path, label: str) -> Iterator[RawCandidate]:
+    """The first sheet of a workbook, read like a CSV file: a header row naming the columns, then a row each."""
     try:
-        header = [cell.strip() for cell in next(reader, [])]
+        import openpyxl  # type: ignore[import-untyped]
+    except ImportError:
+        _file_error(label, "reading .xlsx files needs the 'xlsx' extra", "pip install 'paritrana-rules[xlsx]'")
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many kinds for a file that is not a workbook
+        _file_error(label, f"not a readable .xlsx workbook: {error}", "save it from the spreadsheet as .xlsx")
+    try:
+        rows = workbook.worksheets[0].iter_rows(values_only=True)
+        header = [_cell_text(cell).strip() for cell in next(rows, ())]
         _check_header(header, label)
-        return [candidate for candidate in _csv_rows(reader, header, label) if candidate]
-    except csv.Error as error:
-        _file_error(label, f"not valid CSV: line {reader.line_num}: {error}")
+        for number, row in enumerate(rows, 2):
+            candidate = _csv_candidate([_cell_text(cell) for cell in row], header, f"{label}, row {number}")
+            if candidate:
+                yield candidate
+    finally:
+        workbook.close()
+
+
+def _cell_text(cell: object) -> str:
+    """A spreadsheet cell as the text a CSV export would hold: numbers in their shortest exact-looking form.
+
+    A spreadsheet stores numbers as binary floats; the shortest text that reads
+    back as the same float is what the person typed, so that is what is validated.
+    """
+    if cell is None:
+        return ""
+    if isinstance(cell, bool):
+        return "yes" if cell else "no"
+    if isinstance(cell, float):
+        return str(int(cell)) if cell.is_integer() else repr(cell)
+    return str(cell)
 
 
 def _check_header(header: list[str], label: str) -> None:
@@ -882,12 +945,20 @@ def _read_name(raw: object) -> tuple[str | None, _Issue | None]:
     return None, _Issue(f"a name must be text, got {_show(raw)}")
 
 
-_PARSERS: dict[str, Callable[[str, str], list[RawCandidate]]] = {
-    ".yaml": _parse_yaml,
-    ".yml": _parse_yaml,
-    ".json": _parse_json,
-    ".jsonl": _parse_json_lines,
-    ".csv": _parse_csv,
+def _whole(parse: Callable[[str, str], list[RawCandidate]]) -> Callable[[Path, str], Iterator[RawCandidate]]:
+    """A reader for a format that is parsed as one document."""
+    def read(path: Path, label: str) -> Iterator[RawCandidate]:
+        yield from parse(_read_text(path, label), label)
+    return read
+
+
+_READERS: dict[str, Callable[[Path, str], Iterator[RawCandidate]]] = {
+    ".yaml": _whole(_parse_yaml),
+    ".yml": _whole(_parse_yaml),
+    ".json": _whole(_parse_json),
+    ".jsonl": _read_json_lines,
+    ".csv": _read_csv,
+    ".xlsx": _read_xlsx,
 }
 
 
@@ -906,20 +977,18 @@ def load_candidates(path: str | Path, specs: Sequence[InputSpec]) -> tuple[list[
 
 def judge_candidates(path: str | Path, specs: Sequence[InputSpec]) -> list[Candidate | Rejected]:
     """Every record of a file, validated or rejected, in file order (what an audit ledger records)."""
-    raws = read_candidates(path)
-    first_origin = _first_origins(raws)
-    return [_judge(raw, specs, first_origin) for raw in raws]
+    return [judge(raw, specs, first) for raw, first in with_first_origins(iter_candidates(path))]
 
 
-def _first_origins(raws: Iterable[RawCandidate]) -> dict[str, str]:
+def with_first_origins(raws: Iterable[RawCandidate]) -> Iterator[tuple[RawCandidate, str | None]]:
+    """Each record with where its id was first used (itself, unless the id repeats), as a stream."""
     first: dict[str, str] = {}
     for raw in raws:
-        if raw.id is not None:
-            first.setdefault(raw.id, raw.origin)
-    return first
+        yield raw, (first.setdefault(raw.id, raw.origin) if raw.id is not None else None)
 
 
-def _judge(raw: RawCandidate, specs: Sequence[InputSpec], first_origin: Mapping[str, str]) -> Candidate | Rejected:
+def judge(raw: RawCandidate, specs: Sequence[InputSpec], first_origin: str | None) -> Candidate | Rejected:
+    """Validate one record; `first_origin` is where its id was first used (a repeated id rejects the later ones)."""
     label = raw.id if raw.id is not None else raw.origin
     if any(problem.message.startswith(_NOT_A_RECORD) for problem in raw.problems):
         return Rejected(label, raw.name, raw.origin, raw.problems)  # its fields would all be "missing": noise
@@ -940,12 +1009,12 @@ def _validated(
         return None, error.problems
 
 
-def _id_problems(raw: RawCandidate, first_origin: Mapping[str, str]) -> list[InputProblem]:
+def _id_problems(raw: RawCandidate, first_origin: str | None) -> list[InputProblem]:
     if raw.id is None:
         if any(problem.field == "id" for problem in raw.problems):
             return []
         return [InputProblem(raw.origin, "id", "the record has no id", "add an id so results can be matched to it")]
-    first = first_origin[raw.id]
-    if first == raw.origin:
+    if first_origin is None or first_origin == raw.origin:
         return []
-    return [InputProblem(raw.id, "id", f"id '{raw.id}' is already used by {first}", "give each candidate its own id")]
+    return [InputProblem(raw.id, "id", f"id '{raw.id}' is already used by {first_origin}",
+                         "give each candidate its own id")]

@@ -37,18 +37,16 @@ def evaluate(
 ) -> Result:
     """Score validated inputs (see `data.validate`) under a compiled rubric."""
     program: Program = rubric.program
-    entries = program.run(environment(values))
+    entries = program.run(environment(values) if program.panels else values)
     total = entries[-1]
     return Result(rubric=rubric, candidate_id=candidate_id, candidate_name=candidate_name, inputs=dict(values),
                   total=total[0], status="disqualified" if total[-1] else "eligible", entries=entries,
                   defaulted=defaulted, traced=trace)
 
 
-def environment(values: Mapping[str, Any]) -> Mapping[str, Any]:
+def environment(values: Mapping[str, Any]) -> dict[str, Any]:
     """What the rules read: a jury panel enters them as the one number its scores come to."""
-    if any(isinstance(v, Panel) for v in values.values()):
-        return {name: v.value if isinstance(v, Panel) else v for name, v in values.items()}
-    return values
+    return {name: v.value if isinstance(v, Panel) else v for name, v in values.items()}
 
 
 def criterion_results(program: Program, entries: list[Any]) -> tuple[CriterionResult, ...]:

@@ -103,7 +103,7 @@ def compile_expr(expr: ast.Expr, rounding_mode: str) -> Evaluator:
     """A function computing `expr` from an environment mapping names to values."""
     emitter = Emitter(rounding_mode)
     source = emitter.expr(expr, lambda identifier: f"env[{emitter.constant(identifier)}]")
-    function = eval(f"lambda env: {source}", emitter.namespace)  # generated source: see the module docstring
+    function: Evaluator = eval(f"lambda env: {source}", emitter.namespace)  # generated: see the module docstring
     return exact(function)
 
 

@@ -72,8 +72,11 @@ def places_needed(value: Decimal) -> int:
 
 def plain(value: Decimal) -> str:
     """Decimal as plain text, never in exponent form: Decimal('1E+2') -> '100'."""
-    text = format(value, "f")
-    return "0" if text in ("-0", "") else text
+    text = str(value)  # the same digits as format(value, "f") unless it chose exponent form (fast: used per record)
+    if "E" in text or text == "-0":
+        text = format(value, "f")
+        return "0" if text in ("-0", "") else text
+    return text
 
 
 def normalize(value: Decimal) -> Decimal:

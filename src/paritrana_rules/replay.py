@@ -25,9 +25,10 @@ from typing import Any, Literal
 import attrs
 
 from .api import CompiledRubric, load
-from .audit import FORMAT, content_hash, declaration_hashes, ranking_entries, record, sha256
+from .audit import FORMAT, content_hash, declaration_hashes, encode, ranking_entries, record, sha256, step_locations
 from .ranking import place
 from .errors import InputError, RubricError
+from .result import Result
 
 Severity = Literal["error", "note"]
 
@@ -135,13 +136,16 @@ def replay(
     if sealed:
         documents = _check_chain(documents, findings)
     rubrics = _RubricFinder(rubric_paths, documents)
+    described = {str(_mapping(d.get("rubric")).get("sha256")): d for _, d in documents if d.get("kind") == "rubric"}
     reports = []
     first: Divergence | None = None
     for line, document in documents:
         own: list[Finding] = []
         if document.get("kind") == "ranking":
             _verify_ranking(line, document, [d for _, d in documents], rubrics, own)
-        divergence = _replay_record(line, document, rubrics, against_current, own)
+        if document.get("kind") == "rubric":
+            _verify_rubric(line, document, rubrics, own)
+        divergence = _replay_record(line, document, rubrics, described, against_current, own)
         first = first or divergence
         own_all = [f for f in findings if f.line == line] + own
         reports.append(RecordReport(line, _candidate(document), str(document.get("kind")), tuple(own_all)))
@@ -319,7 +323,22 @@ class _RubricFinder:
 # ------------------------------------------------------------------ derivations
 
 
-def _replay_record(line: int, document: dict[str, Any], rubrics: _RubricFinder, against_current: bool,
+def _verify_rubric(line: int, document: Mapping[str, Any], rubrics: _RubricFinder, findings: list[Finding]) -> None:
+    """A ledger's rubric record: is that rubric still there, and are its rules where the ledger says?"""
+    compiled, _ = rubrics.find(_mapping(document.get("rubric")))
+    if compiled is None or compiled.audit_identity["sha256"] != _mapping(document.get("rubric")).get("sha256"):
+        return  # each scored record says so, naming what changed
+    recorded = document.get("locations")
+    moved = [str(new[0]) for old, new in zip(recorded if isinstance(recorded, list) else [], step_locations(compiled))
+             if old != new]
+    if moved:
+        findings.append(Finding("moved", f"{len(moved)} steps are recorded at other lines than the rubric has them now "
+                                f"(first: {moved[0]}); the rubric's meaning is the same, its layout changed", line,
+                                None, "note"))
+
+
+def _replay_record(line: int, document: dict[str, Any], rubrics: _RubricFinder,
+                   described: Mapping[str, Mapping[str, Any]], against_current: bool,
                    findings: list[Finding]) -> Divergence | None:
     if document.get("kind") != "scored":
         return None
@@ -334,7 +353,8 @@ def _replay_record(line: int, document: dict[str, Any], rubrics: _RubricFinder, 
         return None
     changed = ""
     if compiled.audit_identity["sha256"] != identity.get("sha256"):
-        changed = _changed_declarations(_mapping(identity.get("declarations")), compiled) or "its content hash differs"
+        declarations = _mapping(_mapping(described.get(str(identity.get("sha256")))).get("rubric")).get("declarations")
+        changed = _changed_declarations(_mapping(declarations), compiled) or "its content hash differs"
     if changed and not against_current:
         findings.append(Finding("rubric-changed", f"{compiled.path} changed since scoring: {changed}; "
                                 "replay with --against-current to re-score under it", line, who))
@@ -353,15 +373,10 @@ def _replay_record(line: int, document: dict[str, Any], rubrics: _RubricFinder, 
         return None
     fresh = record(result)
     if changed:
-        return _against_current(line, who, document, fresh, changed, compiled, findings)
-    divergence = _first_difference(line, who, document, fresh)
+        return _against_current(line, who, document, fresh, changed, result, findings)
+    divergence = _first_difference(line, who, document, fresh, result)
     if divergence is not None:
         findings.append(Finding("divergence", divergence.describe(), line, who))
-    moved = _moved(document, fresh)
-    if moved and divergence is None:
-        findings.append(Finding("moved", f"{len(moved)} steps are recorded at other lines than the rubric has them now "
-                                f"(first: {moved[0]}); the rubric's meaning is the same, its layout changed", line,
-                                who, "note"))
     engine = _mapping(document.get("engine"))
     if engine != fresh["engine"]:
         findings.append(Finding("engine", f"scored with {engine.get('name')} {engine.get('version')}, replayed with "
@@ -406,28 +421,30 @@ def _changed_declarations(recorded: Mapping[str, str], compiled: CompiledRubric)
 
 
 def _against_current(line: int, who: str, document: Mapping[str, Any], fresh: Mapping[str, Any], changed: str,
-                     compiled: CompiledRubric, findings: list[Finding]) -> Divergence | None:
+                     result: Result, findings: list[Finding]) -> Divergence | None:
     before, after = _mapping(document.get("result")), fresh["result"]
-    findings.append(Finding("rubric-changed", f"{compiled.path} changed since scoring: {changed}", line, who))
+    findings.append(Finding("rubric-changed", f"{result.rubric.path} changed since scoring: {changed}", line, who))
     summary = (f"under the current rubric the total is {after['total']} (recorded {before.get('total')}), "
                f"status {after['status']} (recorded {before.get('status')})")
     findings.append(Finding("rescored", summary, line, who, "note"))
-    return _first_difference(line, who, document, fresh)
+    return _first_difference(line, who, document, fresh, result)
 
 
-def _first_difference(line: int, who: str, document: Mapping[str, Any], fresh: Mapping[str, Any]) -> Divergence | None:
-    trace = document.get("trace")
-    recorded_steps: list[Any] = trace if isinstance(trace, list) else []
-    for index, step in enumerate(fresh["trace"]):
-        old = recorded_steps[index] if index < len(recorded_steps) else None
-        if not isinstance(old, Mapping) or any(old.get(k) != step[k] for k in _STEP_FIELDS):
-            source = old if isinstance(old, Mapping) and old.get("id") == step["id"] else step
-            return Divergence(line, who, step["id"], _mapping(source.get("location")),
-                              old.get("value") if isinstance(old, Mapping) else None, step["value"],
-                              tuple(step["reads"]))
-    if len(recorded_steps) > len(fresh["trace"]):
-        extra = recorded_steps[len(fresh["trace"])]
-        return Divergence(line, who, str(extra.get("id")) if isinstance(extra, Mapping) else "?", {}, extra, None, ())
+def _first_difference(line: int, who: str, document: Mapping[str, Any], fresh: Mapping[str, Any],
+                      result: Result) -> Divergence | None:
+    """The first step, in the order of the derivation, whose recorded value is not the recomputed one."""
+    recorded = _mapping(document.get("trace"))
+    steps = {step.id: step for step in result.trace or ()}
+    for step_id in (str(location[0]) for location in step_locations(result.rubric)):
+        if step_id not in fresh["trace"] or recorded.get(step_id) == fresh["trace"][step_id]:
+            continue
+        step = steps[step_id]
+        where = {"file": step.span.path, "line": step.span.line, "column": step.span.column}
+        return Divergence(line, who, step_id, where, recorded.get(step_id), fresh["trace"][step_id],
+                          tuple((name, encode(value)) for name, value in step.reads))
+    extra = sorted(recorded.keys() - fresh["trace"].keys())
+    if extra:
+        return Divergence(line, who, extra[0], {}, recorded[extra[0]], None, ())
     recorded_result = _mapping(document.get("result"))
     for key, value in fresh["result"].items():
         if recorded_result.get(key) != value:
@@ -436,15 +453,3 @@ def _first_difference(line: int, who: str, document: Mapping[str, Any], fresh: M
         if document.get(section) != fresh[section]:
             return Divergence(line, who, section, {}, document.get(section), fresh[section], ())
     return None
-
-
-# Everything a step says except its location: a rubric laid out anew keeps its hash, and its lines move.
-_STEP_FIELDS = ("id", "kind", "name", "value", "reads", "detail")
-
-
-def _moved(document: Mapping[str, Any], fresh: Mapping[str, Any]) -> list[str]:
-    """Steps whose recorded location is not where the rule is now (a note: the meaning is unchanged)."""
-    trace = document.get("trace")
-    steps = trace if isinstance(trace, list) else []
-    return [str(new["id"]) for old, new in zip(steps, fresh["trace"])
-            if isinstance(old, Mapping) and old.get("location") != new["location"]]

@@ -1,0 +1,136 @@
+"""Batch scoring: a candidate file -> one output row per input row, streamed, over several processes if asked.
+
+Records are read one at a time (`data.iter_candidates`), then validated and
+scored in chunks: in this process, or with `jobs` > 1 in worker processes that
+each hold their own copy of the compiled rubric (it pickles as its text). Rows
+come back in file order, so outputs keep the input's order. Memory stays flat
+in the number of rows: only the chunks in flight are held, plus one small entry
+per candidate when the rubric ranks (placings need every total) and each id
+seen (a repeated id is rejected, naming the first).
+
+This process writes the outputs and the ledger. A record's hash covers the hash
+of the record before it, so chaining is sequential by nature: workers hand over
+records complete but for that link (`audit.RecordWriter.pieces`).
+"""
+
+from __future__ import annotations
+
+import collections
+import itertools
+import multiprocessing
+from collections.abc import Callable, Iterable, Iterator
+from multiprocessing.pool import AsyncResult, Pool
+from typing import Any
+
+import attrs
+
+from .api import CompiledRubric
+from .audit import RecordPieces
+from .data import Candidate, RawCandidate, Rejected, judge
+from .ranking import Entry, entry
+from .result import Result
+
+CHUNK = 500  # rows per task: large enough that handing work to a process costs little per row
+
+
+@attrs.frozen
+class Row:
+    """One input row, scored or rejected, as plain data (it crosses processes).
+
+    `item` is what the outputs show (see `item_of`); `record` the pieces of a
+    scored record when auditing, or the rejected candidate with its problems;
+    `entry` what ranking needs.
+    """
+
+    item: dict[str, Any]
+    record: RecordPieces | Rejected | None
+    entry: Entry | None
+
+
+@attrs.frozen
+class Options:
+    lang: str = "en"
+    explain: bool = False
+    audit: bool = False
+
+
+def score_rows(rubric: CompiledRubric, raws: Iterable[tuple[RawCandidate, str | None]], options: Options,
+               jobs: int = 1) -> Iterator[Row]:
+    """Each record (with where its id was first used) scored or rejected, in order."""
+    chunks = _chunks(raws, CHUNK)
+    if jobs <= 1:
+        for chunk in chunks:
+            yield from score_chunk(rubric, chunk, options)
+        return
+    with multiprocessing.get_context("spawn").Pool(jobs, _start_worker, (rubric, options)) as pool:
+        yield from itertools.chain.from_iterable(_in_order(pool, chunks, window=jobs * 3))
+
+
+def score_chunk(rubric: CompiledRubric, chunk: list[tuple[RawCandidate, str | None]], options: Options) -> list[Row]:
+    return [_row(rubric, judge(raw, rubric.input_specs, first), options) for raw, first in chunk]
+
+
+def _row(rubric: CompiledRubric, judged: Candidate | Rejected, options: Options) -> Row:
+    outcome = rubric.score_or_reject(judged, trace=options.audit or options.explain) if isinstance(
+        judged, Candidate) else judged
+    if isinstance(outcome, Rejected):
+        return Row(rejected_item(outcome), outcome, None)
+    ranking = rubric.model.ranking
+    placing = entry(ranking, outcome.candidate_id, outcome.status, outcome.total,
+                    {c.name: c.points for c in outcome.criteria}, outcome.inputs) if ranking is not None else None
+    record = rubric.record_writer.pieces(outcome) if options.audit else None
+    return Row(item_of(outcome, options), record, placing)
+
+
+def item_of(result: Result, options: Options) -> dict[str, Any]:
+    """A scored candidate as every output format shows it."""
+    item = result.to_dict()
+    item["reasons"] = result.reasons(options.lang)
+    if options.explain:
+        item["explanation"] = result.explain(lang=options.lang)
+    return item
+
+
+def rejected_item(rejected: Rejected) -> dict[str, Any]:
+    return {"candidate_id": rejected.id, "candidate_name": rejected.name, "status": "rejected",
+            "origin": rejected.origin, "problems": [p.to_dict() for p in rejected.problems]}
+
+
+# ------------------------------------------------------------------ processes
+
+_worker: tuple[CompiledRubric, Options] | None = None
+
+
+def _start_worker(rubric: CompiledRubric, options: Options) -> None:
+    global _worker
+    _worker = (rubric, options)
+
+
+def _work(chunk: list[tuple[RawCandidate, str | None]]) -> list[Row]:
+    assert _worker is not None
+    rubric, options = _worker
+    return score_chunk(rubric, chunk, options)
+
+
+def _in_order(pool: Pool, chunks: Iterator[list[Any]], window: int) -> Iterator[list[Row]]:
+    """Results of the chunks in order, with at most `window` chunks in flight (so reading never runs ahead)."""
+    pending: collections.deque[AsyncResult[list[Row]]] = collections.deque()
+    for chunk in chunks:
+        pending.append(pool.apply_async(_work, (chunk,)))
+        if len(pending) >= window:
+            yield pending.popleft().get()
+    while pending:
+        yield pending.popleft().get()
+
+
+def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    iterator = iter(items)
+    while chunk := list(itertools.islice(iterator, size)):
+        yield chunk
+
+
+def counted(rows: Iterable[Row], tick: Callable[[int], None]) -> Iterator[Row]:
+    """Rows passed through, calling `tick` with the count so far (for a progress display)."""
+    for number, row in enumerate(rows, 1):
+        tick(number)
+        yield row
