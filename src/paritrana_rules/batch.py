@@ -27,7 +27,8 @@ import attrs
 from .api import CompiledRubric
 from .audit import RecordPieces
 from .data import Candidate, RawCandidate, Rejected, judge
-from .ranking import Entry, entry
+from .errors import InputProblem
+from .ranking import Entry, Placing, entry
 from .result import Result
 
 CHUNK = 500  # rows per task: large enough that handing work to a process costs little per row
@@ -94,6 +95,37 @@ def item_of(result: Result, options: Options) -> dict[str, Any]:
 def rejected_item(rejected: Rejected) -> dict[str, Any]:
     return {"candidate_id": rejected.id, "candidate_name": rejected.name, "status": "rejected",
             "origin": rejected.origin, "problems": [p.to_dict() for p in rejected.problems]}
+
+
+def points_of(item: dict[str, Any]) -> dict[str, str]:
+    """A scored item's points by criterion."""
+    return {c["name"]: c["points"] for c in item.get("criteria", ())}
+
+
+def rank_cells(placing: Placing | None) -> list[str]:
+    """Rank ('=' when shared by a tie nothing breaks, with its group), and whether nominated."""
+    if placing is None or placing.rank is None:
+        return ["-", ""]
+    rank = f"{placing.rank}{'=' if placing.tied else ''}" + (f" in {placing.group}" if placing.group else "")
+    return [rank, "yes" if placing.nominated else ""]
+
+
+def csv_header(rubric: CompiledRubric) -> list[str]:
+    ranked = ["rank", "nominated"] if rubric.model.ranking is not None else []
+    return ["id", "name", "status", "total", *ranked, *(c.decl.name for c in rubric.model.criteria), "reasons"]
+
+
+def csv_cells(rubric: CompiledRubric, item: dict[str, Any], placing: Placing | None) -> list[str]:
+    """An item as a row of the CSV output (see `csv_header`): a rejected row gives its problems as reasons."""
+    names = [c.decl.name for c in rubric.model.criteria]
+    ranked = rubric.model.ranking is not None
+    if item["status"] == "rejected":
+        problems = (InputProblem(p["candidate"], p["field"], p["message"], p["hint"]) for p in item["problems"])
+        return [item["candidate_id"], item["candidate_name"] or "", "rejected", "", *(["", ""] if ranked else []),
+                *("" for _ in names), "; ".join(p.render() for p in problems)]
+    points = points_of(item)
+    return [item["candidate_id"], item["candidate_name"] or "", item["status"], item["total"],
+            *(rank_cells(placing) if ranked else []), *(points[n] for n in names), "; ".join(item["reasons"])]
 
 
 # ------------------------------------------------------------------ processes

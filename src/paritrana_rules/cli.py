@@ -26,13 +26,13 @@ import attrs
 from . import __version__
 from .api import CompiledRubric, diagnose, load, read_rubric
 from .audit import Ledger, atomic_file, write_atomically
-from .batch import Options, counted, score_rows
+from .batch import Options, counted, csv_cells, csv_header, points_of, rank_cells, score_rows
 from .cases import run as run_cases
 from .data import Candidate, Rejected, iter_candidates, load_candidates, with_first_origins
 from .diff import diff_rubrics, pair_folders, render_movements, rescore
 from .format import fmt_command, rubric_files
 from .handbook import handbook
-from .errors import Diagnostic, InputError, InputProblem, RubricError, did_you_mean, render_all
+from .errors import Diagnostic, InputError, RubricError, did_you_mean, render_all
 from .numeric import plain
 from .replay import replay
 from .ranking import Entry, Placing, place
@@ -283,26 +283,14 @@ Items = Iterable[dict[str, Any]]  # one per input row, in file order (see batch.
 Placings = dict[str, Placing]
 
 
-def _rank_cells(placing: Placing | None) -> list[str]:
-    """Rank ('=' when shared by a tie nothing breaks), and whether nominated."""
-    if placing is None or placing.rank is None:
-        return ["-", ""]
-    rank = f"{placing.rank}{'=' if placing.tied else ''}" + (f" in {placing.group}" if placing.group else "")
-    return [rank, "yes" if placing.nominated else ""]
-
-
-def _points(item: dict[str, Any]) -> dict[str, str]:
-    return {c["name"]: c["points"] for c in item.get("criteria", ())}
-
-
 def _table(rubric: CompiledRubric, items: Items, placings: Placings, args: argparse.Namespace) -> Iterator[str]:
     items = list(items)
     roots = list(rubric.model.roots)
     ranked = ["rank", "nominated"] if rubric.model.ranking is not None else []
     header = ["id", "status", "total", *ranked, *roots]
     rows = [[item["candidate_id"], item["status"], item.get("total", "-"),
-             *(_rank_cells(placings.get(item["candidate_id"])) if ranked else []),
-             *(_points(item).get(c, "-") for c in roots)] for item in items]
+             *(rank_cells(placings.get(item["candidate_id"])) if ranked else []),
+             *(points_of(item).get(c, "-") for c in roots)] for item in items]
     widths = [max(len(str(row[i])) for row in [header, *rows]) for i in range(len(header))]
 
     def line(cells: list[str]) -> str:
@@ -347,28 +335,14 @@ def _json_lines(rubric: CompiledRubric, items: Items, placings: Placings, args: 
 
 def _csv(rubric: CompiledRubric, items: Items, placings: Placings, args: argparse.Namespace) -> Iterator[str]:
     """One row per input row, in the same order: scored, disqualified or rejected with its reasons."""
-    names = [c.decl.name for c in rubric.model.criteria]
-    ranked = rubric.model.ranking is not None
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["id", "name", "status", "total", *(["rank", "nominated"] if ranked else []), *names, "reasons"])
+    writer.writerow(csv_header(rubric))
     for item in items:
-        if item["status"] == "rejected":
-            reasons = "; ".join(_problem_text(p) for p in item["problems"])
-            writer.writerow([item["candidate_id"], item["candidate_name"] or "", "rejected", "",
-                             *(["", ""] if ranked else []), *("" for _ in names), reasons])
-        else:
-            points = _points(item)
-            writer.writerow([item["candidate_id"], item["candidate_name"] or "", item["status"], item["total"],
-                             *(_rank_cells(placings.get(item["candidate_id"])) if ranked else []),
-                             *(points[n] for n in names), "; ".join(item["reasons"])])
+        writer.writerow(csv_cells(rubric, item, placings.get(item["candidate_id"])))
         yield buffer.getvalue()
         buffer.seek(0)
         buffer.truncate()
-
-
-def _problem_text(problem: dict[str, Any]) -> str:
-    return InputProblem(problem["candidate"], problem.get("field"), problem["message"], problem.get("hint")).render()
 
 
 _RENDERERS = {"table": _table, "json": _json, "jsonl": _json_lines, "csv": _csv}

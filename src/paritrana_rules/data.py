@@ -824,17 +824,17 @@ def _read_xlsx(path: Path, label: str) -> Iterator[RawCandidate]:
         _file_error(label, f"not a readable .xlsx workbook: {error}", "save it from the spreadsheet as .xlsx")
     try:
         rows = workbook.worksheets[0].iter_rows(values_only=True)
-        header = [_cell_text(cell).strip() for cell in next(rows, ())]
+        header = [cell_text(cell).strip() for cell in next(rows, ())]
         _check_header(header, label)
         for number, row in enumerate(rows, 2):
-            candidate = _csv_candidate([_cell_text(cell) for cell in row], header, f"{label}, row {number}")
+            candidate = candidate_from_cells([cell_text(cell) for cell in row], header, f"{label}, row {number}")
             if candidate:
                 yield candidate
     finally:
         workbook.close()
 
 
-def _cell_text(cell: object) -> str:
+def cell_text(cell: object) -> str:
     """A spreadsheet cell as the text a CSV export would hold: numbers in their shortest exact-looking form.
 
     A spreadsheet stores numbers as binary floats; the shortest text that reads
@@ -879,10 +879,10 @@ def _csv_rows(reader: _CsvReader, header: list[str], label: str) -> Iterator[Raw
     end = reader.line_num
     for row in reader:
         start, end = end + 1, reader.line_num
-        yield _csv_candidate(row, header, f"{label}, row {start}")
+        yield candidate_from_cells(row, header, f"{label}, row {start}")
 
 
-def _csv_candidate(row: list[str], header: list[str], origin: str) -> RawCandidate | None:
+def candidate_from_cells(row: list[str], header: list[str], origin: str) -> RawCandidate | None:
     """One row as a record: empty cells are missing; a wholly empty row is no candidate at all."""
     filled = [(column, cell) for column, cell in enumerate(row) if cell.strip()]
     if not filled:
