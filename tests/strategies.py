@@ -61,16 +61,24 @@ def small_rubric(draw: st.DrawFn) -> str:
 
     Many drawn rubrics do not check (points may leave the scale); the tests
     keep the ones that do, which is exactly what exercises the checker's
-    promise that accepted points stay on the scale.
+    promise that accepted points stay on the scale. Some declare two stages,
+    with inputs arriving at either and sometimes a rule to advance.
     """
     count = draw(st.integers(1, 3))
     names = [f"x{i}" for i in range(count)]
     lines = ['rubric "Paritrana Award" edition 2024 period 2023', "category uji", 'label id "Uji" en "Test"',
              "scale 0 to 100", f"rounding {draw(st.sampled_from(['half_up', 'half_even', 'down']))} to 2 places"]
-    for name in names:
+    staged = draw(st.booleans())
+    if staged:
+        lines += ["stage awal", 'label id "Awal" en "First"']
+        if draw(st.booleans()):
+            lines.append(f"advance if {draw(st.sampled_from(['total >= 40', f'{names[0]} > 10', 'yes']))}")
+        lines += ["stage akhir", 'label id "Akhir" en "Last"']
+    for index, name in enumerate(names):
         low = draw(st.integers(-5, 50))
         high = low + draw(st.integers(0, 100))
-        lines.append(f"input {name}: number between {low} and {high}")
+        arrives = " from stage akhir" if staged and index > 0 and draw(st.booleans()) else ""
+        lines.append(f"input {name}: number between {low} and {high}{arrives}")
     weights = draw(st.sampled_from([[100], [50, 50], [30, 70], [25, 25, 50]]))
     for index, weight in enumerate(weights):
         lines.append(f"criterion c{index} weight {weight}%")

@@ -6,8 +6,9 @@ import shutil
 from decimal import Decimal
 from pathlib import Path
 
-import attrs
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import paritrana_rules as pr
 from paritrana_rules import stages
@@ -15,6 +16,8 @@ from paritrana_rules.api import CompiledRubric, diagnose
 from paritrana_rules.diff import diff_rubrics
 from paritrana_rules.format import format_text
 from paritrana_rules.handbook import handbook
+
+from .strategies import candidate_inputs, small_rubric
 
 ROOT = Path(__file__).resolve().parents[1]
 BUNDLED = sorted((ROOT / "rubrics").rglob("*.rubric"))
@@ -86,7 +89,7 @@ def at(rubric: pr.CompiledRubric, index: int) -> CompiledRubric:
     return CompiledRubric(stages.model_at(rubric.model, index), [])
 
 
-def given(rubric: pr.CompiledRubric, index: int) -> dict[str, object]:
+def known_by(rubric: pr.CompiledRubric, index: int) -> dict[str, object]:
     later = stages.inputs_after(rubric.model, index)
     return {name: value for name, value in CANDIDATE.items() if name not in later}
 
@@ -130,7 +133,7 @@ def test_inputs_after_a_stage_are_those_a_candidate_need_not_give_yet() -> None:
 
 def test_the_provisional_total_sums_what_is_scored_so_far_with_full_weights() -> None:
     rubric = load(FUNNEL)
-    totals = [at(rubric, i).evaluate(given(rubric, i)).total for i in range(3)]
+    totals = [at(rubric, i).evaluate(known_by(rubric, i)).total for i in range(3)]
     # screening: nothing scored yet; desk: cak 80 x 50% x 60% = 24 and paham 80 x 40% = 32; then
     # paham_dokumen 95 x 50% x 60% = 28.5 and the bonus of 5 complete the total.
     assert totals == [Decimal("0.00"), Decimal("56.00"), Decimal("89.50")]
@@ -158,6 +161,22 @@ def test_every_bundled_rubric_compiles_at_every_stage_and_is_whole_at_the_last(p
     for index in range(stages.last_stage(model) + 1):
         CompiledRubric(stages.model_at(model, index), [])
     assert stages.model_at(model, stages.last_stage(model)) == model
+
+
+@given(small_rubric(), st.data())
+def test_generated_rubrics_score_at_every_stage_and_in_full_at_the_last(text: str, data: st.DataObject) -> None:
+    try:
+        rubric = pr.loads(text, "generated.rubric")
+    except pr.RubricError:
+        return
+    last = stages.last_stage(rubric.model)
+    assert stages.model_at(rubric.model, last) == rubric.model
+    values = data.draw(candidate_inputs(rubric.input_specs))
+    for index in range(last + 1):
+        early = {k: v for k, v in values.items() if k not in stages.inputs_after(rubric.model, index)}
+        low, high = rubric.model.scale
+        assert low <= at(rubric, index).evaluate(early).total <= high + 5  # the only bonus adds 5
+    assert at(rubric, last).evaluate(values).total == rubric.evaluate(values).total
 
 
 def test_the_village_rubric_screens_on_arrears_and_apparatus_then_invites_on_the_provisional_total() -> None:
