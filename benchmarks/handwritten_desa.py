@@ -55,9 +55,18 @@ def score(v: dict[str, Any]) -> tuple[Decimal, str]:
     hadir = {"kepala_desa": 100, "sekretaris_desa": 70, "perangkat_lain": 50, "tidak_hadir": 0}[v["hadir_wawancara"]]
     wawancara = _round(Decimal("0.4") * Decimal(hadir) + Decimal("0.6") * _round(v["nilai_pemahaman"]))
 
-    total = (Decimal("0.2") * regulasi + Decimal("0.25") * cakupan + Decimal("0.3") * rentan_points
-             + Decimal("0.1") * inovasi + Decimal("0.15") * wawancara)
+    # The desk assessment's provisional total leaves out the interview, which comes after it.
+    desk = _capped(v, Decimal("0.2") * regulasi + Decimal("0.25") * cakupan + Decimal("0.3") * rentan_points
+                   + Decimal("0.1") * inovasi)
+    total = _capped(v, Decimal("0.2") * regulasi + Decimal("0.25") * cakupan + Decimal("0.3") * rentan_points
+                    + Decimal("0.1") * inovasi + Decimal("0.15") * wawancara)
+    if v["tunggakan_iuran"]:
+        return total, "disqualified"
+    return total, "eliminated" if aparat < 50 or desk < 40 else "eligible"
+
+
+def _capped(v: dict[str, Any], weighted: Decimal) -> Decimal:
+    """Capped at 70 unless every apparatus member is registered, limited to the scale, rounded."""
     if v["aparat_terdaftar"] < v["aparat_desa"]:
-        total = min(total, Decimal(70))
-    total = _round(min(max(total, Decimal(0)), Decimal(100)))
-    return total, "disqualified" if v["tunggakan_iuran"] else "eligible"
+        weighted = min(weighted, Decimal(70))
+    return _round(min(max(weighted, Decimal(0)), Decimal(100)))

@@ -106,10 +106,16 @@ def score(v: Mapping[str, Any]) -> Score:
         points = {name: _round(value) for name, value in _leaves(v).items()}
         for parent in ("regulasi", "cakupan", "pekerja_rentan_apbd", "wawancara"):
             points[parent] = _round(_weighted(points, TREE[parent]))
-        total = _weighted(points, TREE[""])
-        total += 5 if v["perda_perizinan_bpjs"] else 0
-        total -= 5 if v["tunggakan_iuran_pemda"] else 0
-        if not ({"perda", "perkada"} & v["produk_hukum"]):
-            total = min(total, Decimal(60))
-        total = _round(_clamp(total))
-    return Score(total, "eligible" if v["berkas_lengkap"] else "disqualified", points)
+        total = _adjusted(v, _weighted(points, TREE[""]))
+        # The desk assessment's provisional total: everything but the interview, which comes after it.
+        desk = _adjusted(v, _weighted(points, tuple(c for c in TREE[""] if c[0] != "wawancara")))
+    status = "disqualified" if not v["berkas_lengkap"] else "eliminated" if desk < 40 else "eligible"
+    return Score(total, status, points)
+
+
+def _adjusted(v: Mapping[str, Any], weighted: Decimal) -> Decimal:
+    """The bonus and penalty, the cap when no Perda or Perkada, the scale, rounding."""
+    total = weighted + (5 if v["perda_perizinan_bpjs"] else 0) - (5 if v["tunggakan_iuran_pemda"] else 0)
+    if not ({"perda", "perkada"} & v["produk_hukum"]):
+        total = min(total, Decimal(60))
+    return _round(_clamp(total))

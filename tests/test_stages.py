@@ -86,7 +86,7 @@ def load(text: str, path: str = "funnel.rubric") -> pr.CompiledRubric:
 
 
 def at(rubric: pr.CompiledRubric, index: int) -> CompiledRubric:
-    return CompiledRubric(stages.model_at(rubric.model, index), [])
+    return rubric.at_stage(index)
 
 
 def known_by(rubric: pr.CompiledRubric, index: int) -> dict[str, object]:
@@ -157,10 +157,10 @@ def test_the_screening_stage_can_already_disqualify() -> None:
 
 @pytest.mark.parametrize("path", BUNDLED, ids=lambda p: p.relative_to(ROOT).as_posix())
 def test_every_bundled_rubric_compiles_at_every_stage_and_is_whole_at_the_last(path: Path) -> None:
-    model = pr.load(path).model
-    for index in range(stages.last_stage(model) + 1):
-        CompiledRubric(stages.model_at(model, index), [])
-    assert stages.model_at(model, stages.last_stage(model)) == model
+    rubric = pr.load(path)
+    for index in range(stages.last_stage(rubric.model) + 1):
+        assert rubric.at_stage(index).model == stages.model_at(rubric.model, index)
+    assert stages.model_at(rubric.model, stages.last_stage(rubric.model)) == rubric.model
 
 
 @given(small_rubric(), st.data())

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import data, extends
+from . import data, extends, stages
 from .extends import Reader
 from .check import check
 from .compile import Program, compile_rubric
@@ -23,6 +23,7 @@ from .model import RubricModel
 from .numeric import exact
 from .result import Result
 from .source import SourceFile, Span
+from .stages import last_stage
 from .syntax import parse
 
 if TYPE_CHECKING:
@@ -35,11 +36,60 @@ _CONSEQUENTIAL = {"W400", "W405", "L800", "L801", "H103"}
 class CompiledRubric:
     """A checked, compiled rubric, ready to score any number of candidates."""
 
-    def __init__(self, model: RubricModel, warnings: list[Diagnostic]) -> None:
-        self.model = model
-        self.program: Program = compile_rubric(model)
+    def __init__(self, model: RubricModel, warnings: list[Diagnostic], stage: int | None = None) -> None:
+        self.whole = model  # the rubric as written; `model` is what is known at `stage`
+        self.stage = last_stage(model) if stage is None else stage
+        self.model = model if stage is None else stages.model_at(model, stage)
+        self.program: Program = compile_rubric(self.model, self.stage)
         self.warnings = tuple(warnings)
-        self.input_specs: tuple[data.InputSpec, ...] = tuple(i.spec for i in model.inputs)
+        self.input_specs: tuple[data.InputSpec, ...] = tuple(i.spec for i in self.model.inputs)
+        self._views: dict[int, CompiledRubric] = {self.stage: self}
+
+    @property
+    def stage_names(self) -> tuple[str, ...]:
+        """The stages the rubric declares, in order (empty when it declares none)."""
+        return tuple(s.decl.name for s in self.whole.stages)
+
+    @property
+    def stage_name(self) -> str | None:
+        """The stage this rubric scores at, when it declares stages."""
+        return self.stage_names[self.stage] if self.stage_names else None
+
+    @property
+    def awaiting(self) -> tuple[str, ...]:
+        """The inputs of later stages: what a candidate scored at this stage is still waiting for."""
+        return stages.inputs_after(self.whole, self.stage)
+
+    def at_stage(self, stage: str | int) -> CompiledRubric:
+        """The rubric as it scores candidates at an earlier stage, before later stages' inputs exist.
+
+        Criteria, gates and adjustments that read only what is known by then are
+        scored; the total is their provisional sum; a candidate who passes every
+        advance rule so far is `pending`. Raises KeyError for an unknown stage.
+        """
+        index = stage if isinstance(stage, int) else self.stage_names.index(stage) if stage in self.stage_names \
+            else None
+        if index is None or not 0 <= index <= last_stage(self.whole):
+            raise KeyError(stage)
+        if index not in self._views:
+            view = CompiledRubric(self.whole, list(self.warnings), index)
+            view._views = self._views
+            self._views[index] = view
+        return self._views[index]
+
+    def stage_for(self, values: Mapping[str, Any]) -> CompiledRubric:
+        """The rubric at the stage a candidate's data has reached: the last stage all of whose inputs it gives.
+
+        An input that is missing or empty and has no default has not arrived yet;
+        a stage's data counts only when every earlier stage's is there too.
+        """
+        reached = 0
+        for index in range(1, last_stage(self.whole) + 1):
+            arriving = [i.spec for i in self.whole.inputs if i.stage == index and not i.spec.has_default]
+            if any(data.is_missing(values.get(spec.name)) for spec in arriving):
+                break
+            reached = index
+        return self.at_stage(reached) if self.whole.stages else self
 
     @property
     def path(self) -> str:
@@ -94,7 +144,7 @@ class CompiledRubric:
 
     def __reduce__(self) -> tuple[Any, ...]:
         texts = {path: source.text for path, source in self.model.sources.items()}
-        return (_rebuild, (self.model.source.path, texts))
+        return (_rebuild, (self.model.source.path, texts, self.stage))
 
     def __repr__(self) -> str:
         ident = self.identity
@@ -159,7 +209,7 @@ def loads(text: str, path: str = "<rubric>", read: Reader | None = None) -> Comp
     return CompiledRubric(model, diagnostics)
 
 
-def _rebuild(path: str, texts: dict[str, str]) -> CompiledRubric:
+def _rebuild(path: str, texts: dict[str, str], stage: int | None = None) -> CompiledRubric:
     """Unpickling: compile again from the very texts it was built from, not from today's files.
 
     An extended rubric is looked up by the end of its path, which is what `extends` names; where the
@@ -170,7 +220,8 @@ def _rebuild(path: str, texts: dict[str, str]) -> CompiledRubric:
         best = max(texts, key=lambda key: _common_tail(Path(key).parts, wanted))
         return texts[best]
 
-    return loads(texts[path], path, read=read)
+    whole = loads(texts[path], path, read=read)
+    return whole if stage is None else whole.at_stage(stage)
 
 
 def _common_tail(a: tuple[str, ...], b: tuple[str, ...]) -> int:

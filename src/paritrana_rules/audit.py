@@ -38,7 +38,7 @@ from .extends import declaration_kind
 from .numeric import CONTEXT, plain
 from .syntax import grammar_text
 
-from .compile import GateStep, LeafStep, ParentStep
+from .compile import GateStep, LeafStep, ParentStep, StageStep
 
 if TYPE_CHECKING:
     from .api import CompiledRubric
@@ -173,7 +173,9 @@ class RecordWriter:
                                         for n, i in enumerate(program.model.inputs)], names)
         self.gates_start = len(program.lets) + len(program.criteria)
         self.gate_names = [gate.name for gate in program.gates]
-        self.reasons: dict[tuple[str, ...], bytes] = {}
+        self.reasons: dict[tuple[tuple[str, ...], str], bytes] = {}
+        self.stage = canonical(compiled.stage_name)
+        self.awaiting = canonical(list(compiled.awaiting))
         fixed = {key: value.replace(b"%", b"%%") for key, value in (
             ("engine", canonical(_engine())), ("format", canonical(FORMAT)), ("kind", canonical("scored")),
             ("numeric", canonical(_numeric(compiled))), ("rubric", canonical(_rubric_reference(compiled))))}
@@ -192,9 +194,10 @@ class RecordWriter:
         values, entries = result.inputs, result.entries
         inputs = self.inputs.write(values)
         held = entries[self.gates_start:self.gates_start + len(self.gate_names)]
-        outcome = b'{"reasons":%s,"status":"%s","total":"%s"}' % (
-            self._reasons(tuple([name for name, holds in zip(self.gate_names, held) if not holds])),
-            result.status.encode(), plain(result.total).encode())
+        outcome = b'{"awaiting":%s,"reasons":%s,"stage":%s,"status":"%s","total":"%s"}' % (
+            self.awaiting if result.status == "pending" else b"[]",
+            self._reasons(result, tuple([name for name, holds in zip(self.gate_names, held) if not holds])),
+            self.stage, result.status.encode(), plain(result.total).encode())
         return (b'{"id":%s,"name":%s}' % (canonical(result.candidate_id), canonical(result.candidate_name)),
                 b"[" + b",".join([b'"%s"' % name.encode() for name in sorted(result.defaulted)]) + b"]",
                 inputs, b'"%s"' % hashlib.sha256(inputs).hexdigest().encode(), outcome, self.trace.write(entries))
@@ -209,15 +212,17 @@ class RecordWriter:
                               trace)
         return line, digest
 
-    def _reasons(self, failed: tuple[str, ...]) -> bytes:
-        """The failed gates' reasons in both languages (a batch has few combinations: each is written once)."""
-        if failed not in self.reasons:
-            from .explain import gate_reason
+    def _reasons(self, result: Result, failed: tuple[str, ...]) -> bytes:
+        """The reasons in both languages; a batch has few combinations of failed gates, so each is written once.
 
-            model = self.compiled.model
-            self.reasons[failed] = canonical({lang: [gate_reason(model, name, lang) for name in failed]
-                                              for lang in ("en", "id")})
-        return self.reasons[failed]
+        A candidate stopped by an advance rule has its own reason (it names its provisional total).
+        """
+        if result.status == "eliminated":
+            return canonical({lang: result.reasons(lang) for lang in ("en", "id")})
+        key = (failed, result.status)
+        if key not in self.reasons:
+            self.reasons[key] = canonical({lang: result.reasons(lang) for lang in ("en", "id")})
+        return self.reasons[key]
 
 
 # A field of a JSON object: its value as JSON text with %s where values go, and the Python
@@ -267,8 +272,8 @@ def _object(parts: Mapping[str, bytes]) -> bytes:
 
 def step_id(step: Any) -> str:
     """The id of a compiled step, as traces and records name it: "let:x", "criterion:y", "gate:z", "bonus:w"."""
-    kind = {"LetStep": "let", "LeafStep": "criterion", "ParentStep": "criterion", "GateStep": "gate"}.get(
-        type(step).__name__)
+    kind = {"LetStep": "let", "LeafStep": "criterion", "ParentStep": "criterion", "GateStep": "gate",
+            "StageStep": "stage"}.get(type(step).__name__)
     return f"{kind or step.kind}:{step.name}"
 
 
@@ -315,6 +320,8 @@ def _entry_field(step: Any, entry: str, rounded: str) -> Field:
         return '{"points":"%s","raw":"%s"}', points
     if isinstance(step, GateStep):
         return "%s", (f"_b({entry})",)
+    if isinstance(step, StageStep):
+        return '{"advanced":%s,"total":%s}', (f"_b({entry}[0])", f"_n({entry}[1])")
     return '{"applied":%s,"points":"%s"}', (f"_b({entry}[0])", f"_p({entry}[1])")
 
 

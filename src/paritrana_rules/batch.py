@@ -53,6 +53,7 @@ class Options:
     lang: str = "en"
     explain: bool = False
     audit: bool = False
+    stage: str | None = None  # score every candidate at this stage; None: at the stage its data has reached
 
 
 def score_rows(rubric: CompiledRubric, raws: Iterable[tuple[RawCandidate, str | None]], options: Options,
@@ -68,19 +69,31 @@ def score_rows(rubric: CompiledRubric, raws: Iterable[tuple[RawCandidate, str | 
 
 
 def score_chunk(rubric: CompiledRubric, chunk: list[tuple[RawCandidate, str | None]], options: Options) -> list[Row]:
-    return [_row(rubric, judge(raw, rubric.input_specs, first), options) for raw, first in chunk]
+    return [_row(rubric, raw, first, options) for raw, first in chunk]
 
 
-def _row(rubric: CompiledRubric, judged: Candidate | Rejected, options: Options) -> Row:
-    outcome = rubric.score_or_reject(judged, trace=options.audit or options.explain) if isinstance(
+def _row(rubric: CompiledRubric, raw: RawCandidate, first: str | None, options: Options) -> Row:
+    view = rubric.at_stage(options.stage) if options.stage is not None else rubric.stage_for(raw.values)
+    if view.awaiting:  # later stages' values are not read at this stage
+        raw = attrs.evolve(raw, values={k: v for k, v in raw.values.items() if k not in view.awaiting})
+    judged = judge(raw, view.input_specs, first)
+    outcome = view.score_or_reject(judged, trace=options.audit or options.explain) if isinstance(
         judged, Candidate) else judged
     if isinstance(outcome, Rejected):
         return Row(rejected_item(outcome), outcome, None)
+    record = view.record_writer.pieces(outcome) if options.audit else None
+    return Row(item_of(outcome, options), record, _entry(rubric, outcome))
+
+
+def _entry(rubric: CompiledRubric, result: Result) -> Entry | None:
+    """What ranking needs; only candidates scored at the last stage can be ranked."""
     ranking = rubric.model.ranking
-    placing = entry(ranking, outcome.candidate_id, outcome.status, outcome.total,
-                    {c.name: c.points for c in outcome.criteria}, outcome.inputs) if ranking is not None else None
-    record = rubric.record_writer.pieces(outcome) if options.audit else None
-    return Row(item_of(outcome, options), record, placing)
+    if ranking is None:
+        return None
+    if result.rubric is not rubric:
+        return Entry(result.candidate_id, False, None, ())
+    return entry(ranking, result.candidate_id, result.status, result.total,
+                 {c.name: c.points for c in result.criteria}, result.inputs)
 
 
 def item_of(result: Result, options: Options) -> dict[str, Any]:
@@ -123,9 +136,9 @@ def csv_cells(rubric: CompiledRubric, item: dict[str, Any], placing: Placing | N
         problems = (InputProblem(p["candidate"], p["field"], p["message"], p["hint"]) for p in item["problems"])
         return [item["candidate_id"], item["candidate_name"] or "", "rejected", "", *(["", ""] if ranked else []),
                 *("" for _ in names), "; ".join(p.render() for p in problems)]
-    points = points_of(item)
+    points = points_of(item)  # a pending candidate has no points yet for what later stages score
     return [item["candidate_id"], item["candidate_name"] or "", item["status"], item["total"],
-            *(rank_cells(placing) if ranked else []), *(points[n] for n in names), "; ".join(item["reasons"])]
+            *(rank_cells(placing) if ranked else []), *(points.get(n, "") for n in names), "; ".join(item["reasons"])]
 
 
 # ------------------------------------------------------------------ processes

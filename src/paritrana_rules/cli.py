@@ -107,6 +107,9 @@ def _parser() -> argparse.ArgumentParser:
     score.add_argument("--lang", choices=("en", "id"), default="en", help="language of explanations")
     score.add_argument("--output", "-o", metavar="FILE", help="write here (atomically) instead of standard output")
     score.add_argument("--audit", metavar="LEDGER", help="also write a sealed, hash-chained audit ledger (.jsonl)")
+    score.add_argument("--stage", metavar="NAME",
+                       help="score everyone at this stage (default: the stage each candidate's data has reached); "
+                            "candidates who pass its advance rules are 'pending' the later stages")
     score.add_argument("--jobs", "-j", type=_positive, default=1, metavar="N",
                        help="score in N processes (the output keeps the input's order)")
     score.set_defaults(run=_score)
@@ -219,7 +222,12 @@ def _score(args: argparse.Namespace) -> int:
     rubric = _load_rubric(args.rubric)
     if not Path(args.data).exists():
         raise UsageError(f"no such data file: {args.data}")
-    options = Options(lang=args.lang, explain=args.explain, audit=args.audit is not None)
+    if args.stage is not None and args.stage not in rubric.stage_names:
+        declared = ", ".join(rubric.stage_names) or "none"
+        hint = did_you_mean(args.stage, rubric.stage_names)
+        raise UsageError(f"the rubric has no stage '{args.stage}' (its stages: {declared})"
+                         + (f"; {hint}" if hint else ""))
+    options = Options(lang=args.lang, explain=args.explain, audit=args.audit is not None, stage=args.stage)
     rows = score_rows(rubric, with_first_origins(iter_candidates(args.data)), options, jobs=args.jobs)
     if sys.stderr.isatty():
         rows = counted(rows, _Progress())

@@ -31,7 +31,8 @@ import attrs
 
 from . import ast
 from .expressions import Emitter, names_read
-from .model import CriterionModel, RubricModel
+from .model import CriterionModel, RubricModel, StageModel
+from .stages import TOTAL, last_stage, model_at
 from .numeric import CONTEXT, add_all
 from .source import Span
 
@@ -78,6 +79,16 @@ class AdjustmentStep:
     reads: tuple[str, ...]
 
 
+@attrs.frozen
+class StageStep:
+    """A stage's rule for going on to the next: evaluated with `total` bound to the provisional total there."""
+
+    name: str
+    index: int
+    span: Span
+    reads: tuple[str, ...]
+
+
 @attrs.frozen(kw_only=True)
 class Program:
     model: RubricModel
@@ -89,23 +100,29 @@ class Program:
     path_weights: dict[str, Decimal]  # criterion -> product of weights from the top down to it
     gates: tuple[GateStep, ...]
     adjustments: tuple[AdjustmentStep, ...]
+    stages: tuple[StageStep, ...]  # the advance rules decided by the stage this program scores at
+    stage: int  # the stage it scores at: the last one, unless compiled from `stages.model_at`
     panels: bool  # whether any input is a jury panel (its scores enter the rules as one number)
     source: str
     run: Run = attrs.field(eq=False, repr=False)
 
     @property
-    def steps(self) -> tuple[LetStep | LeafStep | ParentStep | GateStep | AdjustmentStep, ...]:
+    def steps(self) -> tuple[LetStep | LeafStep | ParentStep | GateStep | AdjustmentStep | StageStep, ...]:
         """The steps in the order `run` returns their entries (the total comes last)."""
-        return (*self.lets, *self.criteria, *self.gates, *self.adjustments)
+        return (*self.lets, *self.criteria, *self.gates, *self.adjustments, *self.stages)
 
 
-def compile_rubric(model: RubricModel) -> Program:
+def compile_rubric(model: RubricModel, stage: int | None = None) -> Program:
+    """The program scoring at `stage` (default: the last), for the model as `stages.model_at` gives it there."""
+    stage = last_stage(model) if stage is None else stage
     by_name = {c.decl.name: c for c in model.criteria}
     ordered: list[CriterionModel] = []
     for root in model.roots:
         _post_order(by_name[root], by_name, ordered)
+    deciding = [(index, s) for index, s in enumerate(model.stages[:stage + 1])
+                if s.advance is not None and index < last_stage(model)]
     writer = _Writer(model)
-    source = writer.function(ordered)
+    source = writer.function(ordered, deciding)
     namespace = writer.emitter.namespace
     exec(compile(source, f"<rubric {model.source.path}>", "exec"), namespace)  # generated source: no rubric text
     return Program(
@@ -121,6 +138,9 @@ def compile_rubric(model: RubricModel) -> Program:
         adjustments=tuple(AdjustmentStep(a.decl.name, a.decl.kind, a.decl.span, _adjustment_reads(a.amount, a.condition))
                           for a in model.adjustments),
         panels=any(i.spec.kind == "panel" for i in model.inputs),
+        stages=tuple(StageStep(s.decl.name, index, s.decl.span, tuple(names_read(s.advance)))
+                     for index, s in deciding if s.advance is not None),
+        stage=stage,
         source=source,
         run=namespace["score"],
     )
@@ -187,7 +207,7 @@ class _Writer:
         self.locals: dict[str, str] = {}  # input or let name -> its local variable
         self.entries: list[str] = []  # source of each returned entry
 
-    def function(self, criteria: list[CriterionModel]) -> str:
+    def function(self, criteria: list[CriterionModel], deciding: list[tuple[int, StageModel]]) -> str:
         self.lines.append("def score(env):")
         for index, spec in enumerate(i.spec for i in self.model.inputs):
             self.locals[spec.name] = f"i{index}"
@@ -199,11 +219,49 @@ class _Writer:
         points = {c.decl.name: f"p{index}" for index, c in enumerate(criteria)}
         for index, criterion in enumerate(criteria):
             self.criterion(index, criterion, points)
-        gates = [self.gate(index, gate.condition) for index, gate in enumerate(self.model.gates)]
-        amounts = [self.adjustment(index, a.amount, a.condition) for index, a in enumerate(self.model.adjustments)]
-        self.total(points, gates, amounts)
+        gates = {g.decl.name: self.gate(index, g.condition) for index, g in enumerate(self.model.gates)}
+        amounts: dict[tuple[str, str], str] = {(a.decl.kind, a.decl.name): self.adjustment(index, a.amount, a.condition)
+                   for index, a in enumerate(self.model.adjustments)}
+        for index, stage in deciding:
+            self.advance(index, stage, points, gates, amounts)
+        total = self.total(self.model, points, gates, amounts, "")
+        failing = [f"not {gates[g.decl.name]}" for g in self.model.gates if g.decl.action == "disqualify"]
+        self.emit(f"disqualified = {' or '.join(failing) or 'False'}")
+        self.entries.append(f"({total}, weighted, bonus, penalty, subtotal, cap, capped, limited, disqualified)")
         self.emit(f"return [{', '.join(self.entries)}]")
         return "\n".join(self.lines) + "\n"
+
+    def advance(self, index: int, stage: StageModel, points: dict[str, str], gates: dict[str, str],
+                amounts: dict[tuple[str, str], str]) -> None:
+        """A stage's advance rule, with `total` bound to the provisional total of what is known at that stage
+        (computed only for a rule that reads it; the entry holds None otherwise).
+
+        That total is computed as `stages.model_at` restricts the rubric: parents
+        whose children are all known reuse their points; the others are summed again
+        over the children known by then.
+        """
+        assert stage.advance is not None
+        if TOTAL not in names_read(stage.advance):
+            self.emit(f"advanced{index} = bool({self.expr(stage.advance)})")
+            self.entries.append(f"(advanced{index}, None)")
+            return
+        known = model_at(self.model, index)
+        at_stage = dict(points)
+        by_name = {c.decl.name: c for c in known.criteria}
+        ordered: list[CriterionModel] = []
+        for root in known.roots:
+            _post_order(by_name[root], by_name, ordered)
+        for position, criterion in enumerate(ordered):
+            name = criterion.decl.name
+            if criterion.children != self.criteria[name].children or any(
+                    at_stage[c] != points[c] for c in criterion.children):
+                at_stage[name] = f"q{index}_{position}"
+                self.weighted_sum(criterion, at_stage, f"{index}_{position}", at_stage[name])
+        total = self.total(known, at_stage, gates, amounts, f"t{index}_")
+        self.locals[TOTAL] = total
+        self.emit(f"advanced{index} = bool({self.expr(stage.advance)})")
+        del self.locals[TOTAL]
+        self.entries.append(f"(advanced{index}, {total})")
 
     def emit(self, line: str, depth: int = 1) -> None:
         self.lines.append("    " * depth + line)
@@ -217,12 +275,9 @@ class _Writer:
     def criterion(self, index: int, criterion: CriterionModel, points: dict[str, str]) -> None:
         raw, point = f"r{index}", points[criterion.decl.name]
         if criterion.children:
-            parts = [f"w{index}_{n}" for n in range(len(criterion.children))]
-            for part, child in zip(parts, criterion.children):
-                self.emit(f"{part} = {self.emitter.constant(self.criteria[child].weight)} * {points[child]}")
-            self.emit(f"{raw} = {' + '.join(['_ZERO', *parts])}")
-            self.emit(f"{point} = {self.rounded(raw)}")
-            self.entries.append(f"({point}, {raw}, ({''.join(p + ', ' for p in parts)}))")
+            self.weighted_sum(criterion, points, f"{index}", point)
+            parts = "".join(f"w{index}_{n}, " for n in range(len(criterion.children)))
+            self.entries.append(f"({point}, {raw}, ({parts}))")
             return
         matched, subject = f"m{index}", f"s{index}"
         match criterion.points:
@@ -238,6 +293,14 @@ class _Writer:
                 subject = "None"
         self.emit(f"{point} = {self.rounded(raw)}")
         self.entries.append(f"({point}, {raw}, {matched}, {subject})")
+
+    def weighted_sum(self, criterion: CriterionModel, points: dict[str, str], suffix: str, point: str) -> None:
+        """A parent's points (into `point`): its children's weighted points added up (`r<suffix>`), then rounded."""
+        parts = [f"w{suffix}_{n}" for n in range(len(criterion.children))]
+        for part, child in zip(parts, criterion.children):
+            self.emit(f"{part} = {self.emitter.constant(self.criteria[child].weight)} * {points[child]}")
+        self.emit(f"r{suffix} = {' + '.join(['_ZERO', *parts])}")
+        self.emit(f"{point} = {self.rounded(f'r{suffix}')}")
 
     def band(self, rows: tuple[ast.BandRow, ...], subject: str, raw: str, matched: str, name: str) -> None:
         bounded = [(i, r) for i, r in enumerate(rows) if not r.otherwise]
@@ -313,25 +376,27 @@ class _Writer:
         self.entries.append(f"(a{index}, n{index})")
         return f"n{index}"
 
-    def total(self, points: dict[str, str], gates: list[str], amounts: list[str]) -> None:
-        model, constant = self.model, self.emitter.constant
+    def total(self, model: RubricModel, points: dict[str, str], gates: dict[str, str],
+              amounts: dict[tuple[str, str], str], prefix: str) -> str:
+        """Weighted roots, plus bonuses, minus penalties, capped, limited to the scale; returns the rounded total.
+
+        The working values are named with `prefix` (none for the final total, whose parts the trace shows).
+        """
+        constant = self.emitter.constant
         weighted = [f"{constant(self.criteria[r].weight)} * {points[r]}" for r in model.roots]
-        self.emit(f"weighted = {' + '.join(['_ZERO', *weighted])}")
+        self.emit(f"{prefix}weighted = {' + '.join(['_ZERO', *weighted])}")
         for kind in ("bonus", "penalty"):
-            chosen = [n for n, a in zip(amounts, model.adjustments) if a.decl.kind == kind]
-            self.emit(f"{kind} = {' + '.join(['_ZERO', *chosen])}")
-        self.emit("subtotal = weighted + bonus - penalty")
-        self.emit("cap = None")
-        for holds, gate in zip(gates, model.gates):
+            chosen = [amounts[(kind, a.decl.name)] for a in model.adjustments if a.decl.kind == kind]
+            self.emit(f"{prefix}{kind} = {' + '.join(['_ZERO', *chosen])}")
+        self.emit(f"{prefix}subtotal = {prefix}weighted + {prefix}bonus - {prefix}penalty")
+        self.emit(f"{prefix}cap = None")
+        for gate in model.gates:
             if gate.decl.action == "cap" and gate.decl.cap is not None:
                 limit = constant(gate.decl.cap)
-                self.emit(f"if not {holds} and (cap is None or {limit} < cap):")
-                self.emit(f"cap = {limit}", 2)
-        self.emit("capped = subtotal if cap is None else min(subtotal, cap)")
+                self.emit(f"if not {gates[gate.decl.name]} and ({prefix}cap is None or {limit} < {prefix}cap):")
+                self.emit(f"{prefix}cap = {limit}", 2)
+        self.emit(f"{prefix}capped = {prefix}subtotal if {prefix}cap is None else min({prefix}subtotal, {prefix}cap)")
         low, high = model.scale
-        self.emit(f"limited = min(max(capped, {constant(low)}), {constant(high)})")
-        failing = [f"not {g}" for g, gate in zip(gates, model.gates) if gate.decl.action == "disqualify"]
-        self.emit(f"disqualified = {' or '.join(failing) or 'False'}")
-        self.entries.append(f"({self.rounded('limited')}, weighted, bonus, penalty, subtotal, cap, capped, limited, "
-                            "disqualified)")
-
+        self.emit(f"{prefix}limited = min(max({prefix}capped, {constant(low)}), {constant(high)})")
+        self.emit(f"{prefix}total = {self.rounded(f'{prefix}limited')}")
+        return f"{prefix}total"

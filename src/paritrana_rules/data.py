@@ -163,7 +163,7 @@ def takes_default(spec: InputSpec, values: Mapping[str, object]) -> bool:
         return True
     raw = values[spec.name]
     # For a set, "" is how a CSV-style string says "none of them".
-    return _is_empty(raw) and not (spec.kind == "set_of" and isinstance(raw, str))
+    return is_missing(raw) and not (spec.kind == "set_of" and isinstance(raw, str))
 
 
 def _fallback(spec: InputSpec, message: str) -> object:
@@ -175,7 +175,8 @@ def _fallback(spec: InputSpec, message: str) -> object:
     raise _Invalid(_Issue(message, hint))
 
 
-def _is_empty(raw: object) -> bool:
+def is_missing(raw: object) -> bool:
+    """Whether a raw value is absent: None, or blank text."""
     return raw is None or (isinstance(raw, str) and not raw.strip())
 
 
@@ -803,7 +804,7 @@ def _read_csv(path: Path, label: str) -> Iterator[RawCandidate]:
         reader = csv.reader(stream)
         try:
             header = [cell.strip() for cell in next(reader, [])]
-            _check_header(header, label)
+            check_header(header, label)
             yield from (candidate for candidate in _csv_rows(reader, header, label) if candidate)
         except csv.Error as error:
             _file_error(label, f"not valid CSV: line {reader.line_num}: {error}")
@@ -825,7 +826,7 @@ def _read_xlsx(path: Path, label: str) -> Iterator[RawCandidate]:
     try:
         rows = workbook.worksheets[0].iter_rows(values_only=True)
         header = [cell_text(cell).strip() for cell in next(rows, ())]
-        _check_header(header, label)
+        check_header(header, label)
         for number, row in enumerate(rows, 2):
             candidate = candidate_from_cells([cell_text(cell) for cell in row], header, f"{label}, row {number}")
             if candidate:
@@ -849,7 +850,7 @@ def cell_text(cell: object) -> str:
     return str(cell)
 
 
-def _check_header(header: list[str], label: str) -> None:
+def check_header(header: list[str], label: str) -> None:
     if not any(header):
         _file_error(label, "the file is empty", "the first row must name the columns, starting with 'id'")
     problems = [

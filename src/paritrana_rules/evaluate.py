@@ -16,10 +16,11 @@ from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from .compile import AdjustmentStep, GateStep, LeafStep, LetStep, ParentStep, Program
+from .compile import AdjustmentStep, GateStep, LeafStep, LetStep, ParentStep, Program, StageStep
 from .data import Panel
 from .numeric import CONTEXT, exact
-from .result import AdjustmentResult, CriterionResult, GateResult, Result, TraceStep
+from .result import AdjustmentResult, CriterionResult, GateResult, Result, Status, TraceStep
+from .stages import TOTAL, last_stage
 
 if TYPE_CHECKING:
     from .api import CompiledRubric
@@ -38,10 +39,18 @@ def evaluate(
     """Score validated inputs (see `data.validate`) under a compiled rubric."""
     program: Program = rubric.program
     entries = program.run(environment(values) if program.panels else values)
-    total = entries[-1]
     return Result(rubric=rubric, candidate_id=candidate_id, candidate_name=candidate_name, inputs=dict(values),
-                  total=total[0], status="disqualified" if total[-1] else "eligible", entries=entries,
-                  defaulted=defaulted, traced=trace)
+                  total=entries[-1][0], status=_status(program, entries), entries=entries, defaulted=defaulted,
+                  traced=trace)
+
+
+def _status(program: Program, entries: list[Any]) -> Status:
+    """Disqualified by a gate; else eliminated by a stage's advance rule; else pending later stages, or eligible."""
+    if entries[-1][-1]:
+        return "disqualified"
+    if not all(advanced for advanced, _ in entries[-1 - len(program.stages):-1]):
+        return "eliminated"
+    return "pending" if program.stage < last_stage(program.model) else "eligible"
 
 
 def environment(values: Mapping[str, Any]) -> dict[str, Any]:
@@ -67,7 +76,12 @@ def gate_results(program: Program, entries: list[Any]) -> tuple[GateResult, ...]
 def adjustment_results(program: Program, entries: list[Any]) -> tuple[AdjustmentResult, ...]:
     offset = len(program.lets) + len(program.criteria) + len(program.gates)
     return tuple(AdjustmentResult(a.name, a.kind, applied, amount)
-                 for a, (applied, amount) in zip(program.adjustments, entries[offset:-1]))
+                 for a, (applied, amount) in zip(program.adjustments, entries[offset:]))
+
+
+def stage_results(program: Program, entries: list[Any]) -> tuple[tuple[str, bool, Decimal | None], ...]:
+    decided = entries[len(entries) - 1 - len(program.stages):-1]
+    return tuple((step.name, advanced, total) for step, (advanced, total) in zip(program.stages, decided))
 
 
 def _criteria(program: Program, entries: list[Any]) -> Iterator[tuple[LeafStep | ParentStep, Any]]:
@@ -91,6 +105,11 @@ def trace_steps(result: Result) -> tuple[TraceStep, ...]:
         elif isinstance(step, GateStep):
             steps.append(TraceStep(f"gate:{step.name}", "gate", step.name, step.span, _reads(env, step.reads), entry,
                                    (("action", step.action), ("cap", step.cap))))
+        elif isinstance(step, StageStep):
+            advanced, total = entry  # total: None when the rule does not read it
+            reads = tuple((name, total if name == TOTAL else env[name]) for name in step.reads)
+            steps.append(TraceStep(f"stage:{step.name}", "stage", step.name, step.span, reads, advanced,
+                                   (("total", total),)))
         else:
             steps.append(_adjustment_step(step, entry, env))
     total, weighted, bonuses, penalties, subtotal, cap, capped, limited, _ = result.entries[-1]

@@ -47,6 +47,11 @@ PHRASES: dict[str, dict[str, str]] = {
         "panel_mean": "mean of the jurors' scores", "panel_median": "median of the jurors' scores",
         "panel_trimmed_mean": "mean of the jurors' scores without the lowest and the highest",
         "panel_dropped": "left out as the lowest and the highest", "panel_conflict": "not counted (conflict of interest)",
+        "eliminated": "did not advance", "pending": "pending", "stages": "Stages",
+        "advances": "advances", "stops": "DOES NOT ADVANCE", "provisional": "provisional total {total}",
+        "not_advanced": "did not advance past {stage}: {rule}",
+        "not_advanced_total": "did not advance past {stage}: {rule} (provisional total {total})",
+        "awaiting": "scored at {stage}; waiting for {inputs}",
     },
     "id": {
         "total": "Nilai akhir", "of": "dari", "eligible": "memenuhi syarat", "disqualified": "didiskualifikasi",
@@ -72,6 +77,11 @@ PHRASES: dict[str, dict[str, str]] = {
         "panel_trimmed_mean": "rata-rata nilai juri tanpa nilai terendah dan tertinggi",
         "panel_dropped": "tidak dihitung sebagai nilai terendah dan tertinggi",
         "panel_conflict": "tidak dihitung (konflik kepentingan)",
+        "eliminated": "tidak lolos", "pending": "belum selesai", "stages": "Tahapan",
+        "advances": "lolos", "stops": "TIDAK LOLOS", "provisional": "nilai sementara {total}",
+        "not_advanced": "tidak lolos tahap {stage}: {rule}",
+        "not_advanced_total": "tidak lolos tahap {stage}: {rule} (nilai sementara {total})",
+        "awaiting": "dinilai sampai tahap {stage}; menunggu {inputs}",
     },
 }
 
@@ -109,6 +119,38 @@ def explain(result: Result, lang: str = "en", format: str = "text") -> str:
 def gate_reason(model: RubricModel, gate: str, lang: str) -> str:
     decl = next(g.decl for g in model.gates if g.decl.name == gate)
     return pick_text(texts(decl.meta, "reason"), lang) or pick_text(texts(decl.meta, "label"), lang) or gate
+
+
+def stage_reasons(result: Result, lang: str) -> list[tuple[str, Span]]:
+    """Why a candidate stopped at a stage, or what a pending candidate is still waiting for; each with its line."""
+    if result.status not in ("eliminated", "pending"):
+        return []
+    words, rubric = PHRASES[lang], result.rubric
+    stages = {s.decl.name: s for s in rubric.whole.stages}
+    stopped = []
+    for name, advanced, total in result.stages:
+        advance = stages[name].advance
+        if not advanced and advance is not None:
+            phrase = words["not_advanced" if total is None else "not_advanced_total"]
+            stopped.append((phrase.format(stage=stage_label(rubric.whole, name, lang),
+                                          rule=advance_rule(rubric.whole, name),
+                                          total=None if total is None else localise(total, lang)), advance.span))
+    if stopped or rubric.stage_name is None:
+        return stopped
+    return [(words["awaiting"].format(stage=stage_label(rubric.whole, rubric.stage_name, lang),
+                                      inputs=", ".join(rubric.awaiting)), stages[rubric.stage_name].decl.span)]
+
+
+def stage_label(model: RubricModel, name: str, lang: str) -> str:
+    decl = next(s.decl for s in model.stages if s.decl.name == name)
+    return pick_text(texts(decl.meta, "label"), lang) or name
+
+
+def advance_rule(model: RubricModel, name: str) -> str:
+    """A stage's advance rule as the rubric writes it."""
+    advance = next(s.advance for s in model.stages if s.decl.name == name)
+    assert advance is not None
+    return model.sources.get(advance.span.path, model.source).excerpt(advance.span)
 
 
 def pick_text(found: ast.Texts | None, lang: str) -> str | None:
@@ -199,11 +241,13 @@ class _Writer:
         summary = (f"{words['total']}: {self.number(total.value, score=True)} {words['of']} {localise(high, self.lang)} — "
                    f"{words[result.status]}")
         sections = [self._derivation(total, low, high)]
-        if result.status == "disqualified" or result.failed_gates:
-            sections.insert(0, Section(words["reasons"], tuple(
-                Line(0, gate_reason(self.model, g.name, self.lang), self.steps[f"gate:{g.name}"].span)
-                for g in result.failed_gates
-            )))
+        reasons = [Line(0, gate_reason(self.model, g.name, self.lang), self.steps[f"gate:{g.name}"].span)
+                   for g in result.failed_gates]
+        reasons += [Line(0, reason, span) for reason, span in stage_reasons(result, self.lang)]
+        if reasons:
+            sections.insert(0, Section(words["reasons"], tuple(reasons)))
+        if result.stages:
+            sections.append(self._stages())
         if self.model.gates:
             sections.append(self._gates())
         sections.append(self._criteria())
@@ -243,6 +287,19 @@ class _Writer:
 
     def _header_line(self, kind: str) -> Span:
         return next((c.span for c in self.model.rubric.clauses if c.kind == kind), self.model.rubric.span)
+
+    def _stages(self) -> Section:
+        words, lines = self.words, []
+        for name, advanced, total in self.result.stages:
+            step = self.steps[f"stage:{name}"]
+            state = words["advances"] if advanced else words["stops"]
+            provisional = "" if total is None else ": " + words["provisional"].format(
+                total=self.number(total, score=True))
+            lines.append(Line(0, f"[{state}] {stage_label(self.model, name, self.lang)}{provisional}", step.span))
+            advance = next(s.advance for s in self.model.stages if s.decl.name == name)
+            lines.append(Line(1, f"{advance_rule(self.model, name)} — {self.reads(step)}".rstrip(" —"),
+                              advance.span if advance is not None else step.span))
+        return Section(words["stages"], tuple(lines))
 
     def _gates(self) -> Section:
         words, lines = self.words, []

@@ -38,7 +38,7 @@ except ImportError as error:  # pragma: no cover - depends on what is installed
 
 from .api import CompiledRubric
 from .batch import Options, Row, csv_cells, csv_header, score_chunk
-from .data import RawCandidate, _check_header, candidate_from_cells, cell_text, with_first_origins
+from .data import RawCandidate, check_header, candidate_from_cells, cell_text, with_first_origins
 from .ranking import Entry, Placing, place
 
 FIRST_ROW = 2  # row 1 is the header, as in a CSV file: a frame read from one names the same rows
@@ -88,7 +88,7 @@ def entries_of(rubric: CompiledRubric, part: pd.DataFrame, *, rows: Sequence[int
 def _header(columns: Iterable[Any], source: str) -> list[str]:
     """Column names as a CSV header would read; refused for the reasons a CSV header is."""
     header = [str(column).strip() for column in columns]
-    _check_header(header, source)
+    check_header(header, source)
     return header
 
 

@@ -14,6 +14,7 @@ the group input), so replay can recompute them from an audit ledger alone.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
@@ -71,12 +72,14 @@ def place(ranking: ast.RankingDecl, entries: Sequence[Entry]) -> list[Placing]:
             placings[index] = Placing(item.candidate, item.group, None, False, False)
     top = int(ranking.nominate) if ranking.nominate is not None else None
     for members in groups.values():
-        for index in members:
-            keys = entries[index].keys
-            rank = 1 + sum(1 for other in members if entries[other].keys > keys)
-            tied = any(other != index and entries[other].keys == keys for other in members)
-            placings[index] = Placing(entries[index].candidate, entries[index].group, rank,
-                                      top is not None and rank <= top, tied)
+        ordered = sorted(members, key=lambda i: entries[i].keys, reverse=True)
+        higher = 0  # competition ranking: a candidate's rank is 1 + how many have strictly higher keys
+        for _, tied in itertools.groupby(ordered, key=lambda i: entries[i].keys):
+            sharing = list(tied)
+            for index in sharing:
+                placings[index] = Placing(entries[index].candidate, entries[index].group, higher + 1,
+                                          top is not None and higher + 1 <= top, len(sharing) > 1)
+            higher += len(sharing)
     return [placings[i] for i in range(len(entries))]
 
 

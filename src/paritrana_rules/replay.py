@@ -366,8 +366,14 @@ def _replay_record(line: int, document: dict[str, Any], rubrics: _RubricFinder,
     defaulted = {str(d) for d in document.get("defaulted") or () if isinstance(d, str)} if isinstance(
         document.get("defaulted"), list) else set()
     given = {name: value for name, value in inputs.items() if name not in defaulted}
+    stage = _mapping(document.get("result")).get("stage")
     try:
-        result = compiled.evaluate(given, str(candidate.get("id")), name=candidate.get("name"))
+        scorer = compiled.at_stage(stage) if isinstance(stage, str) else compiled
+    except KeyError:
+        findings.append(Finding("divergence", f"the rubric has no stage {stage!r} any more", line, who))
+        return None
+    try:
+        result = scorer.evaluate(given, str(candidate.get("id")), name=candidate.get("name"))
     except InputError as error:
         findings.append(Finding("divergence", f"the recorded inputs no longer validate: {error}", line, who))
         return None

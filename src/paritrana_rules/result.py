@@ -20,7 +20,7 @@ from .source import Span
 if TYPE_CHECKING:
     from .api import CompiledRubric
 
-Status = Literal["eligible", "disqualified"]
+Status = Literal["eligible", "disqualified", "eliminated", "pending"]
 
 
 @attrs.frozen
@@ -108,6 +108,19 @@ class Result:
         return adjustment_results(self.rubric.program, self.entries)
 
     @functools.cached_property
+    def stages(self) -> tuple[tuple[str, bool, Decimal | None], ...]:
+        """Each advance rule decided so far: the stage, whether the candidate advances, and its provisional total
+        there (None when the rule does not read the total)."""
+        from .evaluate import stage_results
+
+        return stage_results(self.rubric.program, self.entries)
+
+    @property
+    def stage(self) -> str | None:
+        """The stage the candidate was scored at (None when the rubric declares no stages)."""
+        return self.rubric.stage_name
+
+    @functools.cached_property
     def trace(self) -> tuple[TraceStep, ...] | None:
         """Every step of the derivation, or None when scored on the fast path (`trace=False`)."""
         from .evaluate import trace_steps
@@ -126,10 +139,11 @@ class Result:
         raise KeyError(name)
 
     def reasons(self, lang: str = "en") -> list[str]:
-        """The reasons of failed gates, in the requested language."""
-        from .explain import gate_reason
+        """Why the candidate is not simply eligible: failed gates, a stage not passed, or what it still waits for."""
+        from .explain import gate_reason, stage_reasons
 
-        return [gate_reason(self.rubric.model, g.name, lang) for g in self.failed_gates]
+        return ([gate_reason(self.rubric.model, g.name, lang) for g in self.failed_gates]
+                + [reason for reason, _ in stage_reasons(self, lang)])
 
     def explain(self, lang: str = "en", format: Literal["text", "markdown"] = "text") -> str:
         """A person-readable derivation in Bahasa Indonesia ("id") or English ("en")."""
@@ -150,6 +164,7 @@ class Result:
             "candidate_name": self.candidate_name,
             "total": plain(self.total),
             "status": self.status,
+            **({"stage": self.stage, "awaiting": list(self.rubric.awaiting)} if self.stage is not None else {}),
             "reasons": self.reasons("en"),
             "criteria": [
                 {"name": c.name, "parent": c.parent, "weight": plain(c.weight), "points": plain(c.points),
