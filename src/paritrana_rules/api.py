@@ -45,7 +45,7 @@ class CompiledRubric:
         self.input_specs: tuple[data.InputSpec, ...] = tuple(i.spec for i in self.model.inputs)
         self._views: dict[int, CompiledRubric] = {self.stage: self}
 
-    @property
+    @functools.cached_property
     def stage_names(self) -> tuple[str, ...]:
         """The stages the rubric declares, in order (empty when it declares none)."""
         return tuple(s.decl.name for s in self.whole.stages)
@@ -55,7 +55,7 @@ class CompiledRubric:
         """The stage this rubric scores at, when it declares stages."""
         return self.stage_names[self.stage] if self.stage_names else None
 
-    @property
+    @functools.cached_property
     def awaiting(self) -> tuple[str, ...]:
         """The inputs of later stages: what a candidate scored at this stage is still waiting for."""
         return stages.inputs_after(self.whole, self.stage)
@@ -83,13 +83,20 @@ class CompiledRubric:
         An input that is missing or empty and has no default has not arrived yet;
         a stage's data counts only when every earlier stage's is there too.
         """
+        if not self.whole.stages:
+            return self
         reached = 0
-        for index in range(1, last_stage(self.whole) + 1):
-            arriving = [i.spec for i in self.whole.inputs if i.stage == index and not i.spec.has_default]
-            if any(data.is_missing(values.get(spec.name)) for spec in arriving):
+        for index, arriving in enumerate(self._arriving[1:], 1):
+            if any(data.is_missing(values.get(name)) for name in arriving):
                 break
             reached = index
-        return self.at_stage(reached) if self.whole.stages else self
+        return self.at_stage(reached)
+
+    @functools.cached_property
+    def _arriving(self) -> list[list[str]]:
+        """For each stage, the inputs without a default that arrive at it."""
+        return [[i.spec.name for i in self.whole.inputs if i.stage == index and not i.spec.has_default]
+                for index in range(last_stage(self.whole) + 1)]
 
     @property
     def path(self) -> str:
@@ -126,8 +133,7 @@ class CompiledRubric:
         if not isinstance(inputs, Mapping):
             raise InputError([InputProblem(candidate_id, None, f"the inputs must be a mapping of names to values, got "
                                            f"{type(inputs).__name__}")])
-        values = data.validate(inputs, self.input_specs, candidate_id)
-        defaulted = frozenset(s.name for s in self.input_specs if s.has_default and data.takes_default(s, inputs))
+        values, defaulted = data.validate_with_defaults(inputs, self.input_specs, candidate_id)
         return _scored(self, values, candidate_id, name, defaulted, trace)
 
     def evaluate_candidate(self, candidate: data.Candidate, *, trace: bool = True) -> Result:

@@ -173,7 +173,7 @@ class RecordWriter:
                                         for n, i in enumerate(program.model.inputs)], names)
         self.gates_start = len(program.lets) + len(program.criteria)
         self.gate_names = [gate.name for gate in program.gates]
-        self.reasons: dict[tuple[tuple[str, ...], str], bytes] = {}
+        self.reasons: dict[tuple[tuple[str, ...], str, tuple[str, ...]], bytes] = {}
         self.stage = canonical(compiled.stage_name)
         self.awaiting = canonical(list(compiled.awaiting))
         fixed = {key: value.replace(b"%", b"%%") for key, value in (
@@ -213,13 +213,9 @@ class RecordWriter:
         return line, digest
 
     def _reasons(self, result: Result, failed: tuple[str, ...]) -> bytes:
-        """The reasons in both languages; a batch has few combinations of failed gates, so each is written once.
-
-        A candidate stopped by an advance rule has its own reason (it names its provisional total).
-        """
-        if result.status == "eliminated":
-            return canonical({lang: result.reasons(lang) for lang in ("en", "id")})
-        key = (failed, result.status)
+        """The reasons in both languages: a batch has few combinations of failed gates and stages not passed,
+        so each is written once."""
+        key = (failed, result.status, tuple(name for name, advanced, _ in result.stages if not advanced))
         if key not in self.reasons:
             self.reasons[key] = canonical({lang: result.reasons(lang) for lang in ("en", "id")})
         return self.reasons[key]

@@ -16,9 +16,12 @@ records complete but for that link (`audit.RecordWriter.pieces`).
 from __future__ import annotations
 
 import collections
+import csv
+import io
 import itertools
+import json
 import multiprocessing
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from multiprocessing.pool import AsyncResult, Pool
 from typing import Any
 
@@ -26,7 +29,7 @@ import attrs
 
 from .api import CompiledRubric
 from .audit import RecordPieces
-from .data import Candidate, RawCandidate, Rejected, judge
+from .data import Candidate, CellRow, RawCandidate, Rejected, judge
 from .errors import InputProblem
 from .ranking import Entry, Placing, entry
 from .result import Result
@@ -43,9 +46,10 @@ class Row:
     `entry` what ranking needs.
     """
 
-    item: dict[str, Any]
+    item: dict[str, Any] | None  # None when `text` is given instead
     record: RecordPieces | Rejected | None
     entry: Entry | None
+    text: str | None = None  # the row's output line, when `Options.line` asks for it
 
 
 @attrs.frozen
@@ -54,9 +58,15 @@ class Options:
     explain: bool = False
     audit: bool = False
     stage: str | None = None  # score every candidate at this stage; None: at the stage its data has reached
+    detail: bool = True  # items with every criterion, gate and adjustment (JSON); else points only (CSV, tables)
+    line: str | None = None  # "csv" or "jsonl": write each row's output line where it is scored (no ranking to wait for)
 
 
-def score_rows(rubric: CompiledRubric, raws: Iterable[tuple[RawCandidate, str | None]], options: Options,
+Read = RawCandidate | CellRow  # a record as read (see data.iter_rows), with where its id was first used
+Reads = Sequence[tuple[Read, str | None]]
+
+
+def score_rows(rubric: CompiledRubric, raws: Iterable[tuple[Read, str | None]], options: Options,
                jobs: int = 1) -> Iterator[Row]:
     """Each record (with where its id was first used) scored or rejected, in order."""
     chunks = _chunks(raws, CHUNK)
@@ -68,8 +78,8 @@ def score_rows(rubric: CompiledRubric, raws: Iterable[tuple[RawCandidate, str | 
         yield from itertools.chain.from_iterable(_in_order(pool, chunks, window=jobs * 3))
 
 
-def score_chunk(rubric: CompiledRubric, chunk: list[tuple[RawCandidate, str | None]], options: Options) -> list[Row]:
-    return [_row(rubric, raw, first, options) for raw, first in chunk]
+def score_chunk(rubric: CompiledRubric, chunk: Reads, options: Options) -> list[Row]:
+    return [_row(rubric, read.record() if isinstance(read, CellRow) else read, first, options) for read, first in chunk]
 
 
 def _row(rubric: CompiledRubric, raw: RawCandidate, first: str | None, options: Options) -> Row:
@@ -80,9 +90,27 @@ def _row(rubric: CompiledRubric, raw: RawCandidate, first: str | None, options: 
     outcome = view.score_or_reject(judged, trace=options.audit or options.explain) if isinstance(
         judged, Candidate) else judged
     if isinstance(outcome, Rejected):
-        return Row(rejected_item(outcome), outcome, None)
+        return _finished(rubric, Row(rejected_item(outcome), outcome, None), options)
     record = view.record_writer.pieces(outcome) if options.audit else None
-    return Row(item_of(outcome, options), record, _entry(rubric, outcome))
+    return _finished(rubric, Row(item_of(outcome, options), record, _entry(rubric, outcome)), options)
+
+
+def _finished(rubric: CompiledRubric, row: Row, options: Options) -> Row:
+    """The row with its output line written, when asked: it then travels between processes as one string."""
+    if options.line is None or row.item is None:
+        return row
+    return attrs.evolve(row, item=None, text=line(rubric, row.item, None, options.line))
+
+
+def line(rubric: CompiledRubric, item: dict[str, Any], placing: Placing | None, form: str) -> str:
+    """An item as one line of a CSV file (see `csv_header`) or of a JSON Lines file."""
+    if form == "jsonl":
+        if placing is not None:
+            item = {**item, **{k: v for k, v in placing.to_dict().items() if k != "candidate"}}
+        return json.dumps(item, ensure_ascii=False, sort_keys=True) + "\n"
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerow(csv_cells(rubric, item, placing))
+    return buffer.getvalue()
 
 
 def _entry(rubric: CompiledRubric, result: Result) -> Entry | None:
@@ -97,9 +125,8 @@ def _entry(rubric: CompiledRubric, result: Result) -> Entry | None:
 
 
 def item_of(result: Result, options: Options) -> dict[str, Any]:
-    """A scored candidate as every output format shows it."""
-    item = result.to_dict()
-    item["reasons"] = result.reasons(options.lang)
+    """A scored candidate as the output formats show it: `Result.to_dict`, or its summary with points only."""
+    item = result.to_dict(options.lang) if options.detail else result.summary(options.lang)
     if options.explain:
         item["explanation"] = result.explain(lang=options.lang)
     return item
@@ -111,7 +138,9 @@ def rejected_item(rejected: Rejected) -> dict[str, Any]:
 
 
 def points_of(item: dict[str, Any]) -> dict[str, str]:
-    """A scored item's points by criterion."""
+    """A scored item's points by criterion, from either form of item."""
+    if "points" in item:
+        return dict(item["points"])
     return {c["name"]: c["points"] for c in item.get("criteria", ())}
 
 
@@ -151,7 +180,7 @@ def _start_worker(rubric: CompiledRubric, options: Options) -> None:
     _worker = (rubric, options)
 
 
-def _work(chunk: list[tuple[RawCandidate, str | None]]) -> list[Row]:
+def _work(chunk: Reads) -> list[Row]:
     assert _worker is not None
     rubric, options = _worker
     return score_chunk(rubric, chunk, options)

@@ -26,9 +26,9 @@ import attrs
 from . import __version__
 from .api import CompiledRubric, diagnose, load, read_rubric
 from .audit import Ledger, atomic_file, write_atomically
-from .batch import Options, counted, csv_cells, csv_header, points_of, rank_cells, score_rows
+from .batch import Options, Row, counted, csv_header, line, points_of, rank_cells, score_rows
 from .cases import run as run_cases
-from .data import Candidate, Rejected, iter_candidates, load_candidates, with_first_origins
+from .data import Candidate, Rejected, iter_rows, load_candidates, with_first_origins
 from .diff import diff_rubrics, pair_folders, render_movements, rescore
 from .format import fmt_command, rubric_files
 from .handbook import handbook
@@ -227,8 +227,11 @@ def _score(args: argparse.Namespace) -> int:
         hint = did_you_mean(args.stage, rubric.stage_names)
         raise UsageError(f"the rubric has no stage '{args.stage}' (its stages: {declared})"
                          + (f"; {hint}" if hint else ""))
-    options = Options(lang=args.lang, explain=args.explain, audit=args.audit is not None, stage=args.stage)
-    rows = score_rows(rubric, with_first_origins(iter_candidates(args.data)), options, jobs=args.jobs)
+    ranking = rubric.model.ranking
+    streamed = ranking is None and args.format in ("csv", "jsonl")  # placings need every row first
+    options = Options(lang=args.lang, explain=args.explain, audit=args.audit is not None, stage=args.stage,
+                      detail=args.format in ("json", "jsonl"), line=args.format if streamed else None)
+    rows = score_rows(rubric, with_first_origins(iter_rows(args.data)), options, jobs=args.jobs)
     if sys.stderr.isatty():
         rows = counted(rows, _Progress())
     rejected: list[Rejected] = []
@@ -237,31 +240,33 @@ def _score(args: argparse.Namespace) -> int:
         ledger = Ledger(_open_output(files, args.audit, "audit ledger"), rubric) if args.audit else None
         output = _open_output(files, args.output, "output") if args.output else sys.stdout.buffer
 
-        def items() -> Iterator[dict[str, Any]]:
-            for row in rows:
-                if isinstance(row.record, Rejected):
-                    rejected.append(row.record)
-                    if ledger is not None:
-                        ledger.rejected(row.record)
-                elif ledger is not None and row.record is not None:
-                    ledger.scored(row.record)
-                if row.entry is not None:
-                    entries.append(row.entry)
-                yield row.item
+        def recorded(row: Row) -> Row:
+            if isinstance(row.record, Rejected):
+                rejected.append(row.record)
+                if ledger is not None:
+                    ledger.rejected(row.record)
+            elif ledger is not None and row.record is not None:
+                ledger.scored(row.record)
+            if row.entry is not None:
+                entries.append(row.entry)
+            return row
 
-        ranking = rubric.model.ranking
-        streamed = ranking is None and args.format in ("csv", "jsonl")
-        scored: Iterable[dict[str, Any]] = items() if streamed else list(items())
-        placings = {p.candidate: p for p in place(ranking, entries)} if ranking is not None else {}
-        for text in _RENDERERS[args.format](rubric, scored, placings, args):
-            output.write(text.encode("utf-8"))
+        if options.line is not None:  # rows come with their output line: write them as they come
+            output.write(next(_RENDERERS[args.format](rubric, [], {}, args)).encode("utf-8"))
+            for row in rows:
+                output.write(str(recorded(row).text).encode("utf-8"))
+        else:
+            items = [item for row in rows if (item := recorded(row).item) is not None]
+            placings = {p.candidate: p for p in place(ranking, entries)} if ranking is not None else {}
+            for text in _RENDERERS[args.format](rubric, items, placings, args):
+                output.write(text.encode("utf-8"))
         if ledger is not None:
             ledger.close(entries)
         output.flush()
     if rejected:
         print(f"{len(rejected)} candidate{'s' if len(rejected) != 1 else ''} rejected:", file=sys.stderr)
-        for item in rejected:
-            for problem in item.problems:
+        for candidate in rejected:
+            for problem in candidate.problems:
                 print(f"  - {problem.render()}", file=sys.stderr)
     return EXIT_PROBLEM if rejected else EXIT_OK
 
@@ -335,22 +340,16 @@ def _json(rubric: CompiledRubric, items: Items, placings: Placings, args: argpar
 def _json_lines(rubric: CompiledRubric, items: Items, placings: Placings, args: argparse.Namespace) -> Iterator[str]:
     """One object per input row, in file order: scored, disqualified or rejected, nothing dropped."""
     for item in items:
-        placing = placings.get(item["candidate_id"]) if item["status"] != "rejected" else None
-        if placing is not None:
-            item = {**item, **{k: v for k, v in placing.to_dict().items() if k != "candidate"}}
-        yield json.dumps(item, ensure_ascii=False, sort_keys=True) + "\n"
+        yield line(rubric, item, placings.get(item["candidate_id"]) if item["status"] != "rejected" else None, "jsonl")
 
 
 def _csv(rubric: CompiledRubric, items: Items, placings: Placings, args: argparse.Namespace) -> Iterator[str]:
     """One row per input row, in the same order: scored, disqualified or rejected with its reasons."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(csv_header(rubric))
+    csv.writer(buffer, lineterminator="\n").writerow(csv_header(rubric))
+    yield buffer.getvalue()
     for item in items:
-        writer.writerow(csv_cells(rubric, item, placings.get(item["candidate_id"])))
-        yield buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
+        yield line(rubric, item, placings.get(item["candidate_id"]), "csv")
 
 
 _RENDERERS = {"table": _table, "json": _json, "jsonl": _json_lines, "csv": _csv}

@@ -22,7 +22,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import Literal, NoReturn, Protocol, TextIO
+from typing import Literal, NoReturn, Protocol, TextIO, TypeVar
 
 import attrs
 import yaml
@@ -138,30 +138,38 @@ def validate(values: Mapping[str, object], specs: Sequence[InputSpec], candidate
     Problems come in spec order, then unknown fields in record order; each is
     labelled with `candidate`. The keys `id` and `name` are allowed and ignored.
     """
+    return validate_with_defaults(values, specs, candidate)[0]
+
+
+def validate_with_defaults(values: Mapping[str, object], specs: Sequence[InputSpec],
+                           candidate: str) -> tuple[dict[str, object], frozenset[str]]:
+    """`validate`, also naming the inputs that took their default (what an explanation says of them)."""
     problems: list[InputProblem] = []
     result: dict[str, object] = {}
+    defaulted = []
     for spec in specs:
+        raw = values.get(spec.name)
         try:
-            result[spec.name] = _value_for(spec, values)
+            if _takes_default(spec, raw):
+                result[spec.name] = _fallback(spec, "empty value" if spec.name in values else "missing value")
+                defaulted.append(spec.name)
+            else:
+                result[spec.name] = _CONVERTERS[spec.kind](raw, spec)
         except _Invalid as bad:
             problems.extend(InputProblem(candidate, spec.name, i.message, i.hint) for i in bad.issues)
-    problems.extend(_unknown_fields(values, specs, candidate))
+    if len(values) > len(result) or any(key not in result for key in values):
+        problems.extend(_unknown_fields(values, specs, candidate))
     if problems:
         raise InputError(problems)
-    return result
-
-
-def _value_for(spec: InputSpec, values: Mapping[str, object]) -> object:
-    if takes_default(spec, values):
-        return _fallback(spec, "empty value" if spec.name in values else "missing value")
-    return _CONVERTERS[spec.kind](values[spec.name], spec)
+    return result, frozenset(defaulted)
 
 
 def takes_default(spec: InputSpec, values: Mapping[str, object]) -> bool:
     """Missing, None or blank text: the default applies, if there is one."""
-    if spec.name not in values:
-        return True
-    raw = values[spec.name]
+    return _takes_default(spec, values.get(spec.name))
+
+
+def _takes_default(spec: InputSpec, raw: object) -> bool:
     # For a set, "" is how a CSV-style string says "none of them".
     return is_missing(raw) and not (spec.kind == "set_of" and isinstance(raw, str))
 
@@ -207,6 +215,8 @@ def _to_number(raw: object, spec: InputSpec) -> Decimal:
 
 
 def _to_count(raw: object, spec: InputSpec) -> Decimal:
+    if isinstance(raw, str) and raw.isascii() and raw.isdigit() and len(raw) <= MAX_MAGNITUDE:
+        return _within_bounds(Decimal(raw), spec)  # the common case, a plain whole number: no checks it could fail
     number = _decimal(raw, spec)
     if number < 0 or number != number.to_integral_value():
         _wrong_type(raw, spec)
@@ -218,8 +228,9 @@ def _to_count(raw: object, spec: InputSpec) -> Decimal:
 def _to_bool(raw: object, spec: InputSpec) -> bool:
     if isinstance(raw, bool):
         return raw
-    if isinstance(raw, str) and raw.strip().lower() in _TRUE | _FALSE:
-        return raw.strip().lower() in _TRUE
+    word = raw.strip().lower() if isinstance(raw, str) else None
+    if word in _TRUE or word in _FALSE:
+        return word in _TRUE
     _wrong_type(raw, spec, "write yes or no (also accepted: true/false, ya/tidak)")
 
 
@@ -395,6 +406,8 @@ def _wrong_type(raw: object, spec: InputSpec, hint: str | None = None) -> NoRetu
 
 def _decimal(raw: object, spec: InputSpec) -> Decimal:
     """An exact Decimal from any accepted raw form; never goes through binary floating point."""
+    if isinstance(raw, str):  # what files give: first
+        return _parse_number(raw, spec)
     if isinstance(raw, bool):
         _wrong_type(raw, spec)
     if isinstance(raw, int):
@@ -406,8 +419,6 @@ def _decimal(raw: object, spec: InputSpec) -> Decimal:
         return _finite(Decimal(repr(float(raw))))
     if isinstance(raw, _NonFinite):
         raise _Invalid(_Issue(_NOT_FINITE))
-    if isinstance(raw, str):
-        return _parse_number(raw, spec)
     _wrong_type(raw, spec)
 
 
@@ -435,7 +446,10 @@ def _within_precision(number: Decimal) -> Decimal:
 def _parse_number(raw: str, spec: InputSpec) -> Decimal:
     text = raw.strip()
     if _PLAIN_NUMBER.fullmatch(text):
-        return _within_precision(Decimal(text))
+        number = Decimal(text)
+        if len(text) <= MAX_DIGITS and number.adjusted() < MAX_MAGNITUDE:
+            return number  # short text cannot hold more than MAX_DIGITS digits
+        return _within_precision(number)
     if _NON_FINITE_TEXT.fullmatch(text):
         raise _Invalid(_Issue(_NOT_FINITE))
     _wrong_type(raw, spec, _number_hint(text))
@@ -591,6 +605,31 @@ def iter_candidates(path: str | Path) -> Iterator[RawCandidate]:
     read whole. Raises InputError (candidate = the file path) only if the file
     itself is unreadable or malformed; a bad record comes back with its `problems`.
     """
+    return (row.record() if isinstance(row, CellRow) else row for row in iter_rows(path))
+
+
+@attrs.frozen
+class CellRow:
+    """A row of a CSV file or spreadsheet as read: not yet a record, so cheap to read and to hand to another
+    process, which makes it one with `record()`. A batch reads rows in one process and judges them in several."""
+
+    cells: list[str]
+    header: list[str]
+    origin: str
+
+    @property
+    def id(self) -> str | None:
+        column = self.header.index("id")
+        return (self.cells[column].strip() or None) if column < len(self.cells) else None
+
+    def record(self) -> RawCandidate:
+        candidate = candidate_from_cells(self.cells, self.header, self.origin)
+        assert candidate is not None  # rows with no value at all are never made CellRows
+        return candidate
+
+
+def iter_rows(path: str | Path) -> Iterator[RawCandidate | CellRow]:
+    """Like `iter_candidates`, with a CSV or spreadsheet row left as a `CellRow` until it is needed."""
     path = Path(path)
     label = str(path)
     reader = _READERS.get(path.suffix.lower())
@@ -799,13 +838,13 @@ def _origin(label: str, number: int, record: object) -> str:
 # ---- CSV
 
 
-def _read_csv(path: Path, label: str) -> Iterator[RawCandidate]:
+def _read_csv(path: Path, label: str) -> Iterator[CellRow]:
     with _text_stream(path, label) as stream:
         reader = csv.reader(stream)
         try:
             header = [cell.strip() for cell in next(reader, [])]
             check_header(header, label)
-            yield from (candidate for candidate in _csv_rows(reader, header, label) if candidate)
+            yield from _csv_rows(reader, header, label)
         except csv.Error as error:
             _file_error(label, f"not valid CSV: line {reader.line_num}: {error}")
 
@@ -813,7 +852,7 @@ def _read_csv(path: Path, label: str) -> Iterator[RawCandidate]:
 # ---- spreadsheets
 
 
-def _read_xlsx(path: Path, label: str) -> Iterator[RawCandidate]:
+def _read_xlsx(path: Path, label: str) -> Iterator[CellRow]:
     """The first sheet of a workbook, read like a CSV file: a header row naming the columns, then a row each."""
     try:
         import openpyxl  # type: ignore[import-untyped]
@@ -828,9 +867,9 @@ def _read_xlsx(path: Path, label: str) -> Iterator[RawCandidate]:
         header = [cell_text(cell).strip() for cell in next(rows, ())]
         check_header(header, label)
         for number, row in enumerate(rows, 2):
-            candidate = candidate_from_cells([cell_text(cell) for cell in row], header, f"{label}, row {number}")
-            if candidate:
-                yield candidate
+            cells = [cell_text(cell) for cell in row]
+            if any(cell.strip() for cell in cells):
+                yield CellRow(cells, header, f"{label}, row {number}")
     finally:
         workbook.close()
 
@@ -875,12 +914,13 @@ class _CsvReader(Protocol):
     def __iter__(self) -> Iterator[list[str]]: ...
 
 
-def _csv_rows(reader: _CsvReader, header: list[str], label: str) -> Iterator[RawCandidate | None]:
-    """Each row's candidate, its origin naming the line the row starts on."""
+def _csv_rows(reader: _CsvReader, header: list[str], label: str) -> Iterator[CellRow]:
+    """Each row with a value, its origin naming the line the row starts on (a wholly empty row is no candidate)."""
     end = reader.line_num
     for row in reader:
         start, end = end + 1, reader.line_num
-        yield candidate_from_cells(row, header, f"{label}, row {start}")
+        if any(cell.strip() for cell in row):
+            yield CellRow(row, header, f"{label}, row {start}")
 
 
 def candidate_from_cells(row: list[str], header: list[str], origin: str) -> RawCandidate | None:
@@ -953,7 +993,7 @@ def _whole(parse: Callable[[str, str], list[RawCandidate]]) -> Callable[[Path, s
     return read
 
 
-_READERS: dict[str, Callable[[Path, str], Iterator[RawCandidate]]] = {
+_READERS: dict[str, Callable[[Path, str], Iterator[RawCandidate | CellRow]]] = {
     ".yaml": _whole(_parse_yaml),
     ".yml": _whole(_parse_yaml),
     ".json": _whole(_parse_json),
@@ -976,12 +1016,15 @@ def load_candidates(path: str | Path, specs: Sequence[InputSpec]) -> tuple[list[
     return ([o for o in outcomes if isinstance(o, Candidate)], [o for o in outcomes if isinstance(o, Rejected)])
 
 
+Row = TypeVar("Row", RawCandidate, "RawCandidate | CellRow")  # what is read: a record, or a row to make one
+
+
 def judge_candidates(path: str | Path, specs: Sequence[InputSpec]) -> list[Candidate | Rejected]:
     """Every record of a file, validated or rejected, in file order (what an audit ledger records)."""
     return [judge(raw, specs, first) for raw, first in with_first_origins(iter_candidates(path))]
 
 
-def with_first_origins(raws: Iterable[RawCandidate]) -> Iterator[tuple[RawCandidate, str | None]]:
+def with_first_origins(raws: Iterable[Row]) -> Iterator[tuple[Row, str | None]]:
     """Each record with where its id was first used (itself, unless the id repeats), as a stream."""
     first: dict[str, str] = {}
     for raw in raws:
@@ -993,19 +1036,19 @@ def judge(raw: RawCandidate, specs: Sequence[InputSpec], first_origin: str | Non
     label = raw.id if raw.id is not None else raw.origin
     if any(problem.message.startswith(_NOT_A_RECORD) for problem in raw.problems):
         return Rejected(label, raw.name, raw.origin, raw.problems)  # its fields would all be "missing": noise
-    values, value_problems = _validated(raw.values, specs, label)
+    validated, value_problems = _validated(raw.values, specs, label)
     problems = (*raw.problems, *_id_problems(raw, first_origin), *value_problems)
-    if problems or raw.id is None or values is None:
+    if problems or raw.id is None or validated is None:
         return Rejected(label, raw.name, raw.origin, problems, raw.expect)
-    defaulted = frozenset(spec.name for spec in specs if takes_default(spec, raw.values))
+    values, defaulted = validated
     return Candidate(raw.id, raw.name, values, raw.origin, defaulted, raw.expect)
 
 
 def _validated(
     values: Mapping[str, object], specs: Sequence[InputSpec], label: str
-) -> tuple[dict[str, object] | None, list[InputProblem]]:
+) -> tuple[tuple[dict[str, object], frozenset[str]] | None, list[InputProblem]]:
     try:
-        return validate(values, specs, label), []
+        return validate_with_defaults(values, specs, label), []
     except InputError as error:
         return None, error.problems
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from .compile import AdjustmentStep, GateStep, LeafStep, LetStep, ParentStep, Program, StageStep
 from .data import Panel
-from .numeric import CONTEXT, exact
+from .numeric import CONTEXT, exact, plain
 from .result import AdjustmentResult, CriterionResult, GateResult, Result, Status, TraceStep
 from .stages import TOTAL, last_stage
 
@@ -65,6 +65,12 @@ def criterion_results(program: Program, entries: list[Any]) -> tuple[CriterionRe
                         CONTEXT.multiply(program.path_weights[c.decl.name], points[c.decl.name]))
         for c in program.model.criteria
     )
+
+
+def criterion_points(program: Program, entries: list[Any]) -> dict[str, str]:
+    """Each scored criterion's points as text, in the rubric's order."""
+    points = {step.name: entry[0] for step, entry in _criteria(program, entries)}
+    return {c.decl.name: plain(points[c.decl.name]) for c in program.model.criteria}
 
 
 def gate_results(program: Program, entries: list[Any]) -> tuple[GateResult, ...]:

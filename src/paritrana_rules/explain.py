@@ -9,6 +9,8 @@ English, 1.234,5 in Bahasa Indonesia.
 
 from __future__ import annotations
 
+import functools
+
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +22,7 @@ from .numeric import exact, places_needed, round_to
 from .source import Span
 
 if TYPE_CHECKING:
+    from .api import CompiledRubric
     from .result import Result, TraceStep
 
 LANGUAGES = ("en", "id")
@@ -50,7 +53,6 @@ PHRASES: dict[str, dict[str, str]] = {
         "eliminated": "did not advance", "pending": "pending", "stages": "Stages",
         "advances": "advances", "stops": "DOES NOT ADVANCE", "provisional": "provisional total {total}",
         "not_advanced": "did not advance past {stage}: {rule}",
-        "not_advanced_total": "did not advance past {stage}: {rule} (provisional total {total})",
         "awaiting": "scored at {stage}; waiting for {inputs}",
     },
     "id": {
@@ -80,7 +82,6 @@ PHRASES: dict[str, dict[str, str]] = {
         "eliminated": "tidak lolos", "pending": "belum selesai", "stages": "Tahapan",
         "advances": "lolos", "stops": "TIDAK LOLOS", "provisional": "nilai sementara {total}",
         "not_advanced": "tidak lolos tahap {stage}: {rule}",
-        "not_advanced_total": "tidak lolos tahap {stage}: {rule} (nilai sementara {total})",
         "awaiting": "dinilai sampai tahap {stage}; menunggu {inputs}",
     },
 }
@@ -126,19 +127,24 @@ def stage_reasons(result: Result, lang: str) -> list[tuple[str, Span]]:
     if result.status not in ("eliminated", "pending"):
         return []
     words, rubric = PHRASES[lang], result.rubric
-    stages = {s.decl.name: s for s in rubric.whole.stages}
+    stages, texts_by_stage = {s.decl.name: s for s in rubric.whole.stages}, _stage_texts(rubric, lang)
     stopped = []
-    for name, advanced, total in result.stages:
-        advance = stages[name].advance
+    for name, advanced, _ in result.stages:  # the provisional total is in the trace: reasons stay the same text
+        advance, (label, rule) = stages[name].advance, texts_by_stage[name]
         if not advanced and advance is not None:
-            phrase = words["not_advanced" if total is None else "not_advanced_total"]
-            stopped.append((phrase.format(stage=stage_label(rubric.whole, name, lang),
-                                          rule=advance_rule(rubric.whole, name),
-                                          total=None if total is None else localise(total, lang)), advance.span))
+            stopped.append((words["not_advanced"].format(stage=label, rule=rule), advance.span))
     if stopped or rubric.stage_name is None:
         return stopped
-    return [(words["awaiting"].format(stage=stage_label(rubric.whole, rubric.stage_name, lang),
-                                      inputs=", ".join(rubric.awaiting)), stages[rubric.stage_name].decl.span)]
+    return [(words["awaiting"].format(stage=texts_by_stage[rubric.stage_name][0], inputs=", ".join(rubric.awaiting)),
+             stages[rubric.stage_name].decl.span)]
+
+
+@functools.lru_cache(maxsize=256)
+def _stage_texts(rubric: CompiledRubric, lang: str) -> dict[str, tuple[str, str | None]]:
+    """Each stage's label and advance rule as written: a batch of pending or stopped candidates needs them often."""
+    model = rubric.whole
+    return {s.decl.name: (stage_label(model, s.decl.name, lang),
+                          advance_rule(model, s.decl.name) if s.advance is not None else None) for s in model.stages}
 
 
 def stage_label(model: RubricModel, name: str, lang: str) -> str:

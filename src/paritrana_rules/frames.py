@@ -120,7 +120,7 @@ def _score_rows(rubric: CompiledRubric, records: _Positioned, repeated: Mapping[
         chunk = list(with_first_origins(raws))
     else:
         chunk = [(raw, repeated.get(raw.id, raw.origin) if raw.id is not None else None) for raw in raws]
-    return score_chunk(rubric, chunk, Options(lang=lang))
+    return score_chunk(rubric, chunk, Options(lang=lang, detail=False))
 
 
 def _placings(rubric: CompiledRubric, entries: Sequence[Entry]) -> dict[str, Placing]:
@@ -130,7 +130,8 @@ def _placings(rubric: CompiledRubric, entries: Sequence[Entry]) -> dict[str, Pla
 
 def _cells(rubric: CompiledRubric, index: pd.Index, rows: Sequence[Row],
            placings: Mapping[str, Placing]) -> pd.DataFrame:
-    cells = [csv_cells(rubric, row.item, placings.get(row.item["candidate_id"])) for row in rows]
+    items = [row.item for row in rows if row.item is not None]  # scored without `Options.line`: items are kept
+    cells = [csv_cells(rubric, item, placings.get(item["candidate_id"])) for item in items]
     return pd.DataFrame(cells, columns=csv_header(rubric), index=index, dtype=object)
 
 

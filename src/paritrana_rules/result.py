@@ -157,15 +157,26 @@ class Result:
 
         return record(self, prev)
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready summary: decimals as strings, in a fixed key order."""
+    def summary(self, lang: str = "en") -> dict[str, Any]:
+        """The outcome with each criterion's points: what a CSV row or a table shows (cheaper than `to_dict`)."""
+        from .evaluate import criterion_points
+
+        return {**self._outcome(lang), "points": criterion_points(self.rubric.program, self.entries)}
+
+    def _outcome(self, lang: str) -> dict[str, Any]:
         return {
             "candidate_id": self.candidate_id,
             "candidate_name": self.candidate_name,
             "total": plain(self.total),
             "status": self.status,
             **({"stage": self.stage, "awaiting": list(self.rubric.awaiting)} if self.stage is not None else {}),
-            "reasons": self.reasons("en"),
+            "reasons": self.reasons(lang),
+        }
+
+    def to_dict(self, lang: str = "en") -> dict[str, Any]:
+        """JSON-ready: decimals as strings, in a fixed key order; reasons in `lang`."""
+        return {
+            **self._outcome(lang),
             "criteria": [
                 {"name": c.name, "parent": c.parent, "weight": plain(c.weight), "points": plain(c.points),
                  "contribution": plain(c.contribution)}
