@@ -91,6 +91,9 @@ BONUS = ("perda_perizinan_bpjs", 5)
 PENALTY = ("tunggakan_iuran_pemda", 5)
 CAP = (("perda", "perkada"), "produk_hukum", 60)  # capped unless one of these is in the set
 DISQUALIFY_UNLESS = "berkas_lengkap"
+# The desk assessment's advance rule: its provisional total (everything but the interview) must reach this.
+DESK = [part for part in TOP if part[0] != "wawancara"]
+ADVANCE_AT = 40
 LEAVES = [*BANDS, *LOOKUPS, *DIRECT]
 
 
@@ -175,10 +178,12 @@ def _zen_totals() -> list[tuple[str, str]]:
     expressions += [(parent, f"round({_weighted(parts, lambda c: '$.' + c)}, 2)") for parent, parts in PARENTS.items()]
     members, field, cap = CAP
     binding = " or ".join(f"contains({field}, '{m}')" for m in members)
-    expressions += [("subtotal", f"{_weighted(TOP, lambda c: '$.' + c)} + {_adjustments()}"),
-                    ("capped", f"({binding}) ? $.subtotal : min([$.subtotal, {cap}])"),
-                    ("total", "round(max([0, min([100, $.capped])]), 2)"),
-                    ("status", f"{DISQUALIFY_UNLESS} ? 'eligible' : 'disqualified'")]
+    for prefix, parts in (("desk_", DESK), ("", TOP)):
+        expressions += [(f"{prefix}subtotal", f"{_weighted(parts, lambda c: '$.' + c)} + {_adjustments()}"),
+                        (f"{prefix}capped", f"({binding}) ? $.{prefix}subtotal : min([$.{prefix}subtotal, {cap}])"),
+                        (f"{prefix}total", f"round(max([0, min([100, $.{prefix}capped])]), 2)")]
+    expressions.append(("status", f"{DISQUALIFY_UNLESS} ? ($.desk_total >= {ADVANCE_AT} ? 'eligible' : 'eliminated')"
+                                  " : 'disqualified'"))
     return expressions
 
 
@@ -242,10 +247,12 @@ def rule_engine_steps() -> list[tuple[str, str]]:
     steps += [(parent, _re_round(_weighted(parts, str))) for parent, parts in PARENTS.items()]
     members, field, cap = CAP
     binding = " or ".join(f"'{m}' in {field}" for m in members)
-    steps += [("subtotal", f"{_weighted(TOP, str)} + {_adjustments()}"),
-              ("capped", f"({binding}) ? subtotal : $min([subtotal, {cap}])"),
-              ("total", _re_round("$max([0, $min([100, capped])])")),
-              ("status", f"{DISQUALIFY_UNLESS} ? 'eligible' : 'disqualified'")]
+    for prefix, parts in (("desk_", DESK), ("", TOP)):
+        steps += [(f"{prefix}subtotal", f"{_weighted(parts, str)} + {_adjustments()}"),
+                  (f"{prefix}capped", f"({binding}) ? {prefix}subtotal : $min([{prefix}subtotal, {cap}])"),
+                  (f"{prefix}total", _re_round(f"$max([0, $min([100, {prefix}capped])])"))]
+    steps.append(("status", f"{DISQUALIFY_UNLESS} ? (desk_total >= {ADVANCE_AT} ? 'eligible' : 'eliminated') "
+                            ": 'disqualified'"))
     return steps
 
 

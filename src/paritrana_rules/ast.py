@@ -357,11 +357,26 @@ Statement = Union[Declaration, RemoveDecl, ChangeDecl, PropertyDecl, RankingDecl
 
 @attrs.frozen
 class HeaderClause:
-    """category, sector, scale, rounding: a keyword and its values, as written."""
+    """category, sector, round, scale, rounding: a keyword and its values, as written."""
 
-    kind: Literal["category", "sector", "scale", "rounding"]
+    kind: Literal["category", "sector", "round", "scale", "rounding"]
     values: tuple[object, ...]
     span: Span = _position()
+
+
+def canonical_clauses(clauses: tuple[HeaderClause, ...]) -> tuple[HeaderClause, ...]:
+    """The clauses with any `round` moved right after the last `category` or `sector`, as `fmt` lays them out.
+
+    Only the order of clauses of one kind means anything (the first counts, the
+    others are reported as repeated), so this keeps the meaning and lets a
+    rubric and its formatted text parse to equal trees.
+    """
+    rounds = tuple(c for c in clauses if c.kind == "round")
+    others = tuple(c for c in clauses if c.kind != "round")
+    anchor = max((i for i, c in enumerate(others) if c.kind in ("category", "sector")), default=None)
+    if anchor is None or not rounds:
+        return clauses
+    return (*others[: anchor + 1], *rounds, *others[anchor + 1 :])
 
 
 @attrs.frozen(kw_only=True)

@@ -22,6 +22,7 @@ import contextlib
 import functools
 import hashlib
 import json
+from json.encoder import encode_basestring
 import os
 import re
 import tempfile
@@ -173,7 +174,8 @@ class RecordWriter:
                                         for n, i in enumerate(program.model.inputs)], names)
         self.gates_start = len(program.lets) + len(program.criteria)
         self.gate_names = [gate.name for gate in program.gates]
-        self.reasons: dict[tuple[tuple[str, ...], str, tuple[str, ...]], bytes] = {}
+        self.reasons: dict[tuple[tuple[str, ...], str, tuple[bool, ...]], bytes] = {}
+        self.stages_start = len(program.steps) - len(program.stages)
         self.stage = canonical(compiled.stage_name)
         self.awaiting = canonical(list(compiled.awaiting))
         fixed = {key: value.replace(b"%", b"%%") for key, value in (
@@ -198,7 +200,7 @@ class RecordWriter:
             self.awaiting if result.status == "pending" else b"[]",
             self._reasons(result, tuple([name for name, holds in zip(self.gate_names, held) if not holds])),
             self.stage, result.status.encode(), plain(result.total).encode())
-        return (b'{"id":%s,"name":%s}' % (canonical(result.candidate_id), canonical(result.candidate_name)),
+        return (b'{"id":%s,"name":%s}' % (_string(result.candidate_id), _string(result.candidate_name)),
                 b"[" + b",".join([b'"%s"' % name.encode() for name in sorted(result.defaulted)]) + b"]",
                 inputs, b'"%s"' % hashlib.sha256(inputs).hexdigest().encode(), outcome, self.trace.write(entries))
 
@@ -215,7 +217,7 @@ class RecordWriter:
     def _reasons(self, result: Result, failed: tuple[str, ...]) -> bytes:
         """The reasons in both languages: a batch has few combinations of failed gates and stages not passed,
         so each is written once."""
-        key = (failed, result.status, tuple(name for name, advanced, _ in result.stages if not advanced))
+        key = (failed, result.status, tuple([advanced for advanced, _ in result.entries[self.stages_start:-1]]))
         if key not in self.reasons:
             self.reasons[key] = canonical({lang: result.reasons(lang) for lang in ("en", "id")})
         return self.reasons[key]
@@ -245,20 +247,26 @@ class _Template:
                               for i in order) + "}"
         values = ", ".join(e for i in order for e in fields[i][1])
         namespace = {"_text": text, "_names": tuple(names), "_p": plain, "_n": _number, "_m": _members,
-                     "_j": _json, "_b": _yes_no}
+                     "_j": _json}
         self.exact: Callable[[Any], str] = eval(f"lambda v: _text % ({values},)", namespace)
         unwrapped = _PLAIN_CALL.sub(r"\1", values)
         self.quick: Callable[[Any], str] = eval(f"lambda v: _text % ({unwrapped},)", namespace)
 
     def write(self, values: Any) -> bytes:
         text = self.quick(values)
-        if ("E" in text or "-" in text) and _NOT_PLAIN.search(text):  # one-character tests first: they are cheap
+        # One-character tests first (they are cheap), then the precise ones.
+        if "E" in text and _EXPONENT_FORM.search(text) or "-" in text and '"-0"' in text:
             text = self.exact(values)
         return text.encode()
 
 
 _PLAIN_CALL = re.compile(r"_p\(([^()]*)\)")
-_NOT_PLAIN = re.compile(r'\dE[+-]|"-0"')  # what str() writes where `plain` would not (or text that looks so)
+_EXPONENT_FORM = re.compile(r"\dE[+-]")  # what str() writes where `plain` would not (or text that looks so)
+
+
+def _string(text: str | None) -> bytes:
+    """Text (or null) as canonical JSON."""
+    return b"null" if text is None else encode_basestring(text).encode()
 
 
 def _object(parts: Mapping[str, bytes]) -> bytes:
@@ -286,8 +294,9 @@ def _members(value: frozenset[str]) -> str:
     return "[" + ",".join(f'"{member}"' for member in sorted(value)) + "]"  # members are identifiers
 
 
-def _yes_no(value: bool) -> str:
-    return "true" if value else "false"
+def _yes_no_of(value: str) -> str:
+    """Source writing a yes/no value as JSON, inline (a call per value would cost more than the test)."""
+    return f'("true" if {value} else "false")'
 
 
 def _value_field(kind: str, value: str) -> Field:
@@ -295,7 +304,7 @@ def _value_field(kind: str, value: str) -> Field:
     if kind in ("number", "count"):
         return '"%s"', (f"_p({value})",)
     if kind == "bool":
-        return "%s", (f"_b({value})",)
+        return "%s", (_yes_no_of(value),)
     if kind in ("one_of", "enum"):
         return '"%s"', (value,)  # members are identifiers: nothing to escape
     if kind in ("set_of", "set"):
@@ -309,16 +318,17 @@ def _entry_field(step: Any, entry: str, rounded: str) -> Field:
     if isinstance(step, LeafStep) and step.form == "band":  # a band matches one row and has a subject
         return '{"points":"%s","raw":"%s","rows":[%d],"subject":"%s"}', (*points, f"{entry}[2][0][0]",
                                                                            f"_p({entry}[3])")
-    if isinstance(step, LeafStep):
-        rows = f'",".join([str(row) for row, _ in {entry}[2]])'
+    if isinstance(step, LeafStep):  # most tables match one row: that case is written without a join
+        matched = f"{entry}[2]"
+        rows = f'(str({matched}[0][0]) if len({matched}) == 1 else ",".join([str(row) for row, _ in {matched}]))'
         return '{"points":"%s","raw":"%s","rows":[%s],"subject":null}', (*points, rows)
     if isinstance(step, ParentStep):
         return '{"points":"%s","raw":"%s"}', points
     if isinstance(step, GateStep):
-        return "%s", (f"_b({entry})",)
+        return "%s", (_yes_no_of(entry),)
     if isinstance(step, StageStep):
-        return '{"advanced":%s,"total":%s}', (f"_b({entry}[0])", f"_n({entry}[1])")
-    return '{"applied":%s,"points":"%s"}', (f"_b({entry}[0])", f"_p({entry}[1])")
+        return '{"advanced":%s,"total":%s}', (_yes_no_of(f"{entry}[0]"), f"_n({entry}[1])")
+    return '{"applied":%s,"points":"%s"}', (_yes_no_of(f"{entry}[0]"), f"_p({entry}[1])")
 
 
 def _total_field(entry: str, rounded: str) -> Field:

@@ -84,7 +84,7 @@ class _Checker:
     # ------------------------------------------------------------ driver
 
     def run(self) -> RubricModel:
-        category, sector, scale, rounding = self._header()
+        category, sector, round_, scale, rounding = self._header()
         self.scale = Interval(*scale)
         declarations = self.rubric.declarations
         self._declare_names(declarations)
@@ -101,9 +101,9 @@ class _Checker:
         self._repeated_texts()
         self._translations()
         model = RubricModel(
-            rubric=self.rubric, source=self.source, sources=self.sources, category=category, sector=sector, scale=scale,
-            rounding_mode=rounding[0], rounding_places=rounding[1], inputs=tuple(inputs), lets=tuple(lets),
-            criteria=tuple(criteria), roots=tuple(roots), gates=tuple(gates), adjustments=tuple(adjustments),
+            rubric=self.rubric, source=self.source, sources=self.sources, category=category, sector=sector,
+            round=round_, scale=scale, rounding_mode=rounding[0], rounding_places=rounding[1], inputs=tuple(inputs),
+            lets=tuple(lets), criteria=tuple(criteria), roots=tuple(roots), gates=tuple(gates), adjustments=tuple(adjustments),
             properties=self._properties(criteria), ranking=self._ranking(criteria), stages=stage_models,
         )
         self._idle_stages(model)
@@ -111,7 +111,7 @@ class _Checker:
 
     # ------------------------------------------------------------ header
 
-    def _header(self) -> tuple[str, str | None, tuple[Decimal, Decimal], tuple[str, int]]:
+    def _header(self) -> tuple[str, str | None, str | None, tuple[Decimal, Decimal], tuple[str, int]]:
         rubric = self.rubric
         years_ok = True
         for year, what, span in ((rubric.edition, "edition", rubric.edition_span),
@@ -133,6 +133,7 @@ class _Checker:
         scale = self._required(clauses, "scale", "add a line such as: scale 0 to 100")
         rounding = self._required(clauses, "rounding", "add a line such as: rounding half_up to 2 places")
         sector = clauses.get("sector", [None])[0]
+        round_ = clauses.get("round", [None])[0]
         low, high = (Decimal(0), Decimal(100))
         if scale is not None:
             low, high = scale.values  # type: ignore[assignment]
@@ -166,6 +167,7 @@ class _Checker:
         return (
             str(category.values[0]) if category else "",
             str(sector.values[0]) if sector else None,
+            str(round_.values[0]) if round_ else None,
             (low, high),
             (mode, places),
         )

@@ -59,6 +59,7 @@ def _header(old: RubricModel, new: RubricModel) -> list[Change]:
         ("period", plain(old.rubric.period), plain(new.rubric.period)),
         ("category", old.category, new.category),
         ("sector", old.sector or "none", new.sector or "none"),
+        ("round", old.round or "none", new.round or "none"),
         ("scale", f"{plain(old.scale[0])} to {plain(old.scale[1])}", f"{plain(new.scale[0])} to {plain(new.scale[1])}"),
         ("rounding", f"{old.rounding_mode} to {old.rounding_places} places",
          f"{new.rounding_mode} to {new.rounding_places} places"),
@@ -253,18 +254,23 @@ def _rows(old_rows: Sequence[Any], new_rows: Sequence[Any], key: Any, old_model:
 
 def pair_folders(old: Iterable[CompiledRubric], new: Iterable[CompiledRubric]) -> tuple[
         list[tuple[CompiledRubric, CompiledRubric]], list[Change]]:
-    """Pair rubrics of two folders by category and sector; the unpaired are categories added or removed."""
-    def key(rubric: CompiledRubric) -> tuple[str, str]:
-        return (rubric.model.category, rubric.model.sector or "")
+    """Pair rubrics of two folders by category, sector and round; the unpaired are rubrics added or removed.
 
-    before: dict[tuple[str, str], CompiledRubric] = {}
-    after: dict[tuple[str, str], CompiledRubric] = {}
+    The round is part of the key, so a folder may hold the provincial and the
+    national rubric of one category: each pairs with its own counterpart.
+    """
+    def key(rubric: CompiledRubric) -> tuple[str, str, str]:
+        return (rubric.model.category, rubric.model.sector or "", rubric.model.round or "")
+
+    before: dict[tuple[str, str, str], CompiledRubric] = {}
+    after: dict[tuple[str, str, str], CompiledRubric] = {}
     ambiguous: list[Change] = []
     for side, rubrics, sign in ((before, old, "-"), (after, new, "+")):
         for rubric in rubrics:
             if key(rubric) in side:
-                ambiguous.append(Change("!", "rubric", _category(key(rubric)), f"{rubric.path} has the same category "
-                                        f"and sector as {side[key(rubric)].path}; compare these two files directly",
+                ambiguous.append(Change("!", "rubric", _category(key(rubric)), f"{rubric.path} has the same category, "
+                                        f"sector and round as {side[key(rubric)].path}; compare these two files "
+                                        "directly",
                                         None))
                 continue
             side[key(rubric)] = rubric
@@ -274,8 +280,10 @@ def pair_folders(old: Iterable[CompiledRubric], new: Iterable[CompiledRubric]) -
     return pairs, ambiguous + unpaired
 
 
-def _category(key: tuple[str, str]) -> str:
-    return key[0] + (f" (sector {key[1]})" if key[1] else "")
+def _category(key: tuple[str, str, str]) -> str:
+    """`category (sector S, round R)`, naming only what the rubric gives."""
+    given = [f"{what} {value}" for what, value in (("sector", key[1]), ("round", key[2])) if value]
+    return key[0] + (f" ({', '.join(given)})" if given else "")
 
 
 # ------------------------------------------------------------------ candidates

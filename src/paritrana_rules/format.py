@@ -243,6 +243,7 @@ class _Item:
 
     kind: str  # "header", or the declaration's keyword
     lines: tuple[_Line, ...]
+    clause: str = ""  # a header line's clause (category, round, label ...)
 
 
 def _tokens(node: Tree[Token] | Token | None) -> list[Token]:
@@ -320,8 +321,25 @@ def _header(header: Tree[Token]) -> list[_Item]:
     items = [_Item("header", (rubric_line,))]
     for clause in header.children[6:]:
         if isinstance(clause, Tree):
-            items.append(_Item("header", tuple(_clause(clause, 0))))
+            items.append(_Item("header", tuple(_clause(clause, 0)), str(clause.data)))
     return items
+
+
+def _item_order(items: list[_Item]) -> list[int]:
+    """The items' output order: source order, but `round` right after the last `category` or `sector`.
+
+    The one clause the formatter moves: the rubric's identity (category,
+    sector, round) then reads as one block. `ast.canonical_clauses` puts the
+    parsed clauses in the same order, so the moved text parses to an equal tree.
+    """
+    order = list(range(len(items)))
+    rounds = [i for i in order if items[i].clause == "round"]
+    anchors = [i for i in order if items[i].clause in ("category", "sector")]
+    if not rounds or not anchors:
+        return order
+    rest = [i for i in order if i not in rounds]
+    at = rest.index(anchors[-1]) + 1
+    return [*rest[:at], *rounds, *rest[at:]]
 
 
 def _declaration(tree: Tree[Token], comments: _CommentOffsets) -> list[_Line]:
@@ -498,7 +516,12 @@ def _render(items: list[_Item], comments: list[_Comment], text: str) -> tuple[st
         owner = len(items) if depth == 0 else owners[-1]
         elements.append(_comment_element(comment, depth, owner, leading=owner == len(items)))
     written = sum(1 for e in elements if e.comment) + sum(1 for p in placed if p.trailing)
-    return _join_elements(elements, items, _BlankRows.of(text)), written
+    # Comments are placed in source order above; a moved item then takes its own (leading and trailing) along.
+    order = _item_order(items)
+    rank = {item: position for position, item in enumerate(order)}
+    elements.sort(key=lambda e: rank.get(e.item, len(items)))  # stable: the order within an item stays
+    moved = frozenset(i for i in order if items[i].clause == "round") if order != sorted(order) else frozenset()
+    return _join_elements(elements, items, _BlankRows.of(text), moved), written
 
 
 def _comment_element(comment: _Comment, depth: int, item: int, leading: bool) -> _Element:
@@ -526,21 +549,22 @@ class _BlankRows:
         return self.counts[before_row - 1] - self.counts[after_row] > 0
 
 
-def _join_elements(elements: list[_Element], items: list[_Item], blank: _BlankRows) -> str:
+def _join_elements(elements: list[_Element], items: list[_Item], blank: _BlankRows, moved: frozenset[int]) -> str:
     out: list[str] = []
     for previous, element in zip([None, *elements], elements):
-        if previous is not None and _blank_line(previous, element, items, blank):
+        if previous is not None and _blank_line(previous, element, items, blank, moved):
             out.append("")
         out.append(element.text.rstrip())
     return "\n".join(out) + "\n"
 
 
-def _blank_line(a: _Element, b: _Element, items: list[_Item], blank: _BlankRows) -> bool:
+def _blank_line(a: _Element, b: _Element, items: list[_Item], blank: _BlankRows, moved: frozenset[int]) -> bool:
     """Whether one blank line separates two output lines.
 
     Declarations are separated by exactly one blank line (before their leading
     comments), and so is the header from the first declaration. Inside an item
-    there are none. Elsewhere (between header lines, within a block of
+    there are none, nor between header lines that moved into a new order (the
+    author's blank lines were around them elsewhere). Elsewhere (between header lines, within a block of
     comments, around comments at the end) the author's blank lines are kept,
     several collapsed into one; so are they between one-line declarations of
     the same kind, such as a run of `remove` or `property` lines.
@@ -552,7 +576,7 @@ def _blank_line(a: _Element, b: _Element, items: list[_Item], blank: _BlankRows)
         return written
     before, after = items[a.item], items[b.item]
     if after.kind == "header":
-        return written
+        return written and a.item not in moved and b.item not in moved
     if before.kind == "header":
         return True
     grouped = before.kind == after.kind and len(before.lines) == 1 and len(after.lines) == 1

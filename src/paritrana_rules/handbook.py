@@ -71,6 +71,9 @@ PHRASES: dict[str, dict[str, str]] = {
         "subtitle": "Candidate handbook",
         "category": "Category: {label} (code {code})",
         "category_sector": "Category: {label} (code {code}, sector {sector})",
+        "round": "Round {code}",
+        "round_nasional": "National round",
+        "round_provinsi": "Provincial round",
         "generated": "This handbook is generated from the rubric {file}: the very rules the scores are computed with. "
                      "When the rubric changes, the handbook is generated again.",
         "fingerprint": "Rubric fingerprint (sha256): {hash}. Every audit record of a score carries the same "
@@ -253,6 +256,9 @@ PHRASES: dict[str, dict[str, str]] = {
         "subtitle": "Buku panduan peserta",
         "category": "Kategori: {label} (kode {code})",
         "category_sector": "Kategori: {label} (kode {code}, sektor {sector})",
+        "round": "Tingkat {code}",
+        "round_nasional": "Tingkat nasional",
+        "round_provinsi": "Tingkat provinsi",
         "generated": "Buku panduan ini disusun otomatis dari rubrik {file}, yaitu aturan yang sama persis dengan yang "
                      "dipakai untuk menghitung nilai. Jika rubrik berubah, buku panduan ini disusun ulang.",
         "fingerprint": "Sidik jari rubrik (sha256): {hash}. Setiap catatan audit sebuah nilai memuat sidik jari yang "
@@ -622,6 +628,8 @@ class _Writer:
         else:
             line = self.w("category", label=category_label, code=_code(str(ident["category"])))
         blocks.append(_Para(line))
+        if self.model.round is not None:
+            blocks.append(_Para(self.round_name(self.model.round)))
         description = self.text(self.model.rubric.meta, "description")
         if description:
             blocks.append(_Para(description))
@@ -636,6 +644,12 @@ class _Writer:
         blocks.append(_Para(_bold(self.w("contents"))))
         blocks.append(_Items(tuple((0, self.w(s)) for s in sections), numbered=True))
         return blocks
+
+    def round_name(self, name: str) -> str:
+        """The round the rubric scores: worded for the two rounds of the award, else by its name."""
+        if name in ("nasional", "provinsi"):
+            return self.w(f"round_{name}")
+        return self.w("round", code=_code(name))
 
     # ---------------------------------------------------------- how the score is made
 

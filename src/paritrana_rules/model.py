@@ -109,6 +109,7 @@ class RubricModel:
     sources: dict[str, SourceFile]  # it and every file it extends, by path
     category: str
     sector: str | None
+    round: str | None = None  # the round it scores (provinsi, nasional); None: the rubric is not split by round
     scale: tuple[Decimal, Decimal]
     rounding_mode: str
     rounding_places: int

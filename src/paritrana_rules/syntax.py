@@ -30,7 +30,7 @@ DECLARATION_KEYWORDS = ("input", "let", "criterion", "gate", "bonus", "penalty",
                         "rank", "stage")
 _DECLARATION_LINE = re.compile(r"^[ \t]*(" + "|".join(DECLARATION_KEYWORDS) + r")\b", re.MULTILINE)
 _DECLARED_NAME = re.compile(r"^[ \t]*[A-Za-z_]\w*\s+([A-Za-z_]\w*)")
-LINE_STARTERS = (*DECLARATION_KEYWORDS, "rubric", "extends", "category", "sector", "scale", "rounding", "label", "description",
+LINE_STARTERS = (*DECLARATION_KEYWORDS, "rubric", "extends", "category", "sector", "round", "scale", "rounding", "label", "description",
                  "source", "assumption")
 MAX_SYNTAX_ERRORS = 20
 
@@ -349,7 +349,7 @@ class _ToAst(Transformer[Token, ast.Rubric]):
 
     def header(self, meta: Any, award: Token, edition: Token, period: Token, extends: tuple[str, Span] | None,
                *clauses: Any) -> tuple[Any, ...]:
-        header_clauses = tuple(c for c in clauses if isinstance(c, ast.HeaderClause))
+        header_clauses = ast.canonical_clauses(tuple(c for c in clauses if isinstance(c, ast.HeaderClause)))
         metas = tuple(c for c in clauses if isinstance(c, ast.Meta))
         span = Span(self.path, meta.line, meta.column, award.end_line or meta.line, award.end_column or meta.column)
         years = (self._tspan(edition), self._tspan(period))
@@ -419,6 +419,9 @@ class _ToAst(Transformer[Token, ast.Rubric]):
 
     def sector(self, meta: Any, name: Token) -> ast.HeaderClause:
         return ast.HeaderClause("sector", (str(name),), self._span(meta))
+
+    def round(self, meta: Any, name: Token) -> ast.HeaderClause:
+        return ast.HeaderClause("round", (str(name),), self._span(meta))
 
     def scale(self, meta: Any, low: Decimal, high: Decimal) -> ast.HeaderClause:
         return ast.HeaderClause("scale", (low, high), self._span(meta))
