@@ -6,8 +6,9 @@ Absolute paths, `..` and cycles are errors. Merging starts from the parent's
 declarations, in order; a declaration of the same kind and name replaces the
 inherited one in place, `change criterion` replaces only the parts it names,
 `remove` drops one, and anything new is appended. Header clauses the child
-gives override the parent's; labels and descriptions too; sources and
-assumptions accumulate. Every node keeps the span of the file it was written
+gives (category, sector, round, scale, rounding) override the parent's, the
+others are inherited; labels and descriptions too; sources and assumptions
+accumulate. Every node keeps the span of the file it was written
 in, so the merged rubric's diagnostics and traces point at the right file.
 """
 

@@ -178,6 +178,11 @@ def _hash(value: Any) -> str | None:
     return value if isinstance(value, str) else None
 
 
+def _text_or_none(value: Any) -> str | None:
+    """A name as recorded, or None when it is not text (after tampering)."""
+    return value if isinstance(value, str) else None
+
+
 def _mapping(value: Any) -> Mapping[str, Any]:
     """A part of a record that should be an object; anything else (after tampering) reads as empty."""
     return value if isinstance(value, Mapping) else {}
@@ -373,7 +378,7 @@ def _replay_record(line: int, document: dict[str, Any], rubrics: _RubricFinder,
         findings.append(Finding("divergence", f"the rubric has no stage {stage!r} any more", line, who))
         return None
     try:
-        result = scorer.evaluate(given, str(candidate.get("id")), name=candidate.get("name"))
+        result = scorer.evaluate(given, str(candidate.get("id")), name=_text_or_none(candidate.get("name")))
     except InputError as error:
         findings.append(Finding("divergence", f"the recorded inputs no longer validate: {error}", line, who))
         return None
