@@ -62,12 +62,16 @@ def small_rubric(draw: st.DrawFn) -> str:
     Many drawn rubrics do not check (points may leave the scale); the tests
     keep the ones that do, which is exactly what exercises the checker's
     promise that accepted points stay on the scale. Some declare two stages,
-    with inputs arriving at either and sometimes a rule to advance.
+    with inputs arriving at either and sometimes a rule to advance; some say
+    which round they score, not always where `fmt` puts it.
     """
     count = draw(st.integers(1, 3))
     names = [f"x{i}" for i in range(count)]
     lines = ['rubric "Paritrana Award" edition 2024 period 2023', "category uji", 'label id "Uji" en "Test"',
              "scale 0 to 100", f"rounding {draw(st.sampled_from(['half_up', 'half_even', 'down']))} to 2 places"]
+    round_name = draw(st.sampled_from([None, "provinsi", "nasional"]))
+    if round_name is not None:  # anywhere in the header: `fmt` moves it next to the category
+        lines.insert(draw(st.integers(1, len(lines))), f"round {round_name}")
     staged = draw(st.booleans())
     if staged:
         lines += ["stage awal", 'label id "Awal" en "First"']
