@@ -168,9 +168,9 @@ def test_text_format_has_no_markup() -> None:
 def test_sections_come_in_order() -> None:
     rubric = load(Path("rubrics/2024/kabupaten-kota.rubric"))
     headings = {"id": ["Cara nilai dihitung", "Cara poin diberikan", "Syarat", "Bonus dan pengurangan nilai",
-                       "Tahapan", "Data yang perlu disiapkan", "Sumber dan asumsi"],
+                       "Tahapan", "Peringkat dan nominasi", "Data yang perlu disiapkan", "Sumber dan asumsi"],
                 "en": ["How the score is made", "How points are given", "Conditions", "Bonuses and penalties",
-                       "Stages", "Data to prepare", "Sources and assumptions"]}
+                       "Stages", "Ranking and nomination", "Data to prepare", "Sources and assumptions"]}
     for lang, expected in headings.items():
         found = re.findall(r"^## (.*)$", handbook(rubric, lang), re.M)
         assert found == expected

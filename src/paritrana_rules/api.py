@@ -118,11 +118,11 @@ class CompiledRubric:
 
     @property
     def identity(self) -> dict[str, Any]:
-        """Award, edition, period, category and sector: what a rubric is known by."""
+        """Award, edition, period, category, sector and round: what a rubric is known by."""
         rubric = self.model.rubric
         return {
             "award": rubric.award, "edition": int(rubric.edition), "period": int(rubric.period),
-            "category": self.model.category, "sector": self.model.sector,
+            "category": self.model.category, "sector": self.model.sector, "round": self.model.round,
         }
 
     @exact

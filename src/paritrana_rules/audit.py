@@ -44,6 +44,7 @@ from .compile import GateStep, LeafStep, ParentStep, StageStep
 if TYPE_CHECKING:
     from .api import CompiledRubric
     from .data import Rejected
+    from .nominations import Nomination
     from .ranking import Entry
     from .result import Result, TraceStep
 
@@ -357,12 +358,16 @@ def record(result: Result, prev: str | None = None) -> dict[str, Any]:
     return document
 
 
-def rubric_record(compiled: CompiledRubric, prev: str | None = None) -> dict[str, Any]:
-    """The first record of a ledger: every declaration's hash, and where each step's rule is in the files."""
+def rubric_record(compiled: CompiledRubric, prev: str | None = None,
+                  nominations: Sequence[Nomination] = ()) -> dict[str, Any]:
+    """The first record of a ledger: every declaration's hash, where each step's rule is in the files, and,
+    for a national round, the provincial ledgers whose nominees it scores."""
     identity = compiled.audit_identity
-    body = {"format": FORMAT, "kind": "rubric", "prev": prev, "engine": _engine(),
+    body: dict[str, Any] = {"format": FORMAT, "kind": "rubric", "prev": prev, "engine": _engine(),
             "rubric": {**identity, "declarations": dict(identity["declarations"])},
             "locations": step_locations(compiled)}
+    if nominations:
+        body["nominations"] = [n.to_dict() for n in nominations]
     return _sealed(body, compiled.path)
 
 
@@ -400,11 +405,11 @@ class Ledger:
     flat memory; the file appears (atomically) only when `close` seals it.
     """
 
-    def __init__(self, stream: BinaryIO, compiled: CompiledRubric) -> None:
+    def __init__(self, stream: BinaryIO, compiled: CompiledRubric, nominations: Sequence[Nomination] = ()) -> None:
         self.stream, self.compiled = stream, compiled
         self.head: str | None = None
         self.count = 0
-        self._append(rubric_record(compiled, self.head))
+        self._append(rubric_record(compiled, self.head, nominations))
 
     def scored(self, pieces: RecordPieces) -> None:
         line, self.head = self.compiled.record_writer.chain(pieces, self.head)

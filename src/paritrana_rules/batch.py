@@ -60,6 +60,7 @@ class Options:
     stage: str | None = None  # score every candidate at this stage; None: at the stage its data has reached
     detail: bool = True  # items with every criterion, gate and adjustment (JSON); else points only (CSV, tables)
     line: str | None = None  # "csv" or "jsonl": write each row's output line where it is scored (no ranking to wait for)
+    nominated: frozenset[str] | None = None  # a national round scores only these ids (see nominations.py)
 
 
 Read = RawCandidate | CellRow  # a record as read (see data.iter_rows), with where its id was first used
@@ -86,13 +87,24 @@ def _row(rubric: CompiledRubric, raw: RawCandidate, first: str | None, options: 
     view = rubric.at_stage(options.stage) if options.stage is not None else rubric.stage_for(raw.values)
     if view.awaiting:  # later stages' values are not read at this stage
         raw = attrs.evolve(raw, values={k: v for k, v in raw.values.items() if k not in view.awaiting})
-    judged = judge(raw, view.input_specs, first)
+    judged = judge(raw, view.input_specs, first) if _nominated(raw, options) else _not_nominated(raw)
     outcome = view.score_or_reject(judged, trace=options.audit or options.explain) if isinstance(
         judged, Candidate) else judged
     if isinstance(outcome, Rejected):
         return _finished(rubric, Row(rejected_item(outcome), outcome, None), options)
     record = view.record_writer.pieces(outcome) if options.audit else None
     return _finished(rubric, Row(item_of(outcome, options), record, _entry(rubric, outcome)), options)
+
+
+def _nominated(raw: RawCandidate, options: Options) -> bool:
+    return options.nominated is None or raw.id in options.nominated
+
+
+def _not_nominated(raw: RawCandidate) -> Rejected:
+    label = raw.id if raw.id is not None else raw.origin
+    problem = InputProblem(label, "id", "not nominated: no provincial ledger given with --nominees nominates this id",
+                           "a national round scores the first places of the provincial rounds; check the id")
+    return Rejected(label, raw.name, raw.origin, (problem,))
 
 
 def _finished(rubric: CompiledRubric, row: Row, options: Options) -> Row:

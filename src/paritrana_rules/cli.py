@@ -14,6 +14,7 @@ import csv
 import io
 import json
 import sys
+import tempfile
 import time
 import traceback
 from collections.abc import Iterable, Iterator, Sequence
@@ -35,6 +36,7 @@ from .handbook import handbook
 from .errors import Diagnostic, InputError, RubricError, did_you_mean, render_all
 from .numeric import plain
 from .replay import replay
+from .nominations import Nomination, nominated_ids, read_nominations
 from .ranking import Entry, Placing, place
 from .ranking import describe as describe_ranking
 from .result import Result
@@ -110,6 +112,9 @@ def _parser() -> argparse.ArgumentParser:
     score.add_argument("--stage", metavar="NAME",
                        help="score everyone at this stage (default: the stage each candidate's data has reached); "
                             "candidates who pass its advance rules are 'pending' the later stages")
+    score.add_argument("--nominees", nargs="+", metavar="LEDGER",
+                       help="a national round: score only the candidates these provincial ledgers nominate (each "
+                            "must verify); the ledger written with --audit names them")
     score.add_argument("--jobs", "-j", type=_positive, default=1, metavar="N",
                        help="score in N processes (the output keeps the input's order)")
     score.set_defaults(run=_score)
@@ -122,6 +127,9 @@ def _parser() -> argparse.ArgumentParser:
                         help="rubric files or folders to find the rubric in (default: the recorded path, else rubrics/)")
     replay.add_argument("--against-current", action="store_true",
                         help="if the rubric changed, re-score under the current one and report the difference")
+    replay.add_argument("--nominees", nargs="+", metavar="LEDGER",
+                        help="for a national round: the provincial ledgers it names, to check they nominate the "
+                             "candidates it scored")
     replay.add_argument("--format", choices=("text", "json"), default="text")
     replay.set_defaults(run=_replay)
 
@@ -227,17 +235,19 @@ def _score(args: argparse.Namespace) -> int:
         hint = did_you_mean(args.stage, rubric.stage_names)
         raise UsageError(f"the rubric has no stage '{args.stage}' (its stages: {declared})"
                          + (f"; {hint}" if hint else ""))
+    nominations = _nominations(rubric, args.nominees or [])
     ranking = rubric.model.ranking
     streamed = ranking is None and args.format in ("csv", "jsonl")  # placings need every row first
     options = Options(lang=args.lang, explain=args.explain, audit=args.audit is not None, stage=args.stage,
-                      detail=args.format in ("json", "jsonl"), line=args.format if streamed else None)
+                      detail=args.format in ("json", "jsonl"), line=args.format if streamed else None,
+                      nominated=nominated_ids(nominations) if args.nominees else None)
     rows = score_rows(rubric, with_first_origins(iter_rows(args.data)), options, jobs=args.jobs)
     if sys.stderr.isatty():
         rows = counted(rows, _Progress())
     rejected: list[Rejected] = []
     entries: list[Entry] = []
     with contextlib.ExitStack() as files:
-        ledger = Ledger(_open_output(files, args.audit, "audit ledger"), rubric) if args.audit else None
+        ledger = Ledger(_open_output(files, args.audit, "audit ledger"), rubric, nominations) if args.audit else None
         output = _open_output(files, args.output, "output") if args.output else sys.stdout.buffer
 
         def recorded(row: Row) -> Row:
@@ -251,14 +261,16 @@ def _score(args: argparse.Namespace) -> int:
                 entries.append(row.entry)
             return row
 
+        render = _RENDERERS[args.format]
         if options.line is not None:  # rows come with their output line: write them as they come
-            output.write(next(_RENDERERS[args.format](rubric, [], {}, args)).encode("utf-8"))
+            output.write("".join(render(rubric, [], {}, args)).encode("utf-8"))  # the header, if any
             for row in rows:
                 output.write(str(recorded(row).text).encode("utf-8"))
-        else:
-            items = [item for row in rows if (item := recorded(row).item) is not None]
+        else:  # placings need every row first: CSV and JSON Lines rows wait on disk, not in memory
+            kept = (item for row in rows if (item := recorded(row).item) is not None)
+            items = _set_aside(kept, files) if args.format in ("csv", "jsonl") else list(kept)
             placings = {p.candidate: p for p in place(ranking, entries)} if ranking is not None else {}
-            for text in _RENDERERS[args.format](rubric, items, placings, args):
+            for text in render(rubric, items, placings, args):
                 output.write(text.encode("utf-8"))
         if ledger is not None:
             ledger.close(entries)
@@ -269,6 +281,33 @@ def _score(args: argparse.Namespace) -> int:
             for problem in candidate.problems:
                 print(f"  - {problem.render()}", file=sys.stderr)
     return EXIT_PROBLEM if rejected else EXIT_OK
+
+
+def _set_aside(items: Iterable[dict[str, Any]], files: contextlib.ExitStack) -> Iterator[dict[str, Any]]:
+    """Write every item to a temporary file now, and read them back, in order, when iterated."""
+    spill = files.enter_context(tempfile.TemporaryFile("w+", encoding="utf-8"))
+    for item in items:
+        spill.write(json.dumps(item, ensure_ascii=False) + "\n")
+    spill.seek(0)
+    return (json.loads(line) for line in spill)
+
+
+def _nominations(rubric: CompiledRubric, ledgers: list[str]) -> tuple[Nomination, ...]:
+    """The provincial ledgers' nominations, each for this rubric's award, edition and category."""
+    for path in ledgers:
+        if not Path(path).exists():
+            raise UsageError(f"no such nominating ledger: {path}")
+    nominations = read_nominations(ledgers)
+    wanted = {k: rubric.identity[k] for k in ("award", "edition", "category", "sector")}
+    for nomination in nominations:
+        found = {k: nomination.rubric.get(k) for k in wanted}
+        if found != wanted:
+            raise UsageError(f"{nomination.ledger} nominates for {found['category']} edition {found['edition']}, "
+                             f"not for {wanted['category']} edition {wanted['edition']}")
+        if nomination.rubric.get("round") == rubric.identity["round"]:
+            raise UsageError(f"{nomination.ledger} was scored in the same round as {rubric.path}; its nominees go "
+                             "on to the next round's rubric")
+    return nominations
 
 
 def _open_output(files: contextlib.ExitStack, path: str, what: str) -> BinaryIO:
@@ -395,7 +434,7 @@ def _replay(args: argparse.Namespace) -> int:
             raise UsageError(f"{args.ledger} is not a JSON audit record: {error}") from None
         if not isinstance(source, dict) and not (isinstance(source, list) and all(isinstance(d, dict) for d in source)):
             raise UsageError(f"{args.ledger} holds neither an audit record nor a list of records")
-    report = replay(source, args.rubrics, against_current=args.against_current)
+    report = replay(source, args.rubrics, against_current=args.against_current, nominees=args.nominees or ())
     if args.format == "json":
         print(json.dumps({
             "ok": report.ok, "verified": report.verified, "records": len(report.records),

@@ -120,11 +120,16 @@ def replay(
     rubric_paths: Iterable[str | Path] | None = None,
     *,
     against_current: bool = False,
+    nominees: Iterable[str | Path] = (),
 ) -> ReplayReport:
-    """Verify one record, a list of ledger records, or a ledger file (.jsonl)."""
+    """Verify one record, a list of ledger records, or a ledger file (.jsonl).
+
+    For a national round, `nominees` are the provincial ledgers: each must be one the ledger names, nominating
+    the same candidates (every scored candidate is checked against the nominations the ledger records anyway).
+    """
     findings: list[Finding] = []
     if isinstance(source, (str, Path)):
-        documents = _read_ledger(Path(source), findings)
+        documents = read_ledger(Path(source), findings)
         sealed = True
     elif isinstance(source, Mapping):
         documents = [(1, dict(source))]
@@ -134,9 +139,11 @@ def replay(
         documents = [(i, dict(d)) for i, d in enumerate(source, start=1)]
         sealed = True
     if sealed:
-        documents = _check_chain(documents, findings)
+        documents = check_chain(documents, findings)
     rubrics = _RubricFinder(rubric_paths, documents)
     described = {str(_mapping(d.get("rubric")).get("sha256")): d for _, d in documents if d.get("kind") == "rubric"}
+    nominated = _nominated(documents)
+    findings += _verify_nominees(documents, nominees)
     reports = []
     first: Divergence | None = None
     for line, document in documents:
@@ -146,6 +153,9 @@ def replay(
         if document.get("kind") == "rubric":
             _verify_rubric(line, document, rubrics, own)
         divergence = _replay_record(line, document, rubrics, described, against_current, own)
+        if nominated is not None and document.get("kind") == "scored" and _candidate(document) not in nominated:
+            own.append(Finding("not-nominated", "no provincial ledger the ledger names nominated this candidate",
+                               line, _candidate(document)))
         first = first or divergence
         own_all = [f for f in findings if f.line == line] + own
         reports.append(RecordReport(line, _candidate(document), str(document.get("kind")), tuple(own_all)))
@@ -196,7 +206,7 @@ def _candidate(document: Mapping[str, Any]) -> str | None:
 # ------------------------------------------------------------------ integrity
 
 
-def _read_ledger(path: Path, findings: list[Finding]) -> list[tuple[int, dict[str, Any]]]:
+def read_ledger(path: Path, findings: list[Finding]) -> list[tuple[int, dict[str, Any]]]:
     try:
         raw = path.read_bytes()
     except OSError as error:
@@ -231,7 +241,7 @@ def _check_record(line: int, document: Mapping[str, Any], findings: list[Finding
                                 "was written", line, _candidate(document)))
 
 
-def _check_chain(documents: list[tuple[int, dict[str, Any]]], findings: list[Finding]) -> list[tuple[int, dict[str, Any]]]:
+def check_chain(documents: list[tuple[int, dict[str, Any]]], findings: list[Finding]) -> list[tuple[int, dict[str, Any]]]:
     """Follow the hash chain and the seal; returns the candidate records (the seal removed)."""
     seals = [(i, d) for i, (_, d) in enumerate(documents) if d.get("kind") == "seal"]
     records = [(n, d) for n, d in documents if d.get("kind") != "seal"]
@@ -318,7 +328,8 @@ class _RubricFinder:
             if isinstance(compiled, RubricError):
                 broken.append(str(path))
                 continue
-            if all(compiled.identity.get(k) == identity.get(k) for k in ("award", "edition", "period", "category", "sector")):
+            if all(compiled.identity.get(k) == identity.get(k)
+                   for k in ("award", "edition", "period", "category", "sector", "round")):
                 if compiled.audit_identity["sha256"] == identity.get("sha256"):
                     return compiled, broken
                 matches.append(compiled)
@@ -326,6 +337,48 @@ class _RubricFinder:
 
 
 # ------------------------------------------------------------------ derivations
+
+
+def _recorded_nominations(documents: list[tuple[int, dict[str, Any]]]) -> list[Mapping[str, Any]]:
+    return [n for _, d in documents if d.get("kind") == "rubric" for n in _list(d.get("nominations"))
+            if isinstance(n, Mapping)]
+
+
+def _nominated(documents: list[tuple[int, dict[str, Any]]]) -> set[str] | None:
+    """Every candidate the ledger's nominating ledgers nominated; None when it is not a national round's."""
+    recorded = _recorded_nominations(documents)
+    if not recorded:
+        return None
+    return {str(c) for n in recorded for c in _list(n.get("nominated"))}
+
+
+def _list(value: Any) -> list[Any]:
+    """A part of a record that should be a list; anything else (after tampering) reads as empty."""
+    return value if isinstance(value, list) else []
+
+
+def _verify_nominees(documents: list[tuple[int, dict[str, Any]]], paths: Iterable[str | Path]) -> list[Finding]:
+    """Each given provincial ledger verifies and is named, with the same nominees, by the ledger's rubric record."""
+    from .nominations import read_nominations
+
+    paths = list(paths)
+    if not paths:
+        return []
+    try:
+        given = read_nominations(paths)
+    except InputError as error:
+        return [Finding("nominations", problem.message + f" ({problem.candidate})") for problem in error.problems]
+    recorded = {str(n.get("head")): n for n in _recorded_nominations(documents)}
+    findings = []
+    for nomination in given:
+        named = recorded.get(nomination.head)
+        if named is None:
+            findings.append(Finding("nominations", f"{nomination.ledger} is not a ledger this one names (its head "
+                                    f"{nomination.head[:12]}… is not recorded)"))
+        elif named != nomination.to_dict():
+            findings.append(Finding("nominations", f"{nomination.ledger} nominates other candidates than the ledger "
+                                    "records"))
+    return findings
 
 
 def _verify_rubric(line: int, document: Mapping[str, Any], rubrics: _RubricFinder, findings: list[Finding]) -> None:
