@@ -202,12 +202,60 @@ def village_profile(rng: random.Random) -> Draw:
     }
 
 
+# Large companies (DOMAIN.md §1 and §2): candidates are the employers a provincial Tim 9 invites, so most
+# are compliant; the gates (all four programmes for all workers, no arrears) still stop a few. Our figures.
+COMPANY_WORKERS = (100, 6_000, 450)  # triangular: 100+ workers is "large" (BPS, DOMAIN.md §3)
+COMPANY_ALL_REGISTERED_SHARE = 0.90
+COMPANY_ALL_PROGRAMMES_SHARE = 0.93  # JKK, JKM, JHT and JP: the "PDS Program" gate (DOMAIN.md §2)
+COMPANY_ARREARS_SHARE = 0.04
+COMPANY_ON_TIME_MONTHS = (12, 12, 12, 11, 10, 8)
+COMPANY_WAGE_REPORTED = (82.0, 100.0, 98.0)  # % of the real wage bill reported: triangular
+COMPANY_SIPP = {"lengkap": 0.70, "terlambat": 0.22, "tidak_lengkap": 0.08}
+COMPANY_JMO_SHARE_BETA = (3.0, 2.0)  # workers using the JMO app
+COMPANY_VENDORS = (0, 60, 8)
+COMPANY_CSR_SHARE = 0.30  # companies paying vulnerable workers' contributions from CSR
+COMPANY_INNOVATION_SHARE = {"manfaat_tambahan": 0.30, "perlindungan_mitra_bpu": 0.15, "program_k3": 0.45,
+                            "layanan_klaim_internal": 0.25, "sosialisasi_pekerja": 0.60}
+COMPANY_ATTENDANCE = {"pimpinan_tertinggi": 0.35, "direktur": 0.30, "manajer": 0.30, "tidak_hadir": 0.05}
+COMPANY_WARNED_SHARE = 0.03
+
+
+def company_profile(rng: random.Random) -> Draw:
+    """One large company: its workforce and how much of it is protected, reporting, vendors, CSR, the interview."""
+    workers = _triangular(rng, COMPANY_WORKERS)
+    vendors = _triangular(rng, COMPANY_VENDORS)
+    programmes = {"jkk", "jkm", "jht", "jp"}
+    if rng.random() >= COMPANY_ALL_PROGRAMMES_SHARE:
+        programmes.discard(rng.choice(("jht", "jp")))
+    return {
+        "kind": "PT",
+        "provinsi": _province(rng),
+        "jumlah_pekerja": workers,
+        "pekerja_terdaftar": workers if rng.random() < COMPANY_ALL_REGISTERED_SHARE else rng.randint(workers // 2,
+                                                                                                    workers),
+        "program_diikuti": frozenset(programmes),
+        "tunggakan_iuran": rng.random() < COMPANY_ARREARS_SHARE,
+        "bulan_tepat_waktu": rng.choice(COMPANY_ON_TIME_MONTHS),
+        "rasio_upah_dilaporkan": Decimal(f"{rng.triangular(*COMPANY_WAGE_REPORTED):.1f}"),
+        "laporan_sipp": _pick(rng, COMPANY_SIPP),
+        "pekerja_jmo": round(workers * rng.betavariate(*COMPANY_JMO_SHARE_BETA)),
+        "jumlah_vendor": vendors,
+        "vendor_terdaftar": round(vendors * rng.random()),
+        "rentan_dibiayai_csr": round(workers * rng.uniform(0, 0.5)) if rng.random() < COMPANY_CSR_SHARE else 0,
+        "inovasi_perusahaan": _subset(rng, COMPANY_INNOVATION_SHARE),
+        "hadir_wawancara": _pick(rng, COMPANY_ATTENDANCE),
+        "nilai_pemahaman": _understanding(rng),
+        "teguran_tertulis": rng.random() < COMPANY_WARNED_SHARE,
+    }
+
+
 class Profile(NamedTuple):
     draw: Callable[[random.Random], Draw]
     marker: str  # an input only this kind of candidate has
 
 
-PROFILES = (Profile(region_profile, "potensi_pu"), Profile(village_profile, "aparat_desa"))
+PROFILES = (Profile(region_profile, "potensi_pu"), Profile(village_profile, "aparat_desa"),
+            Profile(company_profile, "jumlah_pekerja"))
 
 
 def profile_for(specs: Sequence[InputSpec]) -> Profile | None:

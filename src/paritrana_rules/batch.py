@@ -126,12 +126,10 @@ def line(rubric: CompiledRubric, item: dict[str, Any], placing: Placing | None, 
 
 
 def _entry(rubric: CompiledRubric, result: Result) -> Entry | None:
-    """What ranking needs; only candidates scored at the last stage can be ranked."""
+    """What ranking needs (read from the result as a ledger records it, so that replay ranks alike)."""
     ranking = rubric.model.ranking
     if ranking is None:
         return None
-    if result.rubric is not rubric:
-        return Entry(result.candidate_id, False, None, ())
     return entry(ranking, result.candidate_id, result.status, result.total,
                  {c.name: c.points for c in result.criteria}, result.inputs)
 

@@ -244,15 +244,19 @@ def _score(args: argparse.Namespace) -> int:
     rows = score_rows(rubric, with_first_origins(iter_rows(args.data)), options, jobs=args.jobs)
     if sys.stderr.isatty():
         rows = counted(rows, _Progress())
-    rejected: list[Rejected] = []
+    rejected: list[Rejected] = []  # the first few, to show; all are in the output and the ledger
+    rejected_count = 0
     entries: list[Entry] = []
     with contextlib.ExitStack() as files:
         ledger = Ledger(_open_output(files, args.audit, "audit ledger"), rubric, nominations) if args.audit else None
         output = _open_output(files, args.output, "output") if args.output else sys.stdout.buffer
 
         def recorded(row: Row) -> Row:
+            nonlocal rejected_count
             if isinstance(row.record, Rejected):
-                rejected.append(row.record)
+                rejected_count += 1
+                if len(rejected) < _REJECTIONS_SHOWN:
+                    rejected.append(row.record)
                 if ledger is not None:
                     ledger.rejected(row.record)
             elif ledger is not None and row.record is not None:
@@ -275,12 +279,16 @@ def _score(args: argparse.Namespace) -> int:
         if ledger is not None:
             ledger.close(entries)
         output.flush()
-    if rejected:
-        print(f"{len(rejected)} candidate{'s' if len(rejected) != 1 else ''} rejected:", file=sys.stderr)
+    count = rejected_count
+    if count:
+        print(f"{count:,} candidate{'s' if count != 1 else ''} rejected:", file=sys.stderr)
         for candidate in rejected:
             for problem in candidate.problems:
                 print(f"  - {problem.render()}", file=sys.stderr)
-    return EXIT_PROBLEM if rejected else EXIT_OK
+        if count > len(rejected):
+            print(f"  ... and {count - len(rejected):,} more: every rejected row is in the output with its problems",
+                  file=sys.stderr)
+    return EXIT_PROBLEM if count else EXIT_OK
 
 
 def _set_aside(items: Iterable[dict[str, Any]], files: contextlib.ExitStack) -> Iterator[dict[str, Any]]:
@@ -315,6 +323,9 @@ def _open_output(files: contextlib.ExitStack, path: str, what: str) -> BinaryIO:
         return files.enter_context(atomic_file(path))
     except OSError as error:
         raise UsageError(f"cannot write the {what} {path}: {error.strerror or error}") from None
+
+
+_REJECTIONS_SHOWN = 100  # rejected rows whose problems are repeated on standard error
 
 
 class _Progress:

@@ -18,6 +18,7 @@ import contextlib
 import csv
 import json
 import re
+import sqlite3
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
@@ -1025,10 +1026,20 @@ def judge_candidates(path: str | Path, specs: Sequence[InputSpec]) -> list[Candi
 
 
 def with_first_origins(raws: Iterable[Row]) -> Iterator[tuple[Row, str | None]]:
-    """Each record with where its id was first used (itself, unless the id repeats), as a stream."""
-    first: dict[str, str] = {}
-    for raw in raws:
-        yield raw, (first.setdefault(raw.id, raw.origin) if raw.id is not None else None)
+    """Each record with where its id was first used (itself, unless the id repeats), as a stream.
+
+    The ids seen so far are kept in a temporary SQLite database on disk, so that
+    a batch of millions of rows takes no more memory than one of ten.
+    """
+    with contextlib.closing(sqlite3.connect("")) as seen:  # "": a private database in a temporary file
+        seen.execute("CREATE TABLE first_use (id TEXT PRIMARY KEY, origin TEXT NOT NULL)")
+        for raw in raws:
+            if raw.id is None:
+                yield raw, None
+            elif seen.execute("INSERT OR IGNORE INTO first_use VALUES (?, ?)", (raw.id, raw.origin)).rowcount:
+                yield raw, raw.origin
+            else:
+                yield raw, seen.execute("SELECT origin FROM first_use WHERE id = ?", (raw.id,)).fetchone()[0]
 
 
 def judge(raw: RawCandidate, specs: Sequence[InputSpec], first_origin: str | None) -> Candidate | Rejected:

@@ -50,9 +50,13 @@ class Placing:
 
 def entry(ranking: ast.RankingDecl, candidate: str, status: str, total: Decimal,
           points: Mapping[str, Decimal], inputs: Mapping[str, Any]) -> Entry:
-    keys = tuple(total if key == "total" else points[key] for key in ranking.keys)
+    """What ranking needs of a scored candidate; one scored at an earlier stage (a key not scored yet) is not ranked."""
     group = inputs.get(ranking.within) if ranking.within else None
-    return Entry(candidate, status == "eligible", str(group) if group is not None else None, keys)
+    group_text = str(group) if group is not None else None
+    if any(key != "total" and key not in points for key in ranking.keys):
+        return Entry(candidate, False, group_text, ())
+    keys = tuple(total if key == "total" else points[key] for key in ranking.keys)
+    return Entry(candidate, status == "eligible", group_text, keys)
 
 
 def place_results(ranking: ast.RankingDecl, results: Sequence[Any]) -> list[Placing]:

@@ -1,0 +1,220 @@
+"""Batch scoring from the command line: streaming, processes, spreadsheets, stages, and the two rounds."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+import paritrana_rules as pr
+from paritrana_rules.audit import canonical, content_hash
+from paritrana_rules.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+KABKOTA = ROOT / "rubrics/2024/kabupaten-kota.rubric"
+NATIONAL = ROOT / "rubrics/2024/kabupaten-kota-nasional.rubric"
+KABKOTA_DATA = ROOT / "examples/2024/kabupaten-kota.yaml"
+NATIONAL_DATA = ROOT / "examples/2024/kabupaten-kota-nasional.yaml"
+DESA = ROOT / "rubrics/2024/pemerintah-desa.rubric"
+DESA_CSV = ROOT / "examples/2024/pemerintah-desa.csv"
+
+
+def example_rows() -> list[dict[str, Any]]:
+    """The bundled kab/kota examples as flat CSV rows (sets as 'a; b', yes/no as words)."""
+    rows = []
+    for candidate in yaml.safe_load(KABKOTA_DATA.read_text(encoding="utf-8"))["candidates"]:
+        row = {k: v for k, v in candidate.items() if k != "expect"}
+        for key, value in row.items():
+            if isinstance(value, list):
+                row[key] = "; ".join(value)
+            elif isinstance(value, bool):
+                row[key] = "yes" if value else "no"
+        rows.append(row)
+    return rows
+
+
+def write_csv(path: Path, rows: list[dict[str, Any]]) -> Path:
+    columns = list(dict.fromkeys(key for row in rows for key in row))
+    with path.open("w", newline="", encoding="utf-8") as stream:
+        writer = csv.DictWriter(stream, columns)
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+def many(count: int) -> list[dict[str, Any]]:
+    """`count` rows made from the examples, each with its own id, and two bad ones."""
+    base = example_rows()
+    rows = [{**base[i % len(base)], "id": f"row-{i:05d}"} for i in range(count)]
+    rows[7]["peserta_pu"] = "12,5%"
+    rows[11]["id"] = rows[3]["id"]  # a repeated id: rejected, naming the first
+    return rows
+
+
+def score(*args: str) -> int:
+    return main(["score", *args])
+
+
+# ------------------------------------------------------------------ streaming and processes
+
+
+def test_processes_give_the_same_rows_and_ledger_as_one(tmp_path: Path) -> None:
+    data = write_csv(tmp_path / "many.csv", many(1300))  # several chunks
+    outputs = {}
+    for jobs in ("1", "2"):
+        out, ledger = tmp_path / f"out{jobs}.csv", tmp_path / f"ledger{jobs}.jsonl"
+        assert score(str(KABKOTA), str(data), "--format", "csv", "--output", str(out),
+                     "--audit", str(ledger), "--jobs", jobs) == 1  # the two bad rows
+        outputs[jobs] = (out.read_bytes(), ledger.read_bytes())
+    assert outputs["1"] == outputs["2"]
+    rows = list(csv.DictReader(outputs["2"][0].decode().splitlines()))
+    assert [r["id"] for r in rows] == [r["id"] for r in many(1300)]  # one row per input row, in order
+    rejected = {r["id"]: r["reasons"] for r in rows if r["status"] == "rejected"}
+    assert set(rejected) == {"row-00007", "row-00003"}  # the bad number, and the second use of an id
+    assert "already used by" in "".join(rejected.values()) and "12,5%" in "".join(rejected.values())
+
+
+def test_a_ledger_of_a_batch_replays(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data = write_csv(tmp_path / "many.csv", many(60))
+    ledger = tmp_path / "ledger.jsonl"
+    score(str(KABKOTA), str(data), "--format", "jsonl", "--output", str(tmp_path / "out.jsonl"),
+          "--audit", str(ledger), "--jobs", "2")
+    report = pr.replay(ledger, [ROOT / "rubrics"])
+    assert report.ok, report.render()
+    lines = (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 60 and all(json.loads(line)["candidate_id"].startswith("row-") for line in lines)
+
+
+def test_a_spreadsheet_scores_like_its_csv(tmp_path: Path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    rows = example_rows()
+    columns = list(dict.fromkeys(key for row in rows for key in row))
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(columns)
+    for row in rows:  # numbers as spreadsheet numbers, as a person would type them
+        sheet.append([_typed(row.get(column)) for column in columns])
+    book.save(tmp_path / "data.xlsx")
+    outputs = []
+    for data in (tmp_path / "data.xlsx", write_csv(tmp_path / "data.csv", rows)):
+        out = tmp_path / f"{data.suffix[1:]}.csv"
+        score(str(KABKOTA), str(data), "--format", "csv", "--output", str(out))
+        outputs.append([{k: v for k, v in r.items()} for r in csv.DictReader(out.read_text().splitlines())])
+    assert outputs[0] == outputs[1]
+    assert {r["status"] for r in outputs[0]} >= {"eligible", "disqualified"}
+
+
+def _typed(value: Any) -> Any:
+    if isinstance(value, str):
+        try:
+            return int(value)
+        except ValueError:
+            try:
+                return float(value)
+            except ValueError:
+                return value
+    return value
+
+
+# ------------------------------------------------------------------ stages
+
+
+def test_a_candidate_without_interview_data_is_pending(tmp_path: Path) -> None:
+    rows = example_rows()
+    for row in rows[:2]:
+        del row["hadir_wawancara"], row["nilai_pemahaman"]
+    out, ledger = tmp_path / "out.csv", tmp_path / "ledger.jsonl"
+    score(str(KABKOTA), str(write_csv(tmp_path / "d.csv", rows)), "--format", "csv", "--output", str(out),
+          "--audit", str(ledger))
+    result = {r["id"]: r for r in csv.DictReader(out.read_text().splitlines())}
+    first = result[rows[0]["id"]]
+    assert first["status"] == "pending" and first["wawancara"] == "" and first["rank"] == "-"
+    assert "waiting for hadir_wawancara, nilai_pemahaman" in first["reasons"]
+    assert result[rows[2]["id"]]["status"] == "eligible"
+    assert pr.replay(ledger, [ROOT / "rubrics"]).ok
+    pending = next(json.loads(line) for line in ledger.read_text().splitlines() if rows[0]["id"] in line)
+    assert pending["result"]["stage"] == "penilaian" and pending["result"]["awaiting"] == ["hadir_wawancara",
+                                                                                          "nilai_pemahaman"]
+
+
+def test_scoring_everyone_at_a_stage(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert score(str(KABKOTA), str(KABKOTA_DATA), "--stage", "penilaian", "--format", "jsonl") == 0
+    items = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    statuses = {i["candidate_id"]: i["status"] for i in items}
+    assert set(statuses.values()) <= {"pending", "eliminated", "disqualified"}
+    assert {i["stage"] for i in items} == {"penilaian"}
+    stopped = next(i for i in items if i["status"] == "eliminated")
+    assert any("did not advance past Desk assessment" in reason for reason in stopped["reasons"])
+
+
+def test_an_unknown_stage_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert score(str(KABKOTA), str(KABKOTA_DATA), "--stage", "penilain") == 2
+    message = capsys.readouterr().err
+    assert "no stage 'penilain'" in message and "penilaian" in message
+
+
+def test_a_stage_rubric_pickles_with_its_stage() -> None:
+    import pickle
+
+    at_desk = pr.load(KABKOTA).at_stage("penilaian")
+    again = pickle.loads(pickle.dumps(at_desk))
+    assert again.stage_name == "penilaian" and again.awaiting == at_desk.awaiting
+
+
+# ------------------------------------------------------------------ the provincial and the national round
+
+
+@pytest.fixture
+def provincial(tmp_path: Path) -> Path:
+    ledger = tmp_path / "provincial.jsonl"
+    assert score(str(KABKOTA), str(KABKOTA_DATA), "--format", "csv", "--output", str(tmp_path / "p.csv"),
+                 "--audit", str(ledger)) == 0
+    return ledger
+
+
+def test_the_national_round_scores_the_provincial_first_places(tmp_path: Path, provincial: Path) -> None:
+    out, national = tmp_path / "n.csv", tmp_path / "national.jsonl"
+    assert score(str(NATIONAL), str(NATIONAL_DATA), "--format", "csv", "--output", str(out), "--audit",
+                 str(national), "--nominees", str(provincial)) == 1  # the fictional rows are not nominated
+    provincial_rows = list(csv.DictReader((tmp_path / "p.csv").read_text().splitlines()))
+    nominated = {r["id"] for r in provincial_rows if r["nominated"] == "yes"}
+    rows = list(csv.DictReader(out.read_text().splitlines()))
+    assert {r["id"] for r in rows if r["status"] != "rejected"} == nominated
+    assert all("not nominated" in r["reasons"] for r in rows if r["status"] == "rejected")
+    assert all(" in " in r["rank"] for r in rows if r["status"] == "eligible")  # ranked within a zone
+    record = json.loads(national.read_text().splitlines()[0])
+    assert set(record["nominations"][0]["nominated"]) == nominated
+    assert pr.replay(national, [ROOT / "rubrics"], nominees=[provincial]).ok
+
+
+def test_replay_names_a_candidate_no_ledger_nominated(tmp_path: Path, provincial: Path) -> None:
+    national = tmp_path / "national.jsonl"
+    score(str(NATIONAL), str(NATIONAL_DATA), "--format", "csv", "--output", str(tmp_path / "n.csv"), "--audit",
+          str(national), "--nominees", str(provincial))
+    documents = [json.loads(line) for line in national.read_text().splitlines()]
+    scored = next(d for d in documents if d["kind"] == "scored")
+    documents[0]["nominations"][0]["nominated"].remove(scored["candidate"]["id"])
+    documents[0]["sha256"] = content_hash(documents[0])
+    national.write_bytes(b"".join(canonical(d) + b"\n" for d in documents))
+    report = pr.replay(national, [ROOT / "rubrics"], nominees=[provincial])
+    kinds = {f.kind for f in report.findings}
+    assert {"not-nominated", "nominations"} <= kinds
+
+
+def test_nominees_must_come_from_a_verified_ledger_of_the_same_category(tmp_path: Path, provincial: Path,
+                                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    desa = tmp_path / "desa.jsonl"
+    score(str(DESA), str(DESA_CSV), "--format", "csv", "--output", str(tmp_path / "d.csv"), "--audit", str(desa))
+    capsys.readouterr()
+    assert score(str(NATIONAL), str(NATIONAL_DATA), "--nominees", str(desa)) == 2
+    assert "nominates for pemerintah_desa" in capsys.readouterr().err
+    broken = tmp_path / "broken.jsonl"
+    broken.write_text(provincial.read_text().replace('"eligible"', '"disqualified"', 1))
+    assert score(str(NATIONAL), str(NATIONAL_DATA), "--nominees", str(broken)) == 1
+    assert "does not verify" in capsys.readouterr().err
+    assert score(str(KABKOTA), str(KABKOTA_DATA), "--nominees", str(provincial)) == 2
+    assert "same round" in capsys.readouterr().err
