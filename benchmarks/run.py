@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import csv
 import functools
+import hashlib
 import os
 import platform
 import shutil
@@ -225,9 +226,10 @@ def village_section(rounds: int) -> None:
 
 
 def cached_candidates(count: int, seed: int, bad_share: float) -> Path:
-    """A generated CSV, kept under the temp dir by seed, count and share of bad rows."""
+    """A generated CSV, kept under the temp dir by generator version, seed, count and share of bad rows."""
     CACHE.mkdir(parents=True, exist_ok=True)
-    path = CACHE / f"{BATCH.stem}-seed{seed}-n{count}-bad{bad_share:g}.csv"
+    version = hashlib.sha256(Path(synth.__file__).read_bytes()).hexdigest()[:12]  # a changed generator: new data
+    path = CACHE / f"{BATCH.stem}-{version}-seed{seed}-n{count}-bad{bad_share:g}.csv"
     if not path.exists():
         partial = path.with_suffix(".partial")
         synth.write(BATCH, partial, count, seed=seed, bad_share=bad_share)
