@@ -204,7 +204,7 @@ def _diagnose(text: str, path: str, read: Reader) -> tuple[RubricModel | None, l
 def _consequence(diagnostic: Diagnostic, broken: frozenset[str]) -> bool:
     if diagnostic.code in _CONSEQUENTIAL:
         return True
-    return diagnostic.code in ("N200", "N209") and any(f"'{name}'" in diagnostic.message for name in broken)
+    return diagnostic.code in ("N200", "N209", "N215") and any(f"'{name}'" in diagnostic.message for name in broken)
 
 
 def loads(text: str, path: str = "<rubric>", read: Reader | None = None) -> CompiledRubric:
