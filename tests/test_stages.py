@@ -307,3 +307,9 @@ def test_the_handbook_walks_through_the_stages(lang: str, heading: str, advance:
     assert "Coverage" in section or "Cakupan" in section
     assert advance in section and "`total >= 30 and separuh >= 10`" in section
     assert ("1.1 " in section) and ("2 " in section)  # cak and paham are scored once the desk data is in
+
+
+def test_a_stage_lost_to_a_syntax_error_is_reported_once() -> None:
+    broken = FUNNEL.replace("    advance if total >= 30 and separuh >= 10", "    advance if if if")
+    _, diagnostics = pr.diagnose(broken, "broken.rubric")
+    assert [d.code for d in diagnostics if d.severity == "error"] == ["P102"]
