@@ -215,6 +215,99 @@ def test_nominees_must_come_from_a_verified_ledger_of_the_same_category(tmp_path
     broken = tmp_path / "broken.jsonl"
     broken.write_text(provincial.read_text().replace('"eligible"', '"disqualified"', 1))
     assert score(str(NATIONAL), str(NATIONAL_DATA), "--nominees", str(broken)) == 1
-    assert "does not verify" in capsys.readouterr().err
+    assert "does not replay cleanly" in capsys.readouterr().err
     assert score(str(KABKOTA), str(KABKOTA_DATA), "--nominees", str(provincial)) == 2
     assert "same round" in capsys.readouterr().err
+
+
+def test_a_forged_nomination_is_refused(tmp_path: Path, provincial: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Re-hashing a ledger after promoting a candidate keeps its chain whole; replaying its ranking catches it."""
+    documents = [json.loads(line) for line in provincial.read_text().splitlines()]
+    ranking = next(d for d in documents if d["kind"] == "ranking")
+    loser = next(p for p in ranking["placings"] if not p["nominated"])
+    loser["nominated"] = True
+    _rechain(documents)
+    forged = tmp_path / "forged.jsonl"
+    forged.write_bytes(b"".join(canonical(d) + b"\n" for d in documents))
+    capsys.readouterr()
+    assert score(str(NATIONAL), str(NATIONAL_DATA), "--nominees", str(forged)) == 1
+    assert "ranking" in capsys.readouterr().err
+
+
+def _rechain(documents: list[dict[str, Any]]) -> None:
+    """What a forger would do: every hash and link computed again, and the seal too."""
+    previous = None
+    for document in documents[:-1]:
+        document["prev"] = previous
+        document["sha256"] = previous = content_hash(document)
+    documents[-1].update(prev=previous, head=previous)
+    documents[-1]["sha256"] = content_hash(documents[-1])
+
+
+def test_replay_says_which_named_ledgers_were_not_given(tmp_path: Path, provincial: Path) -> None:
+    national = tmp_path / "national.jsonl"
+    score(str(NATIONAL), str(NATIONAL_DATA), "--format", "csv", "--output", str(tmp_path / "n.csv"), "--audit",
+          str(national), "--nominees", str(provincial))
+    assert pr.replay(national, [ROOT / "rubrics"]).ok  # nominations are still checked against the record
+    other = tmp_path / "other.jsonl"
+    score(str(KABKOTA), str(KABKOTA_DATA), "--format", "csv", "--output", str(tmp_path / "o.csv"),
+          "--audit", str(other), "--stage", "penilaian")
+    report = pr.replay(national, [ROOT / "rubrics"], nominees=[other])
+    messages = " ".join(f.message for f in report.findings if f.kind == "nominations")
+    assert "not a ledger this one names" in messages and "were not given" in messages
+
+
+def test_a_national_round_without_nominees_says_so(capsys: pytest.CaptureFixture[str]) -> None:
+    score(str(NATIONAL), str(NATIONAL_DATA), "--format", "csv")
+    assert "without --nominees every row is scored" in capsys.readouterr().err
+
+
+def test_outputs_must_be_two_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    same = tmp_path / "x"
+    assert score(str(KABKOTA), str(KABKOTA_DATA), "--output", str(same), "--audit", str(same)) == 2
+    assert score(str(KABKOTA), str(KABKOTA_DATA), "--output", str(tmp_path)) == 2
+    assert "is a folder" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("line", [
+    '{"id":"j1","nama":"x","y":1e1}',  # an exponent: recorded as 10, so replay must compute with 10
+    '{"id":"j1","nama":"x","y":-0}',  # negative zero: recorded as 0
+])
+def test_numbers_written_oddly_in_json_still_replay(tmp_path: Path, line: str) -> None:
+    rubric = tmp_path / "w.rubric"
+    rubric.write_text(W_RUBRIC, encoding="utf-8")
+    data = tmp_path / "d.jsonl"
+    data.write_text(line + "\n", encoding="utf-8")
+    ledger = tmp_path / "l.jsonl"
+    assert score(str(rubric), str(data), "--format", "csv", "--output", str(tmp_path / "o.csv"),
+                 "--audit", str(ledger)) == 0
+    assert pr.replay(ledger, [rubric]).ok
+
+
+W_RUBRIC = """rubric "Paritrana Award" edition 2024 period 2023
+category uji
+label id "Uji" en "Test"
+scale 0 to 100
+rounding half_up to 2 places
+
+input nama: text
+    label id "Nama" en "Name"
+input y: number
+    between -100 and 100
+    label id "Y" en "Y"
+
+let bagi = ratio(0, y, if zero 0)
+    label id "Bagi" en "Divided"
+
+criterion c weight 100%
+    label id "C" en "C"
+    points clamp(y * 0.05 + bagi, 0, 100)
+"""
+
+
+def test_a_record_with_text_that_is_not_unicode_is_rejected_alone(tmp_path: Path,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    data = tmp_path / "d.jsonl"
+    data.write_text('{"id":"a1","name":"bad \\ud800","provinsi":"x"}\n', encoding="utf-8")
+    assert score(str(KABKOTA), str(data), "--format", "csv") == 1
+    assert "not valid Unicode" in capsys.readouterr().out

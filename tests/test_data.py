@@ -165,7 +165,9 @@ def test_unknown_field_without_close_match_lists_the_inputs() -> None:
     [
         ("0.1", "0.1"),
         (" 12.50 ", "12.50"),  # trailing zeros kept: exactly what was written
-        ("-0", "-0"),
+        ("-0", "0"),  # negative zero is zero: it would print as "-0.00" in a result
+        (D("-0.00"), "0.00"),
+        (D("1E+1"), "10"),  # as its plain text reads back (records hold numbers as plain text)
         (7, "7"),
         (D("33.333"), "33.333"),
         (0.1, "0.1"),  # a Python float goes through repr, not binary

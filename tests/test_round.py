@@ -200,9 +200,9 @@ def test_a_handbook_without_a_round_does_not_mention_one() -> None:
 def test_a_bundled_rubric_can_be_given_a_round(tmp_path: Path) -> None:
     folder = tmp_path / "rubrics" / "2024"
     folder.mkdir(parents=True)
-    national = folder / "pemerintah-desa-nasional.rubric"
-    desa = ROOT / "rubrics/2024/pemerintah-desa.rubric"
-    national.write_text(desa.read_text(encoding="utf-8").replace("\ncategory ", "\nround nasional\ncategory ", 1),
+    national = folder / "perusahaan-besar-nasional.rubric"
+    besar = ROOT / "rubrics/2024/perusahaan-besar.rubric"
+    national.write_text(besar.read_text(encoding="utf-8").replace("\ncategory ", "\nround nasional\ncategory ", 1),
                         encoding="utf-8")
     assert pr.load(national).model.round == "nasional"
     assert format_text(national.read_text(encoding="utf-8")).count("round nasional") == 1

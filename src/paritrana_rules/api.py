@@ -9,6 +9,8 @@ closures cannot be pickled themselves.
 from __future__ import annotations
 
 import functools
+
+import attrs
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -139,6 +141,19 @@ class CompiledRubric:
     def evaluate_candidate(self, candidate: data.Candidate, *, trace: bool = True) -> Result:
         """Score an already validated candidate (from `data.load_candidates`)."""
         return _scored(self, candidate.values, candidate.id, candidate.name, candidate.defaulted, trace)
+
+    def score_record(self, raw: data.RawCandidate, first_origin: str | None = None, *, stage: str | None = None,
+                     trace: bool = True) -> Result | data.Rejected:
+        """A record as read, validated and scored at `stage`, or at the stage its data has reached.
+
+        Values for later stages are not read at an earlier one. `first_origin` is where
+        the record's id was first used (see `data.with_first_origins`); None skips that check.
+        """
+        view = self.at_stage(stage) if stage is not None else self.stage_for(raw.values)
+        if view.awaiting:
+            raw = attrs.evolve(raw, values={k: v for k, v in raw.values.items() if k not in view.awaiting})
+        judged = data.judge(raw, view.input_specs, first_origin)
+        return view.score_or_reject(judged, trace=trace) if isinstance(judged, data.Candidate) else judged
 
     def score_or_reject(self, candidate: data.Candidate, *, trace: bool = True) -> Result | data.Rejected:
         """Score a validated candidate; one whose arithmetic cannot stay exact is rejected, never the whole batch."""

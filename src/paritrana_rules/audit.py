@@ -238,8 +238,8 @@ class _Template:
     mapping), both passed in by reference.
 
     Decimals are first formatted with str(), which gives `plain`'s digits unless it
-    chose exponent form or wrote "-0"; only then is the object written again with
-    `plain` for every decimal.
+    chose exponent form or wrote a negative zero; only then (or for any number
+    written "-0…") is the object written again with `plain` for every decimal.
     """
 
     def __init__(self, keys: list[str], fields: list[Field], names: Sequence[str] = ()) -> None:
@@ -256,7 +256,7 @@ class _Template:
     def write(self, values: Any) -> bytes:
         text = self.quick(values)
         # One-character tests first (they are cheap), then the precise ones.
-        if "E" in text and _EXPONENT_FORM.search(text) or "-" in text and '"-0"' in text:
+        if "E" in text and _EXPONENT_FORM.search(text) or "-" in text and '"-0' in text:
             text = self.exact(values)
         return text.encode()
 

@@ -29,7 +29,7 @@ import attrs
 
 from .api import CompiledRubric
 from .audit import RecordPieces
-from .data import Candidate, CellRow, RawCandidate, Rejected, judge
+from .data import CellRow, RawCandidate, Rejected
 from .errors import InputProblem
 from .ranking import Entry, Placing, entry
 from .result import Result
@@ -84,15 +84,11 @@ def score_chunk(rubric: CompiledRubric, chunk: Reads, options: Options) -> list[
 
 
 def _row(rubric: CompiledRubric, raw: RawCandidate, first: str | None, options: Options) -> Row:
-    view = rubric.at_stage(options.stage) if options.stage is not None else rubric.stage_for(raw.values)
-    if view.awaiting:  # later stages' values are not read at this stage
-        raw = attrs.evolve(raw, values={k: v for k, v in raw.values.items() if k not in view.awaiting})
-    judged = judge(raw, view.input_specs, first) if _nominated(raw, options) else _not_nominated(raw)
-    outcome = view.score_or_reject(judged, trace=options.audit or options.explain) if isinstance(
-        judged, Candidate) else judged
+    outcome = rubric.score_record(raw, first, stage=options.stage, trace=options.audit or options.explain) \
+        if _nominated(raw, options) else _not_nominated(raw)
     if isinstance(outcome, Rejected):
         return _finished(rubric, Row(rejected_item(outcome), outcome, None), options)
-    record = view.record_writer.pieces(outcome) if options.audit else None
+    record = outcome.rubric.record_writer.pieces(outcome) if options.audit else None
     return _finished(rubric, Row(item_of(outcome, options), record, _entry(rubric, outcome)), options)
 
 

@@ -29,14 +29,15 @@ from .api import CompiledRubric, diagnose, load, read_rubric
 from .audit import Ledger, atomic_file, write_atomically
 from .batch import Options, Row, counted, csv_header, line, points_of, rank_cells, score_rows
 from .cases import run as run_cases
-from .data import Candidate, Rejected, iter_rows, load_candidates, with_first_origins
+from .data import RawCandidate, Rejected, iter_candidates, iter_rows, with_first_origins
 from .diff import diff_rubrics, pair_folders, render_movements, rescore
 from .format import fmt_command, rubric_files
 from .handbook import handbook
 from .errors import Diagnostic, InputError, RubricError, did_you_mean, render_all
 from .numeric import plain
 from .replay import replay
-from .nominations import Nomination, nominated_ids, read_nominations
+from .extends import rubrics_root
+from .nominations import Nomination, NominationError, nominated_ids, read_nominations
 from .ranking import Entry, Placing, place
 from .ranking import describe as describe_ranking
 from .result import Result
@@ -68,6 +69,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_PROBLEM
     except InputError as error:
         print(str(error), file=sys.stderr)
+        return EXIT_PROBLEM
+    except NominationError as error:
+        print("\n".join(error.messages), file=sys.stderr)
         return EXIT_PROBLEM
     except KeyboardInterrupt:
         print("paritrana-rules: interrupted", file=sys.stderr)
@@ -214,12 +218,6 @@ def _check(args: argparse.Namespace) -> int:
 # ------------------------------------------------------------------ score
 
 
-def _load_data(rubric: CompiledRubric, data: str) -> tuple[list[Candidate], list[Rejected]]:
-    if not Path(data).exists():
-        raise UsageError(f"no such data file: {data}")
-    return load_candidates(data, rubric.input_specs)
-
-
 def _load_rubric(path: str) -> CompiledRubric:
     if not Path(path).exists():
         raise UsageError(f"no such rubric file: {path}")
@@ -235,7 +233,12 @@ def _score(args: argparse.Namespace) -> int:
         hint = did_you_mean(args.stage, rubric.stage_names)
         raise UsageError(f"the rubric has no stage '{args.stage}' (its stages: {declared})"
                          + (f"; {hint}" if hint else ""))
+    if args.output is not None and args.audit is not None and Path(args.output).resolve() == Path(args.audit).resolve():
+        raise UsageError("--output and --audit name the same file; the ledger would replace the scores")
     nominations = _nominations(rubric, args.nominees or [])
+    if rubric.identity["round"] == "nasional" and not args.nominees:
+        print(f"paritrana-rules: note: {rubric.path} scores the national round; without --nominees every row is "
+              "scored, nominated or not", file=sys.stderr)
     ranking = rubric.model.ranking
     streamed = ranking is None and args.format in ("csv", "jsonl")  # placings need every row first
     options = Options(lang=args.lang, explain=args.explain, audit=args.audit is not None, stage=args.stage,
@@ -305,7 +308,7 @@ def _nominations(rubric: CompiledRubric, ledgers: list[str]) -> tuple[Nomination
     for path in ledgers:
         if not Path(path).exists():
             raise UsageError(f"no such nominating ledger: {path}")
-    nominations = read_nominations(ledgers)
+    nominations = read_nominations(ledgers, [rubrics_root(rubric.path)])
     wanted = {k: rubric.identity[k] for k in ("award", "edition", "category", "sector")}
     for nomination in nominations:
         found = {k: nomination.rubric.get(k) for k in wanted}
@@ -319,6 +322,8 @@ def _nominations(rubric: CompiledRubric, ledgers: list[str]) -> tuple[Nomination
 
 
 def _open_output(files: contextlib.ExitStack, path: str, what: str) -> BinaryIO:
+    if Path(path).is_dir():
+        raise UsageError(f"the {what} {path} is a folder; give a file name")
     try:
         return files.enter_context(atomic_file(path))
     except OSError as error:
@@ -410,23 +415,25 @@ _RENDERERS = {"table": _table, "json": _json, "jsonl": _json_lines, "csv": _csv}
 
 def _explain(args: argparse.Namespace) -> int:
     rubric = _load_rubric(args.rubric)
-    candidates, rejected = _load_data(rubric, args.data)
+    if not Path(args.data).exists():
+        raise UsageError(f"no such data file: {args.data}")
+    records: dict[str, tuple[RawCandidate, str | None]] = {}
+    for raw, first in with_first_origins(iter_candidates(args.data)):
+        records.setdefault(raw.id if raw.id is not None else raw.origin, (raw, first))
+    known = list(records)
     wanted = args.candidate
-    known = [c.id for c in candidates] + [r.id for r in rejected]
     if wanted is None:
         if len(known) != 1:
             raise UsageError(f"{args.data} has {len(known)} candidates; choose one with --candidate "
                              f"({', '.join(known[:10])}{', ...' if len(known) > 10 else ''})")
         wanted = known[0]
-    bad = next((r for r in rejected if r.id == wanted), None)
-    if bad is not None:
-        raise InputError(list(bad.problems))
-    chosen = next((c for c in candidates if c.id == wanted), None)
-    if chosen is None:
+    if wanted not in records:
         hint = did_you_mean(wanted, known)
         raise UsageError(f"no candidate '{wanted}' in {args.data}" + (f"; {hint}" if hint else ""))
-    result = rubric.evaluate_candidate(chosen)
-    _write(args.output, result.explain(lang=args.lang, format=args.format))
+    outcome = rubric.score_record(*records[wanted])  # at the stage its data has reached, as `score` does
+    if isinstance(outcome, Rejected):
+        raise InputError(list(outcome.problems))
+    _write(args.output, outcome.explain(lang=args.lang, format=args.format))
     return EXIT_OK
 
 

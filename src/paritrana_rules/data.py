@@ -426,7 +426,19 @@ def _decimal(raw: object, spec: InputSpec) -> Decimal:
 def _finite(number: Decimal) -> Decimal:
     if not number.is_finite():
         raise _Invalid(_Issue(_NOT_FINITE))
-    return _within_precision(number)
+    return _as_written(_within_precision(number))
+
+
+def _as_written(number: Decimal) -> Decimal:
+    """The number as its plain text reads back: 1E+1 as 10, -0 as 0.
+
+    Records hold inputs as plain text and replay reads them back, so a value
+    must be the one that text gives, down to its exponent, or results computed
+    from it could print differently.
+    """
+    if number.is_zero() and number.is_signed():
+        number = number.copy_abs()
+    return number.quantize(Decimal(1)) if number.as_tuple().exponent > 0 else number  # type: ignore[operator]
 
 
 # The engine computes with 50 significant digits; inputs stay far inside that, so every
@@ -448,6 +460,8 @@ def _parse_number(raw: str, spec: InputSpec) -> Decimal:
     text = raw.strip()
     if _PLAIN_NUMBER.fullmatch(text):
         number = Decimal(text)
+        if number.is_zero():
+            return number.copy_abs()  # -0 is 0
         if len(text) <= MAX_DIGITS and number.adjusted() < MAX_MAGNITUDE:
             return number  # short text cannot hold more than MAX_DIGITS digits
         return _within_precision(number)
@@ -789,7 +803,7 @@ def _json_line(line: str, origin: str) -> RawCandidate:
         problem = InputProblem(origin, None, f"{_NOT_A_RECORD}: the line is not valid JSON "
                                f"({str(error).split(':')[0]})", "each line holds one candidate as a JSON object")
         return RawCandidate(None, None, {}, origin, (problem,))
-    return _raw_candidate(record, origin)
+    return _decoded_record(record, origin)
 
 
 # ---- YAML and JSON documents
@@ -800,7 +814,7 @@ _TOP_LEVEL = ("candidates", "rubric")
 
 def _from_document(document: object, label: str) -> list[RawCandidate]:
     records = _records(document, label)
-    return [_raw_candidate(record, _origin(label, number, record)) for number, record in enumerate(records, 1)]
+    return [_decoded_record(record, _origin(label, number, record)) for number, record in enumerate(records, 1)]
 
 
 def _records(document: object, label: str) -> list[object]:
@@ -886,7 +900,7 @@ def cell_text(cell: object) -> str:
     if isinstance(cell, bool):
         return "yes" if cell else "no"
     if isinstance(cell, float):
-        return str(int(cell)) if cell.is_integer() else repr(cell)
+        return str(int(cell)) if cell.is_integer() else format(Decimal(repr(cell)), "f")  # 1e-07 -> 0.0000001
     return str(cell)
 
 
@@ -958,6 +972,39 @@ def _raw_candidate(record: object, origin: str, issues: Sequence[_Issue] = ()) -
     problems += _record_key_problems(record, label)
     values = {key: value for key, value in record.items() if isinstance(key, str) and key not in _RESERVED}
     return RawCandidate(candidate_id, name, values, origin, tuple(problems), record.get("expect"))
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _decoded_record(record: object, origin: str) -> RawCandidate:
+    """A record from JSON or YAML, whose escapes may spell text that is not Unicode (a lone surrogate):
+    such a record is rejected, its text written with the escapes, so that it can still be reported."""
+    if not _has_surrogate(record):
+        return _raw_candidate(record, origin)
+    issue = _Issue("the record holds text that is not valid Unicode (a lone surrogate such as \\ud800)",
+                   "fix the escape sequence where the file was written")
+    return _raw_candidate(_escaped(record), origin, [issue])
+
+
+def _has_surrogate(value: object) -> bool:
+    if isinstance(value, str):
+        return _SURROGATE.search(value) is not None
+    if isinstance(value, Mapping):
+        return any(_has_surrogate(k) or _has_surrogate(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_surrogate(v) for v in value)
+    return False
+
+
+def _escaped(value: object) -> object:
+    if isinstance(value, str):
+        return value.encode("utf-8", "backslashreplace").decode("utf-8")
+    if isinstance(value, Mapping):
+        return {_escaped(k): _escaped(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_escaped(v) for v in value]
+    return value
 
 
 def _record_key_problems(record: Mapping[object, object], label: str) -> list[InputProblem]:

@@ -345,11 +345,10 @@ def _scored(rubric: CompiledRubric, data: str | Path) -> dict[str, Result | str]
     scored: dict[str, Result | str] = {}
     for raw in read_candidates(data):
         label = raw.id or raw.origin
-        values = {key: value for key, value in raw.values.items() if key in names}
-        try:
-            scored[label] = rubric.evaluate(values, label, name=raw.name, trace=False)
-        except InputError as error:
-            scored[label] = f"rejected under {rubric.path}: " + "; ".join(p.message for p in error.problems)
+        known = attrs.evolve(raw, values={key: value for key, value in raw.values.items() if key in names})
+        outcome = rubric.score_record(known, trace=False)  # at the stage its data has reached, as `score` does
+        scored[label] = outcome if isinstance(outcome, Result) else (
+            f"rejected under {rubric.path}: " + "; ".join(p.message for p in outcome.problems))
     return scored
 
 

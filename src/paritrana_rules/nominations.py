@@ -2,9 +2,10 @@
 
 The award's provincial rounds each rank their candidates and nominate the
 first places to the national round (DOMAIN.md §2). A national `score` is given
-the provincial ledgers (`--nominees`): each must verify (hash chain and seal)
-and hold a ranking record, whose nominated candidates are the only ones the
-national round scores; any other row is rejected, saying so. The national
+the provincial ledgers (`--nominees`): each must replay cleanly (chain, seal,
+every score and the ranking, re-derived under its rubric) and hold a ranking
+record, whose nominated candidates are the only ones the national round
+scores; any other row is rejected, saying so. The national
 ledger's rubric record names every provincial ledger by its sealed head and
 its ranking record's hash, with the candidates each nominated, so that replay
 can show every national candidate was nominated, and by which ledger.
@@ -18,8 +19,7 @@ from typing import Any
 
 import attrs
 
-from .errors import InputError, InputProblem
-from .replay import Finding, check_chain, read_ledger
+from .replay import read_ledger, replay
 
 
 @attrs.frozen
@@ -37,33 +37,67 @@ class Nomination:
                 "nominated": list(self.nominated)}
 
 
-def read_nominations(paths: Iterable[str | Path]) -> tuple[Nomination, ...]:
-    """The nominations of each provincial ledger; InputError lists every ledger that does not verify."""
-    nominations, problems = [], []
+class NominationError(ValueError):
+    """A nominating ledger that cannot be used: it does not replay, or holds no nominations."""
+
+    def __init__(self, messages: list[str]) -> None:
+        super().__init__("\n".join(messages))
+        self.messages = messages
+
+
+_FINDINGS_SHOWN = 3
+
+
+def read_nominations(paths: Iterable[str | Path], rubric_paths: Iterable[str | Path] = ()) -> tuple[Nomination, ...]:
+    """The nominations of each provincial ledger (each once); NominationError names every one that cannot be used.
+
+    `rubric_paths` are where to find the provincial rubrics, besides the paths the ledgers recorded.
+    """
+    nominations: dict[str, Nomination] = {}
+    messages = []
     for path in paths:
-        nomination, found = _nomination(Path(path))
-        if nomination is not None:
-            nominations.append(nomination)
-        problems += [InputProblem(str(path), None, f"the nominating ledger does not verify: {f.render()}",
-                                  "run 'paritrana-rules replay' on it") for f in found]
+        try:
+            nomination = _nomination(Path(path), list(rubric_paths))
+        except NominationError as error:
+            messages += error.messages
+            continue
+        nominations.setdefault(nomination.head, nomination)
+    if messages:
+        raise NominationError(messages)
+    return tuple(nominations.values())
+
+
+def _nomination(path: Path, rubric_paths: list[str | Path]) -> Nomination:
+    report = replay(path, [*_recorded_rubrics(path), *rubric_paths] or None)
+    problems = [f for f in report.findings if f.severity == "error"]
     if problems:
-        raise InputError(problems)
-    return tuple(nominations)
-
-
-def _nomination(path: Path) -> tuple[Nomination | None, list[Finding]]:
-    findings: list[Finding] = []
-    read = read_ledger(path, findings)
-    seal: Mapping[str, Any] = next((d for _, d in reversed(read) if d.get("kind") == "seal"), {})
-    rankings = [d for _, d in check_chain(read, findings) if d.get("kind") == "ranking"]
-    if findings:
-        return None, findings
+        shown = [f"  - {f.render()}" for f in problems[:_FINDINGS_SHOWN]]
+        more = [f"  ... and {len(problems) - _FINDINGS_SHOWN} more"] if len(problems) > _FINDINGS_SHOWN else []
+        raise NominationError([f"{path}: the nominating ledger does not replay cleanly (run 'paritrana-rules "
+                               "replay' on it):", *shown, *more])
+    documents = _documents(path)
+    rankings = [d for d in documents if d.get("kind") == "ranking"]
+    seal: dict[str, Any] = next((d for d in reversed(documents) if d.get("kind") == "seal"), {})
     if not rankings:
-        return None, [Finding("nominations", "it holds no ranking: its rubric declares no 'rank' with 'nominate'")]
+        raise NominationError([f"{path}: holds no ranking, so it nominates no one: its rubric declares no 'rank' "
+                               "with 'nominate'"])
     ranking = rankings[-1]
+    rubric = dict(ranking.get("rubric") or {})
+    if rubric.get("round") is None:
+        raise NominationError([f"{path}: was scored by a rubric that declares no round; a provincial round's "
+                               "rubric says 'round provinsi'"])
     nominated = tuple(str(p.get("candidate")) for p in ranking.get("placings", ()) if p.get("nominated"))
-    return Nomination(str(path), str(seal.get("head")), str(ranking.get("sha256")),
-                      dict(ranking.get("rubric") or {}), nominated), []
+    return Nomination(str(path), str(seal.get("head")), str(ranking.get("sha256")), rubric, nominated)
+
+
+def _documents(path: Path) -> list[dict[str, Any]]:
+    return [d for _, d in read_ledger(path, [])]
+
+
+def _recorded_rubrics(path: Path) -> list[str]:
+    """The rubric paths the ledger's records were scored with, where they still are."""
+    recorded = {str((d.get("context") or {}).get("rubric_path")) for d in _documents(path)}
+    return [p for p in recorded if Path(p).exists()]
 
 
 def nominated_ids(nominations: Iterable[Nomination]) -> frozenset[str]:

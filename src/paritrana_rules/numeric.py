@@ -73,9 +73,9 @@ def places_needed(value: Decimal) -> int:
 def plain(value: Decimal) -> str:
     """Decimal as plain text, never in exponent form: Decimal('1E+2') -> '100'."""
     text = str(value)  # the same digits as format(value, "f") unless it chose exponent form (fast: used per record)
-    if "E" in text or text == "-0":
-        text = format(value, "f")
-        return "0" if text in ("-0", "") else text
+    if "E" in text or text.startswith("-0"):  # exponent form, or perhaps a negative zero: "-0.00" is "0.00"
+        text = format(value.copy_abs() if value.is_zero() else value, "f")
+        return text or "0"
     return text
 
 

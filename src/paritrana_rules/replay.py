@@ -62,10 +62,10 @@ class Divergence:
     reads: Sequence[Any]
 
     def describe(self) -> str:
-        where = f"{self.location.get('file')}:{self.location.get('line')}:{self.location.get('column')}"
-        reads = ", ".join(f"{name} = {_show(value)}" for name, value in self.reads) or "no inputs"
-        return (f"step {self.step} at {where}: recorded {_show(self.recorded)}, recomputed {_show(self.recomputed)} "
-                f"(it read {reads})")
+        where = (f" at {self.location.get('file')}:{self.location.get('line')}:{self.location.get('column')}"
+                 if self.location else "")
+        reads = f" (it read {', '.join(f'{name} = {_show(value)}' for name, value in self.reads)})" if self.reads else ""
+        return f"step {self.step}{where}: recorded {_show(self.recorded)}, recomputed {_show(self.recomputed)}{reads}"
 
 
 @attrs.frozen
@@ -359,15 +359,15 @@ def _list(value: Any) -> list[Any]:
 
 def _verify_nominees(documents: list[tuple[int, dict[str, Any]]], paths: Iterable[str | Path]) -> list[Finding]:
     """Each given provincial ledger verifies and is named, with the same nominees, by the ledger's rubric record."""
-    from .nominations import read_nominations
+    from .nominations import NominationError, read_nominations
 
     paths = list(paths)
     if not paths:
         return []
     try:
         given = read_nominations(paths)
-    except InputError as error:
-        return [Finding("nominations", problem.message + f" ({problem.candidate})") for problem in error.problems]
+    except NominationError as error:
+        return [Finding("nominations", message) for message in error.messages]
     recorded = {str(n.get("head")): n for n in _recorded_nominations(documents)}
     findings = []
     for nomination in given:
@@ -378,6 +378,11 @@ def _verify_nominees(documents: list[tuple[int, dict[str, Any]]], paths: Iterabl
         elif named != nomination.to_dict():
             findings.append(Finding("nominations", f"{nomination.ledger} nominates other candidates than the ledger "
                                     "records"))
+    missing = recorded.keys() - {n.head for n in given}
+    if missing:
+        findings.append(Finding("nominations", f"the ledger names {len(recorded)} nominating ledgers and "
+                                f"{len(missing)} of them were not given, so their nominees were not checked "
+                                f"against them (heads {', '.join(sorted(h[:12] + '…' for h in missing))})"))
     return findings
 
 
