@@ -18,7 +18,7 @@ Findings never raise: `ReplayReport.ok` says whether everything held.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -124,32 +124,38 @@ def replay(
 ) -> ReplayReport:
     """Verify one record, a list of ledger records, or a ledger file (.jsonl).
 
-    For a national round, `nominees` are the provincial ledgers: each must be one the ledger names, nominating
-    the same candidates (every scored candidate is checked against the nominations the ledger records anyway).
+    A ledger file is read twice, a record at a time, so its length does not
+    bound what can be replayed: first its integrity (hashes, chain, seal), then
+    each derivation. For a national round, `nominees` are the provincial
+    ledgers: each must be one the ledger names, nominating the same candidates
+    (every scored candidate is checked against the nominations the ledger
+    records anyway).
     """
     findings: list[Finding] = []
+    documents: Iterable[tuple[int, dict[str, Any]]]
     if isinstance(source, (str, Path)):
-        documents = read_ledger(Path(source), findings)
-        sealed = True
+        documents = _LedgerFile(Path(source), findings)
     elif isinstance(source, Mapping):
         documents = [(1, dict(source))]
-        sealed = False
         _check_record(1, documents[0][1], findings)
     else:
         documents = [(i, dict(d)) for i, d in enumerate(source, start=1)]
-        sealed = True
-    if sealed:
-        documents = check_chain(documents, findings)
-    rubrics = _RubricFinder(rubric_paths, documents)
-    described = {str(_mapping(d.get("rubric")).get("sha256")): d for _, d in documents if d.get("kind") == "rubric"}
-    nominated = _nominated(documents)
-    findings += _verify_nominees(documents, nominees)
+    scan = _scan(documents, findings, sealed=not isinstance(source, Mapping))
+    rubrics = _RubricFinder(rubric_paths, scan.contexts)
+    described = {str(_mapping(d.get("rubric")).get("sha256")): d for d in scan.rubric_records}
+    nominated = _nominated(scan.rubric_records)
+    findings += _verify_nominees(scan.rubric_records, nominees)
+    ranked = _Ranked(scan.rankings, rubrics)
+    by_line: dict[int | None, list[Finding]] = {}
+    for finding in findings:
+        by_line.setdefault(finding.line, []).append(finding)
     reports = []
     first: Divergence | None = None
     for line, document in documents:
+        if document.get("kind") == "seal":
+            continue
         own: list[Finding] = []
-        if document.get("kind") == "ranking":
-            _verify_ranking(line, document, [d for _, d in documents], rubrics, own)
+        ranked.add(document)
         if document.get("kind") == "rubric":
             _verify_rubric(line, document, rubrics, own)
         divergence = _replay_record(line, document, rubrics, described, against_current, own)
@@ -157,11 +163,68 @@ def replay(
             own.append(Finding("not-nominated", "no provincial ledger the ledger names nominated this candidate",
                                line, _candidate(document)))
         first = first or divergence
-        own_all = [f for f in findings if f.line == line] + own
-        reports.append(RecordReport(line, _candidate(document), str(document.get("kind")), tuple(own_all)))
+        reports.append(RecordReport(line, _candidate(document), str(document.get("kind")),
+                                    tuple(by_line.get(line, []) + own)))
         findings.extend(own)
+    for line, finding in ranked.verify():
+        findings.append(finding)
+        reports = [attrs.evolve(r, findings=(*r.findings, finding)) if r.line == line else r for r in reports]
     findings.sort(key=lambda f: (f.line if f.line is not None else 10**9))
     return ReplayReport(tuple(reports), tuple(findings), first)
+
+
+@attrs.frozen
+class _Scan:
+    """What the integrity pass keeps: the few records the derivations need, and where rubrics were loaded from."""
+
+    contexts: frozenset[str]
+    rubric_records: tuple[dict[str, Any], ...]
+    rankings: tuple[tuple[int, dict[str, Any]], ...]
+
+
+def _scan(documents: Iterable[tuple[int, dict[str, Any]]], findings: list[Finding], sealed: bool) -> _Scan:
+    """One pass: the hash chain and seal (for a ledger), and the records the second pass needs."""
+    contexts, rubric_records, rankings = set(), [], []
+    links = []
+    for line, document in documents:
+        path = _mapping(document.get("context")).get("rubric_path")
+        if isinstance(path, str):
+            contexts.add(path)
+        if document.get("kind") == "rubric":
+            rubric_records.append(document)
+        elif document.get("kind") == "ranking":
+            rankings.append((line, document))
+        if sealed:
+            links.append(_link(line, document))
+    if sealed:
+        check_links(links, findings)
+    return _Scan(frozenset(contexts), tuple(rubric_records), tuple(rankings))
+
+
+class _Ranked:
+    """Ranking records checked against the placings of the ledger's scored records, gathered as they pass."""
+
+    def __init__(self, rankings: Sequence[tuple[int, dict[str, Any]]], rubrics: _RubricFinder) -> None:
+        self.rankings = [(line, document, rubrics.find(_mapping(document.get("rubric")))[0])
+                         for line, document in rankings]
+        rules = [c.model.ranking for _, _, c in self.rankings if c is not None and c.model.ranking is not None]
+        self.rule = rules[0] if rules else None
+        self.entries: list[Any] = []
+        self.broken = False
+
+    def add(self, document: Mapping[str, Any]) -> None:
+        if self.rule is None or document.get("kind") != "scored":
+            return
+        try:
+            self.entries += ranking_entries(self.rule, [document])
+        except (ArithmeticError, KeyError, ValueError, TypeError):
+            self.broken = True  # its result was altered: reported below
+
+    def verify(self) -> Iterator[tuple[int, Finding]]:
+        for line, document, compiled in self.rankings:
+            own: list[Finding] = []
+            _verify_ranking(line, document, compiled, self.entries, self.broken, own)
+            yield from ((line, finding) for finding in own)
 
 
 def _inputs_hash(inputs: Any) -> str | None:
@@ -207,29 +270,52 @@ def _candidate(document: Mapping[str, Any]) -> str | None:
 
 
 def read_ledger(path: Path, findings: list[Finding]) -> list[tuple[int, dict[str, Any]]]:
+    """Every record of a ledger file, with its line number; what is not a record becomes a finding."""
+    return list(_ledger_documents(path, findings))
+
+
+class _LedgerFile:
+    """A ledger file that is read again on each pass over it; problems with its lines are reported once."""
+
+    def __init__(self, path: Path, findings: list[Finding]) -> None:
+        self.path, self.findings, self.read = path, findings, False
+
+    def __iter__(self) -> Iterator[tuple[int, dict[str, Any]]]:
+        findings: list[Finding] = self.findings if not self.read else []
+        self.read = True
+        return _ledger_documents(self.path, findings)
+
+
+def _ledger_documents(path: Path, findings: list[Finding]) -> Iterator[tuple[int, dict[str, Any]]]:
     try:
-        raw = path.read_bytes()
+        stream = path.open("rb")
     except OSError as error:
         findings.append(Finding("unreadable", f"cannot read {path}: {error.strerror}"))
-        return []
-    lines = raw.split(b"\n")
-    if lines and lines[-1] == b"":
-        lines.pop()
-    elif lines:
-        findings.append(Finding("truncated", "the last line is incomplete: the ledger was cut off", len(lines)))
-    documents = []
-    for number, line in enumerate(lines, start=1):
-        try:
-            document = json.loads(line, parse_constant=_refuse_constant)
-        except (ValueError, UnicodeDecodeError):  # bad JSON, NaN/Infinity, or absurdly long numbers
-            if number != len(lines) or raw.endswith(b"\n"):
+        return
+    with stream:
+        number = 0
+        for number, line in enumerate(stream, start=1):
+            complete = line.endswith(b"\n")
+            document = _document(line.rstrip(b"\n") if complete else line)
+            if not complete:
+                findings.append(Finding("truncated", "the last line is incomplete: the ledger was cut off", number))
+                if document is None:
+                    return
+            if document is None:
                 findings.append(Finding("malformed", "this line is not a JSON record", number))
-            continue
-        if not isinstance(document, dict) or document.get("format") != FORMAT:
-            findings.append(Finding("malformed", f"this line is not a {FORMAT} record", number))
-            continue
-        documents.append((number, document))
-    return documents
+            elif document.get("format") != FORMAT:
+                findings.append(Finding("malformed", f"this line is not a {FORMAT} record", number))
+            else:
+                yield number, document
+
+
+def _document(line: bytes) -> dict[str, Any] | None:
+    """A line as a JSON object, or None when it is not JSON (bad JSON, NaN/Infinity, absurdly long numbers)."""
+    try:
+        document = json.loads(line, parse_constant=_refuse_constant)
+    except (ValueError, UnicodeDecodeError):
+        return None
+    return document if isinstance(document, dict) else {"format": None}
 
 
 def _check_record(line: int, document: Mapping[str, Any], findings: list[Finding]) -> None:
@@ -241,48 +327,66 @@ def _check_record(line: int, document: Mapping[str, Any], findings: list[Finding
                                 "was written", line, _candidate(document)))
 
 
-def check_chain(documents: list[tuple[int, dict[str, Any]]], findings: list[Finding]) -> list[tuple[int, dict[str, Any]]]:
-    """Follow the hash chain and the seal; returns the candidate records (the seal removed)."""
-    seals = [(i, d) for i, (_, d) in enumerate(documents) if d.get("kind") == "seal"]
-    records = [(n, d) for n, d in documents if d.get("kind") != "seal"]
-    present = {_hash(d.get("sha256")): n for n, d in records}
+@attrs.frozen
+class _Link:
+    """What the chain check needs of one record: compact, so a long ledger's chain fits in memory."""
+
+    line: int
+    kind: str | None
+    digest: str | None  # as written
+    content: str | None  # as recomputed
+    prev: Any
+    candidate: str | None
+    count: Any = None  # a seal's
+    head: Any = None  # a seal's
+
+
+def _link(line: int, document: Mapping[str, Any]) -> _Link:
+    kind = document.get("kind")
+    return _Link(line, kind if isinstance(kind, str) else None, _hash(document.get("sha256")),
+                 _content_hash(document), document.get("prev"), _candidate(document),
+                 document.get("count") if kind == "seal" else None, document.get("head") if kind == "seal" else None)
+
+
+def check_links(links: list[_Link], findings: list[Finding]) -> None:
+    """Follow the hash chain and the seal."""
+    seals = [(i, link) for i, link in enumerate(links) if link.kind == "seal"]
+    records = [link for link in links if link.kind != "seal"]
+    present = {link.digest: link.line for link in records}
     seen: dict[str | None, int] = {}
     previous: str | None = None
-    for line, document in records:
-        digest = _hash(document.get("sha256"))
-        who = _candidate(document)
-        if _content_hash(document) != digest:
+    for link in records:
+        if link.content != link.digest:
             findings.append(Finding("edited", "the record's content does not match its hash: it was changed after "
-                                    "it was written", line, who))
-        if digest in seen:
-            findings.append(Finding("duplicated", f"this record repeats the one on line {seen[digest]}", line, who))
+                                    "it was written", link.line, link.candidate))
+        if link.digest in seen:
+            findings.append(Finding("duplicated", f"this record repeats the one on line {seen[link.digest]}",
+                                    link.line, link.candidate))
             continue
-        seen[digest] = line
-        prev = _hash(document.get("prev"))
-        if prev != previous or document.get("prev") != prev:
-            findings.append(_chain_break(prev, previous, present, line, who))
-        previous = digest
+        seen[link.digest] = link.line
+        prev = _hash(link.prev)
+        if prev != previous or link.prev != prev:
+            findings.append(_chain_break(prev, previous, present, link.line, link.candidate))
+        previous = link.digest
     if not seals:
         findings.append(Finding("truncated", "the ledger has no seal: it was cut off, or its end was removed",
-                                documents[-1][0] if documents else None))
-        return records
+                                links[-1].line if links else None))
+        return
     position, seal = seals[-1]
-    seal_line = documents[position][0]
-    if position != len(documents) - 1 or len(seals) > 1:
+    if position != len(links) - 1 or len(seals) > 1:
         findings.append(Finding("seal", "records follow the seal: they were added after the ledger was closed",
-                                seal_line))
-    if _content_hash(seal) != seal.get("sha256"):
-        findings.append(Finding("seal", "the seal's content does not match its hash: it was edited", seal_line))
-    if seal.get("count") != len(records):
-        findings.append(Finding("seal", f"the seal counts {seal.get('count')} records; the ledger holds {len(records)}",
-                                seal_line))
-    head = _hash(seal.get("head"))
-    if head != previous or seal.get("prev") != previous or seal.get("head") != head:
+                                seal.line))
+    if seal.content != seal.digest:
+        findings.append(Finding("seal", "the seal's content does not match its hash: it was edited", seal.line))
+    if seal.count != len(records):
+        findings.append(Finding("seal", f"the seal counts {seal.count} records; the ledger holds {len(records)}",
+                                seal.line))
+    head = _hash(seal.head)
+    if head != previous or seal.prev != previous or seal.head != head:
         kind = "deleted" if head not in present and head is not None else "seal"
         detail = ("the last record(s) before the seal were removed" if kind == "deleted"
                   else "the seal does not close on the last record")
-        findings.append(Finding(kind, detail, seal_line))
-    return records
+        findings.append(Finding(kind, detail, seal.line))
 
 
 def _chain_break(prev: Any, previous: str | None, present: Mapping[Any, int], line: int, who: str | None) -> Finding:
@@ -300,13 +404,11 @@ def _chain_break(prev: Any, previous: str | None, present: Mapping[Any, int], li
 class _RubricFinder:
     """Finds the rubric a record was scored with, by identity, among the given files and folders."""
 
-    def __init__(self, paths: Iterable[str | Path] | None, documents: list[tuple[int, dict[str, Any]]]) -> None:
+    def __init__(self, paths: Iterable[str | Path] | None, recorded: Iterable[str]) -> None:
+        recorded = set(recorded)  # the rubric paths the records were scored with
         if paths is None:
-            recorded = {_mapping(d.get("context")).get("rubric_path") for _, d in documents}
-            paths = [p for p in recorded if isinstance(p, str) and p and Path(p).exists()] or (
-                ["rubrics"] if Path("rubrics").is_dir() else [])
-        recorded_names = {Path(p).name for p in (_mapping(d.get("context")).get("rubric_path") for _, d in documents)
-                          if isinstance(p, str)}
+            paths = [p for p in recorded if p and Path(p).exists()] or (["rubrics"] if Path("rubrics").is_dir() else [])
+        recorded_names = {Path(p).name for p in recorded}
         files = {f for p in paths for f in (Path(p).rglob("*.rubric") if Path(p).is_dir() else [Path(p)])}
         # Files named like the recorded rubric are tried first: finding a rubric should not mean compiling them all.
         self.files = sorted(files, key=lambda f: (f.name not in recorded_names, str(f)))
@@ -339,14 +441,13 @@ class _RubricFinder:
 # ------------------------------------------------------------------ derivations
 
 
-def _recorded_nominations(documents: list[tuple[int, dict[str, Any]]]) -> list[Mapping[str, Any]]:
-    return [n for _, d in documents if d.get("kind") == "rubric" for n in _list(d.get("nominations"))
-            if isinstance(n, Mapping)]
+def _recorded_nominations(rubric_records: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    return [n for d in rubric_records for n in _list(d.get("nominations")) if isinstance(n, Mapping)]
 
 
-def _nominated(documents: list[tuple[int, dict[str, Any]]]) -> set[str] | None:
+def _nominated(rubric_records: Sequence[Mapping[str, Any]]) -> set[str] | None:
     """Every candidate the ledger's nominating ledgers nominated; None when it is not a national round's."""
-    recorded = _recorded_nominations(documents)
+    recorded = _recorded_nominations(rubric_records)
     if not recorded:
         return None
     return {str(c) for n in recorded for c in _list(n.get("nominated"))}
@@ -357,7 +458,7 @@ def _list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
 
 
-def _verify_nominees(documents: list[tuple[int, dict[str, Any]]], paths: Iterable[str | Path]) -> list[Finding]:
+def _verify_nominees(rubric_records: Sequence[Mapping[str, Any]], paths: Iterable[str | Path]) -> list[Finding]:
     """Each given provincial ledger verifies and is named, with the same nominees, by the ledger's rubric record."""
     from .nominations import NominationError, read_nominations
 
@@ -368,7 +469,7 @@ def _verify_nominees(documents: list[tuple[int, dict[str, Any]]], paths: Iterabl
         given = read_nominations(paths)
     except NominationError as error:
         return [Finding("nominations", message) for message in error.messages]
-    recorded = {str(n.get("head")): n for n in _recorded_nominations(documents)}
+    recorded = {str(n.get("head")): n for n in _recorded_nominations(rubric_records)}
     findings = []
     for nomination in given:
         named = recorded.get(nomination.head)
@@ -453,16 +554,16 @@ def _replay_record(line: int, document: dict[str, Any], rubrics: _RubricFinder,
     return divergence
 
 
-def _verify_ranking(line: int, document: Mapping[str, Any], documents: list[dict[str, Any]], rubrics: _RubricFinder,
-                    findings: list[Finding]) -> None:
+def _verify_ranking(line: int, document: Mapping[str, Any], compiled: CompiledRubric | None, entries: list[Any],
+                    broken: bool, findings: list[Finding]) -> None:
     """Placings are a step too: recompute them from the scored records of the ledger and compare."""
-    compiled, _ = rubrics.find(_mapping(document.get("rubric")))
     if compiled is None or compiled.model.ranking is None:
         findings.append(Finding("rubric-not-found", "no rubric with this ranking rule among the rubric files", line))
         return
     try:
-        recomputed = [p.to_dict() for p in place(compiled.model.ranking, ranking_entries(compiled.model.ranking,
-                                                                                            documents))]
+        if broken:
+            raise ValueError("a scored record cannot be ranked")
+        recomputed = [p.to_dict() for p in place(compiled.model.ranking, entries)]
     except (ArithmeticError, KeyError, ValueError, TypeError):
         findings.append(Finding("ranking", "the scored records cannot be ranked again: their results were altered",
                                 line))
