@@ -79,14 +79,19 @@ def test_processes_give_the_same_rows_and_ledger_as_one(tmp_path: Path) -> None:
 
 
 def test_a_ledger_of_a_batch_replays(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    data = write_csv(tmp_path / "many.csv", many(60))
+    data = write_csv(tmp_path / "many.csv", many(260))
     ledger = tmp_path / "ledger.jsonl"
     score(str(KABKOTA), str(data), "--format", "jsonl", "--output", str(tmp_path / "out.jsonl"),
           "--audit", str(ledger), "--jobs", "2")
     report = pr.replay(ledger, [ROOT / "rubrics"])
     assert report.ok, report.render()
+    documents = [json.loads(line) for line in ledger.read_text().splitlines()]
+    documents[5]["inputs"]["peserta_pu"] = "1"  # a tampered record, replayed in several processes
+    ledger.write_bytes(b"".join(canonical(d) + b"\n" for d in documents))
+    alone, shared = pr.replay(ledger, [ROOT / "rubrics"]), pr.replay(ledger, [ROOT / "rubrics"], jobs=2)
+    assert alone == shared and not alone.ok and alone.first_divergence is not None
     lines = (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()
-    assert len(lines) == 60 and all(json.loads(line)["candidate_id"].startswith("row-") for line in lines)
+    assert len(lines) == 260 and all(json.loads(line)["candidate_id"].startswith("row-") for line in lines)
 
 
 def test_a_spreadsheet_scores_like_its_csv(tmp_path: Path) -> None:

@@ -15,14 +15,10 @@ records complete but for that link (`audit.RecordWriter.pieces`).
 
 from __future__ import annotations
 
-import collections
 import csv
 import io
-import itertools
 import json
-import multiprocessing
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from multiprocessing.pool import AsyncResult, Pool
 from typing import Any
 
 import attrs
@@ -31,6 +27,7 @@ from .api import CompiledRubric
 from .audit import RecordPieces
 from .data import CellRow, RawCandidate, Rejected
 from .errors import InputProblem
+from .processes import ordered_map
 from .ranking import Entry, Placing, entry
 from .result import Result
 
@@ -70,13 +67,11 @@ Reads = Sequence[tuple[Read, str | None]]
 def score_rows(rubric: CompiledRubric, raws: Iterable[tuple[Read, str | None]], options: Options,
                jobs: int = 1) -> Iterator[Row]:
     """Each record (with where its id was first used) scored or rejected, in order."""
-    chunks = _chunks(raws, CHUNK)
-    if jobs <= 1:
-        for chunk in chunks:
-            yield from score_chunk(rubric, chunk, options)
-        return
-    with multiprocessing.get_context("spawn").Pool(jobs, _start_worker, (rubric, options)) as pool:
-        yield from itertools.chain.from_iterable(_in_order(pool, chunks, window=jobs * 3))
+    return ordered_map(_score, (rubric, options), raws, jobs, CHUNK)
+
+
+def _score(state: tuple[CompiledRubric, Options], chunk: Reads) -> list[Row]:
+    return score_chunk(state[0], chunk, state[1])
 
 
 def score_chunk(rubric: CompiledRubric, chunk: Reads, options: Options) -> list[Row]:
@@ -174,39 +169,6 @@ def csv_cells(rubric: CompiledRubric, item: dict[str, Any], placing: Placing | N
     points = points_of(item)  # a pending candidate has no points yet for what later stages score
     return [item["candidate_id"], item["candidate_name"] or "", item["status"], item["total"],
             *(rank_cells(placing) if ranked else []), *(points.get(n, "") for n in names), "; ".join(item["reasons"])]
-
-
-# ------------------------------------------------------------------ processes
-
-_worker: tuple[CompiledRubric, Options] | None = None
-
-
-def _start_worker(rubric: CompiledRubric, options: Options) -> None:
-    global _worker
-    _worker = (rubric, options)
-
-
-def _work(chunk: Reads) -> list[Row]:
-    assert _worker is not None
-    rubric, options = _worker
-    return score_chunk(rubric, chunk, options)
-
-
-def _in_order(pool: Pool, chunks: Iterator[list[Any]], window: int) -> Iterator[list[Row]]:
-    """Results of the chunks in order, with at most `window` chunks in flight (so reading never runs ahead)."""
-    pending: collections.deque[AsyncResult[list[Row]]] = collections.deque()
-    for chunk in chunks:
-        pending.append(pool.apply_async(_work, (chunk,)))
-        if len(pending) >= window:
-            yield pending.popleft().get()
-    while pending:
-        yield pending.popleft().get()
-
-
-def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
-    iterator = iter(items)
-    while chunk := list(itertools.islice(iterator, size)):
-        yield chunk
 
 
 def counted(rows: Iterable[Row], tick: Callable[[int], None]) -> Iterator[Row]:

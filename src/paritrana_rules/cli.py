@@ -134,6 +134,8 @@ def _parser() -> argparse.ArgumentParser:
     replay.add_argument("--nominees", nargs="+", metavar="LEDGER",
                         help="for a national round: the provincial ledgers it names, to check they nominate the "
                              "candidates it scored")
+    replay.add_argument("--jobs", "-j", type=_positive, default=1, metavar="N",
+                        help="re-derive the records in N processes")
     replay.add_argument("--format", choices=("text", "json"), default="text")
     replay.set_defaults(run=_replay)
 
@@ -452,7 +454,8 @@ def _replay(args: argparse.Namespace) -> int:
             raise UsageError(f"{args.ledger} is not a JSON audit record: {error}") from None
         if not isinstance(source, dict) and not (isinstance(source, list) and all(isinstance(d, dict) for d in source)):
             raise UsageError(f"{args.ledger} holds neither an audit record nor a list of records")
-    report = replay(source, args.rubrics, against_current=args.against_current, nominees=args.nominees or ())
+    report = replay(source, args.rubrics, against_current=args.against_current, nominees=args.nominees or (),
+                    jobs=args.jobs)
     if args.format == "json":
         print(json.dumps({
             "ok": report.ok, "verified": report.verified, "records": len(report.records),

@@ -28,6 +28,7 @@ from .api import CompiledRubric, load
 from .audit import FORMAT, content_hash, declaration_hashes, encode, ranking_entries, record, sha256, step_locations
 from .ranking import place
 from .errors import InputError, RubricError
+from .processes import ordered_map
 from .result import Result
 
 Severity = Literal["error", "note"]
@@ -121,6 +122,7 @@ def replay(
     *,
     against_current: bool = False,
     nominees: Iterable[str | Path] = (),
+    jobs: int = 1,
 ) -> ReplayReport:
     """Verify one record, a list of ledger records, or a ledger file (.jsonl).
 
@@ -129,7 +131,7 @@ def replay(
     each derivation. For a national round, `nominees` are the provincial
     ledgers: each must be one the ledger names, nominating the same candidates
     (every scored candidate is checked against the nominations the ledger
-    records anyway).
+    records anyway). `jobs` > 1 re-derives the records in that many processes.
     """
     findings: list[Finding] = []
     documents: Iterable[tuple[int, dict[str, Any]]]
@@ -142,30 +144,25 @@ def replay(
         documents = [(i, dict(d)) for i, d in enumerate(source, start=1)]
     scan = _scan(documents, findings, sealed=not isinstance(source, Mapping))
     rubrics = _RubricFinder(rubric_paths, scan.contexts)
-    described = {str(_mapping(d.get("rubric")).get("sha256")): d for d in scan.rubric_records}
-    nominated = _nominated(scan.rubric_records)
     findings += _verify_nominees(scan.rubric_records, nominees)
     ranked = _Ranked(scan.rankings, rubrics)
+    context = _Context(rubric_paths, scan.contexts, {str(_mapping(d.get("rubric")).get("sha256")): d
+                                                     for d in scan.rubric_records},
+                       _nominated(scan.rubric_records), ranked.rule, against_current, rubrics)
     by_line: dict[int | None, list[Finding]] = {}
     for finding in findings:
         by_line.setdefault(finding.line, []).append(finding)
     reports = []
     first: Divergence | None = None
-    for line, document in documents:
-        if document.get("kind") == "seal":
-            continue
-        own: list[Finding] = []
-        ranked.add(document)
-        if document.get("kind") == "rubric":
-            _verify_rubric(line, document, rubrics, own)
-        divergence = _replay_record(line, document, rubrics, described, against_current, own)
-        if nominated is not None and document.get("kind") == "scored" and _candidate(document) not in nominated:
-            own.append(Finding("not-nominated", "no provincial ledger the ledger names nominated this candidate",
-                               line, _candidate(document)))
-        first = first or divergence
-        reports.append(RecordReport(line, _candidate(document), str(document.get("kind")),
-                                    tuple(by_line.get(line, []) + own)))
-        findings.extend(own)
+    # A file's lines go to the workers as they are: parsing them is part of the work that is shared out.
+    records: Iterator[tuple[int, dict[str, Any] | bytes]] = (
+        documents.lines() if isinstance(documents, _LedgerFile) else iter(documents))
+    for derived in ordered_map(_derive, context, records, jobs, _CHUNK):
+        ranked.add(derived.entries, derived.unrankable)
+        first = first or derived.divergence
+        reports.append(RecordReport(derived.line, derived.candidate, derived.kind,
+                                    tuple(by_line.get(derived.line, []) + list(derived.findings))))
+        findings.extend(derived.findings)
     for line, finding in ranked.verify():
         findings.append(finding)
         reports = [attrs.evolve(r, findings=(*r.findings, finding)) if r.line == line else r for r in reports]
@@ -212,19 +209,85 @@ class _Ranked:
         self.entries: list[Any] = []
         self.broken = False
 
-    def add(self, document: Mapping[str, Any]) -> None:
-        if self.rule is None or document.get("kind") != "scored":
-            return
-        try:
-            self.entries += ranking_entries(self.rule, [document])
-        except (ArithmeticError, KeyError, ValueError, TypeError):
-            self.broken = True  # its result was altered: reported below
+    def add(self, entries: Sequence[Any], unrankable: bool) -> None:
+        self.entries += entries
+        self.broken = self.broken or unrankable
 
     def verify(self) -> Iterator[tuple[int, Finding]]:
         for line, document, compiled in self.rankings:
             own: list[Finding] = []
             _verify_ranking(line, document, compiled, self.entries, self.broken, own)
             yield from ((line, finding) for finding in own)
+
+
+_CHUNK = 200  # records re-derived per task when replaying in several processes
+
+
+class _Context:
+    """What re-deriving a record needs besides the record: it travels to each worker process once, where
+    the rubrics are found and compiled again."""
+
+    def __init__(self, rubric_paths: Iterable[str | Path] | None, contexts: frozenset[str],
+                 described: dict[str, dict[str, Any]], nominated: set[str] | None, rule: Any, against_current: bool,
+                 rubrics: _RubricFinder) -> None:
+        self.rubric_paths = list(rubric_paths) if rubric_paths is not None else None
+        self.contexts = contexts
+        self.described = described  # rubric records by the rubric's hash
+        self.nominated = nominated
+        self.rule = rule  # the ranking rule, when the ledger ranks
+        self.against_current = against_current
+        self.finder: _RubricFinder | None = rubrics
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {**self.__dict__, "finder": None}
+
+    @property
+    def rubrics(self) -> _RubricFinder:
+        if self.finder is None:
+            self.finder = _RubricFinder(self.rubric_paths, self.contexts)
+        return self.finder
+
+
+@attrs.frozen
+class _Derived:
+    line: int
+    candidate: str | None
+    kind: str
+    findings: tuple[Finding, ...]
+    divergence: Divergence | None
+    entries: tuple[Any, ...]  # what ranking needs of it
+    unrankable: bool  # a scored record whose result cannot be ranked (it was altered)
+
+
+def _derive(context: _Context, records: list[tuple[int, dict[str, Any] | bytes]]) -> list[_Derived]:
+    """Each record of a chunk (a ledger's line as read, or a record) re-derived; the seal and what is not a
+    record (reported by the first pass) are left out."""
+    derived = []
+    for line, record in records:
+        document = _document(record) if isinstance(record, bytes) else record
+        if document is not None and document.get("format") == FORMAT and document.get("kind") != "seal":
+            derived.append(_derived(context, line, document))
+    return derived
+
+
+def _derived(context: _Context, line: int, document: dict[str, Any]) -> _Derived:
+    """One record checked: its rubric, its derivation, its nomination, and what ranking needs of it."""
+    own: list[Finding] = []
+    if document.get("kind") == "rubric":
+        _verify_rubric(line, document, context.rubrics, own)
+    divergence = _replay_record(line, document, context.rubrics, context.described, context.against_current, own)
+    who = _candidate(document)
+    if context.nominated is not None and document.get("kind") == "scored" and who not in context.nominated:
+        own.append(Finding("not-nominated", "no provincial ledger the ledger names nominated this candidate", line,
+                           who))
+    entries: list[Any] = []
+    unrankable = False
+    if context.rule is not None and document.get("kind") == "scored":
+        try:
+            entries = ranking_entries(context.rule, [document])
+        except (ArithmeticError, KeyError, ValueError, TypeError):
+            unrankable = True  # reported by the ranking record's check
+    return _Derived(line, who, str(document.get("kind")), tuple(own), divergence, tuple(entries), unrankable)
 
 
 def _inputs_hash(inputs: Any) -> str | None:
@@ -284,6 +347,14 @@ class _LedgerFile:
         findings: list[Finding] = self.findings if not self.read else []
         self.read = True
         return _ledger_documents(self.path, findings)
+
+    def lines(self) -> Iterator[tuple[int, bytes]]:
+        """Each line as read, numbered (for a pass that parses them elsewhere)."""
+        try:
+            with self.path.open("rb") as stream:
+                yield from ((number, line.rstrip(b"\n")) for number, line in enumerate(stream, start=1))
+        except OSError:
+            return  # reported by the first pass
 
 
 def _ledger_documents(path: Path, findings: list[Finding]) -> Iterator[tuple[int, dict[str, Any]]]:
