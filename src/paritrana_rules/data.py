@@ -165,13 +165,9 @@ def validate_with_defaults(values: Mapping[str, object], specs: Sequence[InputSp
     return result, frozenset(defaulted)
 
 
-def takes_default(spec: InputSpec, values: Mapping[str, object]) -> bool:
-    """Missing, None or blank text: the default applies, if there is one."""
-    return _takes_default(spec, values.get(spec.name))
-
-
 def _takes_default(spec: InputSpec, raw: object) -> bool:
-    # For a set, "" is how a CSV-style string says "none of them".
+    """Missing, None or blank text: the default applies, if there is one (for a set, "" is how a CSV-style
+    string says "none of them")."""
     return is_missing(raw) and not (spec.kind == "set_of" and isinstance(raw, str))
 
 
@@ -460,11 +456,9 @@ def _parse_number(raw: str, spec: InputSpec) -> Decimal:
     text = raw.strip()
     if _PLAIN_NUMBER.fullmatch(text):
         number = Decimal(text)
-        if number.is_zero():
-            return number.copy_abs()  # -0 is 0
         if len(text) <= MAX_DIGITS and number.adjusted() < MAX_MAGNITUDE:
-            return number  # short text cannot hold more than MAX_DIGITS digits
-        return _within_precision(number)
+            return _as_written(number)  # short text cannot hold more than MAX_DIGITS digits
+        return _as_written(_within_precision(number))
     if _NON_FINITE_TEXT.fullmatch(text):
         raise _Invalid(_Issue(_NOT_FINITE))
     _wrong_type(raw, spec, _number_hint(text))

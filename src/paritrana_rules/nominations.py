@@ -68,14 +68,14 @@ def read_nominations(paths: Iterable[str | Path], rubric_paths: Iterable[str | P
 
 
 def _nomination(path: Path, rubric_paths: list[str | Path]) -> Nomination:
-    report = replay(path, [*_recorded_rubrics(path), *rubric_paths] or None)
+    documents = [d for _, d in read_ledger(path, [])]
+    report = replay(path, [*_recorded_rubrics(documents), *rubric_paths] or None)
     problems = [f for f in report.findings if f.severity == "error"]
     if problems:
         shown = [f"  - {f.render()}" for f in problems[:_FINDINGS_SHOWN]]
         more = [f"  ... and {len(problems) - _FINDINGS_SHOWN} more"] if len(problems) > _FINDINGS_SHOWN else []
         raise NominationError([f"{path}: the nominating ledger does not replay cleanly (run 'paritrana-rules "
                                "replay' on it):", *shown, *more])
-    documents = _documents(path)
     rankings = [d for d in documents if d.get("kind") == "ranking"]
     seal: dict[str, Any] = next((d for d in reversed(documents) if d.get("kind") == "seal"), {})
     if not rankings:
@@ -90,13 +90,9 @@ def _nomination(path: Path, rubric_paths: list[str | Path]) -> Nomination:
     return Nomination(str(path), str(seal.get("head")), str(ranking.get("sha256")), rubric, nominated)
 
 
-def _documents(path: Path) -> list[dict[str, Any]]:
-    return [d for _, d in read_ledger(path, [])]
-
-
-def _recorded_rubrics(path: Path) -> list[str]:
+def _recorded_rubrics(documents: list[dict[str, Any]]) -> list[str]:
     """The rubric paths the ledger's records were scored with, where they still are."""
-    recorded = {str((d.get("context") or {}).get("rubric_path")) for d in _documents(path)}
+    recorded = {str((d.get("context") or {}).get("rubric_path")) for d in documents}
     return [p for p in recorded if Path(p).exists()]
 
 

@@ -194,7 +194,7 @@ def _scan(documents: Iterable[tuple[int, dict[str, Any]]], findings: list[Findin
         if sealed:
             links.append(_link(line, document))
     if sealed:
-        check_links(links, findings)
+        _check_links(links, findings)
     return _Scan(frozenset(contexts), tuple(rubric_records), tuple(rankings))
 
 
@@ -419,7 +419,7 @@ def _link(line: int, document: Mapping[str, Any]) -> _Link:
                  document.get("count") if kind == "seal" else None, document.get("head") if kind == "seal" else None)
 
 
-def check_links(links: list[_Link], findings: list[Finding]) -> None:
+def _check_links(links: list[_Link], findings: list[Finding]) -> None:
     """Follow the hash chain and the seal."""
     seals = [(i, link) for i, link in enumerate(links) if link.kind == "seal"]
     records = [link for link in links if link.kind != "seal"]
