@@ -8,7 +8,7 @@ from typing import Any
 from hypothesis import strategies as st
 
 from paritrana_rules import InputSpec
-from paritrana_rules.properties import candidate_strategy
+from paritrana_rules.committee.properties import candidate_strategy
 
 
 def candidate_inputs(specs: tuple[InputSpec, ...]) -> st.SearchStrategy[dict[str, Any]]:

@@ -18,7 +18,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import paritrana_rules as pr
-from paritrana_rules.audit import canonical, content_hash, rubric_hash
+from paritrana_rules.audit.records import canonical, content_hash, rubric_hash
 from paritrana_rules.cli import main
 
 from .strategies import candidate_inputs

@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 import paritrana_rules as pr
-from paritrana_rules.audit import canonical, content_hash
+from paritrana_rules.audit.records import canonical, content_hash
 from paritrana_rules.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]

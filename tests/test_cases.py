@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 import paritrana_rules as pr
-from paritrana_rules.cases import cases_file_for, run
+from paritrana_rules.committee.cases import cases_file_for, run
 from paritrana_rules.cli import main
 
 RUBRIC = '''rubric "Paritrana Award" edition 2024 period 2023

@@ -10,7 +10,7 @@ import pytest
 
 import paritrana_rules as pr
 from paritrana_rules.cli import main
-from paritrana_rules.diff import diff_rubrics, ranks, rescore
+from paritrana_rules.committee.diff import diff_rubrics, ranks, rescore
 
 ROOT = Path(__file__).resolve().parents[1]
 DESA = ROOT / "rubrics/2024/pemerintah-desa.rubric"

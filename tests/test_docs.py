@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from paritrana_rules.api import diagnose
+from paritrana_rules.evaluate.rubric import diagnose
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]

@@ -18,8 +18,9 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.lark import from_lark
 
-from paritrana_rules import RubricError, syntax
-from paritrana_rules.format import fmt_command, format_file, format_text
+from paritrana_rules import RubricError
+from paritrana_rules.language import syntax
+from paritrana_rules.language.format import fmt_command, format_file, format_text
 
 from .strategies import small_rubric
 

@@ -18,8 +18,8 @@ distributed = pytest.importorskip("distributed")
 
 import paritrana_rules as pr  # noqa: E402
 from paritrana_rules.cli import main  # noqa: E402
-from paritrana_rules.frames import entries_of, score_dask, score_frame, score_part  # noqa: E402
-from paritrana_rules.ranking import place  # noqa: E402
+from paritrana_rules.batch.frames import entries_of, score_dask, score_frame, score_part
+from paritrana_rules.rank.ranking import place
 
 ROOT = Path(__file__).resolve().parents[1]
 KABKOTA = str(ROOT / "rubrics/2024/kabupaten-kota.rubric")
@@ -105,7 +105,7 @@ def test_a_frame_without_an_id_column_is_refused() -> None:
 
 
 def test_importing_the_package_needs_neither_pandas_nor_dask() -> None:
-    code = ("import sys, paritrana_rules, paritrana_rules.cli, paritrana_rules.batch; "
+    code = ("import sys, paritrana_rules, paritrana_rules.cli, paritrana_rules.batch.rows; "
             "print(sorted({'pandas', 'dask'} & set(sys.modules)))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
@@ -113,7 +113,7 @@ def test_importing_the_package_needs_neither_pandas_nor_dask() -> None:
 
 def test_without_pandas_the_module_says_what_to_install() -> None:
     code = ("import sys; sys.modules['pandas'] = None\n"
-            "try:\n    import paritrana_rules.frames\nexcept ImportError as error:\n    print(error)")
+            "try:\n    import paritrana_rules.batch.frames\nexcept ImportError as error:\n    print(error)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert "pip install 'paritrana-rules[dask]'" in out
 

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from paritrana_rules import cli
-from paritrana_rules.api import diagnose, read_rubric
+from paritrana_rules.evaluate.rubric import diagnose, read_rubric
 from paritrana_rules.errors import Diagnostic, RubricError, render_all
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -106,7 +106,7 @@ def test_file_produces_the_code_it_is_named_after(rubric: Path) -> None:
 
 
 def test_every_code_in_the_source_has_a_golden_file_and_a_doc_entry() -> None:
-    source = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "src" / "paritrana_rules").glob("*.py"))
+    source = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "src" / "paritrana_rules").rglob("*.py"))
     emitted = set(CODE_IN_SOURCE.findall(source))
     named = {m.group(1) for p in RUBRICS if (m := CODE_PREFIX.match(p.name))}
     # F001 (the file cannot be read) has no golden rubric: a file that exists can be read.

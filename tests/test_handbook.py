@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 import paritrana_rules as pr
-from paritrana_rules import ast
-from paritrana_rules.handbook import handbook
-from paritrana_rules.model import strings, texts
+from paritrana_rules.language import ast
+from paritrana_rules.explain.handbook import handbook
+from paritrana_rules.check.model import strings, texts
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = ROOT / "tests" / "golden" / "handbook"

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 import paritrana_rules as pr
-from paritrana_rules import ast
-from paritrana_rules.audit import canonical, content_hash
+from paritrana_rules.language import ast
+from paritrana_rules.audit.records import canonical, content_hash
 from paritrana_rules.cli import main
-from paritrana_rules.ranking import Entry, place
+from paritrana_rules.rank.ranking import Entry, place
 from paritrana_rules.source import Span
 
 ROOT = Path(__file__).resolve().parents[1]

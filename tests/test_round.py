@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 import paritrana_rules as pr
-from paritrana_rules import ast, syntax
-from paritrana_rules.diff import diff_rubrics, pair_folders
-from paritrana_rules.format import format_text
-from paritrana_rules.handbook import handbook
+from paritrana_rules.language import ast, syntax
+from paritrana_rules.committee.diff import diff_rubrics, pair_folders
+from paritrana_rules.language.format import format_text
+from paritrana_rules.explain.handbook import handbook
 
 ROOT = Path(__file__).resolve().parents[1]
 KABKOTA = ROOT / "rubrics/2024/kabupaten-kota.rubric"

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 import paritrana_rules as pr
-from paritrana_rules.api import diagnose
-from paritrana_rules.cases import run
+from paritrana_rules.evaluate.rubric import diagnose
+from paritrana_rules.committee.cases import run
 
 ROOT = Path(__file__).resolve().parents[1]
 RUBRICS = sorted(p.relative_to(ROOT) for p in (ROOT / "rubrics").rglob("*.rubric"))
@@ -65,7 +65,7 @@ def test_csv_examples_score_like_their_yaml_twins() -> None:
 
 @pytest.mark.parametrize("relative", RUBRICS, ids=str)
 def test_rubric_is_in_the_canonical_layout(relative: Path) -> None:
-    from paritrana_rules.format import format_text
+    from paritrana_rules.language.format import format_text
 
     text = (ROOT / relative).read_text(encoding="utf-8")
     assert format_text(text, str(relative)) == text, "run: paritrana-rules fmt " + str(relative)

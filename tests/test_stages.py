@@ -11,11 +11,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import paritrana_rules as pr
-from paritrana_rules import stages
-from paritrana_rules.api import CompiledRubric, diagnose
-from paritrana_rules.diff import diff_rubrics
-from paritrana_rules.format import format_text
-from paritrana_rules.handbook import handbook
+from paritrana_rules.check import stages
+from paritrana_rules.evaluate.rubric import CompiledRubric, diagnose
+from paritrana_rules.committee.diff import diff_rubrics
+from paritrana_rules.language.format import format_text
+from paritrana_rules.explain.handbook import handbook
 
 from .strategies import candidate_inputs, small_rubric
 

@@ -11,24 +11,24 @@
 
 from __future__ import annotations
 
-from .api import CompiledRubric as CompiledRubric
-from .api import diagnose as diagnose
-from .api import load as load
-from .api import loads as loads
-from .data import Candidate as Candidate
-from .data import InputSpec as InputSpec
-from .data import Rejected as Rejected
-from .data import load_candidates as load_candidates
-from .errors import Diagnostic as Diagnostic
-from .errors import InputError as InputError
-from .errors import InputProblem as InputProblem
-from .errors import RubricError as RubricError
-from .replay import Divergence as Divergence
-from .replay import Finding as Finding
-from .replay import ReplayReport as ReplayReport
-from .replay import replay as replay
-from .result import Result as Result
-from .result import TraceStep as TraceStep
+from paritrana_rules.evaluate.rubric import CompiledRubric as CompiledRubric
+from paritrana_rules.evaluate.rubric import diagnose as diagnose
+from paritrana_rules.evaluate.rubric import load as load
+from paritrana_rules.evaluate.rubric import loads as loads
+from paritrana_rules.data import Candidate as Candidate
+from paritrana_rules.data import InputSpec as InputSpec
+from paritrana_rules.data import Rejected as Rejected
+from paritrana_rules.data import load_candidates as load_candidates
+from paritrana_rules.errors import Diagnostic as Diagnostic
+from paritrana_rules.errors import InputError as InputError
+from paritrana_rules.errors import InputProblem as InputProblem
+from paritrana_rules.errors import RubricError as RubricError
+from paritrana_rules.audit.replay import Divergence as Divergence
+from paritrana_rules.audit.replay import Finding as Finding
+from paritrana_rules.audit.replay import ReplayReport as ReplayReport
+from paritrana_rules.audit.replay import replay as replay
+from paritrana_rules.evaluate.result import Result as Result
+from paritrana_rules.evaluate.result import TraceStep as TraceStep
 
 __version__ = "0.1.0"
 

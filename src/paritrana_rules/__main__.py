@@ -1,5 +1,5 @@
 """`python -m paritrana_rules` runs the command-line tool."""
 
-from .cli import main
+from paritrana_rules.cli import main
 
 raise SystemExit(main())

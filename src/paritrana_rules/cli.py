@@ -24,23 +24,23 @@ from typing import Any, BinaryIO
 import attrs
 
 
-from . import __version__
-from .api import CompiledRubric, diagnose, load, read_rubric
-from .audit import Ledger, atomic_file, write_atomically
-from .batch import Options, Row, counted, csv_header, line, points_of, rank_cells, score_rows
-from .cases import run as run_cases
-from .data import RawCandidate, Rejected, iter_candidates, iter_rows, with_first_origins
-from .diff import diff_rubrics, pair_folders, render_movements, rescore
-from .format import fmt_command, rubric_files
-from .handbook import handbook
-from .errors import Diagnostic, InputError, RubricError, did_you_mean, render_all
-from .numeric import plain
-from .replay import replay
-from .extends import rubrics_root
-from .nominations import Nomination, NominationError, nominated_ids, read_nominations
-from .ranking import Entry, Placing, place
-from .ranking import describe as describe_ranking
-from .result import Result
+from paritrana_rules import __version__
+from paritrana_rules.evaluate.rubric import CompiledRubric, diagnose, load, read_rubric
+from paritrana_rules.audit.records import Ledger, atomic_file, write_atomically
+from paritrana_rules.batch.rows import Options, Row, counted, csv_header, line, points_of, rank_cells, score_rows
+from paritrana_rules.committee.cases import run as run_cases
+from paritrana_rules.data import RawCandidate, Rejected, iter_candidates, iter_rows, with_first_origins
+from paritrana_rules.committee.diff import diff_rubrics, pair_folders, render_movements, rescore
+from paritrana_rules.language.format import fmt_command, rubric_files
+from paritrana_rules.explain.handbook import handbook
+from paritrana_rules.errors import Diagnostic, InputError, RubricError, did_you_mean, render_all
+from paritrana_rules.numeric import plain
+from paritrana_rules.audit.replay import replay
+from paritrana_rules.language.extends import rubrics_root
+from paritrana_rules.audit.nominations import Nomination, NominationError, nominated_ids, read_nominations
+from paritrana_rules.rank.ranking import Entry, Placing, place
+from paritrana_rules.rank.ranking import describe as describe_ranking
+from paritrana_rules.evaluate.result import Result
 
 EXIT_OK, EXIT_PROBLEM, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 

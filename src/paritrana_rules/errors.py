@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 import attrs
 
-from .source import Span, gutter, render_excerpt
+from paritrana_rules.source import Span, gutter, render_excerpt
 
 Severity = Literal["error", "warning"]
 

@@ -1,0 +1,100 @@
+"""Nominations: the provincial round's ledgers -> the candidates a national round may score.
+
+The award's provincial rounds each rank their candidates and nominate the
+first places to the national round (DOMAIN.md §2). A national `score` is given
+the provincial ledgers (`--nominees`): each must replay cleanly (chain, seal,
+every score and the ranking, re-derived under its rubric) and hold a ranking
+record, whose nominated candidates are the only ones the national round
+scores; any other row is rejected, saying so. The national
+ledger's rubric record names every provincial ledger by its sealed head and
+its ranking record's hash, with the candidates each nominated, so that replay
+can show every national candidate was nominated, and by which ledger.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from paritrana_rules.audit.replay import read_ledger, replay
+
+
+@attrs.frozen
+class Nomination:
+    """What one provincial ledger nominates, and how to recognise that ledger again."""
+
+    ledger: str  # the path it was read from (not hashed: where it sits may change)
+    head: str  # the seal's head: the hash of the ledger's last record
+    ranking: str  # the hash of its ranking record
+    rubric: Mapping[str, Any]  # the provincial rubric's identity and content hash
+    nominated: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"head": self.head, "ranking_sha256": self.ranking, "rubric": dict(self.rubric),
+                "nominated": list(self.nominated)}
+
+
+class NominationError(ValueError):
+    """A nominating ledger that cannot be used: it does not replay, or holds no nominations."""
+
+    def __init__(self, messages: list[str]) -> None:
+        super().__init__("\n".join(messages))
+        self.messages = messages
+
+
+_FINDINGS_SHOWN = 3
+
+
+def read_nominations(paths: Iterable[str | Path], rubric_paths: Iterable[str | Path] = ()) -> tuple[Nomination, ...]:
+    """The nominations of each provincial ledger (each once); NominationError names every one that cannot be used.
+
+    `rubric_paths` are where to find the provincial rubrics, besides the paths the ledgers recorded.
+    """
+    nominations: dict[str, Nomination] = {}
+    messages = []
+    for path in paths:
+        try:
+            nomination = _nomination(Path(path), list(rubric_paths))
+        except NominationError as error:
+            messages += error.messages
+            continue
+        nominations.setdefault(nomination.head, nomination)
+    if messages:
+        raise NominationError(messages)
+    return tuple(nominations.values())
+
+
+def _nomination(path: Path, rubric_paths: list[str | Path]) -> Nomination:
+    documents = [d for _, d in read_ledger(path, [])]
+    report = replay(path, [*_recorded_rubrics(documents), *rubric_paths] or None)
+    problems = [f for f in report.findings if f.severity == "error"]
+    if problems:
+        shown = [f"  - {f.render()}" for f in problems[:_FINDINGS_SHOWN]]
+        more = [f"  ... and {len(problems) - _FINDINGS_SHOWN} more"] if len(problems) > _FINDINGS_SHOWN else []
+        raise NominationError([f"{path}: the nominating ledger does not replay cleanly (run 'paritrana-rules "
+                               "replay' on it):", *shown, *more])
+    rankings = [d for d in documents if d.get("kind") == "ranking"]
+    seal: dict[str, Any] = next((d for d in reversed(documents) if d.get("kind") == "seal"), {})
+    if not rankings:
+        raise NominationError([f"{path}: holds no ranking, so it nominates no one: its rubric declares no 'rank' "
+                               "with 'nominate'"])
+    ranking = rankings[-1]
+    rubric = dict(ranking.get("rubric") or {})
+    if rubric.get("round") is None:
+        raise NominationError([f"{path}: was scored by a rubric that declares no round; a provincial round's "
+                               "rubric says 'round provinsi'"])
+    nominated = tuple(str(p.get("candidate")) for p in ranking.get("placings", ()) if p.get("nominated"))
+    return Nomination(str(path), str(seal.get("head")), str(ranking.get("sha256")), rubric, nominated)
+
+
+def _recorded_rubrics(documents: list[dict[str, Any]]) -> list[str]:
+    """The rubric paths the ledger's records were scored with, where they still are."""
+    recorded = {str((d.get("context") or {}).get("rubric_path")) for d in documents}
+    return [p for p in recorded if Path(p).exists()]
+
+
+def nominated_ids(nominations: Iterable[Nomination]) -> frozenset[str]:
+    return frozenset(candidate for n in nominations for candidate in n.nominated)

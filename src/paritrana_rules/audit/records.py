@@ -1,0 +1,492 @@
+"""Audit records: a scored (or rejected) candidate -> canonical JSON, and hash-chained ledgers.
+
+A record is self-contained: engine version, grammar hash, the rubric's identity
+and content hash, the decimal policy, the validated inputs, every trace step and
+the result. Its `sha256` covers everything except `sha256` itself and `context`
+(where the rubric was loaded from: useful, but not a function of rubric and
+inputs). Records are canonical JSON (sorted keys, no spaces, UTF-8, decimals as
+strings), so the same rubric and inputs give the same bytes on every machine.
+
+The rubric's content hash is taken over its canonical form, the AST without
+positions or comments, so reformatting a rubric does not change its identity,
+while any change of meaning does. Each declaration is hashed too, so that a
+replay can say which criteria changed.
+
+A ledger (`.jsonl`) holds one record per line, each carrying the hash of the one
+before (`prev`), and ends with a seal: the record count and the head hash.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import json
+from json.encoder import encode_basestring
+import os
+import re
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, BinaryIO
+
+import attrs
+
+from paritrana_rules.language import ast
+from paritrana_rules.data import Panel
+from paritrana_rules.language.extends import declaration_kind
+from paritrana_rules.numeric import CONTEXT, plain
+from paritrana_rules.language.syntax import grammar_text
+
+from paritrana_rules.compile.program import GateStep, LeafStep, ParentStep, StageStep
+
+if TYPE_CHECKING:
+    from paritrana_rules.evaluate.rubric import CompiledRubric
+    from paritrana_rules.data import Rejected
+    from paritrana_rules.audit.nominations import Nomination
+    from paritrana_rules.rank.ranking import Entry
+    from paritrana_rules.evaluate.result import Result, TraceStep
+
+FORMAT = "paritrana-audit/2"
+ENGINE = "paritrana-rules"
+
+
+# ------------------------------------------------------------------ canonical JSON
+
+
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+
+
+def canonical(document: Any) -> bytes:
+    """The one byte form of a JSON document: sorted keys, no spaces, UTF-8."""
+    return _CANONICAL.encode(document).encode()
+
+
+def sha256(document: Any) -> str:
+    return hashlib.sha256(canonical(document)).hexdigest()
+
+
+def encode(value: Any) -> Any:
+    """A value as JSON: decimals as plain strings, sets as sorted lists, tuples as lists."""
+    if isinstance(value, bool) or value is None or isinstance(value, (str, int)):
+        return value
+    if isinstance(value, Decimal):
+        return plain(value)
+    if isinstance(value, (frozenset, set)):
+        return sorted(encode(v) for v in value)
+    if isinstance(value, (tuple, list)):
+        return [encode(v) for v in value]
+    if isinstance(value, Mapping):
+        return {str(k): encode(v) for k, v in value.items()}
+    if isinstance(value, Panel):  # as a data file writes it, so that replay validates it again
+        return {s.juror: plain(s.score) if s.conflict is None else {"score": plain(s.score), "conflict": s.conflict}
+                for s in value.scores}
+    raise TypeError(f"cannot encode {type(value).__name__} in an audit record")
+
+
+# ------------------------------------------------------------------ rubric identity
+
+
+def canonical_form(node: Any) -> Any:
+    """An AST node as plain data: its meaning, without spans, paths or comments."""
+    if attrs.has(type(node)):
+        fields = {f.name: canonical_form(getattr(node, f.name)) for f in attrs.fields(type(node)) if f.eq}
+        return {"node": type(node).__name__, **fields}
+    if isinstance(node, (tuple, list)):
+        return [canonical_form(n) for n in node]
+    return encode(node)
+
+
+def declaration_hashes(rubric: ast.Rubric) -> dict[str, str]:
+    """A hash per declaration, plus one for the header: what a replay compares to name changes."""
+    hashes = {"header": sha256(canonical_form(attrs.evolve(rubric, declarations=())))}
+    for decl in rubric.declarations:
+        hashes[f"{declaration_kind(decl)}:{decl.name}"] = sha256(canonical_form(decl))
+    return hashes
+
+
+def rubric_hash(rubric: ast.Rubric) -> str:
+    return sha256(canonical_form(rubric))
+
+
+@functools.cache
+def grammar_hash() -> str:
+    return hashlib.sha256(grammar_text().encode()).hexdigest()
+
+
+def rubric_section(compiled: CompiledRubric) -> dict[str, Any]:
+    model = compiled.model
+    return {
+        **compiled.identity,
+        "sha256": rubric_hash(model.rubric),
+        "declarations": declaration_hashes(model.rubric),
+    }
+
+
+def _rubric_reference(compiled: CompiledRubric) -> dict[str, Any]:
+    """What each record says of its rubric: identity and content hash (the ledger's rubric record has the rest)."""
+    return {k: v for k, v in compiled.audit_identity.items() if k != "declarations"}
+
+
+def _engine() -> dict[str, str]:
+    from paritrana_rules import __version__
+
+    return {"name": ENGINE, "version": __version__, "grammar_sha256": grammar_hash()}
+
+
+def _numeric(compiled: CompiledRubric) -> dict[str, Any]:
+    model = compiled.model
+    return {
+        "rounding": model.rounding_mode, "places": model.rounding_places, "scale": encode(model.scale),
+        "precision": CONTEXT.prec, "internal_rounding": "half_even",
+    }
+
+
+# ------------------------------------------------------------------ records
+
+
+# A scored record but its link: candidate, defaulted, inputs, inputs_sha256, result and trace as canonical JSON.
+RecordPieces = tuple[bytes, bytes, bytes, bytes, bytes, bytes]
+
+
+class RecordWriter:
+    """Writes the audit records of one compiled rubric's results as canonical bytes.
+
+    The JSON of a scored record is filled into templates made once per rubric:
+    what is the same for every candidate (engine, numeric policy, the rubric's
+    identity, the keys of the trace) is encoded once, and per candidate only the
+    values are. That keeps auditing a batch close to the cost of scoring it.
+    Keys are sorted and values encoded as `canonical` does, so the bytes are
+    canonical JSON (a test holds them to it).
+    """
+
+    def __init__(self, compiled: CompiledRubric) -> None:
+        program = compiled.program
+        self.compiled = compiled
+        # Rounded values print the same with str() when they have 1 to 6 places: formatted directly, they cost least.
+        rounded = "%s" if 1 <= program.model.rounding_places <= 6 else "_p(%s)"
+        lets = [_value_field(let.type.kind, f"v[{n}]") for n, let in enumerate(program.model.lets)]
+        others = [_entry_field(step, f"v[{n}]", rounded) for n, step in enumerate(program.steps) if n >= len(lets)]
+        self.trace = _Template([step_id(step) for step in program.steps] + ["total"],
+                               [*lets, *others, _total_field(f"v[{len(program.steps)}]", rounded)])
+        names = [i.spec.name for i in program.model.inputs]
+        self.inputs = _Template(names, [_value_field(i.spec.kind, f"v[_names[{n}]]")
+                                        for n, i in enumerate(program.model.inputs)], names)
+        self.gates_start = len(program.lets) + len(program.criteria)
+        self.gate_names = [gate.name for gate in program.gates]
+        self.reasons: dict[tuple[tuple[str, ...], str, tuple[bool, ...]], bytes] = {}
+        self.stages_start = len(program.steps) - len(program.stages)
+        self.stage = canonical(compiled.stage_name)
+        self.awaiting = canonical(list(compiled.awaiting))
+        fixed = {key: value.replace(b"%", b"%%") for key, value in (
+            ("engine", canonical(_engine())), ("format", canonical(FORMAT)), ("kind", canonical("scored")),
+            ("numeric", canonical(_numeric(compiled))), ("rubric", canonical(_rubric_reference(compiled))))}
+        # The varying keys sort in this order, which is the order `chain` fills them in.
+        varying = ("candidate", "defaulted", "inputs", "inputs_sha256", "prev", "result", "trace")
+        self.body = _object({**fixed, **{key: b"%s" for key in varying}})
+        self.sealed = _object({**fixed, **{key: b"%s" for key in (*varying, "sha256")},
+                               "context": canonical({"rubric_path": compiled.path}).replace(b"%", b"%%")})
+
+    def scored(self, result: Result, prev: str | None = None) -> tuple[bytes, str]:
+        """The record's canonical bytes (one line of a ledger) and its hash."""
+        return self.chain(self.pieces(result), prev)
+
+    def pieces(self, result: Result) -> RecordPieces:
+        """Everything a record holds but its link to the record before (which a ledger adds in order)."""
+        values, entries = result.inputs, result.entries
+        inputs = self.inputs.write(values)
+        held = entries[self.gates_start:self.gates_start + len(self.gate_names)]
+        outcome = b'{"awaiting":%s,"reasons":%s,"stage":%s,"status":"%s","total":"%s"}' % (
+            self.awaiting if result.status == "pending" else b"[]",
+            self._reasons(result, tuple([name for name, holds in zip(self.gate_names, held) if not holds])),
+            self.stage, result.status.encode(), plain(result.total).encode())
+        return (b'{"id":%s,"name":%s}' % (_string(result.candidate_id), _string(result.candidate_name)),
+                b"[" + b",".join([b'"%s"' % name.encode() for name in sorted(result.defaulted)]) + b"]",
+                inputs, b'"%s"' % hashlib.sha256(inputs).hexdigest().encode(), outcome, self.trace.write(entries))
+
+    def chain(self, pieces: RecordPieces, prev: str | None) -> tuple[bytes, str]:
+        """The record linked to the one before (`prev`, its hash), hashed: its canonical bytes and its hash."""
+        candidate, defaulted, inputs, inputs_hash, outcome, trace = pieces
+        link = b"null" if prev is None else b'"%s"' % prev.encode()
+        digest = hashlib.sha256(self.body % (candidate, defaulted, inputs, inputs_hash, link, outcome, trace)
+                                ).hexdigest()
+        line = self.sealed % (candidate, defaulted, inputs, inputs_hash, link, outcome, b'"%s"' % digest.encode(),
+                              trace)
+        return line, digest
+
+    def _reasons(self, result: Result, failed: tuple[str, ...]) -> bytes:
+        """The reasons in both languages: a batch has few combinations of failed gates and stages not passed,
+        so each is written once."""
+        key = (failed, result.status, tuple([advanced for advanced, _ in result.entries[self.stages_start:-1]]))
+        if key not in self.reasons:
+            self.reasons[key] = canonical({lang: result.reasons(lang) for lang in ("en", "id")})
+        return self.reasons[key]
+
+
+# A field of a JSON object: its value as JSON text with %s where values go, and the Python
+# expressions (over `v`, the list of values) that give them.
+Field = tuple[str, tuple[str, ...]]
+
+
+class _Template:
+    """A JSON object with fixed keys, written by one generated expression: its keys are sorted once.
+
+    The expression fills every value into one format string, which is what makes
+    writing a record cheap. Its source holds only indices and helper names: the
+    keys live in the format string and `names` (what `v[_names[i]]` reads from a
+    mapping), both passed in by reference.
+
+    Decimals are first formatted with str(), which gives `plain`'s digits unless it
+    chose exponent form or wrote a negative zero; only then (or for any number
+    written "-0…") is the object written again with `plain` for every decimal.
+    """
+
+    def __init__(self, keys: list[str], fields: list[Field], names: Sequence[str] = ()) -> None:
+        order = sorted(range(len(keys)), key=keys.__getitem__)
+        text = "{" + ",".join(json.dumps(keys[i], ensure_ascii=False).replace("%", "%%") + ":" + fields[i][0]
+                              for i in order) + "}"
+        values = ", ".join(e for i in order for e in fields[i][1])
+        namespace = {"_text": text, "_names": tuple(names), "_p": plain, "_n": _number, "_m": _members,
+                     "_j": _json}
+        self.exact: Callable[[Any], str] = eval(f"lambda v: _text % ({values},)", namespace)
+        unwrapped = _PLAIN_CALL.sub(r"\1", values)
+        self.quick: Callable[[Any], str] = eval(f"lambda v: _text % ({unwrapped},)", namespace)
+
+    def write(self, values: Any) -> bytes:
+        text = self.quick(values)
+        # One-character tests first (they are cheap), then the precise ones.
+        if "E" in text and _EXPONENT_FORM.search(text) or "-" in text and '"-0' in text:
+            text = self.exact(values)
+        return text.encode()
+
+
+_PLAIN_CALL = re.compile(r"_p\(([^()]*)\)")
+_EXPONENT_FORM = re.compile(r"\dE[+-]")  # what str() writes where `plain` would not (or text that looks so)
+
+
+def _string(text: str | None) -> bytes:
+    """Text (or null) as canonical JSON."""
+    return b"null" if text is None else encode_basestring(text).encode()
+
+
+def _object(parts: Mapping[str, bytes]) -> bytes:
+    """Canonical JSON of an object whose values are already canonical JSON."""
+    return b"{" + b",".join(b'"%s":%s' % (key.encode(), parts[key]) for key in sorted(parts)) + b"}"
+
+
+def step_id(step: Any) -> str:
+    """The id of a compiled step, as traces and records name it: "let:x", "criterion:y", "gate:z", "bonus:w"."""
+    kind = {"LetStep": "let", "LeafStep": "criterion", "ParentStep": "criterion", "GateStep": "gate",
+            "StageStep": "stage"}.get(type(step).__name__)
+    return f"{kind or step.kind}:{step.name}"
+
+
+def _json(value: Any) -> str:
+    """Any recorded value as canonical JSON text."""
+    return canonical(encode(value)).decode()
+
+
+def _number(value: Decimal | None) -> str:
+    return "null" if value is None else f'"{plain(value)}"'
+
+
+def _members(value: frozenset[str]) -> str:
+    return "[" + ",".join(f'"{member}"' for member in sorted(value)) + "]"  # members are identifiers
+
+
+def _yes_no_of(value: str) -> str:
+    """Source writing a yes/no value as JSON, inline (a call per value would cost more than the test)."""
+    return f'("true" if {value} else "false")'
+
+
+def _value_field(kind: str, value: str) -> Field:
+    """A value by what it is: an input's kind or a let's type (text and panels take the general encoder)."""
+    if kind in ("number", "count"):
+        return '"%s"', (f"_p({value})",)
+    if kind == "bool":
+        return "%s", (_yes_no_of(value),)
+    if kind in ("one_of", "enum"):
+        return '"%s"', (value,)  # members are identifiers: nothing to escape
+    if kind in ("set_of", "set"):
+        return "%s", (f"_m({value})",)
+    return "%s", (f"_j({value})",)
+
+
+def _entry_field(step: Any, entry: str, rounded: str) -> Field:
+    """A criterion, gate or adjustment entry (see `compile.py`) as the trace writes it."""
+    points = (rounded % f"{entry}[0]", f"_p({entry}[1])")
+    if isinstance(step, LeafStep) and step.form == "band":  # a band matches one row and has a subject
+        return '{"points":"%s","raw":"%s","rows":[%d],"subject":"%s"}', (*points, f"{entry}[2][0][0]",
+                                                                           f"_p({entry}[3])")
+    if isinstance(step, LeafStep):  # most tables match one row: that case is written without a join
+        matched = f"{entry}[2]"
+        rows = f'(str({matched}[0][0]) if len({matched}) == 1 else ",".join([str(row) for row, _ in {matched}]))'
+        return '{"points":"%s","raw":"%s","rows":[%s],"subject":null}', (*points, rows)
+    if isinstance(step, ParentStep):
+        return '{"points":"%s","raw":"%s"}', points
+    if isinstance(step, GateStep):
+        return "%s", (_yes_no_of(entry),)
+    if isinstance(step, StageStep):
+        return '{"advanced":%s,"total":%s}', (_yes_no_of(f"{entry}[0]"), f"_n({entry}[1])")
+    return '{"applied":%s,"points":"%s"}', (_yes_no_of(f"{entry}[0]"), f"_p({entry}[1])")
+
+
+def _total_field(entry: str, rounded: str) -> Field:
+    names = ("total", "weighted", "bonuses", "penalties", "subtotal", "cap", "capped", "limited")
+    order = sorted(range(len(names)), key=names.__getitem__)
+    text = "{" + ",".join(f'"{names[i]}":' + ("%s" if names[i] == "cap" else '"%s"') for i in order) + "}"
+    values = {0: rounded % f"{entry}[0]", 5: f"_n({entry}[5])"}
+    return text, tuple(values.get(i, f"_p({entry}[{i}])") for i in order)
+
+
+def step_locations(compiled: CompiledRubric) -> list[list[Any]]:
+    """Every step in the order of the derivation, with where its rule is: [id, file, line, column]."""
+    program = compiled.program
+    located = [(f"input:{i.spec.name}", i.decl.span) for i in program.model.inputs]
+    located += [(step_id(step), step.span) for step in program.steps]
+    located.append(("total", program.model.rubric.span))
+    return [[identifier, span.path, span.line, span.column] for identifier, span in located]
+
+
+def record(result: Result, prev: str | None = None) -> dict[str, Any]:
+    """The audit record of a traced result, hashed; `prev` chains it in a ledger."""
+    if not result.traced:
+        raise ValueError("this result was scored without a trace; evaluate with trace=True to audit it")
+    line, _ = result.rubric.record_writer.scored(result, prev)
+    document: dict[str, Any] = json.loads(line)
+    return document
+
+
+def rubric_record(compiled: CompiledRubric, prev: str | None = None,
+                  nominations: Sequence[Nomination] = ()) -> dict[str, Any]:
+    """The first record of a ledger: every declaration's hash, where each step's rule is in the files, and,
+    for a national round, the provincial ledgers whose nominees it scores."""
+    identity = compiled.audit_identity
+    body: dict[str, Any] = {"format": FORMAT, "kind": "rubric", "prev": prev, "engine": _engine(),
+            "rubric": {**identity, "declarations": dict(identity["declarations"])},
+            "locations": step_locations(compiled)}
+    if nominations:
+        body["nominations"] = [n.to_dict() for n in nominations]
+    return _sealed(body, compiled.path)
+
+
+def rejected_record(compiled: CompiledRubric, rejected: Rejected, prev: str | None = None) -> dict[str, Any]:
+    """A candidate whose data did not validate: recorded with every problem, never dropped."""
+    body = {
+        "format": FORMAT, "kind": "rejected", "prev": prev, "engine": _engine(), "rubric": _rubric_reference(compiled),
+        "candidate": {"id": rejected.id, "name": rejected.name, "origin": rejected.origin},
+        "problems": [p.to_dict() for p in rejected.problems],
+    }
+    return _sealed(body, compiled.path)
+
+
+def seal_record(count: int, head: str | None) -> dict[str, Any]:
+    body = {"format": FORMAT, "kind": "seal", "prev": head, "count": count, "head": head}
+    return {**body, "sha256": sha256(body)}
+
+
+def _sealed(body: dict[str, Any], rubric_path: str) -> dict[str, Any]:
+    return {**body, "sha256": sha256(body), "context": {"rubric_path": rubric_path}}
+
+
+def content_hash(document: Mapping[str, Any]) -> str:
+    """What a record's `sha256` should be: everything but `sha256` and `context`."""
+    return sha256({k: v for k, v in document.items() if k not in ("sha256", "context")})
+
+
+# ------------------------------------------------------------------ ledgers
+
+
+class Ledger:
+    """A ledger being written: the rubric record, one record per candidate in order, and at the end the seal.
+
+    Records are appended as they come, so a batch of any size is written with
+    flat memory; the file appears (atomically) only when `close` seals it.
+    """
+
+    def __init__(self, stream: BinaryIO, compiled: CompiledRubric, nominations: Sequence[Nomination] = ()) -> None:
+        self.stream, self.compiled = stream, compiled
+        self.head: str | None = None
+        self.count = 0
+        self._append(rubric_record(compiled, self.head, nominations))
+
+    def scored(self, pieces: RecordPieces) -> None:
+        line, self.head = self.compiled.record_writer.chain(pieces, self.head)
+        self.stream.write(line + b"\n")
+        self.count += 1
+
+    def rejected(self, rejected: Rejected) -> None:
+        self._append(rejected_record(self.compiled, rejected, self.head))
+
+    def close(self, entries: Sequence[Entry]) -> None:
+        """Record the placings (when the rubric ranks), then seal."""
+        if self.compiled.model.ranking is not None:
+            self._append(ranking_record(self.compiled, entries, self.head))
+        self.stream.write(canonical(seal_record(self.count, self.head)) + b"\n")
+
+    def _append(self, document: dict[str, Any]) -> None:
+        """Write a record built with `prev` = the head so far."""
+        self.stream.write(canonical(document) + b"\n")
+        self.head = document["sha256"]
+        self.count += 1
+
+
+def ranking_record(compiled: CompiledRubric, entries: Sequence[Entry], prev: str | None) -> dict[str, Any]:
+    """The placings of the scored candidates, as a step of the ledger that replay recomputes."""
+    from paritrana_rules.rank.ranking import place
+
+    ranking = compiled.model.ranking
+    assert ranking is not None
+    body = {"format": FORMAT, "kind": "ranking", "prev": prev, "rubric": _rubric_reference(compiled),
+            "rule": {"keys": list(ranking.keys), "within": ranking.within,
+                     "nominate": int(ranking.nominate) if ranking.nominate is not None else None},
+            "placings": [p.to_dict() for p in place(ranking, entries)]}
+    return _sealed(body, compiled.path)
+
+
+def ranking_entries(ranking: Any, documents: Iterable[Mapping[str, Any]]) -> list[Entry]:
+    """What ranking needs, read back from scored records (so replay can recompute it from the ledger)."""
+    from paritrana_rules.rank.ranking import entry
+
+    def part(document: Mapping[str, Any], key: str) -> Mapping[str, Any]:
+        value = document.get(key)
+        return value if isinstance(value, Mapping) else {}
+
+    entries = []
+    for document in documents:
+        if document.get("kind") != "scored":
+            continue
+        result, trace = part(document, "result"), part(document, "trace")
+        points = {key.split(":", 1)[1]: Decimal(str(step.get("points"))) for key, step in trace.items()
+                  if key.startswith("criterion:") and isinstance(step, Mapping)}
+        entries.append(entry(ranking, str(part(document, "candidate").get("id")), str(result.get("status")),
+                             Decimal(str(result.get("total"))), points, part(document, "inputs")))
+    return entries
+
+
+@contextlib.contextmanager
+def atomic_file(path: str | Path) -> Iterator[BinaryIO]:
+    """A file written to a temporary name beside `path`, flushed to disk, then renamed into place.
+
+    A crash or an error before the end leaves the old file (or none), never a
+    half-written one that looks complete.
+    """
+    target = Path(path)
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb", buffering=1 << 20) as stream:
+            yield stream
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def write_atomically(path: str | Path, chunks: Iterable[bytes]) -> None:
+    """Write `chunks` to `path` atomically (see `atomic_file`)."""
+    with atomic_file(path) as stream:
+        for chunk in chunks:
+            stream.write(chunk)

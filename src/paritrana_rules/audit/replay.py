@@ -1,0 +1,705 @@
+"""Replay: audit records -> a report that confirms every number, or says where and why it no longer holds.
+
+Three layers, each reported with its own kind of finding:
+
+1. Integrity. Each record's hash is recomputed (`edited`); in a ledger the chain
+   of `prev` hashes is followed (`deleted`, `reordered`, `duplicated`) and the seal
+   checked (`truncated`, `seal`). Unreadable lines are `malformed`.
+2. The rubric. It is found by identity (award, edition, period, category,
+   sector) among the given rubric files, and its content hash compared
+   (`rubric-not-found`, `rubric-changed`, naming the declarations that differ).
+3. The derivation. The recorded inputs are scored again with the traced path and
+   the trace compared step by step; the first step that differs is the
+   `divergence`, with its location, both values and what it read.
+
+Findings never raise: `ReplayReport.ok` says whether everything held.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any, Literal
+
+import attrs
+
+from paritrana_rules.evaluate.rubric import CompiledRubric, load
+from paritrana_rules.audit.records import (
+    FORMAT,
+    content_hash,
+    declaration_hashes,
+    encode,
+    ranking_entries,
+    record,
+    sha256,
+    step_locations,
+)
+from paritrana_rules.rank.ranking import place
+from paritrana_rules.errors import InputError, RubricError
+from paritrana_rules.batch.processes import ordered_map
+from paritrana_rules.evaluate.result import Result
+
+Severity = Literal["error", "note"]
+
+
+@attrs.frozen
+class Finding:
+    """One thing a replay found. `line` is the record's line in the ledger (1 for a single record)."""
+
+    kind: str
+    message: str
+    line: int | None = None
+    candidate: str | None = None
+    severity: Severity = "error"
+
+    def render(self) -> str:
+        where = f"line {self.line}" if self.line is not None else "ledger"
+        who = f" ({self.candidate})" if self.candidate else ""
+        return f"{where}{who}: {self.kind}: {self.message}"
+
+
+@attrs.frozen
+class Divergence:
+    """The first step whose recomputed value differs from the recorded one."""
+
+    line: int
+    candidate: str
+    step: str
+    location: Mapping[str, Any]
+    recorded: Any
+    recomputed: Any
+    reads: Sequence[Any]
+
+    def describe(self) -> str:
+        where = (f" at {self.location.get('file')}:{self.location.get('line')}:{self.location.get('column')}"
+                 if self.location else "")
+        reads = f" (it read {', '.join(f'{name} = {_show(value)}' for name, value in self.reads)})" if self.reads else ""
+        return f"step {self.step}{where}: recorded {_show(self.recorded)}, recomputed {_show(self.recomputed)}{reads}"
+
+
+@attrs.frozen
+class RecordReport:
+    line: int
+    candidate: str | None
+    kind: str
+    findings: tuple[Finding, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not any(f.severity == "error" for f in self.findings)
+
+
+@attrs.frozen
+class ReplayReport:
+    records: tuple[RecordReport, ...]
+    findings: tuple[Finding, ...]  # every finding, ledger-level ones included, in line order
+    first_divergence: Divergence | None
+
+    @property
+    def ok(self) -> bool:
+        return not any(f.severity == "error" for f in self.findings)
+
+    @property
+    def verified(self) -> int:
+        return sum(1 for r in self.records if r.ok)
+
+    def render(self) -> str:
+        lines = [f.render() for f in self.findings]
+        if self.first_divergence is not None:
+            lines.append(f"first divergence: line {self.first_divergence.line} ({self.first_divergence.candidate}): "
+                         f"{self.first_divergence.describe()}")
+        count = len(self.records)
+        if self.ok:
+            lines.append(f"{count} record{'s' if count != 1 else ''} verified")
+        else:
+            problems = sum(1 for f in self.findings if f.severity == "error")
+            lines.append(f"{self.verified} of {count} records verified; {problems} problem{'s' if problems != 1 else ''}")
+        return "\n".join(lines)
+
+
+def _show(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+# ------------------------------------------------------------------ entry point
+
+
+def replay(
+    source: Mapping[str, Any] | Sequence[Mapping[str, Any]] | str | Path,
+    rubric_paths: Iterable[str | Path] | None = None,
+    *,
+    against_current: bool = False,
+    nominees: Iterable[str | Path] = (),
+    jobs: int = 1,
+) -> ReplayReport:
+    """Verify one record, a list of ledger records, or a ledger file (.jsonl).
+
+    A ledger file is read twice, a record at a time, so its length does not
+    bound what can be replayed: first its integrity (hashes, chain, seal), then
+    each derivation. For a national round, `nominees` are the provincial
+    ledgers: each must be one the ledger names, nominating the same candidates
+    (every scored candidate is checked against the nominations the ledger
+    records anyway). `jobs` > 1 re-derives the records in that many processes.
+    """
+    findings: list[Finding] = []
+    documents: Iterable[tuple[int, dict[str, Any]]]
+    if isinstance(source, (str, Path)):
+        documents = _LedgerFile(Path(source), findings)
+    elif isinstance(source, Mapping):
+        documents = [(1, dict(source))]
+        _check_record(1, documents[0][1], findings)
+    else:
+        documents = [(i, dict(d)) for i, d in enumerate(source, start=1)]
+    scan = _scan(documents, findings, sealed=not isinstance(source, Mapping))
+    rubrics = _RubricFinder(rubric_paths, scan.contexts)
+    findings += _verify_nominees(scan.rubric_records, nominees)
+    ranked = _Ranked(scan.rankings, rubrics)
+    context = _Context(rubric_paths, scan.contexts, {str(_mapping(d.get("rubric")).get("sha256")): d
+                                                     for d in scan.rubric_records},
+                       _nominated(scan.rubric_records), ranked.rule, against_current, rubrics)
+    by_line: dict[int | None, list[Finding]] = {}
+    for finding in findings:
+        by_line.setdefault(finding.line, []).append(finding)
+    reports = []
+    first: Divergence | None = None
+    # A file's lines go to the workers as they are: parsing them is part of the work that is shared out.
+    records: Iterator[tuple[int, dict[str, Any] | bytes]] = (
+        documents.lines() if isinstance(documents, _LedgerFile) else iter(documents))
+    for derived in ordered_map(_derive, context, records, jobs, _CHUNK):
+        ranked.add(derived.entries, derived.unrankable)
+        first = first or derived.divergence
+        reports.append(RecordReport(derived.line, derived.candidate, derived.kind,
+                                    tuple(by_line.get(derived.line, []) + list(derived.findings))))
+        findings.extend(derived.findings)
+    for line, finding in ranked.verify():
+        findings.append(finding)
+        reports = [attrs.evolve(r, findings=(*r.findings, finding)) if r.line == line else r for r in reports]
+    findings.sort(key=lambda f: (f.line if f.line is not None else 10**9))
+    return ReplayReport(tuple(reports), tuple(findings), first)
+
+
+@attrs.frozen
+class _Scan:
+    """What the integrity pass keeps: the few records the derivations need, and where rubrics were loaded from."""
+
+    contexts: frozenset[str]
+    rubric_records: tuple[dict[str, Any], ...]
+    rankings: tuple[tuple[int, dict[str, Any]], ...]
+
+
+def _scan(documents: Iterable[tuple[int, dict[str, Any]]], findings: list[Finding], sealed: bool) -> _Scan:
+    """One pass: the hash chain and seal (for a ledger), and the records the second pass needs."""
+    contexts, rubric_records, rankings = set(), [], []
+    links = []
+    for line, document in documents:
+        path = _mapping(document.get("context")).get("rubric_path")
+        if isinstance(path, str):
+            contexts.add(path)
+        if document.get("kind") == "rubric":
+            rubric_records.append(document)
+        elif document.get("kind") == "ranking":
+            rankings.append((line, document))
+        if sealed:
+            links.append(_link(line, document))
+    if sealed:
+        _check_links(links, findings)
+    return _Scan(frozenset(contexts), tuple(rubric_records), tuple(rankings))
+
+
+class _Ranked:
+    """Ranking records checked against the placings of the ledger's scored records, gathered as they pass."""
+
+    def __init__(self, rankings: Sequence[tuple[int, dict[str, Any]]], rubrics: _RubricFinder) -> None:
+        self.rankings = [(line, document, rubrics.find(_mapping(document.get("rubric")))[0])
+                         for line, document in rankings]
+        rules = [c.model.ranking for _, _, c in self.rankings if c is not None and c.model.ranking is not None]
+        self.rule = rules[0] if rules else None
+        self.entries: list[Any] = []
+        self.broken = False
+
+    def add(self, entries: Sequence[Any], unrankable: bool) -> None:
+        self.entries += entries
+        self.broken = self.broken or unrankable
+
+    def verify(self) -> Iterator[tuple[int, Finding]]:
+        for line, document, compiled in self.rankings:
+            own: list[Finding] = []
+            _verify_ranking(line, document, compiled, self.entries, self.broken, own)
+            yield from ((line, finding) for finding in own)
+
+
+_CHUNK = 200  # records re-derived per task when replaying in several processes
+
+
+class _Context:
+    """What re-deriving a record needs besides the record: it travels to each worker process once, where
+    the rubrics are found and compiled again."""
+
+    def __init__(self, rubric_paths: Iterable[str | Path] | None, contexts: frozenset[str],
+                 described: dict[str, dict[str, Any]], nominated: set[str] | None, rule: Any, against_current: bool,
+                 rubrics: _RubricFinder) -> None:
+        self.rubric_paths = list(rubric_paths) if rubric_paths is not None else None
+        self.contexts = contexts
+        self.described = described  # rubric records by the rubric's hash
+        self.nominated = nominated
+        self.rule = rule  # the ranking rule, when the ledger ranks
+        self.against_current = against_current
+        self.finder: _RubricFinder | None = rubrics
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {**self.__dict__, "finder": None}
+
+    @property
+    def rubrics(self) -> _RubricFinder:
+        if self.finder is None:
+            self.finder = _RubricFinder(self.rubric_paths, self.contexts)
+        return self.finder
+
+
+@attrs.frozen
+class _Derived:
+    line: int
+    candidate: str | None
+    kind: str
+    findings: tuple[Finding, ...]
+    divergence: Divergence | None
+    entries: tuple[Any, ...]  # what ranking needs of it
+    unrankable: bool  # a scored record whose result cannot be ranked (it was altered)
+
+
+def _derive(context: _Context, records: list[tuple[int, dict[str, Any] | bytes]]) -> list[_Derived]:
+    """Each record of a chunk (a ledger's line as read, or a record) re-derived; the seal and what is not a
+    record (reported by the first pass) are left out."""
+    derived = []
+    for line, record in records:
+        document = _document(record) if isinstance(record, bytes) else record
+        if document is not None and document.get("format") == FORMAT and document.get("kind") != "seal":
+            derived.append(_derived(context, line, document))
+    return derived
+
+
+def _derived(context: _Context, line: int, document: dict[str, Any]) -> _Derived:
+    """One record checked: its rubric, its derivation, its nomination, and what ranking needs of it."""
+    own: list[Finding] = []
+    if document.get("kind") == "rubric":
+        _verify_rubric(line, document, context.rubrics, own)
+    divergence = _replay_record(line, document, context.rubrics, context.described, context.against_current, own)
+    who = _candidate(document)
+    if context.nominated is not None and document.get("kind") == "scored" and who not in context.nominated:
+        own.append(Finding("not-nominated", "no provincial ledger the ledger names nominated this candidate", line,
+                           who))
+    entries: list[Any] = []
+    unrankable = False
+    if context.rule is not None and document.get("kind") == "scored":
+        try:
+            entries = ranking_entries(context.rule, [document])
+        except (ArithmeticError, KeyError, ValueError, TypeError):
+            unrankable = True  # reported by the ranking record's check
+    return _Derived(line, who, str(document.get("kind")), tuple(own), divergence, tuple(entries), unrankable)
+
+
+def _inputs_hash(inputs: Any) -> str | None:
+    try:
+        return sha256(inputs)
+    except (TypeError, ValueError):
+        return None
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not allowed in an audit record")
+
+
+def _content_hash(document: Mapping[str, Any]) -> str | None:
+    """The hash a record should carry, or None if it holds something JSON cannot (after tampering)."""
+    try:
+        return content_hash(document)
+    except (TypeError, ValueError):
+        return None
+
+
+def _hash(value: Any) -> str | None:
+    """A hash field as written, or None when it is not even text (after tampering)."""
+    return value if isinstance(value, str) else None
+
+
+def _text_or_none(value: Any) -> str | None:
+    """A name as recorded, or None when it is not text (after tampering)."""
+    return value if isinstance(value, str) else None
+
+
+def _mapping(value: Any) -> Mapping[str, Any]:
+    """A part of a record that should be an object; anything else (after tampering) reads as empty."""
+    return value if isinstance(value, Mapping) else {}
+
+
+def _candidate(document: Mapping[str, Any]) -> str | None:
+    candidate = document.get("candidate")
+    return str(candidate.get("id")) if isinstance(candidate, Mapping) else None
+
+
+# ------------------------------------------------------------------ integrity
+
+
+def read_ledger(path: Path, findings: list[Finding]) -> list[tuple[int, dict[str, Any]]]:
+    """Every record of a ledger file, with its line number; what is not a record becomes a finding."""
+    return list(_ledger_documents(path, findings))
+
+
+class _LedgerFile:
+    """A ledger file that is read again on each pass over it; problems with its lines are reported once."""
+
+    def __init__(self, path: Path, findings: list[Finding]) -> None:
+        self.path, self.findings, self.read = path, findings, False
+
+    def __iter__(self) -> Iterator[tuple[int, dict[str, Any]]]:
+        findings: list[Finding] = self.findings if not self.read else []
+        self.read = True
+        return _ledger_documents(self.path, findings)
+
+    def lines(self) -> Iterator[tuple[int, bytes]]:
+        """Each line as read, numbered (for a pass that parses them elsewhere)."""
+        try:
+            with self.path.open("rb") as stream:
+                yield from ((number, line.rstrip(b"\n")) for number, line in enumerate(stream, start=1))
+        except OSError:
+            return  # reported by the first pass
+
+
+def _ledger_documents(path: Path, findings: list[Finding]) -> Iterator[tuple[int, dict[str, Any]]]:
+    try:
+        stream = path.open("rb")
+    except OSError as error:
+        findings.append(Finding("unreadable", f"cannot read {path}: {error.strerror}"))
+        return
+    with stream:
+        number = 0
+        for number, line in enumerate(stream, start=1):
+            complete = line.endswith(b"\n")
+            document = _document(line.rstrip(b"\n") if complete else line)
+            if not complete:
+                findings.append(Finding("truncated", "the last line is incomplete: the ledger was cut off", number))
+                if document is None:
+                    return
+            if document is None:
+                findings.append(Finding("malformed", "this line is not a JSON record", number))
+            elif document.get("format") != FORMAT:
+                findings.append(Finding("malformed", f"this line is not a {FORMAT} record", number))
+            else:
+                yield number, document
+
+
+def _document(line: bytes) -> dict[str, Any] | None:
+    """A line as a JSON object, or None when it is not JSON (bad JSON, NaN/Infinity, absurdly long numbers)."""
+    try:
+        document = json.loads(line, parse_constant=_refuse_constant)
+    except (ValueError, UnicodeDecodeError):
+        return None
+    return document if isinstance(document, dict) else {"format": None}
+
+
+def _check_record(line: int, document: Mapping[str, Any], findings: list[Finding]) -> None:
+    """A record on its own: the right format and kind, and content matching its hash."""
+    if document.get("format") != FORMAT or document.get("kind") not in ("scored", "rejected"):
+        findings.append(Finding("malformed", f"this is not a {FORMAT} record of a candidate", line))
+    elif _content_hash(document) != document.get("sha256"):
+        findings.append(Finding("edited", "the record's content does not match its hash: it was changed after it "
+                                "was written", line, _candidate(document)))
+
+
+@attrs.frozen
+class _Link:
+    """What the chain check needs of one record: compact, so a long ledger's chain fits in memory."""
+
+    line: int
+    kind: str | None
+    digest: str | None  # as written
+    content: str | None  # as recomputed
+    prev: Any
+    candidate: str | None
+    count: Any = None  # a seal's
+    head: Any = None  # a seal's
+
+
+def _link(line: int, document: Mapping[str, Any]) -> _Link:
+    kind = document.get("kind")
+    return _Link(line, kind if isinstance(kind, str) else None, _hash(document.get("sha256")),
+                 _content_hash(document), document.get("prev"), _candidate(document),
+                 document.get("count") if kind == "seal" else None, document.get("head") if kind == "seal" else None)
+
+
+def _check_links(links: list[_Link], findings: list[Finding]) -> None:
+    """Follow the hash chain and the seal."""
+    seals = [(i, link) for i, link in enumerate(links) if link.kind == "seal"]
+    records = [link for link in links if link.kind != "seal"]
+    present = {link.digest: link.line for link in records}
+    seen: dict[str | None, int] = {}
+    previous: str | None = None
+    for link in records:
+        if link.content != link.digest:
+            findings.append(Finding("edited", "the record's content does not match its hash: it was changed after "
+                                    "it was written", link.line, link.candidate))
+        if link.digest in seen:
+            findings.append(Finding("duplicated", f"this record repeats the one on line {seen[link.digest]}",
+                                    link.line, link.candidate))
+            continue
+        seen[link.digest] = link.line
+        prev = _hash(link.prev)
+        if prev != previous or link.prev != prev:
+            findings.append(_chain_break(prev, previous, present, link.line, link.candidate))
+        previous = link.digest
+    if not seals:
+        findings.append(Finding("truncated", "the ledger has no seal: it was cut off, or its end was removed",
+                                links[-1].line if links else None))
+        return
+    position, seal = seals[-1]
+    if position != len(links) - 1 or len(seals) > 1:
+        findings.append(Finding("seal", "records follow the seal: they were added after the ledger was closed",
+                                seal.line))
+    if seal.content != seal.digest:
+        findings.append(Finding("seal", "the seal's content does not match its hash: it was edited", seal.line))
+    if seal.count != len(records):
+        findings.append(Finding("seal", f"the seal counts {seal.count} records; the ledger holds {len(records)}",
+                                seal.line))
+    head = _hash(seal.head)
+    if head != previous or seal.prev != previous or seal.head != head:
+        kind = "deleted" if head not in present and head is not None else "seal"
+        detail = ("the last record(s) before the seal were removed" if kind == "deleted"
+                  else "the seal does not close on the last record")
+        findings.append(Finding(kind, detail, seal.line))
+
+
+def _chain_break(prev: Any, previous: str | None, present: Mapping[Any, int], line: int, who: str | None) -> Finding:
+    if prev in present:
+        return Finding("reordered", f"this record was written after the one on line {present[prev]}, not after the "
+                       "one before it", line, who)
+    if previous is None:
+        return Finding("deleted", "records before this one are missing from the start of the ledger", line, who)
+    return Finding("deleted", "the record written before this one is missing", line, who)
+
+
+# ------------------------------------------------------------------ rubrics
+
+
+class _RubricFinder:
+    """Finds the rubric a record was scored with, by identity, among the given files and folders."""
+
+    def __init__(self, paths: Iterable[str | Path] | None, recorded: Iterable[str]) -> None:
+        recorded = set(recorded)  # the rubric paths the records were scored with
+        if paths is None:
+            paths = [p for p in recorded if p and Path(p).exists()] or (["rubrics"] if Path("rubrics").is_dir() else [])
+        recorded_names = {Path(p).name for p in recorded}
+        files = {f for p in paths for f in (Path(p).rglob("*.rubric") if Path(p).is_dir() else [Path(p)])}
+        # Files named like the recorded rubric are tried first: finding a rubric should not mean compiling them all.
+        self.files = sorted(files, key=lambda f: (f.name not in recorded_names, str(f)))
+        self.loaded: dict[Path, CompiledRubric | RubricError] = {}
+
+    def _load(self, path: Path) -> CompiledRubric | RubricError:
+        if path not in self.loaded:
+            try:
+                self.loaded[path] = load(path)
+            except RubricError as error:
+                self.loaded[path] = error
+        return self.loaded[path]
+
+    def find(self, identity: Mapping[str, Any]) -> tuple[CompiledRubric | None, list[str]]:
+        """The matching rubric (by content hash if several share the identity), and any broken candidates."""
+        matches, broken = [], []
+        for path in self.files:
+            compiled = self._load(path)
+            if isinstance(compiled, RubricError):
+                broken.append(str(path))
+                continue
+            if all(compiled.identity.get(k) == identity.get(k)
+                   for k in ("award", "edition", "period", "category", "sector", "round")):
+                if compiled.audit_identity["sha256"] == identity.get("sha256"):
+                    return compiled, broken
+                matches.append(compiled)
+        return (matches[0] if matches else None), broken
+
+
+# ------------------------------------------------------------------ derivations
+
+
+def _recorded_nominations(rubric_records: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    return [n for d in rubric_records for n in _list(d.get("nominations")) if isinstance(n, Mapping)]
+
+
+def _nominated(rubric_records: Sequence[Mapping[str, Any]]) -> set[str] | None:
+    """Every candidate the ledger's nominating ledgers nominated; None when it is not a national round's."""
+    recorded = _recorded_nominations(rubric_records)
+    if not recorded:
+        return None
+    return {str(c) for n in recorded for c in _list(n.get("nominated"))}
+
+
+def _list(value: Any) -> list[Any]:
+    """A part of a record that should be a list; anything else (after tampering) reads as empty."""
+    return value if isinstance(value, list) else []
+
+
+def _verify_nominees(rubric_records: Sequence[Mapping[str, Any]], paths: Iterable[str | Path]) -> list[Finding]:
+    """Each given provincial ledger verifies and is named, with the same nominees, by the ledger's rubric record."""
+    from paritrana_rules.audit.nominations import NominationError, read_nominations
+
+    paths = list(paths)
+    if not paths:
+        return []
+    try:
+        given = read_nominations(paths)
+    except NominationError as error:
+        return [Finding("nominations", message) for message in error.messages]
+    recorded = {str(n.get("head")): n for n in _recorded_nominations(rubric_records)}
+    findings = []
+    for nomination in given:
+        named = recorded.get(nomination.head)
+        if named is None:
+            findings.append(Finding("nominations", f"{nomination.ledger} is not a ledger this one names (its head "
+                                    f"{nomination.head[:12]}… is not recorded)"))
+        elif named != nomination.to_dict():
+            findings.append(Finding("nominations", f"{nomination.ledger} nominates other candidates than the ledger "
+                                    "records"))
+    missing = recorded.keys() - {n.head for n in given}
+    if missing:
+        findings.append(Finding("nominations", f"the ledger names {len(recorded)} nominating ledgers and "
+                                f"{len(missing)} of them were not given, so their nominees were not checked "
+                                f"against them (heads {', '.join(sorted(h[:12] + '…' for h in missing))})"))
+    return findings
+
+
+def _verify_rubric(line: int, document: Mapping[str, Any], rubrics: _RubricFinder, findings: list[Finding]) -> None:
+    """A ledger's rubric record: is that rubric still there, and are its rules where the ledger says?"""
+    compiled, _ = rubrics.find(_mapping(document.get("rubric")))
+    if compiled is None or compiled.audit_identity["sha256"] != _mapping(document.get("rubric")).get("sha256"):
+        return  # each scored record says so, naming what changed
+    recorded = document.get("locations")
+    moved = [str(new[0]) for old, new in zip(recorded if isinstance(recorded, list) else [], step_locations(compiled))
+             if old != new]
+    if moved:
+        findings.append(Finding("moved", f"{len(moved)} steps are recorded at other lines than the rubric has them now "
+                                f"(first: {moved[0]}); the rubric's meaning is the same, its layout changed", line,
+                                None, "note"))
+
+
+def _replay_record(line: int, document: dict[str, Any], rubrics: _RubricFinder,
+                   described: Mapping[str, Mapping[str, Any]], against_current: bool,
+                   findings: list[Finding]) -> Divergence | None:
+    if document.get("kind") != "scored":
+        return None
+    who = _candidate(document) or "?"
+    identity = _mapping(document.get("rubric"))
+    compiled, broken = rubrics.find(identity)
+    if compiled is None:
+        named = f"{identity.get('category')} edition {identity.get('edition')}"
+        extra = f"; these rubric files did not load: {', '.join(broken)}" if broken else ""
+        findings.append(Finding("rubric-not-found", f"no rubric {named} among {len(rubrics.files)} rubric files{extra}",
+                                line, who))
+        return None
+    changed = ""
+    if compiled.audit_identity["sha256"] != identity.get("sha256"):
+        declarations = _mapping(_mapping(described.get(str(identity.get("sha256")))).get("rubric")).get("declarations")
+        changed = _changed_declarations(_mapping(declarations), compiled) or "its content hash differs"
+    if changed and not against_current:
+        findings.append(Finding("rubric-changed", f"{compiled.path} changed since scoring: {changed}; "
+                                "replay with --against-current to re-score under it", line, who))
+        return None
+    inputs = _mapping(document.get("inputs"))
+    if _inputs_hash(document.get("inputs")) != document.get("inputs_sha256"):
+        findings.append(Finding("input-edited", "the recorded inputs do not match their hash", line, who))
+    candidate = _mapping(document.get("candidate"))
+    defaulted = {str(d) for d in document.get("defaulted") or () if isinstance(d, str)} if isinstance(
+        document.get("defaulted"), list) else set()
+    given = {name: value for name, value in inputs.items() if name not in defaulted}
+    stage = _mapping(document.get("result")).get("stage")
+    try:
+        scorer = compiled.at_stage(stage) if isinstance(stage, str) else compiled
+    except KeyError:
+        findings.append(Finding("divergence", f"the rubric has no stage {stage!r} any more", line, who))
+        return None
+    try:
+        result = scorer.evaluate(given, str(candidate.get("id")), name=_text_or_none(candidate.get("name")))
+    except InputError as error:
+        findings.append(Finding("divergence", f"the recorded inputs no longer validate: {error}", line, who))
+        return None
+    fresh = record(result)
+    if changed:
+        return _against_current(line, who, document, fresh, changed, result, findings)
+    divergence = _first_difference(line, who, document, fresh, result)
+    if divergence is not None:
+        findings.append(Finding("divergence", divergence.describe(), line, who))
+    engine = _mapping(document.get("engine"))
+    if engine != fresh["engine"]:
+        findings.append(Finding("engine", f"scored with {engine.get('name')} {engine.get('version')}, replayed with "
+                                f"{fresh['engine']['version']}", line, who, "note"))
+    return divergence
+
+
+def _verify_ranking(line: int, document: Mapping[str, Any], compiled: CompiledRubric | None, entries: list[Any],
+                    broken: bool, findings: list[Finding]) -> None:
+    """Placings are a step too: recompute them from the scored records of the ledger and compare."""
+    if compiled is None or compiled.model.ranking is None:
+        findings.append(Finding("rubric-not-found", "no rubric with this ranking rule among the rubric files", line))
+        return
+    try:
+        if broken:
+            raise ValueError("a scored record cannot be ranked")
+        recomputed = [p.to_dict() for p in place(compiled.model.ranking, entries)]
+    except (ArithmeticError, KeyError, ValueError, TypeError):
+        findings.append(Finding("ranking", "the scored records cannot be ranked again: their results were altered",
+                                line))
+        return
+    recorded = document.get("placings")
+    recorded_list = recorded if isinstance(recorded, list) else []
+    for index, placing in enumerate(recomputed):
+        old = recorded_list[index] if index < len(recorded_list) else None
+        if old != placing:
+            findings.append(Finding("ranking", f"candidate {placing['candidate']}: recorded {_show(old)}, recomputed "
+                                    f"{_show(placing)}", line, placing["candidate"]))
+            return
+    if len(recorded_list) != len(recomputed):
+        findings.append(Finding("ranking", f"the ranking lists {len(recorded_list)} candidates; the ledger scored "
+                                f"{len(recomputed)}", line))
+
+
+def _changed_declarations(recorded: Mapping[str, str], compiled: CompiledRubric) -> str:
+    current = declaration_hashes(compiled.model.rubric)
+    changed = sorted(k for k in recorded.keys() & current.keys() if recorded[k] != current[k])
+    added = sorted(current.keys() - recorded.keys())
+    removed = sorted(recorded.keys() - current.keys())
+    parts = [f"{k} changed" for k in changed] + [f"{k} added" for k in added] + [f"{k} removed" for k in removed]
+    return ", ".join(parts)
+
+
+def _against_current(line: int, who: str, document: Mapping[str, Any], fresh: Mapping[str, Any], changed: str,
+                     result: Result, findings: list[Finding]) -> Divergence | None:
+    before, after = _mapping(document.get("result")), fresh["result"]
+    findings.append(Finding("rubric-changed", f"{result.rubric.path} changed since scoring: {changed}", line, who))
+    summary = (f"under the current rubric the total is {after['total']} (recorded {before.get('total')}), "
+               f"status {after['status']} (recorded {before.get('status')})")
+    findings.append(Finding("rescored", summary, line, who, "note"))
+    return _first_difference(line, who, document, fresh, result)
+
+
+def _first_difference(line: int, who: str, document: Mapping[str, Any], fresh: Mapping[str, Any],
+                      result: Result) -> Divergence | None:
+    """The first step, in the order of the derivation, whose recorded value is not the recomputed one."""
+    recorded = _mapping(document.get("trace"))
+    steps = {step.id: step for step in result.trace or ()}
+    for step_id in (str(location[0]) for location in step_locations(result.rubric)):
+        if step_id not in fresh["trace"] or recorded.get(step_id) == fresh["trace"][step_id]:
+            continue
+        step = steps[step_id]
+        where = {"file": step.span.path, "line": step.span.line, "column": step.span.column}
+        return Divergence(line, who, step_id, where, recorded.get(step_id), fresh["trace"][step_id],
+                          tuple((name, encode(value)) for name, value in step.reads))
+    extra = sorted(recorded.keys() - fresh["trace"].keys())
+    if extra:
+        return Divergence(line, who, extra[0], {}, recorded[extra[0]], None, ())
+    recorded_result = _mapping(document.get("result"))
+    for key, value in fresh["result"].items():
+        if recorded_result.get(key) != value:
+            return Divergence(line, who, f"result.{key}", {}, recorded_result.get(key), value, ())
+    for section in ("rubric", "numeric", "inputs_sha256"):  # what the record says about how it was scored
+        if document.get(section) != fresh[section]:
+            return Divergence(line, who, section, {}, document.get(section), fresh[section], ())
+    return None

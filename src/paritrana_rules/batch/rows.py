@@ -1,0 +1,178 @@
+"""Batch scoring: a candidate file -> one output row per input row, streamed, over several processes if asked.
+
+Records are read one at a time (`data.iter_candidates`), then validated and
+scored in chunks: in this process, or with `jobs` > 1 in worker processes that
+each hold their own copy of the compiled rubric (it pickles as its text). Rows
+come back in file order, so outputs keep the input's order. Memory stays flat
+in the number of rows: only the chunks in flight are held, plus one small entry
+per candidate when the rubric ranks (placings need every total) and each id
+seen (a repeated id is rejected, naming the first).
+
+This process writes the outputs and the ledger. A record's hash covers the hash
+of the record before it, so chaining is sequential by nature: workers hand over
+records complete but for that link (`audit.RecordWriter.pieces`).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any
+
+import attrs
+
+from paritrana_rules.evaluate.rubric import CompiledRubric
+from paritrana_rules.audit.records import RecordPieces
+from paritrana_rules.data import CellRow, RawCandidate, Rejected
+from paritrana_rules.errors import InputProblem
+from paritrana_rules.batch.processes import ordered_map
+from paritrana_rules.rank.ranking import Entry, Placing, entry
+from paritrana_rules.evaluate.result import Result
+
+CHUNK = 500  # rows per task: large enough that handing work to a process costs little per row
+
+
+@attrs.frozen
+class Row:
+    """One input row, scored or rejected, as plain data (it crosses processes).
+
+    `item` is what the outputs show (see `item_of`); `record` the pieces of a
+    scored record when auditing, or the rejected candidate with its problems;
+    `entry` what ranking needs.
+    """
+
+    item: dict[str, Any] | None  # None when `text` is given instead
+    record: RecordPieces | Rejected | None
+    entry: Entry | None
+    text: str | None = None  # the row's output line, when `Options.line` asks for it
+
+
+@attrs.frozen
+class Options:
+    lang: str = "en"
+    explain: bool = False
+    audit: bool = False
+    stage: str | None = None  # score every candidate at this stage; None: at the stage its data has reached
+    detail: bool = True  # items with every criterion, gate and adjustment (JSON); else points only (CSV, tables)
+    line: str | None = None  # "csv" or "jsonl": write each row's output line where it is scored (no ranking to wait for)
+    nominated: frozenset[str] | None = None  # a national round scores only these ids (see nominations.py)
+
+
+Read = RawCandidate | CellRow  # a record as read (see data.iter_rows), with where its id was first used
+Reads = Sequence[tuple[Read, str | None]]
+
+
+def score_rows(rubric: CompiledRubric, raws: Iterable[tuple[Read, str | None]], options: Options,
+               jobs: int = 1) -> Iterator[Row]:
+    """Each record (with where its id was first used) scored or rejected, in order."""
+    return ordered_map(_score, (rubric, options), raws, jobs, CHUNK)
+
+
+def _score(state: tuple[CompiledRubric, Options], chunk: Reads) -> list[Row]:
+    return score_chunk(state[0], chunk, state[1])
+
+
+def score_chunk(rubric: CompiledRubric, chunk: Reads, options: Options) -> list[Row]:
+    return [_row(rubric, read.record() if isinstance(read, CellRow) else read, first, options) for read, first in chunk]
+
+
+def _row(rubric: CompiledRubric, raw: RawCandidate, first: str | None, options: Options) -> Row:
+    outcome = rubric.score_record(raw, first, stage=options.stage, trace=options.audit or options.explain) \
+        if _nominated(raw, options) else _not_nominated(raw)
+    if isinstance(outcome, Rejected):
+        return _finished(rubric, Row(rejected_item(outcome), outcome, None), options)
+    record = outcome.rubric.record_writer.pieces(outcome) if options.audit else None
+    return _finished(rubric, Row(item_of(outcome, options), record, _entry(rubric, outcome)), options)
+
+
+def _nominated(raw: RawCandidate, options: Options) -> bool:
+    return options.nominated is None or raw.id in options.nominated
+
+
+def _not_nominated(raw: RawCandidate) -> Rejected:
+    label = raw.id if raw.id is not None else raw.origin
+    problem = InputProblem(label, "id", "not nominated: no provincial ledger given with --nominees nominates this id",
+                           "a national round scores the first places of the provincial rounds; check the id")
+    return Rejected(label, raw.name, raw.origin, (problem,))
+
+
+def _finished(rubric: CompiledRubric, row: Row, options: Options) -> Row:
+    """The row with its output line written, when asked: it then travels between processes as one string."""
+    if options.line is None or row.item is None:
+        return row
+    return attrs.evolve(row, item=None, text=line(rubric, row.item, None, options.line))
+
+
+def line(rubric: CompiledRubric, item: dict[str, Any], placing: Placing | None, form: str) -> str:
+    """An item as one line of a CSV file (see `csv_header`) or of a JSON Lines file."""
+    if form == "jsonl":
+        if placing is not None:
+            item = {**item, **{k: v for k, v in placing.to_dict().items() if k != "candidate"}}
+        return json.dumps(item, ensure_ascii=False, sort_keys=True) + "\n"
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerow(csv_cells(rubric, item, placing))
+    return buffer.getvalue()
+
+
+def _entry(rubric: CompiledRubric, result: Result) -> Entry | None:
+    """What ranking needs (read from the result as a ledger records it, so that replay ranks alike)."""
+    ranking = rubric.model.ranking
+    if ranking is None:
+        return None
+    return entry(ranking, result.candidate_id, result.status, result.total,
+                 {c.name: c.points for c in result.criteria}, result.inputs)
+
+
+def item_of(result: Result, options: Options) -> dict[str, Any]:
+    """A scored candidate as the output formats show it: `Result.to_dict`, or its summary with points only."""
+    item = result.to_dict(options.lang) if options.detail else result.summary(options.lang)
+    if options.explain:
+        item["explanation"] = result.explain(lang=options.lang)
+    return item
+
+
+def rejected_item(rejected: Rejected) -> dict[str, Any]:
+    return {"candidate_id": rejected.id, "candidate_name": rejected.name, "status": "rejected",
+            "origin": rejected.origin, "problems": [p.to_dict() for p in rejected.problems]}
+
+
+def points_of(item: dict[str, Any]) -> dict[str, str]:
+    """A scored item's points by criterion, from either form of item."""
+    if "points" in item:
+        return dict(item["points"])
+    return {c["name"]: c["points"] for c in item.get("criteria", ())}
+
+
+def rank_cells(placing: Placing | None) -> list[str]:
+    """Rank ('=' when shared by a tie nothing breaks, with its group), and whether nominated."""
+    if placing is None or placing.rank is None:
+        return ["-", ""]
+    rank = f"{placing.rank}{'=' if placing.tied else ''}" + (f" in {placing.group}" if placing.group else "")
+    return [rank, "yes" if placing.nominated else ""]
+
+
+def csv_header(rubric: CompiledRubric) -> list[str]:
+    ranked = ["rank", "nominated"] if rubric.model.ranking is not None else []
+    return ["id", "name", "status", "total", *ranked, *(c.decl.name for c in rubric.model.criteria), "reasons"]
+
+
+def csv_cells(rubric: CompiledRubric, item: dict[str, Any], placing: Placing | None) -> list[str]:
+    """An item as a row of the CSV output (see `csv_header`): a rejected row gives its problems as reasons."""
+    names = [c.decl.name for c in rubric.model.criteria]
+    ranked = rubric.model.ranking is not None
+    if item["status"] == "rejected":
+        problems = (InputProblem(p["candidate"], p["field"], p["message"], p["hint"]) for p in item["problems"])
+        return [item["candidate_id"], item["candidate_name"] or "", "rejected", "", *(["", ""] if ranked else []),
+                *("" for _ in names), "; ".join(p.render() for p in problems)]
+    points = points_of(item)  # a pending candidate has no points yet for what later stages score
+    return [item["candidate_id"], item["candidate_name"] or "", item["status"], item["total"],
+            *(rank_cells(placing) if ranked else []), *(points.get(n, "") for n in names), "; ".join(item["reasons"])]
+
+
+def counted(rows: Iterable[Row], tick: Callable[[int], None]) -> Iterator[Row]:
+    """Rows passed through, calling `tick` with the count so far (for a progress display)."""
+    for number, row in enumerate(rows, 1):
+        tick(number)
+        yield row

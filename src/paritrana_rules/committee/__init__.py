@@ -1,0 +1,2 @@
+"""The committee's tools: a rubric's example cases and properties (`test`) and the difference between
+two rubrics (`diff`)."""

@@ -1,0 +1,187 @@
+"""Committee properties, checked on inputs generated from the input declarations.
+
+`property total never decreases when X rises` and `property C stays within the
+scale` are searched for counterexamples with Hypothesis (`hypothesis.find`),
+which also shrinks what it finds to a small, readable case. The generators
+here are the same ones the project's own property tests use.
+
+Hypothesis is an optional dependency (`pip install paritrana-rules[properties]`);
+without it, properties are reported as not checked.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from paritrana_rules.language import ast
+from paritrana_rules.data import InputSpec
+from paritrana_rules.errors import InputError
+from paritrana_rules.numeric import places_needed, plain
+
+if TYPE_CHECKING:
+    from hypothesis import strategies as st
+
+    from paritrana_rules.evaluate.rubric import CompiledRubric
+
+WIDE = Decimal(1_000_000)  # how far an unbounded number input is explored
+
+
+@attrs.frozen
+class PropertyOutcome:
+    prop: ast.PropertyDecl
+    holds: bool | None  # None: not checked (Hypothesis is not installed)
+    examples: int
+    message: str
+    counterexample: str | None = None  # ready-to-paste example cases (YAML)
+
+
+def value_strategy(spec: InputSpec) -> st.SearchStrategy[Any]:
+    """Valid values for one input, anywhere in its declared range, often near its lower end.
+
+    Thresholds in bands and tables mostly sit at small values; drawing only uniformly from
+    a range of a million would rarely cross them.
+    """
+    from hypothesis import strategies as st
+
+    if spec.kind in ("number", "count"):
+        low, high = _explored(spec.lower if spec.lower is not None or spec.kind == "number" else Decimal(0), spec.upper)
+        near = [min(high, low + span) for span in (Decimal(100), Decimal(10_000))]
+        if spec.kind == "count":
+            return st.one_of(*(st.integers(int(low), int(top)) for top in (*near, high))).map(Decimal)
+        places = max([2, *(places_needed(b) for b in (spec.lower, spec.upper) if b is not None)])
+        return st.one_of(*(st.decimals(min_value=low, max_value=top, places=places, allow_nan=False,
+                                       allow_infinity=False) for top in (*near, high)))
+    if spec.kind == "panel":
+        one = value_strategy(attrs.evolve(spec, kind="number"))
+        jurors = ("ketua", "sekretaris", "apindo", "spsi", "akademisi", "disnaker", "bpjs")
+        return st.dictionaries(st.sampled_from(jurors), one, min_size=3)
+    if spec.kind == "bool":
+        return st.booleans()
+    if spec.kind == "one_of":
+        return st.sampled_from(spec.members)
+    if spec.kind == "set_of":
+        return st.frozensets(st.sampled_from(spec.members)) if spec.members else st.just(frozenset())
+    return st.text(alphabet="abcdefghijklmnopqrstuvwxyz ", min_size=1, max_size=12).filter(str.strip)
+
+
+def _explored(lower: Decimal | None, upper: Decimal | None) -> tuple[Decimal, Decimal]:
+    """The stretch generated for a range: all of it when bounded, WIDE beyond the one end otherwise."""
+    if lower is None and upper is None:
+        return -WIDE, WIDE
+    if lower is None:
+        assert upper is not None
+        return upper - WIDE, upper
+    return lower, upper if upper is not None else lower + WIDE
+
+
+def candidate_strategy(specs: tuple[InputSpec, ...], omit_defaults: bool = True) -> st.SearchStrategy[dict[str, Any]]:
+    """A valid candidate: every input given, except (optionally) some that have defaults."""
+    from hypothesis import strategies as st
+
+    required = {s.name: value_strategy(s) for s in specs if not (omit_defaults and s.has_default)}
+    optional = {s.name: value_strategy(s) for s in specs if omit_defaults and s.has_default}
+    return st.fixed_dictionaries(required, optional=optional)
+
+
+def check_properties(rubric: CompiledRubric, max_examples: int = 200) -> list[PropertyOutcome]:
+    """Search each declared property for a counterexample."""
+    try:
+        import hypothesis  # noqa: F401
+    except ImportError:
+        return [PropertyOutcome(p, None, 0, "not checked: install paritrana-rules[properties] for Hypothesis")
+                for p in rubric.model.properties]
+    return [_check(rubric, prop, max_examples) for prop in rubric.model.properties]
+
+
+def _subject(rubric: CompiledRubric, prop: ast.PropertyDecl, inputs: Mapping[str, Any]) -> Decimal | None:
+    """The total or the criterion's points; None when valid inputs cannot be scored exactly."""
+    try:
+        result = rubric.evaluate(inputs, "generated", trace=False)
+    except InputError:
+        return None
+    return result.total if prop.subject == "total" else result.criterion(prop.subject).points
+
+
+def _check(rubric: CompiledRubric, prop: ast.PropertyDecl, max_examples: int) -> PropertyOutcome:
+    from hypothesis import HealthCheck, find, settings
+    from hypothesis import strategies as st
+    from hypothesis.errors import NoSuchExample
+
+    config = settings(max_examples=max_examples, database=None, derandomize=True, deadline=None,
+                      suppress_health_check=list(HealthCheck))
+    specs = rubric.input_specs
+    low, high = rubric.model.scale
+    if prop.kind == "bounded":
+        def outside(candidate: dict[str, Any]) -> bool:
+            value = _subject(rubric, prop, candidate)
+            return value is None or not low <= value <= high
+
+        try:
+            found = find(candidate_strategy(specs), outside, settings=config)
+        except NoSuchExample:
+            return PropertyOutcome(prop, True, max_examples, f"checked on {max_examples} generated candidates")
+        value = _subject(rubric, prop, found)
+        said = f"{prop.subject} is {plain(value)}, outside the scale" if value is not None else _UNSCORABLE
+        return PropertyOutcome(prop, False, max_examples, said, _yaml_cases([("counterexample", found)], said))
+    assert prop.input is not None
+    spec = next(s for s in specs if s.name == prop.input)
+    step = st.integers(1, 1000).map(Decimal) if spec.kind == "count" else st.decimals(
+        min_value=Decimal("0.01"), max_value=Decimal(1000), places=2)
+
+    def up(value: Decimal, delta: Decimal) -> Decimal:
+        return min(value + delta, spec.upper) if spec.upper is not None else value + delta
+
+    def raised(pair: tuple[dict[str, Any], Decimal]) -> dict[str, Any]:
+        base, delta = pair
+        value = base[spec.name]
+        if isinstance(value, dict):  # a panel rises when every juror scores higher
+            return {**base, spec.name: {juror: up(score, delta) for juror, score in value.items()}}
+        return {**base, spec.name: up(value, delta)}
+
+    def decreases(pair: tuple[dict[str, Any], Decimal]) -> bool:
+        before, after = _subject(rubric, prop, pair[0]), _subject(rubric, prop, raised(pair))
+        return before is None or after is None or after < before
+
+    pairs = st.tuples(candidate_strategy(specs).filter(lambda c: spec.name in c), step)
+    try:
+        base, delta = find(pairs, decreases, settings=config)
+    except NoSuchExample:
+        return PropertyOutcome(prop, True, max_examples, f"checked on {max_examples} generated candidates")
+    after = raised((base, delta))
+    before_value, after_value = _subject(rubric, prop, base), _subject(rubric, prop, after)
+    if before_value is None or after_value is None:
+        summary = _UNSCORABLE
+    else:
+        summary = (f"{prop.subject} falls from {plain(before_value)} to {plain(after_value)} when {spec.name} rises "
+                   f"from {_yaml_value(base[spec.name])} to {_yaml_value(after[spec.name])}")
+    return PropertyOutcome(prop, False, max_examples, summary,
+                           _yaml_cases([("counterexample-before", base), ("counterexample-after", after)], summary))
+
+
+_UNSCORABLE = "valid inputs lead to numbers too large to score exactly"
+
+
+def _yaml_cases(cases: list[tuple[str, Mapping[str, Any]]], comment: str) -> str:
+    """Example cases to paste under `candidates:` in the rubric's example file."""
+    lines = [f"# {comment}"]
+    for case_id, values in cases:
+        lines.append(f"- id: {case_id}")
+        lines += [f"  {name}: {_yaml_value(value)}" for name, value in values.items()]
+    return "\n".join(lines) + "\n"
+
+
+def _yaml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, Decimal):
+        return plain(value)
+    if isinstance(value, frozenset):
+        return "[" + ", ".join(sorted(value)) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {_yaml_value(v)}" for k, v in value.items()) + "}"
+    return json.dumps(value, ensure_ascii=False)

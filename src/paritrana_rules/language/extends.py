@@ -1,0 +1,238 @@
+"""Extending: a rubric that `extends` an earlier one -> one merged `ast.Rubric`.
+
+The parent is found by a path relative to the rubrics folder (the nearest
+folder named `rubrics` above the extending file, else the file's own folder).
+Absolute paths, `..` and cycles are errors. Merging starts from the parent's
+declarations, in order; a declaration of the same kind and name replaces the
+inherited one in place, `change criterion` replaces only the parts it names,
+`remove` drops one, and anything new is appended. Header clauses the child
+gives (category, sector, round, scale, rounding) override the parent's, the
+others are inherited; labels and descriptions too; sources and assumptions
+accumulate. Every node keeps the span of the file it was written
+in, so the merged rubric's diagnostics and traces point at the right file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path, PurePosixPath
+
+import attrs
+
+from paritrana_rules.language import ast
+from paritrana_rules.errors import Diagnostic, RubricError, did_you_mean
+from paritrana_rules.source import SourceFile, Span
+from paritrana_rules.language.syntax import parse
+
+Reader = Callable[[str], str]
+
+_META_REPLACED = ("label", "description", "reason", "evidence")
+
+
+@attrs.frozen
+class Merged:
+    rubric: ast.Rubric | None
+    sources: dict[str, SourceFile]
+    diagnostics: tuple[Diagnostic, ...]
+
+
+def rubrics_root(path: str) -> Path:
+    """The folder `extends` paths are relative to."""
+    given = Path(path)
+    for folder in given.parents:
+        if folder.name == "rubrics":
+            return folder
+    for folder in given.resolve().parents:
+        if folder.name == "rubrics":
+            return folder
+    return given.parent
+
+
+def resolve(rubric: ast.Rubric, source: SourceFile, read: Reader) -> Merged:
+    """Merge a parsed rubric with everything it extends, or report why it cannot be."""
+    sources = {source.path: source}
+    diagnostics: list[Diagnostic] = []
+    merged = _resolve(rubric, source, read, sources, diagnostics, chain=[_identity(source.path)])
+    return Merged(merged, sources, tuple(diagnostics))
+
+
+def _identity(path: str) -> str:
+    return str(Path(path).resolve())
+
+
+def _resolve(rubric: ast.Rubric, source: SourceFile, read: Reader, sources: dict[str, SourceFile],
+             diagnostics: list[Diagnostic], chain: list[str]) -> ast.Rubric | None:
+    if rubric.extends is None:
+        strays: list[ast.RemoveDecl | ast.ChangeDecl] = [*rubric.removals, *rubric.changes]
+        for stray in strays:
+            diagnostics.append(_diagnostic(sources, "X105", f"'{_keyword(stray)}' needs a rubric to build on",
+                                           stray.span, "add 'extends \"YEAR/FILE.rubric\"' under the rubric line, "
+                                           "or declare the criterion in full"))
+        return rubric
+    assert rubric.extends_span is not None
+    parent_path = _parent_path(rubric, source, sources, diagnostics)
+    if parent_path is None:
+        return None
+    if _identity(parent_path) in chain:
+        diagnostics.append(_diagnostic(sources, "X103", f"'{rubric.extends}' extends this rubric again: "
+                                       "a rubric cannot build on itself", rubric.extends_span,
+                                       "extend the previous year's rubric, which must not extend this one"))
+        return None
+    try:
+        text = read(parent_path)
+    except RubricError as error:
+        missing = [d for d in error.diagnostics if d.code == "F001"]
+        diagnostics.extend(_not_found(rubric, source, sources) if missing else error.diagnostics)
+        return None
+    parent_source = SourceFile(parent_path, text)
+    sources[parent_path] = parent_source
+    outcome = parse(text, parent_path)
+    diagnostics.extend(outcome.diagnostics)
+    if outcome.rubric is None or outcome.diagnostics:
+        return None
+    parent = _resolve(outcome.rubric, parent_source, read, sources, diagnostics, [*chain, _identity(parent_path)])
+    if parent is None:
+        return None
+    return _merge(parent, rubric, sources, diagnostics)
+
+
+def _keyword(statement: ast.RemoveDecl | ast.ChangeDecl) -> str:
+    return "remove" if isinstance(statement, ast.RemoveDecl) else "change"
+
+
+def _parent_path(rubric: ast.Rubric, source: SourceFile, sources: dict[str, SourceFile],
+                 diagnostics: list[Diagnostic]) -> str | None:
+    assert rubric.extends is not None and rubric.extends_span is not None
+    written = PurePosixPath(rubric.extends.replace("\\", "/"))
+    root = rubrics_root(source.path)
+    if written.is_absolute() or rubric.extends[1:3] == ":/" or rubric.extends[1:3] == ":\\":
+        diagnostics.append(_diagnostic(sources, "X100", f"'{rubric.extends}' is an absolute path", rubric.extends_span,
+                                       f"write the path inside the rubrics folder ({root}), e.g. \"2024/pemerintah-desa.rubric\""))
+        return None
+    if ".." in written.parts:
+        diagnostics.append(_diagnostic(sources, "X101", f"'{rubric.extends}' leaves the rubrics folder",
+                                       rubric.extends_span, "a rubric can only build on rubrics inside the rubrics "
+                                       f"folder ({root}); write e.g. \"2024/pemerintah-desa.rubric\""))
+        return None
+    return str(root / Path(*written.parts)) if written.parts else str(root)
+
+
+def _not_found(rubric: ast.Rubric, source: SourceFile, sources: dict[str, SourceFile]) -> list[Diagnostic]:
+    assert rubric.extends is not None and rubric.extends_span is not None
+    root = rubrics_root(source.path)
+    # Suggestions come from the whole rubrics folder; for a loose file elsewhere, from its own folder and the
+    # folders just inside it, never from a scan of everything below (it might be a home directory).
+    found = root.rglob("*.rubric") if root.name == "rubrics" else [*root.glob("*.rubric"), *root.glob("*/*.rubric")]
+    known = sorted(p.relative_to(root).as_posix() for p in found)
+    hint = did_you_mean(rubric.extends, known) or (
+        f"the path is relative to the rubrics folder ({root})" if root.name == "rubrics" else
+        f"no folder named 'rubrics' holds this file, so the path is taken from its own folder ({root}); "
+        "keep rubrics in rubrics/<edition>/ and write e.g. \"2024/pemerintah-desa.rubric\"")
+    return [_diagnostic(sources, "X102", f"there is no rubric '{rubric.extends}' to extend", rubric.extends_span, hint)]
+
+
+def _diagnostic(sources: dict[str, SourceFile], code: str, message: str, span: Span, hint: str) -> Diagnostic:
+    source = sources.get(span.path)
+    return Diagnostic(code, message, span, source.line_text(span.line) if source else "", hint)
+
+
+# ------------------------------------------------------------------ merging
+
+
+def declaration_kind(decl: ast.Declaration) -> str:
+    if isinstance(decl, ast.AdjustmentDecl):
+        return decl.kind
+    return {ast.InputDecl: "input", ast.LetDecl: "let", ast.CriterionDecl: "criterion", ast.GateDecl: "gate",
+            ast.StageDecl: "stage"}[type(decl)]
+
+
+def _merge(parent: ast.Rubric, child: ast.Rubric, sources: dict[str, SourceFile],
+           diagnostics: list[Diagnostic]) -> ast.Rubric:
+    declarations: list[ast.Declaration | None] = list(parent.declarations)
+    where = {(declaration_kind(d), d.name): i for i, d in enumerate(parent.declarations)}
+    removed: dict[tuple[str, str], Span] = {}
+    for removal in child.removals:  # first, so that a removed name can be declared anew below
+        index = where.pop((removal.kind, removal.name), None)
+        if index is None:
+            _unknown(removal.name, removal.kind, removal.name_span, parent, sources, diagnostics)
+            continue
+        declarations[index] = None
+        removed[(removal.kind, removal.name)] = removal.span
+    inherited = set(where)  # each may be replaced once; a second declaration is a duplicate the checker reports
+    for decl in child.declarations:
+        key = (declaration_kind(decl), decl.name)
+        if key in inherited:
+            inherited.discard(key)
+            declarations[where[key]] = decl
+        else:
+            where.setdefault(key, len(declarations))
+            declarations.append(decl)
+    for change in child.changes:
+        index = where.get((change.kind, change.name))
+        target = declarations[index] if index is not None else None
+        if (change.kind, change.name) in removed and index is None:
+            diagnostics.append(_diagnostic(sources, "X104", f"{change.kind} '{change.name}' is removed on line "
+                                           f"{removed[(change.kind, change.name)].line}, so it cannot be changed",
+                                           change.name_span, "keep either the 'remove' or the 'change'"))
+            continue
+        if index is None or target is None:
+            _unknown(change.name, change.kind, change.name_span, parent, sources, diagnostics)
+            continue
+        if not isinstance(target, ast.CriterionDecl) and (change.weight is not None or change.parent is not None
+                                                           or change.points):
+            diagnostics.append(_diagnostic(sources, "X106", f"only a criterion's weight, parent and points can be "
+                                           f"changed; '{change.name}' is a {change.kind}", change.span,
+                                           f"change its texts here, or declare the {change.kind} again in full"))
+            continue
+        declarations[index] = _changed(target, change)
+    kept = [d for d in declarations if d is not None]
+    criteria = {d.name for d in kept if isinstance(d, ast.CriterionDecl)}
+    inputs = {d.name for d in kept if isinstance(d, ast.InputDecl)}
+    # Inherited beliefs about what was removed go with it; the child's own are checked as written.
+    still = [p for p in parent.properties
+             if (p.subject == "total" or p.subject in criteria) and (p.input is None or p.input in inputs)]
+    properties = tuple(dict.fromkeys((*still, *child.properties)))
+    return attrs.evolve(
+        child,
+        declarations=tuple(kept),
+        clauses=_clauses(parent.clauses, child.clauses),
+        meta=_meta(parent.meta, child.meta),
+        properties=properties,
+        rankings=child.rankings or parent.rankings,  # a new ranking rule replaces the old one as a whole
+        removals=(), changes=(),
+    )
+
+
+def _unknown(name: str, kind: str, span: Span, parent: ast.Rubric, sources: dict[str, SourceFile],
+             diagnostics: list[Diagnostic]) -> None:
+    inherited = [d.name for d in parent.declarations if declaration_kind(d) == kind]
+    plural = "criteria" if kind == "criterion" else f"{kind}s"
+    hint = did_you_mean(name, inherited) or f"the {plural} it inherits are: {', '.join(inherited) or 'none'}"
+    diagnostics.append(_diagnostic(sources, "X104", f"the rubric it extends has no {kind} '{name}'", span, hint))
+
+
+def _changed(declaration: ast.Declaration, change: ast.ChangeDecl) -> ast.Declaration:
+    updated = declaration
+    if not isinstance(updated, ast.CriterionDecl):
+        return attrs.evolve(updated, meta=_meta(updated.meta, change.meta))
+    if change.weight is not None and change.weight_span is not None:
+        updated = attrs.evolve(updated, weight=change.weight, weight_span=change.weight_span)
+    if change.parent is not None:
+        updated = attrs.evolve(updated, parent=change.parent, parent_span=change.parent_span)
+    if change.meta:
+        updated = attrs.evolve(updated, meta=_meta(updated.meta, change.meta))
+    if change.points:
+        updated = attrs.evolve(updated, points=change.points)
+    return updated
+
+
+def _clauses(parent: tuple[ast.HeaderClause, ...], child: tuple[ast.HeaderClause, ...]) -> tuple[ast.HeaderClause, ...]:
+    given = {c.kind for c in child}
+    return (*(c for c in parent if c.kind not in given), *child)
+
+
+def _meta(parent: tuple[ast.Meta, ...], child: tuple[ast.Meta, ...]) -> tuple[ast.Meta, ...]:
+    """Labels, descriptions, reasons and evidence given anew replace the old; sources and assumptions add up."""
+    replaced = {m.kind for m in child if m.kind in _META_REPLACED}
+    kept = tuple(m for m in parent if m.kind not in replaced)
+    return tuple(dict.fromkeys((*kept, *child)))

@@ -1,0 +1,1 @@
+"""Ranking: scored candidates -> placings within groups, ties and nominations."""
