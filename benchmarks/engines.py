@@ -24,6 +24,8 @@ Where they cannot be exact:
 
 from __future__ import annotations
 
+import itertools
+
 import json
 import sys
 from collections.abc import Callable, Mapping, Sequence
@@ -193,7 +195,7 @@ def zen_graph() -> dict[str, Any]:
     nodes = [_node("request", "inputNode", {}, 0), _expression_node("derived", lets, 100), *_zen_tables(200),
              _expression_node("totals", _zen_totals(), 400), _node("response", "outputNode", {}, 500)]
     edges = [{"id": f"edge-{i}", "sourceId": a["id"], "targetId": b["id"], "type": "edge"}
-             for i, (a, b) in enumerate(zip(nodes, nodes[1:]))]
+             for i, (a, b) in enumerate(itertools.pairwise(nodes))]
     return {"contentType": "application/vnd.gorules.decision", "nodes": nodes, "edges": edges}
 
 
@@ -282,7 +284,8 @@ def check_examples(root: Path) -> dict[str, int]:
     rubric = pr.load(root / "rubrics/2024/kabupaten-kota.rubric")
     candidates, _ = pr.load_candidates(root / "examples/2024/kabupaten-kota.yaml", rubric.input_specs)
     expected = [(r.total, r.status) for r in map(rubric.evaluate_candidate, candidates)]
-    return {name: sum(make()(c.values) != e for c, e in zip(candidates, expected)) for name, make in SCORERS.items()}
+    return {name: sum(make()(c.values) != e for c, e in zip(candidates, expected, strict=True))
+            for name, make in SCORERS.items()}
 
 
 if __name__ == "__main__":

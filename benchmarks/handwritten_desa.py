@@ -37,8 +37,8 @@ def score(v: dict[str, Any]) -> tuple[Decimal, str]:
     cakupan = _round(Decimal("0.6") * _round(aparat) + Decimal("0.4") * _round(pengurus))
 
     rentan = v["rentan_dibiayai"]
-    jumlah = _round(Decimal(0) if rentan == 0 else _band(rentan, [(Decimal(1000), Decimal(100)), (Decimal(500), Decimal(85)),
-                                                                   (Decimal(100), Decimal(65))], Decimal(30)))
+    jumlah_bands = [(Decimal(1000), Decimal(100)), (Decimal(500), Decimal(85)), (Decimal(100), Decimal(65))]
+    jumlah = _round(Decimal(0) if rentan == 0 else _band(rentan, jumlah_bands, Decimal(30)))
     share = _round(Decimal(0) if porsi == 0 else _band(porsi, [(Decimal(50), Decimal(100)), (Decimal(25), Decimal(80)),
                                                               (Decimal(10), Decimal(60)), (Decimal(2), Decimal(40))],
                                                        Decimal(20)))

@@ -20,6 +20,8 @@ are measured and reported here, never asserted by tests.
 
 from __future__ import annotations
 
+import contextlib
+
 import argparse
 import csv
 import functools
@@ -54,7 +56,7 @@ DESA = ROOT / "rubrics/2024/pemerintah-desa.rubric"
 BESAR = ROOT / "rubrics/2024/perusahaan-besar.rubric"
 ORIGINALS = [KABKOTA, DESA, BESAR]
 # The batch scores large companies: the one category a million candidates is realistic for (over 800,000
-# registered employers, DOMAIN.md). It declares no ranking, so rows are written as they come.
+# registered employers, docs/award.md §6). It declares no ranking, so rows are written as they come.
 BATCH = BESAR
 VARIED_CANDIDATES = 2_000
 SEED = 2024
@@ -256,10 +258,8 @@ def process_tree_rss(root: int) -> int:
     page = os.sysconf("SC_PAGE_SIZE")
     total = 0
     for pid in tree:
-        try:
+        with contextlib.suppress(OSError, IndexError, ValueError):  # a process that ended meanwhile
             total += int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * page
-        except (OSError, IndexError, ValueError):
-            pass
     return total
 
 
@@ -281,10 +281,8 @@ class Sampler(threading.Thread):
 
 def stop(process: subprocess.Popen[bytes]) -> None:
     """End the benchmark's own subprocess and its children (it runs in a session of its own)."""
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(process.pid, 9)
-    except ProcessLookupError:
-        pass
 
 
 class BatchRun(NamedTuple):
@@ -390,7 +388,7 @@ def batch_section(counts: Sequence[int], bad_share: float, timeout: float, memor
         each = micro(run.seconds / count) if run.problem is None else ""
         print(f"| {count:,} | {run.seconds:,.1f} s | {each} | {run.peak / 2**20:,.0f} MiB "
               f"| {count:,} → {run.rows_out:,} | {by_status(run.statuses)} "
-              f"| {run.ledger_bytes / 2**20:,.0f} MiB | {run.problem and 'failed: ' + run.problem or 'ok'} |")
+              f"| {run.ledger_bytes / 2**20:,.0f} MiB | {(run.problem and 'failed: ' + run.problem) or 'ok'} |")
         if run.problem:
             failures.append(run)
     for run in failures:
@@ -406,7 +404,8 @@ def batch_section(counts: Sequence[int], bad_share: float, timeout: float, memor
 
 
 def machine() -> str:
-    commit = subprocess.run(["git", "describe", "--always", "--dirty"], cwd=ROOT, capture_output=True, text=True)
+    commit = subprocess.run(["git", "describe", "--always", "--dirty"], cwd=ROOT, capture_output=True, text=True,
+                            check=False)  # outside a git checkout the commit is just unknown
     return (f"Python {platform.python_version()} on {platform.system()} {platform.machine()}, "
             f"{os.cpu_count()} CPUs; paritrana_rules at {commit.stdout.strip() or 'unknown commit'}")
 

@@ -6,7 +6,7 @@ Run:  .venv/bin/python benchmarks/synth.py RUBRIC --count N [--seed S] [--format
 Every value comes from the rubric's input declarations (`rubric.input_specs`:
 kind, bounds, members, defaults). Inputs this module knows by name (the
 regency/city and village inputs of the 2024 rubrics) follow the distributions
-in the tables below, each citing the DOMAIN.md section it comes from; any
+in the tables below, each citing the docs/award.md section it comes from; any
 other input gets a plain value within its declaration. Rows are written one at
 a time, so a million rows take no more memory than ten. The same seed gives
 the same file.
@@ -36,9 +36,9 @@ from paritrana_rules import InputSpec
 # ------------------------------------------------------------------ distributions (small named tables)
 
 # The 38 provinces, weighted by how many kab/kota each has. These counts are our
-# figure (Kemendagri, 2023), not DOMAIN.md's; they add up to the 514 kab/kota of
-# DOMAIN.md §2 "Funnel sizes" (2019 and 2021 pools). Villages use the same
-# weights, a rough stand-in: DOMAIN.md has no village counts per province.
+# figure (Kemendagri, 2023), not docs/award.md's; they add up to the 514 kab/kota of
+# docs/award.md §2 "Funnel sizes" (2019 and 2021 pools). Villages use the same
+# weights, a rough stand-in: docs/award.md has no village counts per province.
 KABKOTA_PER_PROVINCE: dict[str, int] = {
     "Aceh": 23, "Sumatera Utara": 33, "Sumatera Barat": 19, "Riau": 12, "Jambi": 11, "Sumatera Selatan": 17,
     "Bengkulu": 10, "Lampung": 15, "Kepulauan Bangka Belitung": 7, "Kepulauan Riau": 7, "DKI Jakarta": 6,
@@ -53,52 +53,53 @@ KABKOTA_PER_PROVINCE: dict[str, int] = {
 SHARE_OF_CITIES = 98 / 514
 
 # Wage-earner (PU) coverage of a kab/kota, as a share: national coverage was 54.09% in
-# March 2021 and Bengkulu about 33.7% in 2024 (DOMAIN.md §6 "Coverage and participation
+# March 2021 and Bengkulu about 33.7% in 2024 (docs/award.md §6 "Coverage and participation
 # figures"). Beta(a, b) has mean a / (a + b): here 0.55, most regions between 30% and 80%.
 PU_COVERAGE_BETA = (5.0, 4.1)
 # Non-wage-earner (BPU) coverage is far lower: 9.58 jt BPU against 26.26 jt PU participants
-# in Feb 2025 (DOMAIN.md §6); mean about 14%, a long tail above 30%.
+# in Feb 2025 (docs/award.md §6); mean about 14%, a long tail above 30%.
 BPU_COVERAGE_BETA = (1.6, 10.0)
 # Formal wage workers (PU potential) of one kab/kota: log-normal around 40,000, from Raja
 # Ampat's ~10,000 to city-sized pools; Kota Banjarmasin alone reports 65,000-86,000
-# registered workers a year (DOMAIN.md §6, Banjarmasin table).
+# registered workers a year (docs/award.md §6, Banjarmasin table).
 PU_POTENTIAL_MEDIAN, PU_POTENTIAL_SIGMA = 40_000, 0.9
 # Informal workers per formal one, from the BPS Sakernas pattern the rubric cites (our figure).
 BPU_PER_PU = (0.8, 3.0)
 # Year-on-year growth of active participants: Banjarmasin's workers moved -20%, +16%, +6%,
-# +8% and the rubric bands growth from -5% to 10% (DOMAIN.md §6 Banjarmasin table, §3.3 trend).
+# +8% and the rubric bands growth from -5% to 10% (docs/award.md §6 Banjarmasin table, §3.3 trend).
 GROWTH_MEAN, GROWTH_SD = 0.04, 0.07
 # Vulnerable workers as a share of the informal universe (our figure), and the share of
-# them a budget pays for: Kukar 52,000, PBD 77,500 (DOMAIN.md §6 "Vulnerable-worker programs").
+# them a budget pays for: Kukar 52,000, PBD 77,500 (docs/award.md §6 "Vulnerable-worker programs").
 VULNERABLE_SHARE = (0.2, 0.5)
 SHARE_WITHOUT_BUDGET_PROGRAMME = 0.25
 FUNDED_SHARE_BETA = (1.2, 3.5)
 # Rp16,800 a month per worker (JKK + JKM BPU minimum), as examples/2024/kabupaten-kota.yaml
-# notes (our figure, not DOMAIN.md's); most budgets pay the whole year.
+# notes (our figure, not docs/award.md's); most budgets pay the whole year.
 MONTHLY_CONTRIBUTION_RUPIAH = 16_800
 MONTHS_PAID = (12, 12, 12, 9, 6)
 
 # Legal products, drawn independently: "only four of six pemda met the coverage and
-# regulation indicators" (DOMAIN.md §2 "Initial data ... screening"; §3.1 legal products).
+# regulation indicators" (docs/award.md §2 "Initial data ... screening"; §3.1 legal products).
 LEGAL_PRODUCT_SHARE = {"perda": 0.30, "perkada": 0.50, "instruksi": 0.15, "surat_edaran": 0.35}
-# "Nilai plus" for a licensing Perda is the one published bonus and rare (DOMAIN.md §3.3).
+# "Nilai plus" for a licensing Perda is the one published bonus and rare (docs/award.md §3.3).
 LICENSING_PERDA_SHARE = 0.08
-NSPK_SHARE = 0.25  # SE Mendagri 842.2/5193/SJ asks for it (DOMAIN.md §3.1 policy background)
-# Innovations are a named aspect from 2022 (DOMAIN.md §3.3); each one's share is our figure.
+NSPK_SHARE = 0.25  # SE Mendagri 842.2/5193/SJ asks for it (docs/award.md §3.1 policy background)
+# Innovations are a named aspect from 2022 (docs/award.md §3.3); each one's share is our figure.
 REGION_INNOVATION_SHARE = {"program_rentan_khusus": 0.35, "kuota_per_desa": 0.15, "perizinan_terintegrasi": 0.20,
                            "data_nik_terpadu": 0.30, "kemitraan_csr": 0.20}
 # Who attends the interview: the kepala daerah is required nationally and a "poin penting"
-# (DOMAIN.md §2 "Interview format", §3.2); the others share what is left (our figure).
+# (docs/award.md §2 "Interview format", §3.2); the others share what is left (our figure).
 REGION_ATTENDANCE = {"kepala_daerah": 0.45, "wakil_kepala_daerah": 0.20, "sekda": 0.20, "kepala_dinas": 0.12,
                      "tidak_hadir": 0.03}
-# Administrative screening ("seleksi berkas administrasi", DOMAIN.md §2): most pass.
+# Administrative screening ("seleksi berkas administrasi", docs/award.md §2): most pass.
 COMPLETE_DOCUMENTS_SHARE = 0.92
 REGION_ARREARS_SHARE = 0.07  # non-ASN arrears; no source, our figure
 # Interview understanding: averages of assessors' sheets, one or two decimals (our figure).
 UNDERSTANDING_MEAN, UNDERSTANDING_SD = 74, 11
 
-# Villages (DOMAIN.md §5 "Concrete winning profiles": Tamansari 24 officials and 3,803 workers,
-# Tulungrejo 26 officials, 688 functionaries, 714 + 700 funded, Tanjung Aru 20, Ngadi 15).
+# Villages (docs/award.md §5 "Concrete winning profiles": Tamansari 3,803 workers, Tulungrejo 714 + 700
+# funded; the apparatus sizes, Tamansari 24, Tulungrejo 26 with 688 functionaries, Tanjung Aru 20,
+# Ngadi 15, are the invented figures of examples/2024/pemerintah-desa.csv).
 VILLAGE_APPARATUS = (10, 35, 22)  # triangular: low, high, mode
 VILLAGE_FULLY_REGISTERED_SHARE = 0.55
 VILLAGE_FUNCTIONARIES = (20, 750, 120)
@@ -202,11 +203,11 @@ def village_profile(rng: random.Random) -> Draw:
     }
 
 
-# Large companies (DOMAIN.md §1 and §2): candidates are the employers a provincial Tim 9 invites, so most
+# Large companies (docs/award.md §1 and §2): candidates are the employers a provincial Tim 9 invites, so most
 # are compliant; the gates (all four programmes for all workers, no arrears) still stop a few. Our figures.
-COMPANY_WORKERS = (100, 6_000, 450)  # triangular: 100+ workers is "large" (BPS, DOMAIN.md §3)
+COMPANY_WORKERS = (100, 6_000, 450)  # triangular: 100+ workers is "large" (BPS, docs/award.md §1)
 COMPANY_ALL_REGISTERED_SHARE = 0.90
-COMPANY_ALL_PROGRAMMES_SHARE = 0.93  # JKK, JKM, JHT and JP: the "PDS Program" gate (DOMAIN.md §2)
+COMPANY_ALL_PROGRAMMES_SHARE = 0.93  # JKK, JKM, JHT and JP: the "PDS Program" gate (docs/award.md §2)
 COMPANY_ARREARS_SHARE = 0.04
 COMPANY_ON_TIME_MONTHS = (12, 12, 12, 11, 10, 8)
 COMPANY_WAGE_REPORTED = (82.0, 100.0, 98.0)  # % of the real wage bill reported: triangular

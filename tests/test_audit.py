@@ -18,7 +18,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import paritrana_rules as pr
-from paritrana_rules.audit.records import canonical, content_hash, rubric_hash
+from paritrana_rules.audit.records import content_hash
+from paritrana_rules.canonical import canonical
+from paritrana_rules.language.identity import rubric_hash
 from paritrana_rules.cli import main
 
 from .strategies import candidate_inputs

@@ -11,7 +11,8 @@ import pytest
 import yaml
 
 import paritrana_rules as pr
-from paritrana_rules.audit.records import canonical, content_hash
+from paritrana_rules.audit.records import content_hash
+from paritrana_rules.canonical import canonical
 from paritrana_rules.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]

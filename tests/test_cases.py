@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 import paritrana_rules as pr
-from paritrana_rules.committee.cases import cases_file_for, run
+from paritrana_rules.committee.cases import cases_file_for, run_cases
 from paritrana_rules.cli import main
 
 RUBRIC = '''rubric "Paritrana Award" edition 2024 period 2023
@@ -70,7 +70,7 @@ def test_cases_are_found_beside_the_rubrics_folder(tmp_path: Path) -> None:
 
 
 def test_a_rubric_with_passing_complete_cases_is_ok(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    report = run(pr.load(layout(tmp_path)), max_examples=30)
+    report = run_cases(pr.load(layout(tmp_path)), max_examples=30)
     assert report.ok, report.render()
     assert report.rules == 4 and report.uncovered == ()
     assert report.properties[0].holds is True
@@ -80,7 +80,7 @@ def test_a_rubric_with_passing_complete_cases_is_ok(tmp_path: Path, capsys: pyte
 
 def test_wrong_expectations_are_reported_exactly(tmp_path: Path) -> None:
     cases = CASES.replace("{total: 60, status: eligible}", "{total: 60.01, status: disqualified, critera: {}}")
-    report = run(pr.load(layout(tmp_path, cases=cases)), max_examples=10)
+    report = run_cases(pr.load(layout(tmp_path, cases=cases)), max_examples=10)
     [failed] = [c for c in report.cases if c.failures]
     assert failed.id == "sedang"
     assert "total: expected 60.01, got 60.00" in failed.failures
@@ -91,7 +91,7 @@ def test_wrong_expectations_are_reported_exactly(tmp_path: Path) -> None:
 
 def test_rules_no_case_reaches_are_listed(tmp_path: Path) -> None:
     cases = "\n".join(CASES.splitlines()[:8]) + "\n"  # only the first two candidates
-    report = run(pr.load(layout(tmp_path, cases=cases)), max_examples=10)
+    report = run_cases(pr.load(layout(tmp_path, cases=cases)), max_examples=10)
     missing = {u.description for u in report.uncovered}
     assert missing == {"band row 'below 10' of cakupan", "gate tanpa_tunggakan failing"}
     assert all(u.span.line > 1 for u in report.uncovered)
@@ -100,7 +100,7 @@ def test_rules_no_case_reaches_are_listed(tmp_path: Path) -> None:
 
 def test_a_false_belief_comes_with_a_ready_to_paste_counterexample(tmp_path: Path) -> None:
     rubric = RUBRIC.replace("from 100 -> 100", "from 100 -> 50")
-    report = run(pr.load(layout(tmp_path, rubric=rubric)), max_examples=100)
+    report = run_cases(pr.load(layout(tmp_path, rubric=rubric)), max_examples=100)
     [outcome] = report.properties
     assert outcome.holds is False
     assert outcome.counterexample is not None
@@ -121,12 +121,12 @@ def test_missing_examples_fail(tmp_path: Path, capsys: pytest.CaptureFixture[str
 
 def test_expected_rejections(tmp_path: Path) -> None:
     cases = CASES + "  - id: rusak\n    peserta: banyak\n    expect: {rejected: [peserta]}\n"
-    report = run(pr.load(layout(tmp_path, cases=cases)), max_examples=10)
+    report = run_cases(pr.load(layout(tmp_path, cases=cases)), max_examples=10)
     assert report.ok, report.render()
 
 
 def test_expectations_must_be_lists_where_the_guide_says_so(tmp_path: Path) -> None:
     cases = CASES.replace("reasons: [tunggakan]", 'reasons: "tunggakan"')
-    report = run(pr.load(layout(tmp_path, cases=cases)), max_examples=10)
+    report = run_cases(pr.load(layout(tmp_path, cases=cases)), max_examples=10)
     [failed] = [c for c in report.cases if c.failures]
     assert failed.failures == ("'reasons' must be a list of words to find in the reasons, such as [tunggakan]",)

@@ -9,6 +9,8 @@ import pytest
 
 import paritrana_rules as pr
 
+from .conftest import Golden
+
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = ROOT / "tests" / "golden" / "explain"
 # The first three rubrics of the library are pinned as golden explanations; the rest share their code paths.
@@ -23,23 +25,17 @@ def scored(relative: Path) -> list[pr.Result]:
     return [rubric.evaluate_candidate(c) for c in candidates]
 
 
-def compare(path: Path, actual: str, update: bool) -> None:
-    if update or not path.exists():
-        path.write_text(actual, encoding="utf-8")
-    assert actual == path.read_text(encoding="utf-8"), f"explanation changed; review and rerun with --update-golden"
-
-
 @pytest.mark.parametrize("lang", ["en", "id"])
 @pytest.mark.parametrize("relative", RUBRICS, ids=str)
-def test_text_explanations_match_golden(relative: Path, lang: str, update_golden: bool) -> None:
+def test_text_explanations_match_golden(relative: Path, lang: str, golden: Golden) -> None:
     text = "\n\n".join(r.explain(lang=lang) for r in scored(relative))
-    compare(GOLDEN / f"{relative.parent.name}-{relative.stem}.{lang}.txt", text, update_golden)
+    golden.check(GOLDEN / f"{relative.parent.name}-{relative.stem}.{lang}.txt", text)
 
 
 @pytest.mark.parametrize("lang", ["en", "id"])
-def test_markdown_explanation_matches_golden(lang: str, update_golden: bool) -> None:
+def test_markdown_explanation_matches_golden(lang: str, golden: Golden) -> None:
     result = scored(Path("rubrics/2024/pemerintah-desa.rubric"))[0]
-    compare(GOLDEN / f"2024-pemerintah-desa.{lang}.md", result.explain(lang=lang, format="markdown"), update_golden)
+    golden.check(GOLDEN / f"2024-pemerintah-desa.{lang}.md", result.explain(lang=lang, format="markdown"))
 
 
 @pytest.mark.parametrize("relative", RUBRICS, ids=str)

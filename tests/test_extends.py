@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import paritrana_rules as pr
-from paritrana_rules.audit.records import rubric_hash
+from paritrana_rules.language.identity import rubric_hash
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "examples/2024/pemerintah-desa.yaml"

@@ -18,8 +18,8 @@ distributed = pytest.importorskip("distributed")
 
 import paritrana_rules as pr  # noqa: E402
 from paritrana_rules.cli import main  # noqa: E402
-from paritrana_rules.batch.frames import entries_of, score_dask, score_frame, score_part
-from paritrana_rules.rank.ranking import place
+from paritrana_rules.batch.frames import entries_of, score_dask, score_frame, score_part  # noqa: E402
+from paritrana_rules.rank.ranking import place  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 KABKOTA = str(ROOT / "rubrics/2024/kabupaten-kota.rubric")

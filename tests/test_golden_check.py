@@ -22,8 +22,11 @@ from pathlib import Path
 import pytest
 
 from paritrana_rules import cli
-from paritrana_rules.evaluate.rubric import diagnose, read_rubric
+from paritrana_rules.evaluate.rubric import diagnose
+from paritrana_rules.language.extends import read_rubric
 from paritrana_rules.errors import Diagnostic, RubricError, render_all
+
+from .conftest import Golden
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = ROOT / "tests" / "golden" / "check"
@@ -66,14 +69,9 @@ def test_there_are_golden_files() -> None:
 
 @pytest.mark.usefixtures("at_root")
 @pytest.mark.parametrize("rubric", RUBRICS, ids=_ids(RUBRICS))
-def test_rendering_matches_golden(rubric: Path, update_golden: bool) -> None:
+def test_rendering_matches_golden(rubric: Path, golden: Golden) -> None:
     actual = render_all(list(_diagnostics(_relative(rubric)))) + "\n"
-    expected_file = rubric.with_suffix(".expected")
-    if update_golden:
-        expected_file.write_text(actual, encoding="utf-8", newline="\n")
-        return
-    assert expected_file.exists(), f"{_relative(expected_file)} is missing: run pytest --update-golden and review it"
-    assert actual == expected_file.read_text(encoding="utf-8")
+    golden.check(rubric.with_suffix(".expected"), actual)
 
 
 @pytest.mark.usefixtures("at_root")

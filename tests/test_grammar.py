@@ -6,7 +6,8 @@ import lark
 import pytest
 
 import paritrana_rules as pr
-from paritrana_rules.language.syntax import grammar_text, parse
+from paritrana_rules.language.grammar import grammar_text
+from paritrana_rules.language.syntax import parse
 
 HEADER = 'rubric "Paritrana Award" edition 2024 period 2023\ncategory uji\nscale 0 to 100\nrounding half_up to 2 places\n'
 

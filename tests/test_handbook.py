@@ -13,6 +13,8 @@ from paritrana_rules.language import ast
 from paritrana_rules.explain.handbook import handbook
 from paritrana_rules.check.model import strings, texts
 
+from .conftest import Golden
+
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = ROOT / "tests" / "golden" / "handbook"
 RUBRICS = sorted(p.relative_to(ROOT) for p in (ROOT / "rubrics").rglob("*.rubric"))
@@ -25,13 +27,6 @@ LANGS = ("id", "en")
 
 def load(relative: Path) -> pr.CompiledRubric:
     return pr.load(ROOT / relative)
-
-
-def compare(path: Path, actual: str, update: bool) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if update or not path.exists():
-        path.write_text(actual, encoding="utf-8")
-    assert actual == path.read_text(encoding="utf-8"), "handbook changed; review it and rerun with --update-golden"
 
 
 def unescape(markdown: str) -> str:
@@ -50,14 +45,14 @@ def pick(found: ast.Texts | None, lang: str) -> str | None:
 
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("relative", PINNED, ids=str)
-def test_markdown_handbook_matches_golden(relative: Path, lang: str, update_golden: bool) -> None:
-    compare(GOLDEN / f"{relative.parent.name}-{relative.stem}.{lang}.md", handbook(load(relative), lang), update_golden)
+def test_markdown_handbook_matches_golden(relative: Path, lang: str, golden: Golden) -> None:
+    golden.check(GOLDEN / f"{relative.parent.name}-{relative.stem}.{lang}.md", handbook(load(relative), lang))
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_text_handbook_matches_golden(lang: str, update_golden: bool) -> None:
+def test_text_handbook_matches_golden(lang: str, golden: Golden) -> None:
     rubric = load(Path("rubrics/2024/pemerintah-desa.rubric"))
-    compare(GOLDEN / f"2024-pemerintah-desa.{lang}.txt", handbook(rubric, lang, "text"), update_golden)
+    golden.check(GOLDEN / f"2024-pemerintah-desa.{lang}.txt", handbook(rubric, lang, "text"))
 
 
 # ------------------------------------------------------------------ what every handbook contains

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import paritrana_rules as pr
-from paritrana_rules.audit.records import canonical
+from paritrana_rules.canonical import canonical
 
 RUBRIC = '''rubric "Paritrana Award" edition 2024 period 2023
 category pemerintah_desa

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.lark import from_lark
 
 import paritrana_rules as pr
-from paritrana_rules.language.syntax import parser
+from paritrana_rules.language.grammar import parser
 
 from .strategies import candidate_inputs, raw_candidate, small_rubric
 

@@ -12,7 +12,8 @@ import pytest
 
 import paritrana_rules as pr
 from paritrana_rules.language import ast
-from paritrana_rules.audit.records import canonical, content_hash
+from paritrana_rules.audit.records import content_hash
+from paritrana_rules.canonical import canonical
 from paritrana_rules.cli import main
 from paritrana_rules.rank.ranking import Entry, place
 from paritrana_rules.source import Span

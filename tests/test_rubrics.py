@@ -9,7 +9,7 @@ import pytest
 
 import paritrana_rules as pr
 from paritrana_rules.evaluate.rubric import diagnose
-from paritrana_rules.committee.cases import run
+from paritrana_rules.committee.cases import run_cases
 
 ROOT = Path(__file__).resolve().parents[1]
 RUBRICS = sorted(p.relative_to(ROOT) for p in (ROOT / "rubrics").rglob("*.rubric"))
@@ -35,7 +35,7 @@ def test_rubric_checks_clean(relative: Path) -> None:
 
 @pytest.mark.parametrize("relative", RUBRICS, ids=str)
 def test_rubric_passes_its_example_cases_with_full_coverage(relative: Path) -> None:
-    report = run(compiled(relative), max_examples=25)
+    report = run_cases(compiled(relative), max_examples=25)
     assert report.ok, report.render()
     assert any(c.checked for c in report.cases), "example cases need expectations"
 

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 import paritrana_rules as pr
 from paritrana_rules.check import stages
-from paritrana_rules.evaluate.rubric import CompiledRubric, diagnose
+from paritrana_rules.evaluate.rubric import diagnose
 from paritrana_rules.committee.diff import diff_rubrics
 from paritrana_rules.language.format import format_text
 from paritrana_rules.explain.handbook import handbook
@@ -85,7 +85,7 @@ def load(text: str, path: str = "funnel.rubric") -> pr.CompiledRubric:
     return pr.loads(text, path)
 
 
-def at(rubric: pr.CompiledRubric, index: int) -> CompiledRubric:
+def at(rubric: pr.CompiledRubric, index: int) -> pr.CompiledRubric:
     return rubric.at_stage(index)
 
 

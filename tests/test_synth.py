@@ -8,6 +8,7 @@ village rubrics. The same seed gives the same bytes.
 from __future__ import annotations
 
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -44,8 +45,13 @@ def test_good_rows_accepted_and_bad_rows_rejected(path: Path, fmt: str, tmp_path
     for rejection in rejected:
         # One mistake, in the field the generator spoiled.
         assert [p.field for p in rejection.problems] == [planted[rejection.id].rsplit(" in ", 1)[1]]
+    low, high = rubric.model.scale
+    step = Decimal(1).scaleb(-rubric.model.rounding_places)
     for candidate in candidates:
-        assert rubric.evaluate_candidate(candidate, trace=False).total is not None
+        # An accepted row scores: a total on the rubric's scale, rounded as the rubric says.
+        total = rubric.evaluate_candidate(candidate, trace=False).total
+        assert low <= total <= high, (candidate.id, total)
+        assert total == total.quantize(step), (candidate.id, total)
 
 
 @pytest.mark.parametrize("path", RUBRICS, ids=lambda p: p.stem)

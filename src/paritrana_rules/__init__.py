@@ -7,45 +7,53 @@
     print(result.explain(lang="id"))
     record = result.audit()                  # canonical, hashed audit record
     report = pr.replay(record)               # report.ok, report.first_divergence
+
+Every error raised on purpose is a `pr.Error`: `RubricError` (bad rubric text),
+`InputError` (bad candidate data), `NominationError` and `UsageError`.
 """
 
 from __future__ import annotations
 
-from paritrana_rules.evaluate.rubric import CompiledRubric as CompiledRubric
-from paritrana_rules.evaluate.rubric import diagnose as diagnose
-from paritrana_rules.evaluate.rubric import load as load
-from paritrana_rules.evaluate.rubric import loads as loads
+from paritrana_rules.api import CompiledRubric as CompiledRubric
+from paritrana_rules.api import Divergence as Divergence
+from paritrana_rules.api import Finding as Finding
+from paritrana_rules.api import ReplayReport as ReplayReport
+from paritrana_rules.api import Result as Result
+from paritrana_rules.api import diagnose as diagnose
+from paritrana_rules.api import load as load
+from paritrana_rules.api import loads as loads
+from paritrana_rules.api import replay as replay
 from paritrana_rules.data import Candidate as Candidate
 from paritrana_rules.data import InputSpec as InputSpec
 from paritrana_rules.data import Rejected as Rejected
 from paritrana_rules.data import load_candidates as load_candidates
 from paritrana_rules.errors import Diagnostic as Diagnostic
+from paritrana_rules.errors import Error as Error
 from paritrana_rules.errors import InputError as InputError
 from paritrana_rules.errors import InputProblem as InputProblem
+from paritrana_rules.errors import NominationError as NominationError
 from paritrana_rules.errors import RubricError as RubricError
-from paritrana_rules.audit.replay import Divergence as Divergence
-from paritrana_rules.audit.replay import Finding as Finding
-from paritrana_rules.audit.replay import ReplayReport as ReplayReport
-from paritrana_rules.audit.replay import replay as replay
-from paritrana_rules.evaluate.result import Result as Result
+from paritrana_rules.errors import UsageError as UsageError
 from paritrana_rules.evaluate.result import TraceStep as TraceStep
-
-__version__ = "0.1.0"
+from paritrana_rules.version import VERSION as __version__
 
 __all__ = [
     "Candidate",
     "CompiledRubric",
     "Diagnostic",
     "Divergence",
+    "Error",
     "Finding",
     "InputError",
     "InputProblem",
     "InputSpec",
+    "NominationError",
     "Rejected",
     "ReplayReport",
     "Result",
     "RubricError",
     "TraceStep",
+    "UsageError",
     "__version__",
     "diagnose",
     "load",

@@ -1,8 +1,11 @@
-"""Diagnostics for rubric files and problems in candidate data.
+"""Diagnostics for rubric files, problems in candidate data, and the errors that carry them.
 
-`RubricError` and `InputError` are the only exceptions the public API raises
-on bad rubric text or bad candidate data. Both carry *every* problem found,
-not just the first, each located precisely enough for a person to fix it.
+Every error the library raises on purpose is an `Error`: `RubricError` for bad
+rubric text, `InputError` for bad candidate data, `NominationError` for a
+nominating ledger that cannot be used, `UsageError` for a request that cannot
+be carried out as asked. Each carries *every* problem found, not just the
+first, each located precisely enough for a person to fix it, and pickles with
+them (an error raised in a worker process reaches the caller whole).
 """
 
 from __future__ import annotations
@@ -89,12 +92,19 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
-class RubricError(Exception):
+class Error(Exception):
+    """The base of every error the library raises on purpose: catch it to catch them all."""
+
+
+class RubricError(Error):
     """A rubric could not be loaded; `diagnostics` lists every problem, sorted by position."""
 
     def __init__(self, diagnostics: list[Diagnostic]) -> None:
         self.diagnostics = sort_diagnostics(diagnostics)
         super().__init__(render_all(self.diagnostics))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.diagnostics,))
 
 
 @attrs.frozen
@@ -115,10 +125,28 @@ class InputProblem:
         return {"candidate": self.candidate, "field": self.field, "message": self.message, "hint": self.hint}
 
 
-class InputError(Exception):
+class InputError(Error):
     """Candidate data did not validate; `problems` lists every problem of every candidate."""
 
     def __init__(self, problems: list[InputProblem]) -> None:
         self.problems = list(problems)
         lines = "\n".join(f"  - {p.render()}" for p in self.problems)
         super().__init__(f"{_plural(len(self.problems), 'problem')} in candidate data:\n{lines}")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.problems,))
+
+
+class NominationError(Error):
+    """A nominating ledger that cannot be used: it does not replay, or holds no nominations."""
+
+    def __init__(self, messages: list[str]) -> None:
+        self.messages = list(messages)
+        super().__init__("\n".join(self.messages))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.messages,))
+
+
+class UsageError(Error):
+    """A request that cannot be carried out as asked (a file that is not there, a stage the rubric lacks)."""

@@ -13,7 +13,8 @@ import decimal
 import functools
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any, Callable, TypeVar
+from typing import Any, TypeVar
+from collections.abc import Callable
 
 F = TypeVar("F", bound=Callable[..., Any])
 

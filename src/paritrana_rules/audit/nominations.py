@@ -1,7 +1,7 @@
 """Nominations: the provincial round's ledgers -> the candidates a national round may score.
 
 The award's provincial rounds each rank their candidates and nominate the
-first places to the national round (DOMAIN.md §2). A national `score` is given
+first places to the national round (docs/award.md §2). A national `score` is given
 the provincial ledgers (`--nominees`): each must replay cleanly (chain, seal,
 every score and the ranking, re-derived under its rubric) and hold a ranking
 record, whose nominated candidates are the only ones the national round
@@ -13,36 +13,16 @@ can show every national candidate was nominated, and by which ledger.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-import attrs
-
-from paritrana_rules.audit.replay import read_ledger, replay
-
-
-@attrs.frozen
-class Nomination:
-    """What one provincial ledger nominates, and how to recognise that ledger again."""
-
-    ledger: str  # the path it was read from (not hashed: where it sits may change)
-    head: str  # the seal's head: the hash of the ledger's last record
-    ranking: str  # the hash of its ranking record
-    rubric: Mapping[str, Any]  # the provincial rubric's identity and content hash
-    nominated: tuple[str, ...]
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"head": self.head, "ranking_sha256": self.ranking, "rubric": dict(self.rubric),
-                "nominated": list(self.nominated)}
-
-
-class NominationError(ValueError):
-    """A nominating ledger that cannot be used: it does not replay, or holds no nominations."""
-
-    def __init__(self, messages: list[str]) -> None:
-        super().__init__("\n".join(messages))
-        self.messages = messages
+from paritrana_rules.audit.ledger import read_ledger
+from paritrana_rules.audit.records import Nomination
+from paritrana_rules.audit.replay import replay
+from paritrana_rules.errors import NominationError, UsageError
+from paritrana_rules.evaluate.rubric import AnyRubric
+from paritrana_rules.language.extends import rubrics_root
 
 
 _FINDINGS_SHOWN = 3
@@ -98,3 +78,22 @@ def _recorded_rubrics(documents: list[dict[str, Any]]) -> list[str]:
 
 def nominated_ids(nominations: Iterable[Nomination]) -> frozenset[str]:
     return frozenset(candidate for n in nominations for candidate in n.nominated)
+
+
+def nominations_for(rubric: AnyRubric, ledgers: Sequence[str | Path]) -> tuple[Nomination, ...]:
+    """The provincial ledgers' nominations, each for this rubric's award, edition and category, from an earlier
+    round; UsageError when a ledger is missing or is for another category or the same round."""
+    for path in ledgers:
+        if not Path(path).exists():
+            raise UsageError(f"no such nominating ledger: {path}")
+    nominations = read_nominations(ledgers, [rubrics_root(rubric.path)])
+    wanted = {k: rubric.identity[k] for k in ("award", "edition", "category", "sector")}
+    for nomination in nominations:
+        found = {k: nomination.rubric.get(k) for k in wanted}
+        if found != wanted:
+            raise UsageError(f"{nomination.ledger} nominates for {found['category']} edition {found['edition']}, "
+                             f"not for {wanted['category']} edition {wanted['edition']}")
+        if nomination.rubric.get("round") == rubric.identity["round"]:
+            raise UsageError(f"{nomination.ledger} was scored in the same round as {rubric.path}; its nominees go "
+                             "on to the next round's rubric")
+    return nominations

@@ -12,41 +12,34 @@ positions or comments, so reformatting a rubric does not change its identity,
 while any change of meaning does. Each declaration is hashed too, so that a
 replay can say which criteria changed.
 
-A ledger (`.jsonl`) holds one record per line, each carrying the hash of the one
-before (`prev`), and ends with a seal: the record count and the head hash.
+Ledgers, which chain records and seal them, are `ledger.py`'s.
 """
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import hashlib
 import json
-from json.encoder import encode_basestring
-import os
 import re
-import tempfile
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO
+from json.encoder import encode_basestring
+from typing import Any
 
 import attrs
 
+from paritrana_rules.canonical import canonical, sha256
+from paritrana_rules.canonical import encode as encode_json
+from paritrana_rules.compile.program import GateStep, LeafStep, ParentStep, Program, StageStep, Step, step_id
+from paritrana_rules.data import Panel, Rejected
+from paritrana_rules.evaluate.result import Result
+from paritrana_rules.explain.explanation import reasons
 from paritrana_rules.language import ast
-from paritrana_rules.data import Panel
-from paritrana_rules.language.extends import declaration_kind
+from paritrana_rules.language.identity import declaration_hashes, rubric_hash
+from paritrana_rules.language.grammar import grammar_text
 from paritrana_rules.numeric import CONTEXT, plain
-from paritrana_rules.language.syntax import grammar_text
-
-from paritrana_rules.compile.program import GateStep, LeafStep, ParentStep, StageStep
-
-if TYPE_CHECKING:
-    from paritrana_rules.evaluate.rubric import CompiledRubric
-    from paritrana_rules.data import Rejected
-    from paritrana_rules.audit.nominations import Nomination
-    from paritrana_rules.rank.ranking import Entry
-    from paritrana_rules.evaluate.result import Result, TraceStep
+from paritrana_rules.rank.ranking import Entry, entry, place
+from paritrana_rules.version import VERSION
 
 FORMAT = "paritrana-audit/2"
 ENGINE = "paritrana-rules"
@@ -55,59 +48,20 @@ ENGINE = "paritrana-rules"
 # ------------------------------------------------------------------ canonical JSON
 
 
-_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
-
-
-def canonical(document: Any) -> bytes:
-    """The one byte form of a JSON document: sorted keys, no spaces, UTF-8."""
-    return _CANONICAL.encode(document).encode()
-
-
-def sha256(document: Any) -> str:
-    return hashlib.sha256(canonical(document)).hexdigest()
-
-
 def encode(value: Any) -> Any:
-    """A value as JSON: decimals as plain strings, sets as sorted lists, tuples as lists."""
-    if isinstance(value, bool) or value is None or isinstance(value, (str, int)):
-        return value
-    if isinstance(value, Decimal):
-        return plain(value)
-    if isinstance(value, (frozenset, set)):
-        return sorted(encode(v) for v in value)
-    if isinstance(value, (tuple, list)):
-        return [encode(v) for v in value]
-    if isinstance(value, Mapping):
-        return {str(k): encode(v) for k, v in value.items()}
-    if isinstance(value, Panel):  # as a data file writes it, so that replay validates it again
-        return {s.juror: plain(s.score) if s.conflict is None else {"score": plain(s.score), "conflict": s.conflict}
-                for s in value.scores}
-    raise TypeError(f"cannot encode {type(value).__name__} in an audit record")
+    """A recorded value as JSON (see `canonical.encode`); a jury panel as a data file writes it, so that replay
+    validates it again."""
+    return encode_json(value, _panel)
+
+
+def _panel(value: Any) -> Any:
+    if not isinstance(value, Panel):
+        raise TypeError(f"cannot encode {type(value).__name__} in an audit record")
+    return {s.juror: plain(s.score) if s.conflict is None else {"score": plain(s.score), "conflict": s.conflict}
+            for s in value.scores}
 
 
 # ------------------------------------------------------------------ rubric identity
-
-
-def canonical_form(node: Any) -> Any:
-    """An AST node as plain data: its meaning, without spans, paths or comments."""
-    if attrs.has(type(node)):
-        fields = {f.name: canonical_form(getattr(node, f.name)) for f in attrs.fields(type(node)) if f.eq}
-        return {"node": type(node).__name__, **fields}
-    if isinstance(node, (tuple, list)):
-        return [canonical_form(n) for n in node]
-    return encode(node)
-
-
-def declaration_hashes(rubric: ast.Rubric) -> dict[str, str]:
-    """A hash per declaration, plus one for the header: what a replay compares to name changes."""
-    hashes = {"header": sha256(canonical_form(attrs.evolve(rubric, declarations=())))}
-    for decl in rubric.declarations:
-        hashes[f"{declaration_kind(decl)}:{decl.name}"] = sha256(canonical_form(decl))
-    return hashes
-
-
-def rubric_hash(rubric: ast.Rubric) -> str:
-    return sha256(canonical_form(rubric))
 
 
 @functools.cache
@@ -115,32 +69,46 @@ def grammar_hash() -> str:
     return hashlib.sha256(grammar_text().encode()).hexdigest()
 
 
-def rubric_section(compiled: CompiledRubric) -> dict[str, Any]:
-    model = compiled.model
+def rubric_identity(program: Program) -> dict[str, Any]:
+    """A rubric as records know it: its identity, its content hash and a hash per declaration."""
+    model = program.model
     return {
-        **compiled.identity,
+        **program.identity,
         "sha256": rubric_hash(model.rubric),
         "declarations": declaration_hashes(model.rubric),
     }
 
 
-def _rubric_reference(compiled: CompiledRubric) -> dict[str, Any]:
+def _rubric_reference(identity: Mapping[str, Any]) -> dict[str, Any]:
     """What each record says of its rubric: identity and content hash (the ledger's rubric record has the rest)."""
-    return {k: v for k, v in compiled.audit_identity.items() if k != "declarations"}
+    return {k: v for k, v in identity.items() if k != "declarations"}
 
 
 def _engine() -> dict[str, str]:
-    from paritrana_rules import __version__
-
-    return {"name": ENGINE, "version": __version__, "grammar_sha256": grammar_hash()}
+    return {"name": ENGINE, "version": VERSION, "grammar_sha256": grammar_hash()}
 
 
-def _numeric(compiled: CompiledRubric) -> dict[str, Any]:
-    model = compiled.model
+def _numeric(program: Program) -> dict[str, Any]:
+    model = program.model
     return {
         "rounding": model.rounding_mode, "places": model.rounding_places, "scale": encode(model.scale),
         "precision": CONTEXT.prec, "internal_rounding": "half_even",
     }
+
+
+@attrs.frozen
+class Nomination:
+    """What one provincial ledger nominates, and how to recognise that ledger again (see `nominations.py`)."""
+
+    ledger: str  # the path it was read from (not hashed: where it sits may change)
+    head: str  # the seal's head: the hash of the ledger's last record
+    ranking: str  # the hash of its ranking record
+    rubric: Mapping[str, Any]  # the provincial rubric's identity and content hash
+    nominated: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"head": self.head, "ranking_sha256": self.ranking, "rubric": dict(self.rubric),
+                "nominated": list(self.nominated)}
 
 
 # ------------------------------------------------------------------ records
@@ -158,35 +126,42 @@ class RecordWriter:
     identity, the keys of the trace) is encoded once, and per candidate only the
     values are. That keeps auditing a batch close to the cost of scoring it.
     Keys are sorted and values encoded as `canonical` does, so the bytes are
-    canonical JSON (a test holds them to it).
+    canonical JSON (a test holds them to it). Building a writer costs a few
+    milliseconds: make one per rubric and keep it.
     """
 
-    def __init__(self, compiled: CompiledRubric) -> None:
-        program = compiled.program
-        self.compiled = compiled
+    def __init__(self, program: Program) -> None:
+        self.program = program
+        self.identity = rubric_identity(program)
         # Rounded values print the same with str() when they have 1 to 6 places: formatted directly, they cost least.
         rounded = "%s" if 1 <= program.model.rounding_places <= 6 else "_p(%s)"
         lets = [_value_field(let.type.kind, f"v[{n}]") for n, let in enumerate(program.model.lets)]
         others = [_entry_field(step, f"v[{n}]", rounded) for n, step in enumerate(program.steps) if n >= len(lets)]
         self.trace = _Template([step_id(step) for step in program.steps] + ["total"],
-                               [*lets, *others, _total_field(f"v[{len(program.steps)}]", rounded)])
+                               [*lets, *others, _total_field(f"v[{program.layout.total}]", rounded)])
         names = [i.spec.name for i in program.model.inputs]
         self.inputs = _Template(names, [_value_field(i.spec.kind, f"v[_names[{n}]]")
                                         for n, i in enumerate(program.model.inputs)], names)
-        self.gates_start = len(program.lets) + len(program.criteria)
         self.gate_names = [gate.name for gate in program.gates]
         self.reasons: dict[tuple[tuple[str, ...], str, tuple[bool, ...]], bytes] = {}
-        self.stages_start = len(program.steps) - len(program.stages)
-        self.stage = canonical(compiled.stage_name)
-        self.awaiting = canonical(list(compiled.awaiting))
+        self.stage = canonical(program.stage_name)
+        self.awaiting = canonical(list(program.awaiting))
         fixed = {key: value.replace(b"%", b"%%") for key, value in (
             ("engine", canonical(_engine())), ("format", canonical(FORMAT)), ("kind", canonical("scored")),
-            ("numeric", canonical(_numeric(compiled))), ("rubric", canonical(_rubric_reference(compiled))))}
+            ("numeric", canonical(_numeric(program))), ("rubric", canonical(_rubric_reference(self.identity))))}
         # The varying keys sort in this order, which is the order `chain` fills them in.
         varying = ("candidate", "defaulted", "inputs", "inputs_sha256", "prev", "result", "trace")
         self.body = _object({**fixed, **{key: b"%s" for key in varying}})
         self.sealed = _object({**fixed, **{key: b"%s" for key in (*varying, "sha256")},
-                               "context": canonical({"rubric_path": compiled.path}).replace(b"%", b"%%")})
+                               "context": canonical({"rubric_path": program.path}).replace(b"%", b"%%")})
+
+    def record(self, result: Result, prev: str | None = None) -> dict[str, Any]:
+        """The audit record of a traced result, hashed, as a JSON-ready dict; `prev` chains it in a ledger."""
+        if not result.traced:
+            raise ValueError("this result was scored without a trace; evaluate with trace=True to audit it")
+        line, _ = self.scored(result, prev)
+        document: dict[str, Any] = json.loads(line)
+        return document
 
     def scored(self, result: Result, prev: str | None = None) -> tuple[bytes, str]:
         """The record's canonical bytes (one line of a ledger) and its hash."""
@@ -196,10 +171,11 @@ class RecordWriter:
         """Everything a record holds but its link to the record before (which a ledger adds in order)."""
         values, entries = result.inputs, result.entries
         inputs = self.inputs.write(values)
-        held = entries[self.gates_start:self.gates_start + len(self.gate_names)]
+        held = entries[self.program.layout.gates]
         outcome = b'{"awaiting":%s,"reasons":%s,"stage":%s,"status":"%s","total":"%s"}' % (
             self.awaiting if result.status == "pending" else b"[]",
-            self._reasons(result, tuple([name for name, holds in zip(self.gate_names, held) if not holds])),
+            self._reasons(result, tuple([name for name, holds in zip(self.gate_names, held, strict=True)
+                                         if not holds])),
             self.stage, result.status.encode(), plain(result.total).encode())
         return (b'{"id":%s,"name":%s}' % (_string(result.candidate_id), _string(result.candidate_name)),
                 b"[" + b",".join([b'"%s"' % name.encode() for name in sorted(result.defaulted)]) + b"]",
@@ -218,10 +194,41 @@ class RecordWriter:
     def _reasons(self, result: Result, failed: tuple[str, ...]) -> bytes:
         """The reasons in both languages: a batch has few combinations of failed gates and stages not passed,
         so each is written once."""
-        key = (failed, result.status, tuple([advanced for advanced, _ in result.entries[self.stages_start:-1]]))
+        key = (failed, result.status,
+               tuple([advanced for advanced, _ in result.entries[self.program.layout.stages]]))
         if key not in self.reasons:
-            self.reasons[key] = canonical({lang: result.reasons(lang) for lang in ("en", "id")})
+            self.reasons[key] = canonical({lang: reasons(result, lang) for lang in ("en", "id")})
         return self.reasons[key]
+
+    def rubric_record(self, prev: str | None = None, nominations: Sequence[Nomination] = ()) -> dict[str, Any]:
+        """The first record of a ledger: every declaration's hash, where each step's rule is in the files, and,
+        for a national round, the provincial ledgers whose nominees it scores."""
+        body: dict[str, Any] = {"format": FORMAT, "kind": "rubric", "prev": prev, "engine": _engine(),
+                                "rubric": {**self.identity, "declarations": dict(self.identity["declarations"])},
+                                "locations": step_locations(self.program)}
+        if nominations:
+            body["nominations"] = [n.to_dict() for n in nominations]
+        return _sealed(body, self.program.path)
+
+    def rejected_record(self, rejected: Rejected, prev: str | None = None) -> dict[str, Any]:
+        """A candidate whose data did not validate: recorded with every problem, never dropped."""
+        body = {
+            "format": FORMAT, "kind": "rejected", "prev": prev, "engine": _engine(),
+            "rubric": _rubric_reference(self.identity),
+            "candidate": {"id": rejected.id, "name": rejected.name, "origin": rejected.origin},
+            "problems": [p.to_dict() for p in rejected.problems],
+        }
+        return _sealed(body, self.program.path)
+
+    def ranking_record(self, entries: Sequence[Entry], prev: str | None) -> dict[str, Any]:
+        """The placings of the scored candidates, as a step of the ledger that replay recomputes."""
+        ranking = self.program.model.ranking
+        assert ranking is not None
+        body = {"format": FORMAT, "kind": "ranking", "prev": prev, "rubric": _rubric_reference(self.identity),
+                "rule": {"keys": list(ranking.keys), "within": ranking.within,
+                         "nominate": int(ranking.nominate) if ranking.nominate is not None else None},
+                "placings": [p.to_dict() for p in place(ranking, entries)]}
+        return _sealed(body, self.program.path)
 
 
 # A field of a JSON object: its value as JSON text with %s where values go, and the Python
@@ -256,7 +263,7 @@ class _Template:
     def write(self, values: Any) -> bytes:
         text = self.quick(values)
         # One-character tests first (they are cheap), then the precise ones.
-        if "E" in text and _EXPONENT_FORM.search(text) or "-" in text and '"-0' in text:
+        if ("E" in text and _EXPONENT_FORM.search(text)) or ("-" in text and '"-0' in text):
             text = self.exact(values)
         return text.encode()
 
@@ -273,13 +280,6 @@ def _string(text: str | None) -> bytes:
 def _object(parts: Mapping[str, bytes]) -> bytes:
     """Canonical JSON of an object whose values are already canonical JSON."""
     return b"{" + b",".join(b'"%s":%s' % (key.encode(), parts[key]) for key in sorted(parts)) + b"}"
-
-
-def step_id(step: Any) -> str:
-    """The id of a compiled step, as traces and records name it: "let:x", "criterion:y", "gate:z", "bonus:w"."""
-    kind = {"LetStep": "let", "LeafStep": "criterion", "ParentStep": "criterion", "GateStep": "gate",
-            "StageStep": "stage"}.get(type(step).__name__)
-    return f"{kind or step.kind}:{step.name}"
 
 
 def _json(value: Any) -> str:
@@ -313,7 +313,7 @@ def _value_field(kind: str, value: str) -> Field:
     return "%s", (f"_j({value})",)
 
 
-def _entry_field(step: Any, entry: str, rounded: str) -> Field:
+def _entry_field(step: Step, entry: str, rounded: str) -> Field:
     """A criterion, gate or adjustment entry (see `compile.py`) as the trace writes it."""
     points = (rounded % f"{entry}[0]", f"_p({entry}[1])")
     if isinstance(step, LeafStep) and step.form == "band":  # a band matches one row and has a subject
@@ -340,9 +340,8 @@ def _total_field(entry: str, rounded: str) -> Field:
     return text, tuple(values.get(i, f"_p({entry}[{i}])") for i in order)
 
 
-def step_locations(compiled: CompiledRubric) -> list[list[Any]]:
+def step_locations(program: Program) -> list[list[Any]]:
     """Every step in the order of the derivation, with where its rule is: [id, file, line, column]."""
-    program = compiled.program
     located = [(f"input:{i.spec.name}", i.decl.span) for i in program.model.inputs]
     located += [(step_id(step), step.span) for step in program.steps]
     located.append(("total", program.model.rubric.span))
@@ -350,35 +349,8 @@ def step_locations(compiled: CompiledRubric) -> list[list[Any]]:
 
 
 def record(result: Result, prev: str | None = None) -> dict[str, Any]:
-    """The audit record of a traced result, hashed; `prev` chains it in a ledger."""
-    if not result.traced:
-        raise ValueError("this result was scored without a trace; evaluate with trace=True to audit it")
-    line, _ = result.rubric.record_writer.scored(result, prev)
-    document: dict[str, Any] = json.loads(line)
-    return document
-
-
-def rubric_record(compiled: CompiledRubric, prev: str | None = None,
-                  nominations: Sequence[Nomination] = ()) -> dict[str, Any]:
-    """The first record of a ledger: every declaration's hash, where each step's rule is in the files, and,
-    for a national round, the provincial ledgers whose nominees it scores."""
-    identity = compiled.audit_identity
-    body: dict[str, Any] = {"format": FORMAT, "kind": "rubric", "prev": prev, "engine": _engine(),
-            "rubric": {**identity, "declarations": dict(identity["declarations"])},
-            "locations": step_locations(compiled)}
-    if nominations:
-        body["nominations"] = [n.to_dict() for n in nominations]
-    return _sealed(body, compiled.path)
-
-
-def rejected_record(compiled: CompiledRubric, rejected: Rejected, prev: str | None = None) -> dict[str, Any]:
-    """A candidate whose data did not validate: recorded with every problem, never dropped."""
-    body = {
-        "format": FORMAT, "kind": "rejected", "prev": prev, "engine": _engine(), "rubric": _rubric_reference(compiled),
-        "candidate": {"id": rejected.id, "name": rejected.name, "origin": rejected.origin},
-        "problems": [p.to_dict() for p in rejected.problems],
-    }
-    return _sealed(body, compiled.path)
+    """The audit record of a traced result (a writer made for it alone: keep a `RecordWriter` for many)."""
+    return RecordWriter(result.program).record(result, prev)
 
 
 def seal_record(count: int, head: str | None) -> dict[str, Any]:
@@ -395,60 +367,8 @@ def content_hash(document: Mapping[str, Any]) -> str:
     return sha256({k: v for k, v in document.items() if k not in ("sha256", "context")})
 
 
-# ------------------------------------------------------------------ ledgers
-
-
-class Ledger:
-    """A ledger being written: the rubric record, one record per candidate in order, and at the end the seal.
-
-    Records are appended as they come, so a batch of any size is written with
-    flat memory; the file appears (atomically) only when `close` seals it.
-    """
-
-    def __init__(self, stream: BinaryIO, compiled: CompiledRubric, nominations: Sequence[Nomination] = ()) -> None:
-        self.stream, self.compiled = stream, compiled
-        self.head: str | None = None
-        self.count = 0
-        self._append(rubric_record(compiled, self.head, nominations))
-
-    def scored(self, pieces: RecordPieces) -> None:
-        line, self.head = self.compiled.record_writer.chain(pieces, self.head)
-        self.stream.write(line + b"\n")
-        self.count += 1
-
-    def rejected(self, rejected: Rejected) -> None:
-        self._append(rejected_record(self.compiled, rejected, self.head))
-
-    def close(self, entries: Sequence[Entry]) -> None:
-        """Record the placings (when the rubric ranks), then seal."""
-        if self.compiled.model.ranking is not None:
-            self._append(ranking_record(self.compiled, entries, self.head))
-        self.stream.write(canonical(seal_record(self.count, self.head)) + b"\n")
-
-    def _append(self, document: dict[str, Any]) -> None:
-        """Write a record built with `prev` = the head so far."""
-        self.stream.write(canonical(document) + b"\n")
-        self.head = document["sha256"]
-        self.count += 1
-
-
-def ranking_record(compiled: CompiledRubric, entries: Sequence[Entry], prev: str | None) -> dict[str, Any]:
-    """The placings of the scored candidates, as a step of the ledger that replay recomputes."""
-    from paritrana_rules.rank.ranking import place
-
-    ranking = compiled.model.ranking
-    assert ranking is not None
-    body = {"format": FORMAT, "kind": "ranking", "prev": prev, "rubric": _rubric_reference(compiled),
-            "rule": {"keys": list(ranking.keys), "within": ranking.within,
-                     "nominate": int(ranking.nominate) if ranking.nominate is not None else None},
-            "placings": [p.to_dict() for p in place(ranking, entries)]}
-    return _sealed(body, compiled.path)
-
-
-def ranking_entries(ranking: Any, documents: Iterable[Mapping[str, Any]]) -> list[Entry]:
+def ranking_entries(ranking: ast.RankingDecl, documents: Iterable[Mapping[str, Any]]) -> list[Entry]:
     """What ranking needs, read back from scored records (so replay can recompute it from the ledger)."""
-    from paritrana_rules.rank.ranking import entry
-
     def part(document: Mapping[str, Any], key: str) -> Mapping[str, Any]:
         value = document.get(key)
         return value if isinstance(value, Mapping) else {}
@@ -463,30 +383,3 @@ def ranking_entries(ranking: Any, documents: Iterable[Mapping[str, Any]]) -> lis
         entries.append(entry(ranking, str(part(document, "candidate").get("id")), str(result.get("status")),
                              Decimal(str(result.get("total"))), points, part(document, "inputs")))
     return entries
-
-
-@contextlib.contextmanager
-def atomic_file(path: str | Path) -> Iterator[BinaryIO]:
-    """A file written to a temporary name beside `path`, flushed to disk, then renamed into place.
-
-    A crash or an error before the end leaves the old file (or none), never a
-    half-written one that looks complete.
-    """
-    target = Path(path)
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb", buffering=1 << 20) as stream:
-            yield stream
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-def write_atomically(path: str | Path, chunks: Iterable[bytes]) -> None:
-    """Write `chunks` to `path` atomically (see `atomic_file`)."""
-    with atomic_file(path) as stream:
-        for chunk in chunks:
-            stream.write(chunk)

@@ -20,43 +20,38 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import attrs
 
-from paritrana_rules.evaluate.rubric import CompiledRubric, load
+from paritrana_rules.audit.ledger import (
+    Finding,
+    LedgerFile,
+    as_mapping,
+    candidate_of,
+    check_links,
+    check_record,
+    hash_or_none,
+    link_of,
+    parse_line,
+    text_or_none,
+)
 from paritrana_rules.audit.records import (
     FORMAT,
-    content_hash,
-    declaration_hashes,
+    Nomination,
+    RecordWriter,
     encode,
     ranking_entries,
-    record,
-    sha256,
     step_locations,
 )
-from paritrana_rules.rank.ranking import place
 from paritrana_rules.errors import InputError, RubricError
-from paritrana_rules.batch.processes import ordered_map
 from paritrana_rules.evaluate.result import Result
+from paritrana_rules.evaluate.rubric import CompiledRubric
+from paritrana_rules.canonical import sha256
+from paritrana_rules.language.identity import declaration_hashes
+from paritrana_rules.processes import ordered_map
+from paritrana_rules.rank.ranking import place
 
-Severity = Literal["error", "note"]
-
-
-@attrs.frozen
-class Finding:
-    """One thing a replay found. `line` is the record's line in the ledger (1 for a single record)."""
-
-    kind: str
-    message: str
-    line: int | None = None
-    candidate: str | None = None
-    severity: Severity = "error"
-
-    def render(self) -> str:
-        where = f"line {self.line}" if self.line is not None else "ledger"
-        who = f" ({self.candidate})" if self.candidate else ""
-        return f"{where}{who}: {self.kind}: {self.message}"
 
 
 @attrs.frozen
@@ -74,7 +69,8 @@ class Divergence:
     def describe(self) -> str:
         where = (f" at {self.location.get('file')}:{self.location.get('line')}:{self.location.get('column')}"
                  if self.location else "")
-        reads = f" (it read {', '.join(f'{name} = {_show(value)}' for name, value in self.reads)})" if self.reads else ""
+        read = ", ".join(f"{name} = {_show(value)}" for name, value in self.reads)
+        reads = f" (it read {read})" if self.reads else ""
         return f"step {self.step}{where}: recorded {_show(self.recorded)}, recomputed {_show(self.recomputed)}{reads}"
 
 
@@ -114,7 +110,8 @@ class ReplayReport:
             lines.append(f"{count} record{'s' if count != 1 else ''} verified")
         else:
             problems = sum(1 for f in self.findings if f.severity == "error")
-            lines.append(f"{self.verified} of {count} records verified; {problems} problem{'s' if problems != 1 else ''}")
+            lines.append(f"{self.verified} of {count} records verified; "
+                         f"{problems} problem{'s' if problems != 1 else ''}")
         return "\n".join(lines)
 
 
@@ -130,32 +127,35 @@ def replay(
     rubric_paths: Iterable[str | Path] | None = None,
     *,
     against_current: bool = False,
-    nominees: Iterable[str | Path] = (),
+    nominees: Sequence[Nomination] | None = None,
+    unusable_nominees: Sequence[str] = (),
     jobs: int = 1,
 ) -> ReplayReport:
     """Verify one record, a list of ledger records, or a ledger file (.jsonl).
 
     A ledger file is read twice, a record at a time, so its length does not
     bound what can be replayed: first its integrity (hashes, chain, seal), then
-    each derivation. For a national round, `nominees` are the provincial
-    ledgers: each must be one the ledger names, nominating the same candidates
+    each derivation. For a national round, `nominees` are the nominations read
+    from the provincial ledgers (see `nominations.read_nominations`), and
+    `unusable_nominees` says why those that could not be read were not: each
+    given ledger must be one the ledger names, nominating the same candidates
     (every scored candidate is checked against the nominations the ledger
     records anyway). `jobs` > 1 re-derives the records in that many processes.
     """
     findings: list[Finding] = []
     documents: Iterable[tuple[int, dict[str, Any]]]
     if isinstance(source, (str, Path)):
-        documents = _LedgerFile(Path(source), findings)
+        documents = LedgerFile(Path(source), findings)
     elif isinstance(source, Mapping):
         documents = [(1, dict(source))]
-        _check_record(1, documents[0][1], findings)
+        check_record(1, documents[0][1], findings)
     else:
         documents = [(i, dict(d)) for i, d in enumerate(source, start=1)]
     scan = _scan(documents, findings, sealed=not isinstance(source, Mapping))
     rubrics = _RubricFinder(rubric_paths, scan.contexts)
-    findings += _verify_nominees(scan.rubric_records, nominees)
+    findings += _verify_nominees(scan.rubric_records, nominees, unusable_nominees)
     ranked = _Ranked(scan.rankings, rubrics)
-    context = _Context(rubric_paths, scan.contexts, {str(_mapping(d.get("rubric")).get("sha256")): d
+    context = _Context(rubric_paths, scan.contexts, {str(as_mapping(d.get("rubric")).get("sha256")): d
                                                      for d in scan.rubric_records},
                        _nominated(scan.rubric_records), ranked.rule, against_current, rubrics)
     by_line: dict[int | None, list[Finding]] = {}
@@ -165,7 +165,7 @@ def replay(
     first: Divergence | None = None
     # A file's lines go to the workers as they are: parsing them is part of the work that is shared out.
     records: Iterator[tuple[int, dict[str, Any] | bytes]] = (
-        documents.lines() if isinstance(documents, _LedgerFile) else iter(documents))
+        documents.lines() if isinstance(documents, LedgerFile) else iter(documents))
     for derived in ordered_map(_derive, context, records, jobs, _CHUNK):
         ranked.add(derived.entries, derived.unrankable)
         first = first or derived.divergence
@@ -193,7 +193,7 @@ def _scan(documents: Iterable[tuple[int, dict[str, Any]]], findings: list[Findin
     contexts, rubric_records, rankings = set(), [], []
     links = []
     for line, document in documents:
-        path = _mapping(document.get("context")).get("rubric_path")
+        path = as_mapping(document.get("context")).get("rubric_path")
         if isinstance(path, str):
             contexts.add(path)
         if document.get("kind") == "rubric":
@@ -201,9 +201,9 @@ def _scan(documents: Iterable[tuple[int, dict[str, Any]]], findings: list[Findin
         elif document.get("kind") == "ranking":
             rankings.append((line, document))
         if sealed:
-            links.append(_link(line, document))
+            links.append(link_of(line, document))
     if sealed:
-        _check_links(links, findings)
+        check_links(links, findings)
     return _Scan(frozenset(contexts), tuple(rubric_records), tuple(rankings))
 
 
@@ -211,7 +211,7 @@ class _Ranked:
     """Ranking records checked against the placings of the ledger's scored records, gathered as they pass."""
 
     def __init__(self, rankings: Sequence[tuple[int, dict[str, Any]]], rubrics: _RubricFinder) -> None:
-        self.rankings = [(line, document, rubrics.find(_mapping(document.get("rubric")))[0])
+        self.rankings = [(line, document, rubrics.find(as_mapping(document.get("rubric")))[0])
                          for line, document in rankings]
         rules = [c.model.ranking for _, _, c in self.rankings if c is not None and c.model.ranking is not None]
         self.rule = rules[0] if rules else None
@@ -273,7 +273,7 @@ def _derive(context: _Context, records: list[tuple[int, dict[str, Any] | bytes]]
     record (reported by the first pass) are left out."""
     derived = []
     for line, record in records:
-        document = _document(record) if isinstance(record, bytes) else record
+        document = parse_line(record) if isinstance(record, bytes) else record
         if document is not None and document.get("format") == FORMAT and document.get("kind") != "seal":
             derived.append(_derived(context, line, document))
     return derived
@@ -285,7 +285,7 @@ def _derived(context: _Context, line: int, document: dict[str, Any]) -> _Derived
     if document.get("kind") == "rubric":
         _verify_rubric(line, document, context.rubrics, own)
     divergence = _replay_record(line, document, context.rubrics, context.described, context.against_current, own)
-    who = _candidate(document)
+    who = candidate_of(document)
     if context.nominated is not None and document.get("kind") == "scored" and who not in context.nominated:
         own.append(Finding("not-nominated", "no provincial ledger the ledger names nominated this candidate", line,
                            who))
@@ -297,185 +297,6 @@ def _derived(context: _Context, line: int, document: dict[str, Any]) -> _Derived
         except (ArithmeticError, KeyError, ValueError, TypeError):
             unrankable = True  # reported by the ranking record's check
     return _Derived(line, who, str(document.get("kind")), tuple(own), divergence, tuple(entries), unrankable)
-
-
-def _inputs_hash(inputs: Any) -> str | None:
-    try:
-        return sha256(inputs)
-    except (TypeError, ValueError):
-        return None
-
-
-def _refuse_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not allowed in an audit record")
-
-
-def _content_hash(document: Mapping[str, Any]) -> str | None:
-    """The hash a record should carry, or None if it holds something JSON cannot (after tampering)."""
-    try:
-        return content_hash(document)
-    except (TypeError, ValueError):
-        return None
-
-
-def _hash(value: Any) -> str | None:
-    """A hash field as written, or None when it is not even text (after tampering)."""
-    return value if isinstance(value, str) else None
-
-
-def _text_or_none(value: Any) -> str | None:
-    """A name as recorded, or None when it is not text (after tampering)."""
-    return value if isinstance(value, str) else None
-
-
-def _mapping(value: Any) -> Mapping[str, Any]:
-    """A part of a record that should be an object; anything else (after tampering) reads as empty."""
-    return value if isinstance(value, Mapping) else {}
-
-
-def _candidate(document: Mapping[str, Any]) -> str | None:
-    candidate = document.get("candidate")
-    return str(candidate.get("id")) if isinstance(candidate, Mapping) else None
-
-
-# ------------------------------------------------------------------ integrity
-
-
-def read_ledger(path: Path, findings: list[Finding]) -> list[tuple[int, dict[str, Any]]]:
-    """Every record of a ledger file, with its line number; what is not a record becomes a finding."""
-    return list(_ledger_documents(path, findings))
-
-
-class _LedgerFile:
-    """A ledger file that is read again on each pass over it; problems with its lines are reported once."""
-
-    def __init__(self, path: Path, findings: list[Finding]) -> None:
-        self.path, self.findings, self.read = path, findings, False
-
-    def __iter__(self) -> Iterator[tuple[int, dict[str, Any]]]:
-        findings: list[Finding] = self.findings if not self.read else []
-        self.read = True
-        return _ledger_documents(self.path, findings)
-
-    def lines(self) -> Iterator[tuple[int, bytes]]:
-        """Each line as read, numbered (for a pass that parses them elsewhere)."""
-        try:
-            with self.path.open("rb") as stream:
-                yield from ((number, line.rstrip(b"\n")) for number, line in enumerate(stream, start=1))
-        except OSError:
-            return  # reported by the first pass
-
-
-def _ledger_documents(path: Path, findings: list[Finding]) -> Iterator[tuple[int, dict[str, Any]]]:
-    try:
-        stream = path.open("rb")
-    except OSError as error:
-        findings.append(Finding("unreadable", f"cannot read {path}: {error.strerror}"))
-        return
-    with stream:
-        number = 0
-        for number, line in enumerate(stream, start=1):
-            complete = line.endswith(b"\n")
-            document = _document(line.rstrip(b"\n") if complete else line)
-            if not complete:
-                findings.append(Finding("truncated", "the last line is incomplete: the ledger was cut off", number))
-                if document is None:
-                    return
-            if document is None:
-                findings.append(Finding("malformed", "this line is not a JSON record", number))
-            elif document.get("format") != FORMAT:
-                findings.append(Finding("malformed", f"this line is not a {FORMAT} record", number))
-            else:
-                yield number, document
-
-
-def _document(line: bytes) -> dict[str, Any] | None:
-    """A line as a JSON object, or None when it is not JSON (bad JSON, NaN/Infinity, absurdly long numbers)."""
-    try:
-        document = json.loads(line, parse_constant=_refuse_constant)
-    except (ValueError, UnicodeDecodeError):
-        return None
-    return document if isinstance(document, dict) else {"format": None}
-
-
-def _check_record(line: int, document: Mapping[str, Any], findings: list[Finding]) -> None:
-    """A record on its own: the right format and kind, and content matching its hash."""
-    if document.get("format") != FORMAT or document.get("kind") not in ("scored", "rejected"):
-        findings.append(Finding("malformed", f"this is not a {FORMAT} record of a candidate", line))
-    elif _content_hash(document) != document.get("sha256"):
-        findings.append(Finding("edited", "the record's content does not match its hash: it was changed after it "
-                                "was written", line, _candidate(document)))
-
-
-@attrs.frozen
-class _Link:
-    """What the chain check needs of one record: compact, so a long ledger's chain fits in memory."""
-
-    line: int
-    kind: str | None
-    digest: str | None  # as written
-    content: str | None  # as recomputed
-    prev: Any
-    candidate: str | None
-    count: Any = None  # a seal's
-    head: Any = None  # a seal's
-
-
-def _link(line: int, document: Mapping[str, Any]) -> _Link:
-    kind = document.get("kind")
-    return _Link(line, kind if isinstance(kind, str) else None, _hash(document.get("sha256")),
-                 _content_hash(document), document.get("prev"), _candidate(document),
-                 document.get("count") if kind == "seal" else None, document.get("head") if kind == "seal" else None)
-
-
-def _check_links(links: list[_Link], findings: list[Finding]) -> None:
-    """Follow the hash chain and the seal."""
-    seals = [(i, link) for i, link in enumerate(links) if link.kind == "seal"]
-    records = [link for link in links if link.kind != "seal"]
-    present = {link.digest: link.line for link in records}
-    seen: dict[str | None, int] = {}
-    previous: str | None = None
-    for link in records:
-        if link.content != link.digest:
-            findings.append(Finding("edited", "the record's content does not match its hash: it was changed after "
-                                    "it was written", link.line, link.candidate))
-        if link.digest in seen:
-            findings.append(Finding("duplicated", f"this record repeats the one on line {seen[link.digest]}",
-                                    link.line, link.candidate))
-            continue
-        seen[link.digest] = link.line
-        prev = _hash(link.prev)
-        if prev != previous or link.prev != prev:
-            findings.append(_chain_break(prev, previous, present, link.line, link.candidate))
-        previous = link.digest
-    if not seals:
-        findings.append(Finding("truncated", "the ledger has no seal: it was cut off, or its end was removed",
-                                links[-1].line if links else None))
-        return
-    position, seal = seals[-1]
-    if position != len(links) - 1 or len(seals) > 1:
-        findings.append(Finding("seal", "records follow the seal: they were added after the ledger was closed",
-                                seal.line))
-    if seal.content != seal.digest:
-        findings.append(Finding("seal", "the seal's content does not match its hash: it was edited", seal.line))
-    if seal.count != len(records):
-        findings.append(Finding("seal", f"the seal counts {seal.count} records; the ledger holds {len(records)}",
-                                seal.line))
-    head = _hash(seal.head)
-    if head != previous or seal.prev != previous or seal.head != head:
-        kind = "deleted" if head not in present and head is not None else "seal"
-        detail = ("the last record(s) before the seal were removed" if kind == "deleted"
-                  else "the seal does not close on the last record")
-        findings.append(Finding(kind, detail, seal.line))
-
-
-def _chain_break(prev: Any, previous: str | None, present: Mapping[Any, int], line: int, who: str | None) -> Finding:
-    if prev in present:
-        return Finding("reordered", f"this record was written after the one on line {present[prev]}, not after the "
-                       "one before it", line, who)
-    if previous is None:
-        return Finding("deleted", "records before this one are missing from the start of the ledger", line, who)
-    return Finding("deleted", "the record written before this one is missing", line, who)
 
 
 # ------------------------------------------------------------------ rubrics
@@ -493,14 +314,25 @@ class _RubricFinder:
         # Files named like the recorded rubric are tried first: finding a rubric should not mean compiling them all.
         self.files = sorted(files, key=lambda f: (f.name not in recorded_names, str(f)))
         self.loaded: dict[Path, CompiledRubric | RubricError] = {}
+        self.writers: dict[CompiledRubric, RecordWriter] = {}
 
     def _load(self, path: Path) -> CompiledRubric | RubricError:
         if path not in self.loaded:
             try:
-                self.loaded[path] = load(path)
+                self.loaded[path] = CompiledRubric.from_file(path)
             except RubricError as error:
                 self.loaded[path] = error
         return self.loaded[path]
+
+    def writer(self, compiled: CompiledRubric) -> RecordWriter:
+        """The record writer of a rubric (at a stage): made once, since it costs more than a record."""
+        if compiled not in self.writers:
+            self.writers[compiled] = RecordWriter(compiled.program)
+        return self.writers[compiled]
+
+    def sha256(self, compiled: CompiledRubric) -> str:
+        """A rubric's content hash, as its records carry it."""
+        return str(self.writer(compiled).identity["sha256"])
 
     def find(self, identity: Mapping[str, Any]) -> tuple[CompiledRubric | None, list[str]]:
         """The matching rubric (by content hash if several share the identity), and any broken candidates."""
@@ -512,7 +344,7 @@ class _RubricFinder:
                 continue
             if all(compiled.identity.get(k) == identity.get(k)
                    for k in ("award", "edition", "period", "category", "sector", "round")):
-                if compiled.audit_identity["sha256"] == identity.get("sha256"):
+                if self.sha256(compiled) == identity.get("sha256"):
                     return compiled, broken
                 matches.append(compiled)
         return (matches[0] if matches else None), broken
@@ -538,17 +370,13 @@ def _list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
 
 
-def _verify_nominees(rubric_records: Sequence[Mapping[str, Any]], paths: Iterable[str | Path]) -> list[Finding]:
-    """Each given provincial ledger verifies and is named, with the same nominees, by the ledger's rubric record."""
-    from paritrana_rules.audit.nominations import NominationError, read_nominations
-
-    paths = list(paths)
-    if not paths:
+def _verify_nominees(rubric_records: Sequence[Mapping[str, Any]], given: Sequence[Nomination] | None,
+                     unusable: Sequence[str]) -> list[Finding]:
+    """Each given provincial ledger is named, with the same nominees, by the ledger's rubric record."""
+    if unusable:
+        return [Finding("nominations", message) for message in unusable]
+    if given is None:
         return []
-    try:
-        given = read_nominations(paths)
-    except NominationError as error:
-        return [Finding("nominations", message) for message in error.messages]
     recorded = {str(n.get("head")): n for n in _recorded_nominations(rubric_records)}
     findings = []
     for nomination in given:
@@ -569,11 +397,12 @@ def _verify_nominees(rubric_records: Sequence[Mapping[str, Any]], paths: Iterabl
 
 def _verify_rubric(line: int, document: Mapping[str, Any], rubrics: _RubricFinder, findings: list[Finding]) -> None:
     """A ledger's rubric record: is that rubric still there, and are its rules where the ledger says?"""
-    compiled, _ = rubrics.find(_mapping(document.get("rubric")))
-    if compiled is None or compiled.audit_identity["sha256"] != _mapping(document.get("rubric")).get("sha256"):
+    compiled, _ = rubrics.find(as_mapping(document.get("rubric")))
+    if compiled is None or rubrics.sha256(compiled) != as_mapping(document.get("rubric")).get("sha256"):
         return  # each scored record says so, naming what changed
     recorded = document.get("locations")
-    moved = [str(new[0]) for old, new in zip(recorded if isinstance(recorded, list) else [], step_locations(compiled))
+    recorded_steps = recorded if isinstance(recorded, list) else []  # any length, after tampering
+    moved = [str(new[0]) for old, new in zip(recorded_steps, step_locations(compiled.program), strict=False)
              if old != new]
     if moved:
         findings.append(Finding("moved", f"{len(moved)} steps are recorded at other lines than the rubric has them now "
@@ -586,8 +415,8 @@ def _replay_record(line: int, document: dict[str, Any], rubrics: _RubricFinder,
                    findings: list[Finding]) -> Divergence | None:
     if document.get("kind") != "scored":
         return None
-    who = _candidate(document) or "?"
-    identity = _mapping(document.get("rubric"))
+    who = candidate_of(document) or "?"
+    identity = as_mapping(document.get("rubric"))
     compiled, broken = rubrics.find(identity)
     if compiled is None:
         named = f"{identity.get('category')} edition {identity.get('edition')}"
@@ -596,38 +425,39 @@ def _replay_record(line: int, document: dict[str, Any], rubrics: _RubricFinder,
                                 line, who))
         return None
     changed = ""
-    if compiled.audit_identity["sha256"] != identity.get("sha256"):
-        declarations = _mapping(_mapping(described.get(str(identity.get("sha256")))).get("rubric")).get("declarations")
-        changed = _changed_declarations(_mapping(declarations), compiled) or "its content hash differs"
+    if rubrics.sha256(compiled) != identity.get("sha256"):
+        described_rubric = as_mapping(as_mapping(described.get(str(identity.get("sha256")))).get("rubric"))
+        declarations = described_rubric.get("declarations")
+        changed = _changed_declarations(as_mapping(declarations), compiled) or "its content hash differs"
     if changed and not against_current:
         findings.append(Finding("rubric-changed", f"{compiled.path} changed since scoring: {changed}; "
                                 "replay with --against-current to re-score under it", line, who))
         return None
-    inputs = _mapping(document.get("inputs"))
-    if _inputs_hash(document.get("inputs")) != document.get("inputs_sha256"):
+    inputs = as_mapping(document.get("inputs"))
+    if hash_or_none(sha256, document.get("inputs")) != document.get("inputs_sha256"):
         findings.append(Finding("input-edited", "the recorded inputs do not match their hash", line, who))
-    candidate = _mapping(document.get("candidate"))
+    candidate = as_mapping(document.get("candidate"))
     defaulted = {str(d) for d in document.get("defaulted") or () if isinstance(d, str)} if isinstance(
         document.get("defaulted"), list) else set()
     given = {name: value for name, value in inputs.items() if name not in defaulted}
-    stage = _mapping(document.get("result")).get("stage")
+    stage = as_mapping(document.get("result")).get("stage")
     try:
         scorer = compiled.at_stage(stage) if isinstance(stage, str) else compiled
     except KeyError:
         findings.append(Finding("divergence", f"the rubric has no stage {stage!r} any more", line, who))
         return None
     try:
-        result = scorer.evaluate(given, str(candidate.get("id")), name=_text_or_none(candidate.get("name")))
+        result = scorer.evaluate(given, str(candidate.get("id")), name=text_or_none(candidate.get("name")))
     except InputError as error:
         findings.append(Finding("divergence", f"the recorded inputs no longer validate: {error}", line, who))
         return None
-    fresh = record(result)
+    fresh = rubrics.writer(scorer).record(result)
     if changed:
         return _against_current(line, who, document, fresh, changed, result, findings)
     divergence = _first_difference(line, who, document, fresh, result)
     if divergence is not None:
         findings.append(Finding("divergence", divergence.describe(), line, who))
-    engine = _mapping(document.get("engine"))
+    engine = as_mapping(document.get("engine"))
     if engine != fresh["engine"]:
         findings.append(Finding("engine", f"scored with {engine.get('name')} {engine.get('version')}, replayed with "
                                 f"{fresh['engine']['version']}", line, who, "note"))
@@ -672,8 +502,8 @@ def _changed_declarations(recorded: Mapping[str, str], compiled: CompiledRubric)
 
 def _against_current(line: int, who: str, document: Mapping[str, Any], fresh: Mapping[str, Any], changed: str,
                      result: Result, findings: list[Finding]) -> Divergence | None:
-    before, after = _mapping(document.get("result")), fresh["result"]
-    findings.append(Finding("rubric-changed", f"{result.rubric.path} changed since scoring: {changed}", line, who))
+    before, after = as_mapping(document.get("result")), fresh["result"]
+    findings.append(Finding("rubric-changed", f"{result.program.path} changed since scoring: {changed}", line, who))
     summary = (f"under the current rubric the total is {after['total']} (recorded {before.get('total')}), "
                f"status {after['status']} (recorded {before.get('status')})")
     findings.append(Finding("rescored", summary, line, who, "note"))
@@ -683,9 +513,9 @@ def _against_current(line: int, who: str, document: Mapping[str, Any], fresh: Ma
 def _first_difference(line: int, who: str, document: Mapping[str, Any], fresh: Mapping[str, Any],
                       result: Result) -> Divergence | None:
     """The first step, in the order of the derivation, whose recorded value is not the recomputed one."""
-    recorded = _mapping(document.get("trace"))
+    recorded = as_mapping(document.get("trace"))
     steps = {step.id: step for step in result.trace or ()}
-    for step_id in (str(location[0]) for location in step_locations(result.rubric)):
+    for step_id in (str(location[0]) for location in step_locations(result.program)):
         if step_id not in fresh["trace"] or recorded.get(step_id) == fresh["trace"][step_id]:
             continue
         step = steps[step_id]
@@ -695,7 +525,7 @@ def _first_difference(line: int, who: str, document: Mapping[str, Any], fresh: M
     extra = sorted(recorded.keys() - fresh["trace"].keys())
     if extra:
         return Divergence(line, who, extra[0], {}, recorded[extra[0]], None, ())
-    recorded_result = _mapping(document.get("result"))
+    recorded_result = as_mapping(document.get("result"))
     for key, value in fresh["result"].items():
         if recorded_result.get(key) != value:
             return Divergence(line, who, f"result.{key}", {}, recorded_result.get(key), value, ())

@@ -3,7 +3,7 @@
 A frame holds one candidate a row: an `id` column, an optional `name`, and a
 column per input. Its cells are read as a CSV export of it would hold them
 (`data.cell_text`; NaN, None and pd.NA are empty cells), then every row goes
-through the batch scorer (`batch.score_chunk`) and comes back as the row
+through the batch scorer (`batch.rows.Scorer`) and comes back as the row
 `paritrana-rules score --format csv` would print for it, rejected rows
 included with their problems. Nothing here scores, validates or formats on its
 own account, so a frame and a file of the same candidates give the same cells.
@@ -36,8 +36,8 @@ except ImportError as error:  # pragma: no cover - depends on what is installed
         "paritrana_rules.frames needs pandas and dask: pip install 'paritrana-rules[dask]'"
     ) from error
 
-from paritrana_rules.evaluate.rubric import CompiledRubric
-from paritrana_rules.batch.rows import Options, Row, csv_cells, csv_header, score_chunk
+from paritrana_rules.evaluate.rubric import AnyRubric
+from paritrana_rules.batch.rows import Options, Row, Scorer, csv_cells, csv_header
 from paritrana_rules.data import RawCandidate, check_header, candidate_from_cells, cell_text, with_first_origins
 from paritrana_rules.rank.ranking import Entry, Placing, place
 
@@ -49,7 +49,7 @@ _Positioned = list[tuple[int, RawCandidate]]  # each record with its row's posit
 # ------------------------------------------------------------------ pandas
 
 
-def score_frame(rubric: CompiledRubric, frame: pd.DataFrame, *, lang: str = "en",
+def score_frame(rubric: AnyRubric, frame: pd.DataFrame, *, lang: str = "en",
                 source: str = "frame") -> pd.DataFrame:
     """Every row of `frame` scored or rejected, as the columns and cells of `score --format csv`.
 
@@ -60,7 +60,7 @@ def score_frame(rubric: CompiledRubric, frame: pd.DataFrame, *, lang: str = "en"
     return score_part(rubric, frame, lang=lang, source=source)
 
 
-def score_part(rubric: CompiledRubric, part: pd.DataFrame, *, rows: Sequence[int] | None = None,
+def score_part(rubric: AnyRubric, part: pd.DataFrame, *, rows: Sequence[int] | None = None,
                repeated: Mapping[str, str] | None = None, placings: Mapping[str, Placing] | None = None,
                lang: str = "en", source: str = "frame") -> pd.DataFrame:
     """One piece of a larger frame, given what only the whole frame knows (for engines other than Dask).
@@ -78,7 +78,7 @@ def score_part(rubric: CompiledRubric, part: pd.DataFrame, *, rows: Sequence[int
     return _cells(rubric, part.index[[position for position, _ in records]], scored, placings)
 
 
-def entries_of(rubric: CompiledRubric, part: pd.DataFrame, *, rows: Sequence[int] | None = None,
+def entries_of(rubric: AnyRubric, part: pd.DataFrame, *, rows: Sequence[int] | None = None,
                repeated: Mapping[str, str] | None = None, source: str = "frame") -> list[Entry]:
     """What ranking needs of each candidate the piece scores (rejected ones have none); see `score_part`."""
     records = _records(part, _header(part.columns, source), source, rows)
@@ -112,7 +112,7 @@ def _cell(value: object) -> str:
     return cell_text(value)
 
 
-def _score_rows(rubric: CompiledRubric, records: _Positioned, repeated: Mapping[str, str] | None,
+def _score_rows(rubric: AnyRubric, records: _Positioned, repeated: Mapping[str, str] | None,
                 lang: str) -> list[Row]:
     """As one process would: an id's first use is its own origin, unless the id repeats."""
     raws = [raw for _, raw in records]
@@ -120,15 +120,15 @@ def _score_rows(rubric: CompiledRubric, records: _Positioned, repeated: Mapping[
         chunk = list(with_first_origins(raws))
     else:
         chunk = [(raw, repeated.get(raw.id, raw.origin) if raw.id is not None else None) for raw in raws]
-    return score_chunk(rubric, chunk, Options(lang=lang, detail=False))
+    return Scorer(rubric, Options(lang=lang, detail=False)).chunk(chunk)
 
 
-def _placings(rubric: CompiledRubric, entries: Sequence[Entry]) -> dict[str, Placing]:
+def _placings(rubric: AnyRubric, entries: Sequence[Entry]) -> dict[str, Placing]:
     ranking = rubric.model.ranking
     return {p.candidate: p for p in place(ranking, entries)} if ranking is not None else {}
 
 
-def _cells(rubric: CompiledRubric, index: pd.Index, rows: Sequence[Row],
+def _cells(rubric: AnyRubric, index: pd.Index, rows: Sequence[Row],
            placings: Mapping[str, Placing]) -> pd.DataFrame:
     items = [row.item for row in rows if row.item is not None]  # scored without `Options.line`: items are kept
     cells = [csv_cells(rubric, item, placings.get(item["candidate_id"])) for item in items]
@@ -137,10 +137,10 @@ def _cells(rubric: CompiledRubric, index: pd.Index, rows: Sequence[Row],
 
 # ------------------------------------------------------------------ dask
 
-_Shared = tuple[CompiledRubric, dict[str, str], dict[str, Placing]]  # rubric, repeated ids, placings
+_Shared = tuple[AnyRubric, dict[str, str], dict[str, Placing]]  # rubric, repeated ids, placings
 
 
-def score_dask(rubric: CompiledRubric, frame: Any, *, lang: str = "en", source: str = "frame") -> Any:
+def score_dask(rubric: AnyRubric, frame: Any, *, lang: str = "en", source: str = "frame") -> Any:
     """`score_frame` partition by partition: a lazy Dask DataFrame with the same rows and cells.
 
     Reads `frame` two or three times before the result is computed (partition
@@ -161,7 +161,7 @@ def score_dask(rubric: CompiledRubric, frame: Any, *, lang: str = "en", source: 
 def _dask() -> Any:
     try:
         import dask
-        import dask.dataframe  # noqa: F401  (the frames this module reads)
+        import dask.dataframe
     except ImportError as error:  # pragma: no cover - depends on what is installed
         raise ImportError("score_dask needs dask: pip install 'paritrana-rules[dask]'") from error
     return dask
@@ -199,13 +199,13 @@ def _id_rows(part: pd.DataFrame, header: list[str], source: str, first_rows: lis
                          "row": pd.Series([r for _, r in used], dtype="int64")})
 
 
-def _dask_placings(rubric: CompiledRubric, frame: Any, source: str, first_rows: list[int],
+def _dask_placings(rubric: AnyRubric, frame: Any, source: str, first_rows: list[int],
                    repeated: dict[str, str]) -> dict[str, Placing]:
     """Placings need every total: score each partition for its entries, then place them all here."""
     dask = _dask()
     shared = dask.delayed((rubric, repeated, {}), traverse=False, pure=False)
     parts = [dask.delayed(_partition_entries)(part, shared, source, first)
-             for part, first in zip(frame.to_delayed(), first_rows)]
+             for part, first in zip(frame.to_delayed(), first_rows, strict=True)]
     return _placings(rubric, [entry for entries in dask.compute(*parts) for entry in entries])
 
 

@@ -23,13 +23,16 @@ from typing import Any
 
 import attrs
 
-from paritrana_rules.evaluate.rubric import CompiledRubric
-from paritrana_rules.audit.records import RecordPieces
+from paritrana_rules.audit.records import RecordPieces, RecordWriter
+from paritrana_rules.compile.program import Program
 from paritrana_rules.data import CellRow, RawCandidate, Rejected
 from paritrana_rules.errors import InputProblem
-from paritrana_rules.batch.processes import ordered_map
-from paritrana_rules.rank.ranking import Entry, Placing, entry
 from paritrana_rules.evaluate.result import Result
+from paritrana_rules.evaluate.rubric import AnyRubric
+from paritrana_rules.explain.explanation import explain
+from paritrana_rules.explain.outcome import summary, to_dict
+from paritrana_rules.processes import ordered_map
+from paritrana_rules.rank.ranking import Entry, Placing, entry
 
 CHUNK = 500  # rows per task: large enough that handing work to a process costs little per row
 
@@ -56,7 +59,7 @@ class Options:
     audit: bool = False
     stage: str | None = None  # score every candidate at this stage; None: at the stage its data has reached
     detail: bool = True  # items with every criterion, gate and adjustment (JSON); else points only (CSV, tables)
-    line: str | None = None  # "csv" or "jsonl": write each row's output line where it is scored (no ranking to wait for)
+    line: str | None = None  # "csv" or "jsonl": each row's output line, written where it is scored (no ranking)
     nominated: frozenset[str] | None = None  # a national round scores only these ids (see nominations.py)
 
 
@@ -64,27 +67,46 @@ Read = RawCandidate | CellRow  # a record as read (see data.iter_rows), with whe
 Reads = Sequence[tuple[Read, str | None]]
 
 
-def score_rows(rubric: CompiledRubric, raws: Iterable[tuple[Read, str | None]], options: Options,
+def score_rows(rubric: AnyRubric, raws: Iterable[tuple[Read, str | None]], options: Options,
                jobs: int = 1) -> Iterator[Row]:
     """Each record (with where its id was first used) scored or rejected, in order."""
-    return ordered_map(_score, (rubric, options), raws, jobs, CHUNK)
+    return ordered_map(_score, Scorer(rubric, options), raws, jobs, CHUNK)
 
 
-def _score(state: tuple[CompiledRubric, Options], chunk: Reads) -> list[Row]:
-    return score_chunk(state[0], chunk, state[1])
+def _score(scorer: Scorer, chunk: Reads) -> list[Row]:
+    return scorer.chunk(chunk)
 
 
-def score_chunk(rubric: CompiledRubric, chunk: Reads, options: Options) -> list[Row]:
-    return [_row(rubric, read.record() if isinstance(read, CellRow) else read, first, options) for read, first in chunk]
+class Scorer:
+    """Scores the rows of one rubric with one set of options, in whichever process it is sent to.
 
+    It pickles as its rubric and options; the record writers it makes there (one
+    per stage scored at) stay in that process.
+    """
 
-def _row(rubric: CompiledRubric, raw: RawCandidate, first: str | None, options: Options) -> Row:
-    outcome = rubric.score_record(raw, first, stage=options.stage, trace=options.audit or options.explain) \
-        if _nominated(raw, options) else _not_nominated(raw)
-    if isinstance(outcome, Rejected):
-        return _finished(rubric, Row(rejected_item(outcome), outcome, None), options)
-    record = outcome.rubric.record_writer.pieces(outcome) if options.audit else None
-    return _finished(rubric, Row(item_of(outcome, options), record, _entry(rubric, outcome)), options)
+    def __init__(self, rubric: AnyRubric, options: Options) -> None:
+        self.rubric, self.options = rubric, options
+        self.writers: dict[Program, RecordWriter] = {}
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {**self.__dict__, "writers": {}}
+
+    def chunk(self, chunk: Reads) -> list[Row]:
+        return [self.row(read.record() if isinstance(read, CellRow) else read, first) for read, first in chunk]
+
+    def row(self, raw: RawCandidate, first: str | None) -> Row:
+        rubric, options = self.rubric, self.options
+        outcome = rubric.score_record(raw, first, stage=options.stage, trace=options.audit or options.explain) \
+            if _nominated(raw, options) else _not_nominated(raw)
+        if isinstance(outcome, Rejected):
+            return _finished(rubric, Row(rejected_item(outcome), outcome, None), options)
+        record = self._writer(outcome.program).pieces(outcome) if options.audit else None
+        return _finished(rubric, Row(item_of(outcome, options), record, _entry(rubric, outcome)), options)
+
+    def _writer(self, program: Program) -> RecordWriter:
+        if program not in self.writers:
+            self.writers[program] = RecordWriter(program)
+        return self.writers[program]
 
 
 def _nominated(raw: RawCandidate, options: Options) -> bool:
@@ -98,14 +120,14 @@ def _not_nominated(raw: RawCandidate) -> Rejected:
     return Rejected(label, raw.name, raw.origin, (problem,))
 
 
-def _finished(rubric: CompiledRubric, row: Row, options: Options) -> Row:
+def _finished(rubric: AnyRubric, row: Row, options: Options) -> Row:
     """The row with its output line written, when asked: it then travels between processes as one string."""
     if options.line is None or row.item is None:
         return row
     return attrs.evolve(row, item=None, text=line(rubric, row.item, None, options.line))
 
 
-def line(rubric: CompiledRubric, item: dict[str, Any], placing: Placing | None, form: str) -> str:
+def line(rubric: AnyRubric, item: dict[str, Any], placing: Placing | None, form: str) -> str:
     """An item as one line of a CSV file (see `csv_header`) or of a JSON Lines file."""
     if form == "jsonl":
         if placing is not None:
@@ -116,7 +138,7 @@ def line(rubric: CompiledRubric, item: dict[str, Any], placing: Placing | None, 
     return buffer.getvalue()
 
 
-def _entry(rubric: CompiledRubric, result: Result) -> Entry | None:
+def _entry(rubric: AnyRubric, result: Result) -> Entry | None:
     """What ranking needs (read from the result as a ledger records it, so that replay ranks alike)."""
     ranking = rubric.model.ranking
     if ranking is None:
@@ -126,10 +148,10 @@ def _entry(rubric: CompiledRubric, result: Result) -> Entry | None:
 
 
 def item_of(result: Result, options: Options) -> dict[str, Any]:
-    """A scored candidate as the output formats show it: `Result.to_dict`, or its summary with points only."""
-    item = result.to_dict(options.lang) if options.detail else result.summary(options.lang)
+    """A scored candidate as the output formats show it: every part, or its summary with points only."""
+    item = to_dict(result, options.lang) if options.detail else summary(result, options.lang)
     if options.explain:
-        item["explanation"] = result.explain(lang=options.lang)
+        item["explanation"] = explain(result, lang=options.lang)
     return item
 
 
@@ -153,12 +175,12 @@ def rank_cells(placing: Placing | None) -> list[str]:
     return [rank, "yes" if placing.nominated else ""]
 
 
-def csv_header(rubric: CompiledRubric) -> list[str]:
+def csv_header(rubric: AnyRubric) -> list[str]:
     ranked = ["rank", "nominated"] if rubric.model.ranking is not None else []
     return ["id", "name", "status", "total", *ranked, *(c.decl.name for c in rubric.model.criteria), "reasons"]
 
 
-def csv_cells(rubric: CompiledRubric, item: dict[str, Any], placing: Placing | None) -> list[str]:
+def csv_cells(rubric: AnyRubric, item: dict[str, Any], placing: Placing | None) -> list[str]:
     """An item as a row of the CSV output (see `csv_header`): a rejected row gives its problems as reasons."""
     names = [c.decl.name for c in rubric.model.criteria]
     ranked = rubric.model.ranking is not None

@@ -98,9 +98,9 @@ def ratio(a: Interval, b: Interval, if_zero: Interval) -> Interval:
     """a / b, or the if-zero value when b is 0; near-zero divisors make it unbounded."""
     if not b.contains_zero():
         return div(a, b).hull(if_zero)
-    if a.low >= 0 and b.low >= 0 or a.high <= 0 and b.high <= 0:
+    if (a.low >= 0 and b.low >= 0) or (a.high <= 0 and b.high <= 0):
         quotient = Interval(Decimal(0), INF)
-    elif a.low >= 0 and b.high <= 0 or a.high <= 0 and b.low >= 0:
+    elif (a.low >= 0 and b.high <= 0) or (a.high <= 0 and b.low >= 0):
         quotient = Interval(-INF, Decimal(0))
     else:
         quotient = Interval.everything()

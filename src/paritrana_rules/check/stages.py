@@ -146,7 +146,7 @@ def _ranking_within(ranking: ast.RankingDecl | None, criteria: set[str]) -> ast.
     """Keys of criteria not yet scored are dropped; with no key left, there is no ranking yet."""
     if ranking is None:
         return None
-    pairs = [(k, s) for k, s in zip(ranking.keys, ranking.key_spans) if k == TOTAL or k in criteria]
+    pairs = [(k, s) for k, s in zip(ranking.keys, ranking.key_spans, strict=True) if k == TOTAL or k in criteria]
     if not pairs:
         return None
     return attrs.evolve(ranking, keys=tuple(k for k, _ in pairs), key_spans=tuple(s for _, s in pairs))

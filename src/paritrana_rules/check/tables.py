@@ -28,7 +28,7 @@ from paritrana_rules.source import Span
 
 MAX_COMBINATIONS = 20_000
 
-# code, message, span, hint, severity: the arguments of _Checker.report
+# code, message, span, hint, severity: the arguments of CheckState.report (state.py)
 Finding = tuple[str, str, Span, str | None, Severity]
 
 
@@ -52,7 +52,8 @@ def numeric_cells(domain: Interval, thresholds: Sequence[Decimal], whole: bool =
     points = sorted({t for t in thresholds if domain.low <= t <= domain.high} | {
         b for b in (domain.low, domain.high) if not b.is_infinite()
     })
-    edges = ([domain.low] if domain.low.is_infinite() else []) + points + ([domain.high] if domain.high.is_infinite() else [])
+    low = [domain.low] if domain.low.is_infinite() else []
+    edges = low + points + ([domain.high] if domain.high.is_infinite() else [])
     cells = []
     for index, edge in enumerate(edges):
         if not edge.is_infinite() and (not whole or edge == edge.to_integral_value()):
@@ -109,11 +110,9 @@ def describe_band_row(row: ast.BandRow) -> str:
 
 def band_row_contains(row: ast.BandRow, value: Decimal) -> bool:
     """Whether a (non-otherwise) band row covers a value: the one definition used by checker and evaluator."""
-    if row.lower is not None and (value < row.lower or value == row.lower and not row.lower_inclusive):
-        return False
-    if row.upper is not None and (value > row.upper or value == row.upper and not row.upper_inclusive):
-        return False
-    return True
+    below = row.lower is not None and (value < row.lower or (value == row.lower and not row.lower_inclusive))
+    above = row.upper is not None and (value > row.upper or (value == row.upper and not row.upper_inclusive))
+    return not (below or above)
 
 
 # ------------------------------------------------------------------ bands
@@ -126,7 +125,7 @@ def analyse_band(band: ast.PointsBand, domain: Interval, subject: str, whole: bo
     cells = numeric_cells(domain, thresholds, whole)
     covering = [[r for r in rows if band_row_contains(r, c.sample)] for c in cells]
     findings: list[Finding] = []
-    gaps = [c for c, rs in zip(cells, covering) if not rs]
+    gaps = [c for c, rs in zip(cells, covering, strict=True) if not rs]
     if gaps and not otherwise:
         for low, high in _runs(gaps):
             stretch = describe_range(low.low, low.low_inclusive, high.high, high.high_inclusive)
@@ -135,7 +134,7 @@ def analyse_band(band: ast.PointsBand, domain: Interval, subject: str, whole: bo
                 f"add a row '{stretch} -> ...', or an 'otherwise -> ...' row", "error",
             ))
     reported: set[tuple[int, int]] = set()
-    for cell, rs in zip(cells, covering):
+    for rs in covering:
         for first, second in itertools.combinations(rs, 2):
             key = (id(first), id(second))
             if key in reported:
@@ -145,7 +144,8 @@ def analyse_band(band: ast.PointsBand, domain: Interval, subject: str, whole: bo
             findings.append((
                 "R502", f"bands '{describe_band_row(first)}' (line {first.span.line}) and "
                 f"'{describe_band_row(second)}' both cover {subject} {overlap}", second.span,
-                "bands must not overlap: make one end where the next begins, e.g. 'to below 75' then 'from 75'", "error",
+                "bands must not overlap: make one end where the next begins, e.g. 'to below 75' then 'from 75'",
+                "error",
             ))
     for row in rows:
         if not any(row in rs for rs in covering) and not empty_band_row(row):
@@ -165,7 +165,7 @@ def analyse_band(band: ast.PointsBand, domain: Interval, subject: str, whole: bo
 def empty_band_row(row: ast.BandRow) -> bool:
     """A row whose ends are the wrong way round: reported on its own, never as unreachable too."""
     return row.lower is not None and row.upper is not None and (
-        row.lower > row.upper or row.lower == row.upper and not (row.lower_inclusive and row.upper_inclusive))
+        row.lower > row.upper or (row.lower == row.upper and not (row.lower_inclusive and row.upper_inclusive)))
 
 
 def _runs(cells: list[Cell]) -> Iterator[tuple[Cell, Cell]]:
@@ -181,7 +181,7 @@ def _runs(cells: list[Cell]) -> Iterator[tuple[Cell, Cell]]:
 
 
 def _overlap_cells(cells: list[Cell], covering: list[list[ast.BandRow]], a: ast.BandRow, b: ast.BandRow) -> str:
-    both = [c for c, rs in zip(cells, covering) if a in rs and b in rs]
+    both = [c for c, rs in zip(cells, covering, strict=True) if a in rs and b in rs]
     low, high = both[0], both[-1]
     return describe_range(low.low, low.low_inclusive, high.high, high.high_inclusive)
 
@@ -227,7 +227,7 @@ def analyse_table(table: ast.PointsTable, values: Mapping[str, Any], rounding_mo
     evaluators = [compile_expr(r.condition, rounding_mode) if r.condition is not None else None for r in table.rows]
     combos = []
     for combo in itertools.product(*(domains[n] for n in names)):
-        env = {n: v for n, (v, _) in zip(names, combo)}
+        env = {n: v for n, (v, _) in zip(names, combo, strict=True)}
         matches = [i for i, e in enumerate(evaluators) if e is not None and e(env)]
         combos.append((" and ".join(d for _, d in combo if d), matches))
     findings = _table_findings(table, combos)
@@ -284,7 +284,8 @@ def _collect(expr: ast.Expr, values: Mapping[str, Any], found: _Variables) -> No
         ) if _kind(values, name) == "number":
             found.numbers.setdefault(name, []).append(value)
             return
-        case ast.Binary("is" | "is not" | "=" | "!=" | "in" | "not in", ast.Name(name), ast.Member() | ast.SetLiteral()) if (
+        case ast.Binary("is" | "is not" | "=" | "!=" | "in" | "not in", ast.Name(name),
+                        ast.Member() | ast.SetLiteral()) if (
             _kind(values, name) == "enum"
         ):
             found.enums[name] = values[name].type.members
@@ -315,8 +316,8 @@ def _domains(found: _Variables, values: Mapping[str, Any]) -> dict[str, list[tup
     for name, tested in found.sets.items():
         options = []
         for present in itertools.product((True, False), repeat=len(tested)):
-            chosen = frozenset(m for m, p in zip(tested, present) if p)
-            words = " and ".join(f"{m} {'in' if p else 'not in'} {name}" for m, p in zip(tested, present))
+            chosen = frozenset(m for m, p in zip(tested, present, strict=True) if p)
+            words = " and ".join(f"{m} {'in' if p else 'not in'} {name}" for m, p in zip(tested, present, strict=True))
             options.append((chosen, words))
         domains[name] = options
     size = 1
@@ -378,7 +379,7 @@ def _sum_points(table: ast.PointsTable, combos: list[tuple[str, list[int]]]) -> 
     if table.policy != "sum" or not all(isinstance(r.points, ast.Number) for r in table.rows):
         return None
     points = [r.points.value for r in table.rows if isinstance(r.points, ast.Number)]
-    otherwise = [p for r, p in zip(table.rows, points) if r.condition is None]
+    otherwise = [p for r, p in zip(table.rows, points, strict=True) if r.condition is None]
     totals = [
         add_all(points[i] for i in matches) if matches else (otherwise[0] if otherwise else Decimal(0))
         for _, matches in combos

@@ -26,13 +26,14 @@ from typing import Any
 import attrs
 
 from paritrana_rules.language import ast
-from paritrana_rules.evaluate.rubric import CompiledRubric
+from paritrana_rules.evaluate.rubric import AnyRubric
 from paritrana_rules.data import Candidate, Rejected, judge_candidates
 from paritrana_rules.errors import InputError, did_you_mean
 from paritrana_rules.language.extends import rubrics_root
 from paritrana_rules.numeric import plain
 from paritrana_rules.committee.properties import PropertyOutcome, check_properties
 from paritrana_rules.evaluate.result import Result
+from paritrana_rules.explain import explanation
 from paritrana_rules.source import Span
 from paritrana_rules.check.tables import describe_band_row
 
@@ -74,7 +75,8 @@ class RubricTests:
         if self.cases:
             checked = [c for c in self.cases if c.checked]
             failed = [c for c in checked if c.failures]
-            lines.append(f"  {len(self.cases)} case{'s' if len(self.cases) != 1 else ''}, {len(checked)} with expectations: "
+            cases = f"{len(self.cases)} case{'s' if len(self.cases) != 1 else ''}"
+            lines.append(f"  {cases}, {len(checked)} with expectations: "
                          f"{len(checked) - len(failed)} passed, {len(failed)} failed")
             for case in failed:
                 lines.append(f"  FAILED {case.id} ({case.origin})")
@@ -104,7 +106,7 @@ def cases_file_for(rubric_path: str | Path) -> Path:
     return root.parent / "examples" / relative.with_suffix(".yaml")
 
 
-def run(rubric: CompiledRubric, cases_file: Path | None = None, max_examples: int = 200) -> RubricTests:
+def run_cases(rubric: AnyRubric, cases_file: Path | None = None, max_examples: int = 200) -> RubricTests:
     """Run every example case of a rubric, measure coverage, and check its properties."""
     path = cases_file or cases_file_for(rubric.path)
     problems: list[str] = []
@@ -133,7 +135,7 @@ def run(rubric: CompiledRubric, cases_file: Path | None = None, max_examples: in
 # ------------------------------------------------------------------ cases
 
 
-def _run_case(rubric: CompiledRubric, item: Candidate | Rejected) -> tuple[CaseOutcome, Result | None]:
+def _run_case(rubric: AnyRubric, item: Candidate | Rejected) -> tuple[CaseOutcome, Result | None]:
     expect = item.expect
     if expect is not None and not isinstance(expect, Mapping):
         return CaseOutcome(item.id, item.origin, True, ("'expect' must be a mapping such as {total: 80.50}",)), None
@@ -170,7 +172,7 @@ def _compare(result: Result, expected: Mapping[str, Any]) -> list[str]:
         failures += _decimal_failure("total", expected["total"], result.total)
     if "status" in expected and str(expected["status"]) != result.status:
         failures.append(f"status: expected {expected['status']}, got {result.status}"
-                        + (f" ({'; '.join(result.reasons('en'))})" if result.reasons("en") else ""))
+                        + (f" ({'; '.join(why)})" if (why := explanation.reasons(result, "en")) else ""))
     criteria = expected.get("criteria", {})
     if not isinstance(criteria, Mapping):
         failures.append("'criteria' must map criterion names to points")
@@ -182,7 +184,7 @@ def _compare(result: Result, expected: Mapping[str, Any]) -> list[str]:
             failures.append(f"criteria: no criterion '{name}'" + (f"; {suggestion}" if suggestion else ""))
             continue
         failures += _decimal_failure(f"criterion {name}", points, result.criterion(name).points)
-    reasons = result.reasons("en") + result.reasons("id")
+    reasons = explanation.reasons(result, "en") + explanation.reasons(result, "id")
     wanted_reasons = expected.get("reasons", [])
     if not isinstance(wanted_reasons, list):
         failures.append("'reasons' must be a list of words to find in the reasons, such as [tunggakan]")
@@ -204,7 +206,7 @@ def _decimal_failure(what: str, wanted: Any, actual: Decimal) -> list[str]:
 # ------------------------------------------------------------------ coverage
 
 
-def _coverage_units(rubric: CompiledRubric) -> dict[tuple[str, ...], tuple[str, Span]]:
+def _coverage_units(rubric: AnyRubric) -> dict[tuple[str, ...], tuple[str, Span]]:
     units: dict[tuple[str, ...], tuple[str, Span]] = {}
     model = rubric.model
     for criterion in model.criteria:
@@ -218,7 +220,8 @@ def _coverage_units(rubric: CompiledRubric) -> dict[tuple[str, ...], tuple[str, 
                 excerpt = model.sources.get(table_row.span.path, model.source).excerpt(table_row.span)
                 units[("row", name, str(index))] = (f"table row '{excerpt}' of {name}", table_row.span)
         elif points is not None:
-            units[("criterion", name)] = (f"criterion {name} scoring above {plain(model.scale[0])}", criterion.decl.span)
+            units[("criterion", name)] = (f"criterion {name} scoring above {plain(model.scale[0])}",
+                                          criterion.decl.span)
     for gate in model.gates:
         units[("gate", gate.decl.name)] = (f"gate {gate.decl.name} failing", gate.decl.span)
     for adjustment in model.adjustments:
@@ -227,7 +230,7 @@ def _coverage_units(rubric: CompiledRubric) -> dict[tuple[str, ...], tuple[str, 
     return units
 
 
-def _hits(rubric: CompiledRubric, results: list[Result]) -> set[tuple[str, ...]]:
+def _hits(rubric: AnyRubric, results: list[Result]) -> set[tuple[str, ...]]:
     low = rubric.model.scale[0]
     max_tables = {c.decl.name for c in rubric.model.criteria
                   if isinstance(c.points, ast.PointsTable) and c.points.policy == "max"}

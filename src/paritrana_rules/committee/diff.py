@@ -17,10 +17,9 @@ from typing import Any
 import attrs
 
 from paritrana_rules.language import ast
-from paritrana_rules.evaluate.rubric import CompiledRubric
-from paritrana_rules.audit.records import canonical_form
+from paritrana_rules.evaluate.rubric import AnyRubric
+from paritrana_rules.language.identity import canonical_form
 from paritrana_rules.data import read_candidates
-from paritrana_rules.errors import InputError
 from paritrana_rules.language.extends import declaration_kind
 from paritrana_rules.check.model import RubricModel, texts
 from paritrana_rules.numeric import places_needed, plain
@@ -46,7 +45,7 @@ class Change:
 # ------------------------------------------------------------------ rubrics
 
 
-def diff_rubrics(old: CompiledRubric, new: CompiledRubric) -> list[Change]:
+def diff_rubrics(old: AnyRubric, new: AnyRubric) -> list[Change]:
     """Every change of meaning from `old` to `new`, header first, then in the new rubric's order."""
     return [*_header(old.model, new.model), *_declarations(old.model, new.model), *_properties(old.model, new.model)]
 
@@ -114,7 +113,9 @@ def _summary(decl: ast.Declaration, model: RubricModel) -> str:
     if isinstance(decl, ast.StageDecl):
         order = [s.decl.name for s in model.stages]
         position = f"stage {order.index(decl.name) + 1} of {len(order)}"
-        return position if decl.name == order[-1] and not decl.advance else f"{position}, {_advance(decl.advance, model)}"
+        if decl.name == order[-1] and not decl.advance:
+            return position
+        return f"{position}, {_advance(decl.advance, model)}"
     return _excerpt(model, decl.span).split(" label ")[0][:100]
 
 
@@ -252,20 +253,20 @@ def _rows(old_rows: Sequence[Any], new_rows: Sequence[Any], key: Any, old_model:
 # ------------------------------------------------------------------ folders
 
 
-def pair_folders(old: Iterable[CompiledRubric], new: Iterable[CompiledRubric]) -> tuple[
-        list[tuple[CompiledRubric, CompiledRubric]], list[Change]]:
+def pair_folders(old: Iterable[AnyRubric], new: Iterable[AnyRubric]) -> tuple[
+        list[tuple[AnyRubric, AnyRubric]], list[Change]]:
     """Pair rubrics of two folders by category, sector and round; the unpaired are rubrics added or removed.
 
     The round is part of the key, so a folder may hold the provincial and the
     national rubric of one category: each pairs with its own counterpart.
     """
-    def key(rubric: CompiledRubric) -> tuple[str, str, str]:
+    def key(rubric: AnyRubric) -> tuple[str, str, str]:
         return (rubric.model.category, rubric.model.sector or "", rubric.model.round or "")
 
-    before: dict[tuple[str, str, str], CompiledRubric] = {}
-    after: dict[tuple[str, str, str], CompiledRubric] = {}
+    before: dict[tuple[str, str, str], AnyRubric] = {}
+    after: dict[tuple[str, str, str], AnyRubric] = {}
     ambiguous: list[Change] = []
-    for side, rubrics, sign in ((before, old, "-"), (after, new, "+")):
+    for side, rubrics in ((before, old), (after, new)):
         for rubric in rubrics:
             if key(rubric) in side:
                 ambiguous.append(Change("!", "rubric", _category(key(rubric)), f"{rubric.path} has the same category, "
@@ -310,7 +311,7 @@ def ranks(results: Sequence[Result]) -> dict[str, int]:
     return ranking
 
 
-def rescore(old: CompiledRubric, new: CompiledRubric, data: str | Path) -> list[Movement]:
+def rescore(old: AnyRubric, new: AnyRubric, data: str | Path) -> list[Movement]:
     """Score the same candidates under both rubrics: whose total, status or rank changes, and why."""
     old_scored = _scored(old, data)
     new_scored = _scored(new, data)
@@ -338,7 +339,7 @@ def _score(value: Decimal) -> str:
     return plain(value.quantize(Decimal(1).scaleb(-max(2, places_needed(value)))))
 
 
-def _scored(rubric: CompiledRubric, data: str | Path) -> dict[str, Result | str]:
+def _scored(rubric: AnyRubric, data: str | Path) -> dict[str, Result | str]:
     """Each candidate under one rubric. Fields the rubric does not ask for are left out, not errors:
     the data serves two editions, and each takes what it needs."""
     names = {spec.name for spec in rubric.input_specs}
@@ -386,7 +387,7 @@ def render_movements(movements: list[Movement]) -> str:
         rows.append([m.candidate, f"{plain(m.old.total)} → {plain(m.new.total)}", status, rank,
                      "; ".join(m.why) or "no change"])
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(4)]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(r[:4], widths)) + "  " + r[4] for r in [header, *rows]]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(r[:4], widths, strict=True)) + "  " + r[4] for r in [header, *rows]]
     return "\n".join(line.rstrip() for line in lines)
 
 

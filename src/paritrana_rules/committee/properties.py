@@ -21,12 +21,12 @@ import attrs
 from paritrana_rules.language import ast
 from paritrana_rules.data import InputSpec
 from paritrana_rules.errors import InputError
+from paritrana_rules.evaluate.result import Result
+from paritrana_rules.evaluate.rubric import AnyRubric
 from paritrana_rules.numeric import places_needed, plain
 
 if TYPE_CHECKING:
-    from hypothesis import strategies as st
-
-    from paritrana_rules.evaluate.rubric import CompiledRubric
+    from hypothesis import strategies as st  # an optional extra: imported where properties are run
 
 WIDE = Decimal(1_000_000)  # how far an unbounded number input is explored
 
@@ -88,7 +88,7 @@ def candidate_strategy(specs: tuple[InputSpec, ...], omit_defaults: bool = True)
     return st.fixed_dictionaries(required, optional=optional)
 
 
-def check_properties(rubric: CompiledRubric, max_examples: int = 200) -> list[PropertyOutcome]:
+def check_properties(rubric: AnyRubric, max_examples: int = 200) -> list[PropertyOutcome]:
     """Search each declared property for a counterexample."""
     try:
         import hypothesis  # noqa: F401
@@ -98,16 +98,16 @@ def check_properties(rubric: CompiledRubric, max_examples: int = 200) -> list[Pr
     return [_check(rubric, prop, max_examples) for prop in rubric.model.properties]
 
 
-def _subject(rubric: CompiledRubric, prop: ast.PropertyDecl, inputs: Mapping[str, Any]) -> Decimal | None:
+def _subject(rubric: AnyRubric, prop: ast.PropertyDecl, inputs: Mapping[str, Any]) -> Decimal | None:
     """The total or the criterion's points; None when valid inputs cannot be scored exactly."""
     try:
-        result = rubric.evaluate(inputs, "generated", trace=False)
+        result: Result = rubric.evaluate(inputs, "generated", trace=False)
     except InputError:
         return None
     return result.total if prop.subject == "total" else result.criterion(prop.subject).points
 
 
-def _check(rubric: CompiledRubric, prop: ast.PropertyDecl, max_examples: int) -> PropertyOutcome:
+def _check(rubric: AnyRubric, prop: ast.PropertyDecl, max_examples: int) -> PropertyOutcome:
     from hypothesis import HealthCheck, find, settings
     from hypothesis import strategies as st
     from hypothesis.errors import NoSuchExample

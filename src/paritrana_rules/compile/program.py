@@ -1,39 +1,30 @@
-"""Compiling: `model.RubricModel` -> `Program`, one Python function per rubric plus its step table.
+"""The compiled form of a rubric: a `Program`, its steps, and the layout of the entries its function returns.
 
-The function computes every step of the derivation in order (lets, criteria
-with children before parents, gates, bonuses and penalties, the total) as
-straight-line code over local variables, and returns one entry per step: the
-values the trace and the audit record are made of. The fast path and the
-traced path run this same function; they differ only in whether the result
-keeps those entries, which is why the two always agree.
-
-Entries, in the order of `Program.steps` followed by the total:
+A program's `run` computes every step of the derivation in order and returns
+one entry per step, then the total. `Layout` is the one place that knows where
+each kind of step's entries sit in that list: evaluation, results and audit
+records read them by name through it. Entries, in the order of
+`Program.steps` followed by the total:
 
 - let: its value;
 - leaf criterion: (points, raw points, matched rows as ((row index, row points), ...), band subject or None);
 - parent criterion: (points, raw points, (weighted part of each child, ...));
 - gate: whether it holds;
 - bonus or penalty: (applies, amount);
+- stage (an advance rule decided at the stage scored): (advances, provisional total or None);
 - total: (total, weighted, bonuses, penalties, subtotal, lowest cap or None, capped, limited, disqualified).
-
-The source holds no rubric text (see `expressions.py`); it can be read with
-`Program.source` when debugging. `run` must be called under `numeric.exact`,
-as `evaluate.evaluate` does.
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
 
 import attrs
 
-from paritrana_rules.language import ast
-from paritrana_rules.language.expressions import Emitter, names_read
-from paritrana_rules.check.model import CriterionModel, RubricModel, StageModel
-from paritrana_rules.check.stages import TOTAL, last_stage, model_at
-from paritrana_rules.numeric import CONTEXT, add_all
+from paritrana_rules.check.model import RubricModel
 from paritrana_rules.source import Span
 
 Run = Callable[[Mapping[str, Any]], list[Any]]
@@ -89,9 +80,44 @@ class StageStep:
     reads: tuple[str, ...]
 
 
-@attrs.frozen(kw_only=True)
+Step = LetStep | LeafStep | ParentStep | GateStep | AdjustmentStep | StageStep
+
+
+def step_id(step: Step) -> str:
+    """The id of a step, as traces and audit records name it: "let:x", "criterion:y", "gate:z", "bonus:w"."""
+    if isinstance(step, AdjustmentStep):
+        return f"{step.kind}:{step.name}"
+    kind = {LetStep: "let", LeafStep: "criterion", ParentStep: "criterion", GateStep: "gate", StageStep: "stage"}
+    return f"{kind[type(step)]}:{step.name}"
+
+
+@attrs.frozen
+class Layout:
+    """Where each kind of step's entries sit in the list `Program.run` returns; the total's entry is last."""
+
+    lets: slice
+    criteria: slice
+    gates: slice
+    adjustments: slice
+    stages: slice
+    total: int
+
+    @classmethod
+    def of(cls, lets: int, criteria: int, gates: int, adjustments: int, stages: int) -> Layout:
+        """The layout of a program with that many steps of each kind, in that order."""
+        bounds = [0]
+        for count in (lets, criteria, gates, adjustments, stages):
+            bounds.append(bounds[-1] + count)
+        lets_, criteria_, gates_, adjustments_, stages_ = (slice(a, b) for a, b in itertools.pairwise(bounds))
+        return cls(lets_, criteria_, gates_, adjustments_, stages_, total=bounds[-1])
+
+
+@attrs.frozen(kw_only=True, eq=False)  # a program is itself: compared and hashed by identity
 class Program:
-    model: RubricModel
+    """A rubric compiled to score at one stage: its function (`run`), its steps, and what it knows of the stages."""
+
+    whole: RubricModel  # the rubric as written
+    model: RubricModel  # what is known at `stage` (see `stages.model_at`); `whole` at the last stage
     lets: tuple[LetStep, ...]
     criteria: tuple[LeafStep | ParentStep, ...]  # children before parents
     roots: tuple[tuple[str, Decimal], ...]
@@ -101,302 +127,38 @@ class Program:
     gates: tuple[GateStep, ...]
     adjustments: tuple[AdjustmentStep, ...]
     stages: tuple[StageStep, ...]  # the advance rules decided by the stage this program scores at
-    stage: int  # the stage it scores at: the last one, unless compiled from `stages.model_at`
+    stage: int  # the stage it scores at
+    final: bool  # whether `stage` is the last: a candidate who passes every rule so far is eligible, not pending
+    awaiting: tuple[str, ...]  # the inputs of later stages, which a candidate scored here is still waiting for
     panels: bool  # whether any input is a jury panel (its scores enter the rules as one number)
-    source: str
+    layout: Layout
+    source: str  # the generated function, for debugging
     run: Run = attrs.field(eq=False, repr=False)
 
     @property
-    def steps(self) -> tuple[LetStep | LeafStep | ParentStep | GateStep | AdjustmentStep | StageStep, ...]:
+    def steps(self) -> tuple[Step, ...]:
         """The steps in the order `run` returns their entries (the total comes last)."""
         return (*self.lets, *self.criteria, *self.gates, *self.adjustments, *self.stages)
 
+    @property
+    def path(self) -> str:
+        return self.whole.source.path
 
-def compile_rubric(model: RubricModel, stage: int | None = None) -> Program:
-    """The program scoring at `stage` (default: the last), for the model as `stages.model_at` gives it there."""
-    stage = last_stage(model) if stage is None else stage
-    by_name = {c.decl.name: c for c in model.criteria}
-    ordered: list[CriterionModel] = []
-    for root in model.roots:
-        _post_order(by_name[root], by_name, ordered)
-    deciding = [(index, s) for index, s in enumerate(model.stages[:stage + 1])
-                if s.advance is not None and index < last_stage(model)]
-    writer = _Writer(model)
-    source = writer.function(ordered, deciding)
-    namespace = writer.emitter.namespace
-    exec(compile(source, f"<rubric {model.source.path}>", "exec"), namespace)  # generated source: no rubric text
-    return Program(
-        model=model,
-        lets=tuple(LetStep(let.decl.name, let.decl.span, tuple(names_read(let.expr))) for let in model.lets),
-        criteria=tuple(_step(c, by_name) for c in ordered),
-        roots=tuple((r, by_name[r].weight) for r in model.roots),
-        parents={c.decl.name: c.decl.parent for c in model.criteria},
-        weights={c.decl.name: c.weight for c in model.criteria},
-        path_weights=_path_weights(model),
-        gates=tuple(GateStep(g.decl.name, g.decl.span, tuple(names_read(g.condition)), g.decl.action, g.decl.cap)
-                    for g in model.gates),
-        adjustments=tuple(AdjustmentStep(a.decl.name, a.decl.kind, a.decl.span, _adjustment_reads(a.amount, a.condition))
-                          for a in model.adjustments),
-        panels=any(i.spec.kind == "panel" for i in model.inputs),
-        stages=tuple(StageStep(s.decl.name, index, s.decl.span, tuple(names_read(s.advance)))
-                     for index, s in deciding if s.advance is not None),
-        stage=stage,
-        source=source,
-        run=namespace["score"],
-    )
+    @property
+    def stage_names(self) -> tuple[str, ...]:
+        """The stages the rubric declares, in order (empty when it declares none)."""
+        return tuple(s.decl.name for s in self.whole.stages)
 
+    @property
+    def stage_name(self) -> str | None:
+        """The stage this program scores at, when the rubric declares stages."""
+        return self.stage_names[self.stage] if self.whole.stages else None
 
-def _post_order(criterion: CriterionModel, by_name: dict[str, CriterionModel], out: list[CriterionModel]) -> None:
-    for child in criterion.children:
-        _post_order(by_name[child], by_name, out)
-    out.append(criterion)
-
-
-def _step(criterion: CriterionModel, by_name: dict[str, CriterionModel]) -> LeafStep | ParentStep:
-    decl = criterion.decl
-    if criterion.children:
-        return ParentStep(decl.name, decl.span, tuple((c, by_name[c].weight) for c in criterion.children))
-    match criterion.points:
-        case ast.PointsExpr(expr):
-            return LeafStep(decl.name, decl.span, tuple(names_read(expr)), "expr", ())
-        case ast.PointsBand(subject, rows):
-            return LeafStep(decl.name, decl.span, _reads(subject, *(r.points for r in rows)), "band",
-                            tuple(r.span for r in rows))
-        case ast.PointsTable(_, rows):
-            exprs = [e for r in rows for e in (r.condition, r.points) if e is not None]
-            return LeafStep(decl.name, decl.span, _reads(*exprs), "table", tuple(r.span for r in rows))
-    raise TypeError(criterion.points)
-
-
-def _reads(*exprs: ast.Expr) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(name for e in exprs for name in names_read(e)))
-
-
-def _adjustment_reads(amount: ast.Expr, condition: ast.Expr | None) -> tuple[str, ...]:
-    return _reads(amount, *([condition] if condition is not None else []))
-
-
-def _path_weights(model: RubricModel) -> dict[str, Decimal]:
-    by_name = {c.decl.name: c for c in model.criteria}
-    weights: dict[str, Decimal] = {}
-    pending = [(root, by_name[root].weight) for root in model.roots]
-    while pending:
-        name, weight = pending.pop()
-        weights[name] = weight
-        pending.extend((child, CONTEXT.multiply(weight, by_name[child].weight)) for child in by_name[name].children)
-    return weights
-
-
-class _Uncovered(AssertionError):
-    """A band left a value uncovered: the checker proves this cannot happen for a checked rubric."""
-
-
-def _uncovered(criterion: str) -> None:
-    raise _Uncovered(f"no band row of {criterion} covers the value")
-
-
-class _Writer:
-    """Writes the source of one rubric's function, step by step."""
-
-    def __init__(self, model: RubricModel) -> None:
-        self.model = model
-        self.emitter = Emitter(model.rounding_mode)
-        self.emitter.namespace.update(_ZERO=Decimal(0), _add_all=add_all, _uncovered=_uncovered)
-        self.criteria = {c.decl.name: c for c in model.criteria}
-        self.lines: list[str] = []
-        self.locals: dict[str, str] = {}  # input or let name -> its local variable
-        self.entries: list[str] = []  # source of each returned entry
-
-    def function(self, criteria: list[CriterionModel], deciding: list[tuple[int, StageModel]]) -> str:
-        self.lines.append("def score(env):")
-        for index, spec in enumerate(i.spec for i in self.model.inputs):
-            self.locals[spec.name] = f"i{index}"
-            self.emit(f"i{index} = env[{self.emitter.constant(spec.name)}]")
-        for index, let in enumerate(self.model.lets):
-            self.emit(f"l{index} = {self.expr(let.expr)}")
-            self.locals[let.decl.name] = f"l{index}"
-            self.entries.append(f"l{index}")
-        points = {c.decl.name: f"p{index}" for index, c in enumerate(criteria)}
-        for index, criterion in enumerate(criteria):
-            self.criterion(index, criterion, points)
-        gates = {g.decl.name: self.gate(index, g.condition) for index, g in enumerate(self.model.gates)}
-        amounts: dict[tuple[str, str], str] = {(a.decl.kind, a.decl.name): self.adjustment(index, a.amount, a.condition)
-                   for index, a in enumerate(self.model.adjustments)}
-        for index, stage in deciding:
-            self.advance(index, stage, points, gates, amounts)
-        total = self.total(self.model, points, gates, amounts, "")
-        failing = [f"not {gates[g.decl.name]}" for g in self.model.gates if g.decl.action == "disqualify"]
-        self.emit(f"disqualified = {' or '.join(failing) or 'False'}")
-        self.entries.append(f"({total}, weighted, bonus, penalty, subtotal, cap, capped, limited, disqualified)")
-        self.emit(f"return [{', '.join(self.entries)}]")
-        return "\n".join(self.lines) + "\n"
-
-    def advance(self, index: int, stage: StageModel, points: dict[str, str], gates: dict[str, str],
-                amounts: dict[tuple[str, str], str]) -> None:
-        """A stage's advance rule, with `total` bound to the provisional total of what is known at that stage
-        (computed only for a rule that reads it; the entry holds None otherwise).
-
-        That total is computed as `stages.model_at` restricts the rubric: parents
-        whose children are all known reuse their points; the others are summed again
-        over the children known by then.
-        """
-        assert stage.advance is not None
-        if TOTAL not in names_read(stage.advance):
-            self.emit(f"advanced{index} = bool({self.expr(stage.advance)})")
-            self.entries.append(f"(advanced{index}, None)")
-            return
-        known = model_at(self.model, index)
-        at_stage = dict(points)
-        by_name = {c.decl.name: c for c in known.criteria}
-        ordered: list[CriterionModel] = []
-        for root in known.roots:
-            _post_order(by_name[root], by_name, ordered)
-        for position, criterion in enumerate(ordered):
-            name = criterion.decl.name
-            if criterion.children != self.criteria[name].children or any(
-                    at_stage[c] != points[c] for c in criterion.children):
-                at_stage[name] = f"q{index}_{position}"
-                self.weighted_sum(criterion, at_stage, f"{index}_{position}", at_stage[name])
-        total = self.total(known, at_stage, gates, amounts, f"t{index}_")
-        self.locals[TOTAL] = total
-        self.emit(f"advanced{index} = bool({self.expr(stage.advance)})")
-        del self.locals[TOTAL]
-        self.entries.append(f"(advanced{index}, {total})")
-
-    def emit(self, line: str, depth: int = 1) -> None:
-        self.lines.append("    " * depth + line)
-
-    def expr(self, expr: ast.Expr) -> str:
-        return self.emitter.expr(expr, self.locals.__getitem__)
-
-    def rounded(self, value: str) -> str:
-        return self.emitter.quantize(value, self.model.rounding_places)
-
-    def criterion(self, index: int, criterion: CriterionModel, points: dict[str, str]) -> None:
-        raw, point = f"r{index}", points[criterion.decl.name]
-        if criterion.children:
-            self.weighted_sum(criterion, points, f"{index}", point)
-            parts = "".join(f"w{index}_{n}, " for n in range(len(criterion.children)))
-            self.entries.append(f"({point}, {raw}, ({parts}))")
-            return
-        matched, subject = f"m{index}", f"s{index}"
-        match criterion.points:
-            case ast.PointsExpr(expr):
-                self.emit(f"{raw} = {self.expr(expr)}")
-                self.emit(f"{matched} = ()")
-                subject = "None"
-            case ast.PointsBand(expr, rows):
-                self.emit(f"{subject} = {self.expr(expr)}")
-                self.band(rows, subject, raw, matched, criterion.decl.name)
-            case ast.PointsTable(policy, rows):
-                self.table(policy, rows, raw, matched)
-                subject = "None"
-        self.emit(f"{point} = {self.rounded(raw)}")
-        self.entries.append(f"({point}, {raw}, {matched}, {subject})")
-
-    def weighted_sum(self, criterion: CriterionModel, points: dict[str, str], suffix: str, point: str) -> None:
-        """A parent's points (into `point`): its children's weighted points added up (`r<suffix>`), then rounded."""
-        parts = [f"w{suffix}_{n}" for n in range(len(criterion.children))]
-        for part, child in zip(parts, criterion.children):
-            self.emit(f"{part} = {self.emitter.constant(self.criteria[child].weight)} * {points[child]}")
-        self.emit(f"r{suffix} = {' + '.join(['_ZERO', *parts])}")
-        self.emit(f"{point} = {self.rounded(f'r{suffix}')}")
-
-    def band(self, rows: tuple[ast.BandRow, ...], subject: str, raw: str, matched: str, name: str) -> None:
-        bounded = [(i, r) for i, r in enumerate(rows) if not r.otherwise]
-        for position, (row_index, row) in enumerate(bounded):
-            keyword = "if" if position == 0 else "elif"
-            self.emit(f"{keyword} {self.contains(row, subject)}:")
-            self.pick(row_index, row.points, raw, matched)
-        self.emit("else:")
-        fallback = next((i for i, r in enumerate(rows) if r.otherwise), None)
-        if fallback is None:
-            self.emit(f"_uncovered({self.emitter.constant(name)})", 2)
-        else:
-            self.pick(fallback, rows[fallback].points, raw, matched)
-
-    def contains(self, row: ast.BandRow, subject: str) -> str:
-        """The test that a band row covers the subject: the same bounds `tables.band_row_contains` reads."""
-        tests = []
-        if row.lower is not None:
-            tests.append(f"{subject} {'>=' if row.lower_inclusive else '>'} {self.emitter.constant(row.lower)}")
-        if row.upper is not None:
-            tests.append(f"{subject} {'<=' if row.upper_inclusive else '<'} {self.emitter.constant(row.upper)}")
-        return " and ".join(tests) or "True"
-
-    def pick(self, row_index: int, points: ast.Expr, raw: str, matched: str) -> None:
-        self.emit(f"{raw} = {self.expr(points)}", 2)
-        self.emit(f"{matched} = (({row_index}, {raw}),)", 2)
-
-    def table(self, policy: str, rows: tuple[ast.TableRow, ...], raw: str, matched: str) -> None:
-        conditions = [(i, r) for i, r in enumerate(rows) if r.condition is not None]
-        fallback = next((i for i, r in enumerate(rows) if r.condition is None), None)
-        if policy in ("first", "unique"):  # unique: the checker proved at most one row matches
-            for position, (row_index, row) in enumerate(conditions):
-                assert row.condition is not None
-                self.emit(f"{'if' if position == 0 else 'elif'} {self.expr(row.condition)}:")
-                self.pick(row_index, row.points, raw, matched)
-            if conditions:
-                self.emit("else:")
-                self.nothing_matched(rows, fallback, raw, matched, 2)
-            else:
-                self.nothing_matched(rows, fallback, raw, matched, 1)
-            return
-        self.emit(f"{matched} = []")
-        for row_index, row in conditions:
-            assert row.condition is not None
-            self.emit(f"if {self.expr(row.condition)}:")
-            self.emit(f"{matched}.append(({row_index}, {self.expr(row.points)}))", 2)
-        self.emit(f"if {matched}:")
-        combine = f"_add_all(v for _, v in {matched})" if policy == "sum" else f"max(v for _, v in {matched})"
-        self.emit(f"{raw} = {combine}", 2)
-        self.emit(f"{matched} = tuple({matched})", 2)
-        self.emit("else:")
-        self.nothing_matched(rows, fallback, raw, matched, 2)
-
-    def nothing_matched(self, rows: tuple[ast.TableRow, ...], fallback: int | None, raw: str, matched: str,
-                        depth: int) -> None:
-        """The `otherwise` row, or no points: only a sum table may match nothing (the checker rejects gaps)."""
-        if fallback is None:
-            self.emit(f"{raw} = _ZERO", depth)
-            self.emit(f"{matched} = ()", depth)
-            return
-        self.emit(f"{raw} = {self.expr(rows[fallback].points)}", depth)
-        self.emit(f"{matched} = (({fallback}, {raw}),)", depth)
-
-    def gate(self, index: int, condition: ast.Expr) -> str:
-        self.emit(f"g{index} = bool({self.expr(condition)})")
-        self.entries.append(f"g{index}")
-        return f"g{index}"
-
-    def adjustment(self, index: int, amount: ast.Expr, condition: ast.Expr | None) -> str:
-        applies = f"bool({self.expr(condition)})" if condition is not None else "True"
-        self.emit(f"a{index} = {applies}")
-        self.emit(f"n{index} = {self.expr(amount)} if a{index} else _ZERO")
-        self.entries.append(f"(a{index}, n{index})")
-        return f"n{index}"
-
-    def total(self, model: RubricModel, points: dict[str, str], gates: dict[str, str],
-              amounts: dict[tuple[str, str], str], prefix: str) -> str:
-        """Weighted roots, plus bonuses, minus penalties, capped, limited to the scale; returns the rounded total.
-
-        The working values are named with `prefix` (none for the final total, whose parts the trace shows).
-        """
-        constant = self.emitter.constant
-        weighted = [f"{constant(self.criteria[r].weight)} * {points[r]}" for r in model.roots]
-        self.emit(f"{prefix}weighted = {' + '.join(['_ZERO', *weighted])}")
-        for kind in ("bonus", "penalty"):
-            chosen = [amounts[(kind, a.decl.name)] for a in model.adjustments if a.decl.kind == kind]
-            self.emit(f"{prefix}{kind} = {' + '.join(['_ZERO', *chosen])}")
-        self.emit(f"{prefix}subtotal = {prefix}weighted + {prefix}bonus - {prefix}penalty")
-        self.emit(f"{prefix}cap = None")
-        for gate in model.gates:
-            if gate.decl.action == "cap" and gate.decl.cap is not None:
-                limit = constant(gate.decl.cap)
-                self.emit(f"if not {gates[gate.decl.name]} and ({prefix}cap is None or {limit} < {prefix}cap):")
-                self.emit(f"{prefix}cap = {limit}", 2)
-        self.emit(f"{prefix}capped = {prefix}subtotal if {prefix}cap is None else min({prefix}subtotal, {prefix}cap)")
-        low, high = model.scale
-        self.emit(f"{prefix}limited = min(max({prefix}capped, {constant(low)}), {constant(high)})")
-        self.emit(f"{prefix}total = {self.rounded(f'{prefix}limited')}")
-        return f"{prefix}total"
+    @property
+    def identity(self) -> dict[str, Any]:
+        """Award, edition, period, category, sector and round: what a rubric is known by."""
+        rubric = self.model.rubric
+        return {
+            "award": rubric.award, "edition": int(rubric.edition), "period": int(rubric.period),
+            "category": self.model.category, "sector": self.model.sector, "round": self.model.round,
+        }

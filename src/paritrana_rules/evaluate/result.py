@@ -1,24 +1,40 @@
-"""What scoring one candidate produces: the total, the status, every part, and the trace.
+"""What scoring one candidate produces: the total, the status, every part, and the trace, as plain data.
+
+A `Result` keeps the entries its program's function returned (see
+`compile/program.py`); criteria, gates, adjustments, stages and the trace are
+laid out from them, through the program's `Layout`, when first asked for, so
+that scoring a batch pays only for what it reads.
 
 The trace is the record of the derivation: one `TraceStep` per input, let,
-criterion, gate, adjustment and the total, each with its rubric location, the
-values it read and the value it produced. Explanations are rendered from the
-trace alone, never recomputed.
+criterion, gate, adjustment, advance rule and the total, each with its rubric
+location, the values it read and the value it produced. Explanations and audit
+records are made from results (in `explain` and `audit`); a result knows
+nothing of them.
 """
 
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 import attrs
 
-from paritrana_rules.numeric import plain
+from paritrana_rules.check.stages import TOTAL
+from paritrana_rules.compile.program import (
+    AdjustmentStep,
+    GateStep,
+    LeafStep,
+    LetStep,
+    ParentStep,
+    Program,
+    StageStep,
+    step_id,
+)
+from paritrana_rules.data import Panel
+from paritrana_rules.numeric import CONTEXT, plain
 from paritrana_rules.source import Span
-
-if TYPE_CHECKING:
-    from paritrana_rules.evaluate.rubric import CompiledRubric
 
 Status = Literal["eligible", "disqualified", "eliminated", "pending"]
 
@@ -70,16 +86,21 @@ class AdjustmentResult:
     points: Decimal
 
 
+@attrs.frozen
+class StageResult:
+    """An advance rule decided so far: whether the candidate goes on, and its provisional total there (None when
+    the rule does not read the total)."""
+
+    name: str
+    advanced: bool
+    total: Decimal | None
+
+
 @attrs.frozen(kw_only=True, slots=False)
 class Result:
-    """The score of one candidate under one rubric.
+    """The score of one candidate under one rubric (at the stage `program` scores at)."""
 
-    It keeps what the rubric's compiled function returned (`entries`); criteria,
-    gates, adjustments and the trace are laid out from them when first asked for,
-    so that scoring a batch pays only for what it reads.
-    """
-
-    rubric: CompiledRubric = attrs.field(eq=False, repr=False)
+    program: Program = attrs.field(eq=False, repr=False)
     candidate_id: str
     candidate_name: str | None
     inputs: dict[str, Any] = attrs.field(hash=False)
@@ -91,41 +112,41 @@ class Result:
 
     @functools.cached_property
     def criteria(self) -> tuple[CriterionResult, ...]:
-        from paritrana_rules.evaluate.scoring import criterion_results
+        program, points = self.program, self.points
+        return tuple(CriterionResult(c.decl.name, c.decl.parent, c.weight, points[c.decl.name],
+                                     CONTEXT.multiply(program.path_weights[c.decl.name], points[c.decl.name]))
+                     for c in program.model.criteria)
 
-        return criterion_results(self.rubric.program, self.entries)
+    @property
+    def points(self) -> dict[str, Decimal]:
+        """Each scored criterion's points, in the rubric's order."""
+        scored = zip(self.program.criteria, self.entries[self.program.layout.criteria], strict=True)
+        by_name = {step.name: entry[0] for step, entry in scored}
+        return {c.decl.name: by_name[c.decl.name] for c in self.program.model.criteria}
 
     @functools.cached_property
     def gates(self) -> tuple[GateResult, ...]:
-        from paritrana_rules.evaluate.scoring import gate_results
-
-        return gate_results(self.rubric.program, self.entries)
+        held = self.entries[self.program.layout.gates]
+        return tuple(GateResult(g.name, passed, g.action, g.cap)
+                     for g, passed in zip(self.program.gates, held, strict=True))
 
     @functools.cached_property
     def adjustments(self) -> tuple[AdjustmentResult, ...]:
-        from paritrana_rules.evaluate.scoring import adjustment_results
-
-        return adjustment_results(self.rubric.program, self.entries)
+        applied = self.entries[self.program.layout.adjustments]
+        return tuple(AdjustmentResult(a.name, a.kind, applies, amount)
+                     for a, (applies, amount) in zip(self.program.adjustments, applied, strict=True))
 
     @functools.cached_property
-    def stages(self) -> tuple[tuple[str, bool, Decimal | None], ...]:
-        """Each advance rule decided so far: the stage, whether the candidate advances, and its provisional total
-        there (None when the rule does not read the total)."""
-        from paritrana_rules.evaluate.scoring import stage_results
-
-        return stage_results(self.rubric.program, self.entries)
+    def stages(self) -> tuple[StageResult, ...]:
+        """Each advance rule decided so far, in order."""
+        decided = self.entries[self.program.layout.stages]
+        return tuple(StageResult(step.name, advanced, total)
+                     for step, (advanced, total) in zip(self.program.stages, decided, strict=True))
 
     @property
     def stage(self) -> str | None:
         """The stage the candidate was scored at (None when the rubric declares no stages)."""
-        return self.rubric.stage_name
-
-    @functools.cached_property
-    def trace(self) -> tuple[TraceStep, ...] | None:
-        """Every step of the derivation, or None when scored on the fast path (`trace=False`)."""
-        from paritrana_rules.evaluate.scoring import trace_steps
-
-        return trace_steps(self) if self.traced else None
+        return self.program.stage_name
 
     @property
     def failed_gates(self) -> tuple[GateResult, ...]:
@@ -138,52 +159,91 @@ class Result:
                 return criterion
         raise KeyError(name)
 
-    def reasons(self, lang: str = "en") -> list[str]:
-        """Why the candidate is not simply eligible: failed gates, a stage not passed, or what it still waits for."""
-        from paritrana_rules.explain.explanation import gate_reason, stage_reasons
+    @functools.cached_property
+    def trace(self) -> tuple[TraceStep, ...] | None:
+        """Every step of the derivation, or None when scored on the fast path (`trace=False`)."""
+        return _trace(self) if self.traced else None
 
-        return ([gate_reason(self.rubric.model, g.name, lang) for g in self.failed_gates]
-                + [reason for reason, _ in stage_reasons(self, lang)])
 
-    def explain(self, lang: str = "en", format: Literal["text", "markdown"] = "text") -> str:
-        """A person-readable derivation in Bahasa Indonesia ("id") or English ("en")."""
-        from paritrana_rules.explain.explanation import explain
+def environment(values: Mapping[str, Any]) -> dict[str, Any]:
+    """What the rules read: a jury panel enters them as the one number its scores come to."""
+    return {name: v.value if isinstance(v, Panel) else v for name, v in values.items()}
 
-        return explain(self, lang=lang, format=format)
 
-    def audit(self, prev: str | None = None) -> dict[str, Any]:
-        """The audit record (JSON-ready, hashed; schema in docs/audit.schema.json) that `replay` verifies."""
-        from paritrana_rules.audit.records import record
+def plain_points(result: Result) -> dict[str, str]:
+    """Each scored criterion's points as text, in the rubric's order (what a CSV row shows)."""
+    return {name: plain(points) for name, points in result.points.items()}
 
-        return record(self, prev)
 
-    def summary(self, lang: str = "en") -> dict[str, Any]:
-        """The outcome with each criterion's points: what a CSV row or a table shows (cheaper than `to_dict`)."""
-        from paritrana_rules.evaluate.scoring import criterion_points
+def _trace(result: Result) -> tuple[TraceStep, ...]:
+    """The derivation as `TraceStep`s: every input, let, criterion, gate, adjustment, advance rule and the total."""
+    program = result.program
+    env = dict(environment(result.inputs))
+    steps = [_input_step(program, name, result) for name in (i.spec.name for i in program.model.inputs)]
+    points: dict[str, Decimal] = {}
+    for step, entry in zip(program.steps, result.entries, strict=False):  # the total's entry follows the steps
+        if isinstance(step, LetStep):
+            env[step.name] = entry
+            steps.append(TraceStep(step_id(step), "let", step.name, step.span, _reads(env, step.reads), entry))
+        elif isinstance(step, (LeafStep, ParentStep)):
+            points[step.name] = entry[0]
+            steps.append(_criterion_step(program, step, entry, env, points))
+        elif isinstance(step, GateStep):
+            steps.append(TraceStep(step_id(step), "gate", step.name, step.span, _reads(env, step.reads), entry,
+                                   (("action", step.action), ("cap", step.cap))))
+        elif isinstance(step, StageStep):
+            advanced, total = entry  # total: None when the rule does not read it
+            reads = tuple((name, total if name == TOTAL else env[name]) for name in step.reads)
+            steps.append(TraceStep(step_id(step), "stage", step.name, step.span, reads, advanced,
+                                   (("total", total),)))
+        else:
+            steps.append(_adjustment_step(step, entry, env))
+    steps.append(_total_step(result, points))
+    return tuple(steps)
 
-        return {**self._outcome(lang), "points": criterion_points(self.rubric.program, self.entries)}
 
-    def _outcome(self, lang: str) -> dict[str, Any]:
-        return {
-            "candidate_id": self.candidate_id,
-            "candidate_name": self.candidate_name,
-            "total": plain(self.total),
-            "status": self.status,
-            **({"stage": self.stage, "awaiting": list(self.rubric.awaiting)} if self.stage is not None else {}),
-            "reasons": self.reasons(lang),
-        }
+def _total_step(result: Result, points: Mapping[str, Decimal]) -> TraceStep:
+    program = result.program
+    total, weighted, bonuses, penalties, subtotal, cap, capped, limited, _ = result.entries[program.layout.total]
+    detail = (("weighted", weighted), ("bonuses", bonuses), ("penalties", penalties), ("subtotal", subtotal),
+              ("cap", cap), ("capped", capped), ("limited", limited), ("status", result.status))
+    return TraceStep("total", "total", "total", program.model.rubric.span,
+                     tuple((f"criterion:{r}", points[r]) for r, _ in program.roots), total, detail)
 
-    def to_dict(self, lang: str = "en") -> dict[str, Any]:
-        """JSON-ready: decimals as strings, in a fixed key order; reasons in `lang`."""
-        return {
-            **self._outcome(lang),
-            "criteria": [
-                {"name": c.name, "parent": c.parent, "weight": plain(c.weight), "points": plain(c.points),
-                 "contribution": plain(c.contribution)}
-                for c in self.criteria
-            ],
-            "gates": [{"name": g.name, "passed": g.passed, "action": g.action} for g in self.gates],
-            "adjustments": [
-                {"name": a.name, "kind": a.kind, "applied": a.applied, "points": plain(a.points)} for a in self.adjustments
-            ],
-        }
+
+def _input_step(program: Program, name: str, result: Result) -> TraceStep:
+    value = result.inputs[name]
+    detail: tuple[tuple[str, Any], ...] = (("defaulted", name in result.defaulted),)
+    if isinstance(value, Panel):
+        detail += (("rule", value.rule), ("dropped", value.dropped),
+                   ("jurors", tuple((s.juror, s.score, s.conflict) for s in value.scores)))
+        value = value.value
+    decl = next(i.decl for i in program.model.inputs if i.spec.name == name)
+    return TraceStep(f"input:{name}", "input", name, decl.span, (), value, detail)
+
+
+def _criterion_step(program: Program, step: LeafStep | ParentStep, entry: Any, env: Mapping[str, Any],
+                    points: Mapping[str, Decimal]) -> TraceStep:
+    weighting = (("weight", program.weights[step.name]),
+                 ("contribution", CONTEXT.multiply(program.path_weights[step.name], entry[0])))
+    if isinstance(step, ParentStep):
+        value, raw, weighted = entry
+        parts = tuple((child, weight, points[child], part)
+                      for (child, weight), part in zip(step.children, weighted, strict=True))
+        return TraceStep(step_id(step), "criterion", step.name, step.span,
+                         tuple((f"criterion:{c}", p) for c, _, p, _ in parts), value,
+                         (*weighting, ("form", "parent"), ("raw", raw), ("parts", parts)))
+    value, raw, matched, subject = entry
+    detail = (*weighting, ("form", step.form), ("raw", raw), ("matched", matched),
+              ("matched_lines", tuple(step.row_spans[i].line for i, _ in matched)), ("subject", subject))
+    return TraceStep(step_id(step), "criterion", step.name, step.span, _reads(env, step.reads), value, detail)
+
+
+def _adjustment_step(step: AdjustmentStep, entry: Any, env: Mapping[str, Any]) -> TraceStep:
+    applied, amount = entry
+    return TraceStep(step_id(step), step.kind, step.name, step.span, _reads(env, step.reads), amount,
+                     (("applied", applied),))
+
+
+def _reads(env: Mapping[str, Any], names: tuple[str, ...]) -> tuple[tuple[str, Any], ...]:
+    return tuple((name, env[name]) for name in names)

@@ -1,70 +1,100 @@
-"""The pipeline in one place: rubric text -> parse -> check -> compile -> `CompiledRubric`.
+"""The pipeline in one object: rubric text -> parse -> extends -> check -> compile -> `CompiledRubric`.
 
-A `CompiledRubric` is immutable and holds no global state, so one instance can
-score candidates from many threads. It pickles as its source text and path and
-is rebuilt (parsed, checked, compiled) on unpickling, because its compiled
-closures cannot be pickled themselves.
+A `CompiledRubric` validates candidates' values and scores them, at the last
+stage or at any earlier one. It is immutable and holds no global state, so one
+instance can score candidates from many threads. It pickles as its source
+texts and path and is rebuilt (parsed, checked, compiled) on unpickling,
+because its compiled function cannot be pickled itself.
+
+How a result is made is the rubric's to say (`make_result`): `CompiledRubric`
+makes plain `Result`s, and the public rubric of `paritrana_rules.api` makes
+results that can explain and audit themselves, which this layer, below
+explanations and audit records, cannot. Both share `CompiledRubricBase`;
+code that takes either is typed with `AnyRubric`.
 """
 
 from __future__ import annotations
 
+import abc
 import functools
-
-import attrs
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Generic, Self, TypeVar
+
+import attrs
 
 from paritrana_rules import data
-from paritrana_rules.language import extends
-from paritrana_rules.check import stages
-from paritrana_rules.language.extends import Reader
 from paritrana_rules.check import check
-from paritrana_rules.compile.program import Program, compile_rubric
-from paritrana_rules.errors import Diagnostic, InputError, InputProblem, RubricError, sort_diagnostics
-from paritrana_rules.evaluate.scoring import evaluate
 from paritrana_rules.check.model import RubricModel
-from paritrana_rules.numeric import exact
-from paritrana_rules.evaluate.result import Result
-from paritrana_rules.source import SourceFile, Span
 from paritrana_rules.check.stages import last_stage
+from paritrana_rules.compile.codegen import compile_rubric
+from paritrana_rules.compile.program import Program
+from paritrana_rules.errors import Diagnostic, InputError, InputProblem, RubricError, sort_diagnostics
+from paritrana_rules.evaluate.result import Result
+from paritrana_rules.evaluate.scoring import evaluate
+from paritrana_rules.language import extends
+from paritrana_rules.language.extends import Reader, read_rubric
 from paritrana_rules.language.syntax import parse
-
-if TYPE_CHECKING:
-    from paritrana_rules.audit.records import RecordWriter
+from paritrana_rules.numeric import exact
+from paritrana_rules.source import SourceFile, Span
 
 # Diagnostics that a declaration lost to a syntax error would cause on its own.
 _CONSEQUENTIAL = {"W400", "W405", "L800", "L801", "H103"}
 
 
-class CompiledRubric:
-    """A checked, compiled rubric, ready to score any number of candidates."""
+ResultT = TypeVar("ResultT", bound=Result)
 
-    def __init__(self, model: RubricModel, warnings: list[Diagnostic], stage: int | None = None) -> None:
+
+class CompiledRubricBase(abc.ABC, Generic[ResultT]):
+    """A checked, compiled rubric, ready to score any number of candidates into results of type `ResultT`."""
+
+    def __init__(self: Self, model: RubricModel, warnings: list[Diagnostic], stage: int | None = None) -> None:
         self.whole = model  # the rubric as written; `model` is what is known at `stage`
-        self.stage = last_stage(model) if stage is None else stage
-        self.model = model if stage is None else stages.model_at(model, stage)
-        self.program: Program = compile_rubric(self.model, self.stage)
+        self.program: Program = compile_rubric(model, stage)
+        self.stage = self.program.stage
+        self.model = self.program.model
         self.warnings = tuple(warnings)
         self.input_specs: tuple[data.InputSpec, ...] = tuple(i.spec for i in self.model.inputs)
-        self._views: dict[int, CompiledRubric] = {self.stage: self}
+        self._views: dict[int, Self] = {self.stage: self}
 
-    @functools.cached_property
+    @classmethod
+    def from_text(cls, text: str, path: str = "<rubric>", read: Reader | None = None) -> Self:
+        """Compile rubric text; RubricError lists every problem if it does not check."""
+        model, diagnostics = diagnose(text, path, read)
+        if model is None:
+            raise RubricError(diagnostics)
+        return cls(model, diagnostics)
+
+    @classmethod
+    def from_file(cls, path: str | Path) -> Self:
+        """Read, parse, check and compile a rubric file."""
+        return cls.from_text(read_rubric(path), str(path))
+
+    @property
     def stage_names(self) -> tuple[str, ...]:
         """The stages the rubric declares, in order (empty when it declares none)."""
-        return tuple(s.decl.name for s in self.whole.stages)
+        return self.program.stage_names
 
     @property
     def stage_name(self) -> str | None:
         """The stage this rubric scores at, when it declares stages."""
-        return self.stage_names[self.stage] if self.stage_names else None
+        return self.program.stage_name
 
-    @functools.cached_property
+    @property
     def awaiting(self) -> tuple[str, ...]:
         """The inputs of later stages: what a candidate scored at this stage is still waiting for."""
-        return stages.inputs_after(self.whole, self.stage)
+        return self.program.awaiting
 
-    def at_stage(self, stage: str | int) -> CompiledRubric:
+    @property
+    def path(self) -> str:
+        return self.program.path
+
+    @property
+    def identity(self) -> dict[str, Any]:
+        """Award, edition, period, category, sector and round: what a rubric is known by."""
+        return self.program.identity
+
+    def at_stage(self, stage: str | int) -> Self:
         """The rubric as it scores candidates at an earlier stage, before later stages' inputs exist.
 
         Criteria, gates and adjustments that read only what is known by then are
@@ -76,12 +106,12 @@ class CompiledRubric:
         if index is None or not 0 <= index <= last_stage(self.whole):
             raise KeyError(stage)
         if index not in self._views:
-            view = CompiledRubric(self.whole, list(self.warnings), index)
+            view = type(self)(self.whole, list(self.warnings), index)
             view._views = self._views
             self._views[index] = view
         return self._views[index]
 
-    def stage_for(self, values: Mapping[str, Any]) -> CompiledRubric:
+    def stage_for(self, values: Mapping[str, Any]) -> Self:
         """The rubric at the stage a candidate's data has reached: the last stage all of whose inputs it gives.
 
         An input that is missing or empty and has no default has not arrived yet;
@@ -102,50 +132,27 @@ class CompiledRubric:
         return [[i.spec.name for i in self.whole.inputs if i.stage == index and not i.spec.has_default]
                 for index in range(last_stage(self.whole) + 1)]
 
-    @property
-    def path(self) -> str:
-        return self.model.source.path
-
-    @functools.cached_property
-    def audit_identity(self) -> dict[str, Any]:
-        """Identity plus content hashes, as audit records carry them (computed once: it is immutable)."""
-        from paritrana_rules.audit.records import rubric_section
-
-        return rubric_section(self)
-
-    @functools.cached_property
-    def record_writer(self) -> RecordWriter:
-        """Writes this rubric's audit records (built once: what is the same in every record is encoded once)."""
-        from paritrana_rules.audit.records import RecordWriter
-
-        return RecordWriter(self)
-
-    @property
-    def identity(self) -> dict[str, Any]:
-        """Award, edition, period, category, sector and round: what a rubric is known by."""
-        rubric = self.model.rubric
-        return {
-            "award": rubric.award, "edition": int(rubric.edition), "period": int(rubric.period),
-            "category": self.model.category, "sector": self.model.sector, "round": self.model.round,
-        }
+    @abc.abstractmethod
+    def make_result(self, **fields: Any) -> ResultT:
+        """A result of this rubric, from `Result`'s fields (see the module's docstring)."""
 
     @exact
     def evaluate(
         self, inputs: Mapping[str, Any], candidate_id: str = "candidate", *, name: str | None = None, trace: bool = True
-    ) -> Result:
+    ) -> ResultT:
         """Validate one candidate's raw inputs and score them; InputError lists every problem."""
         if not isinstance(inputs, Mapping):
             raise InputError([InputProblem(candidate_id, None, f"the inputs must be a mapping of names to values, got "
                                            f"{type(inputs).__name__}")])
         values, defaulted = data.validate_with_defaults(inputs, self.input_specs, candidate_id)
-        return _scored(self, values, candidate_id, name, defaulted, trace)
+        return self._scored(values, candidate_id, name, defaulted, trace)
 
-    def evaluate_candidate(self, candidate: data.Candidate, *, trace: bool = True) -> Result:
+    def evaluate_candidate(self, candidate: data.Candidate, *, trace: bool = True) -> ResultT:
         """Score an already validated candidate (from `data.load_candidates`)."""
-        return _scored(self, candidate.values, candidate.id, candidate.name, candidate.defaulted, trace)
+        return self._scored(candidate.values, candidate.id, candidate.name, candidate.defaulted, trace)
 
     def score_record(self, raw: data.RawCandidate, first_origin: str | None = None, *, stage: str | None = None,
-                     trace: bool = True) -> Result | data.Rejected:
+                     trace: bool = True) -> ResultT | data.Rejected:
         """A record as read, validated and scored at `stage`, or at the stage its data has reached.
 
         Values for later stages are not read at an earlier one. `first_origin` is where
@@ -157,7 +164,7 @@ class CompiledRubric:
         judged = data.judge(raw, view.input_specs, first_origin)
         return view.score_or_reject(judged, trace=trace) if isinstance(judged, data.Candidate) else judged
 
-    def score_or_reject(self, candidate: data.Candidate, *, trace: bool = True) -> Result | data.Rejected:
+    def score_or_reject(self, candidate: data.Candidate, *, trace: bool = True) -> ResultT | data.Rejected:
         """Score a validated candidate; one whose arithmetic cannot stay exact is rejected, never the whole batch."""
         try:
             return self.evaluate_candidate(candidate, trace=trace)
@@ -165,29 +172,39 @@ class CompiledRubric:
             return data.Rejected(candidate.id, candidate.name, candidate.origin, tuple(error.problems),
                                  candidate.expect)
 
+    def _scored(self, values: Mapping[str, Any], candidate_id: str, name: str | None, defaulted: frozenset[str],
+                trace: bool) -> ResultT:
+        """Evaluate; arithmetic that cannot stay exact becomes a problem of this candidate, not a crash of the batch."""
+        try:
+            return evaluate(self.program, values, self.make_result, candidate_id=candidate_id,
+                            candidate_name=name, defaulted=defaulted, trace=trace)
+        except ArithmeticError as error:
+            raise InputError([InputProblem(candidate_id, None, "these values cannot be scored exactly: the numbers "
+                                           f"they lead to are too large ({type(error).__name__})",
+                                           "check the units and magnitudes of the inputs")]) from None
+
     def __reduce__(self) -> tuple[Any, ...]:
         texts = {path: source.text for path, source in self.model.sources.items()}
-        return (_rebuild, (self.model.source.path, texts, self.stage))
+        return (_rebuild, (type(self), self.model.source.path, texts, self.stage))
 
     def __repr__(self) -> str:
         ident = self.identity
-        return f"<CompiledRubric {ident['category']} edition {ident['edition']} from {self.path}>"
+        return f"<{type(self).__name__} {ident['category']} edition {ident['edition']} from {self.path}>"
 
 
-def _scored(rubric: CompiledRubric, values: Mapping[str, Any], candidate_id: str, name: str | None,
-            defaulted: frozenset[str], trace: bool) -> Result:
-    """Evaluate; arithmetic that cannot stay exact becomes a problem of this candidate, not a crash of the batch."""
-    try:
-        return evaluate(rubric, values, candidate_id=candidate_id, candidate_name=name, defaulted=defaulted,
-                        trace=trace)
-    except ArithmeticError as error:
-        raise InputError([InputProblem(candidate_id, None, "these values cannot be scored exactly: the numbers they "
-                                       f"lead to are too large ({type(error).__name__})",
-                                       "check the units and magnitudes of the inputs")]) from None
+class CompiledRubric(CompiledRubricBase[Result]):
+    """A compiled rubric whose results are plain data (`Result`)."""
+
+    def make_result(self, **fields: Any) -> Result:
+        return Result(**fields)
+
+
+AnyRubric = CompiledRubricBase[Any]
 
 
 @exact
-def diagnose(text: str, path: str = "<rubric>", read: Reader | None = None) -> tuple[RubricModel | None, list[Diagnostic]]:
+def diagnose(text: str, path: str = "<rubric>",
+             read: Reader | None = None) -> tuple[RubricModel | None, list[Diagnostic]]:
     """Parse, merge what it extends, and check, returning every diagnostic; the model is None if any is an error.
 
     `read` supplies the text of extended rubrics by path (default: read the file).
@@ -224,15 +241,7 @@ def _consequence(diagnostic: Diagnostic, broken: frozenset[str]) -> bool:
     return diagnostic.code in ("N200", "N209", "N215") and any(f"'{name}'" in diagnostic.message for name in broken)
 
 
-def loads(text: str, path: str = "<rubric>", read: Reader | None = None) -> CompiledRubric:
-    """Compile rubric text; RubricError lists every problem if it does not check."""
-    model, diagnostics = diagnose(text, path, read)
-    if model is None:
-        raise RubricError(diagnostics)
-    return CompiledRubric(model, diagnostics)
-
-
-def _rebuild(path: str, texts: dict[str, str], stage: int | None = None) -> CompiledRubric:
+def _rebuild(cls: type[AnyRubric], path: str, texts: dict[str, str], stage: int) -> AnyRubric:
     """Unpickling: compile again from the very texts it was built from, not from today's files.
 
     An extended rubric is looked up by the end of its path, which is what `extends` names; where the
@@ -243,8 +252,7 @@ def _rebuild(path: str, texts: dict[str, str], stage: int | None = None) -> Comp
         best = max(texts, key=lambda key: _common_tail(Path(key).parts, wanted))
         return texts[best]
 
-    whole = loads(texts[path], path, read=read)
-    return whole if stage is None else whole.at_stage(stage)
+    return cls.from_text(texts[path], path, read=read).at_stage(stage)
 
 
 def _common_tail(a: tuple[str, ...], b: tuple[str, ...]) -> int:
@@ -252,28 +260,3 @@ def _common_tail(a: tuple[str, ...], b: tuple[str, ...]) -> int:
     while count < min(len(a), len(b)) and a[-1 - count] == b[-1 - count]:
         count += 1
     return count
-
-
-def read_rubric(path: str | Path) -> str:
-    """A rubric file's text, or RubricError saying why it cannot be read."""
-    location = Span(str(path), 1, 1, 1, 1)
-    try:
-        return Path(path).read_text(encoding="utf-8-sig")  # a byte-order mark from Windows editors is harmless
-    except UnicodeDecodeError as error:
-        before = error.object[: error.start].decode("utf-8", errors="replace")
-        line = before.count("\n") + 1
-        column = len(before) - (before.rfind("\n") + 1) + 1
-        text = error.object.decode("utf-8", errors="replace").splitlines()
-        where = Span(str(path), line, column, line, column + 1)
-        raise RubricError([Diagnostic(
-            "F002", f"the rubric is not UTF-8 text: byte 0x{error.object[error.start]:02x} cannot be read",
-            where, text[line - 1] if line <= len(text) else "", hint="save the file as UTF-8 (most editors offer "
-            "this under 'Save as' or 'Encoding')")]) from None
-    except OSError as error:
-        raise RubricError([Diagnostic("F001", f"cannot read the rubric: {error.strerror or error}", location,
-                                      hint="check the path")]) from None
-
-
-def load(path: str | Path) -> CompiledRubric:
-    """Read, parse, check and compile a rubric file."""
-    return loads(read_rubric(path), str(path))

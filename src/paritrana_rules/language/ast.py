@@ -1,4 +1,4 @@
-"""The rubric's abstract syntax tree: frozen attrs nodes, built by `syntax.py`.
+"""The rubric's abstract syntax tree: frozen attrs nodes, built by `tree_to_ast.py`.
 
 Nodes hold what was written and where (`span`); equality ignores spans, so two
 rubrics that say the same thing compare equal whatever their layout. No logic
@@ -8,7 +8,7 @@ lives here beyond tiny helpers: checking is `check.py`, meaning is `compile.py`.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Literal, Union
+from typing import Literal
 
 import attrs
 
@@ -122,7 +122,7 @@ class Call:
     span: Span = _position()
 
 
-Expr = Union[Number, Bool, String, Name, Member, SetLiteral, Unary, Binary, IfThenElse, Call]
+Expr = Number | Bool | String | Name | Member | SetLiteral | Unary | Binary | IfThenElse | Call
 
 
 # ------------------------------------------------------------------ inputs
@@ -218,7 +218,7 @@ class PointsTable:
     span: Span = _position()
 
 
-Points = Union[PointsExpr, PointsBand, PointsTable]
+Points = PointsExpr | PointsBand | PointsTable
 
 
 @attrs.frozen(kw_only=True)
@@ -348,8 +348,8 @@ class RankingDecl:
     span: Span = _position()
 
 
-Declaration = Union[InputDecl, LetDecl, CriterionDecl, GateDecl, AdjustmentDecl, StageDecl]
-Statement = Union[Declaration, RemoveDecl, ChangeDecl, PropertyDecl, RankingDecl]
+Declaration = InputDecl | LetDecl | CriterionDecl | GateDecl | AdjustmentDecl | StageDecl
+Statement = Declaration | RemoveDecl | ChangeDecl | PropertyDecl | RankingDecl
 
 
 # ------------------------------------------------------------------ the rubric

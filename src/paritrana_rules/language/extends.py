@@ -14,13 +14,13 @@ in, so the merged rubric's diagnostics and traces point at the right file.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path, PurePosixPath
 
 import attrs
 
 from paritrana_rules.language import ast
-from paritrana_rules.errors import Diagnostic, RubricError, did_you_mean
+from paritrana_rules.errors import Diagnostic, RubricError, UsageError, did_you_mean
 from paritrana_rules.source import SourceFile, Span
 from paritrana_rules.language.syntax import parse
 
@@ -34,6 +34,43 @@ class Merged:
     rubric: ast.Rubric | None
     sources: dict[str, SourceFile]
     diagnostics: tuple[Diagnostic, ...]
+
+
+def read_rubric(path: str | Path) -> str:
+    """A rubric file's text, or RubricError saying why it cannot be read."""
+    location = Span(str(path), 1, 1, 1, 1)
+    try:
+        return Path(path).read_text(encoding="utf-8-sig")  # a byte-order mark from Windows editors is harmless
+    except UnicodeDecodeError as error:
+        before = error.object[: error.start].decode("utf-8", errors="replace")
+        line = before.count("\n") + 1
+        column = len(before) - (before.rfind("\n") + 1) + 1
+        text = error.object.decode("utf-8", errors="replace").splitlines()
+        where = Span(str(path), line, column, line, column + 1)
+        raise RubricError([Diagnostic(
+            "F002", f"the rubric is not UTF-8 text: byte 0x{error.object[error.start]:02x} cannot be read",
+            where, text[line - 1] if line <= len(text) else "", hint="save the file as UTF-8 (most editors offer "
+            "this under 'Save as' or 'Encoding')")]) from None
+    except OSError as error:
+        raise RubricError([Diagnostic("F001", f"cannot read the rubric: {error.strerror or error}", location,
+                                      hint="check the path")]) from None
+
+
+def rubric_files(paths: Sequence[str | Path]) -> list[Path]:
+    """The rubric files named, with every *.rubric under the folders named; UsageError for a path with none."""
+    files: list[Path] = []
+    for name in paths:
+        path = Path(name)
+        if path.is_dir():
+            found = sorted(path.rglob("*.rubric"))
+            if not found:
+                raise UsageError(f"no .rubric files under {name}")
+            files.extend(found)
+        elif path.exists():
+            files.append(path)
+        else:
+            raise UsageError(f"no such file or directory: {name}")
+    return files
 
 
 def rubrics_root(path: str) -> Path:
@@ -107,7 +144,8 @@ def _parent_path(rubric: ast.Rubric, source: SourceFile, sources: dict[str, Sour
     root = rubrics_root(source.path)
     if written.is_absolute() or rubric.extends[1:3] == ":/" or rubric.extends[1:3] == ":\\":
         diagnostics.append(_diagnostic(sources, "X100", f"'{rubric.extends}' is an absolute path", rubric.extends_span,
-                                       f"write the path inside the rubrics folder ({root}), e.g. \"2024/pemerintah-desa.rubric\""))
+                                       f"write the path inside the rubrics folder ({root}), "
+                                       'e.g. "2024/pemerintah-desa.rubric"'))
         return None
     if ".." in written.parts:
         diagnostics.append(_diagnostic(sources, "X101", f"'{rubric.extends}' leaves the rubrics folder",

@@ -30,7 +30,6 @@ import bisect
 import functools
 import os
 import re
-import sys
 from collections.abc import Sequence
 from itertools import pairwise
 from pathlib import Path
@@ -39,14 +38,13 @@ import attrs
 import lark
 from lark import Token, Tree
 
-from paritrana_rules.language import ast, syntax
-from paritrana_rules.evaluate.rubric import read_rubric
-from paritrana_rules.audit.records import write_atomically
-from paritrana_rules.errors import RubricError, render_all
+from paritrana_rules.language import ast, grammar, syntax
+from paritrana_rules.language.extends import read_rubric
+from paritrana_rules.outputs import write_atomically
+from paritrana_rules.errors import RubricError
 
 INDENT = "    "
 MEMBERS_WIDTH = 100  # a member list without labels stays on its line up to this many columns
-EXIT_OK, EXIT_PROBLEM, EXIT_USAGE = 0, 1, 2
 
 _META = frozenset({"label", "description", "reason", "evidence", "source", "assumption"})
 _OPTIONS = frozenset({"unit", "between", "at_least", "at_most", "default", "from_stage"})
@@ -96,62 +94,7 @@ def format_file(path: str | Path) -> tuple[str, bool]:
     return formatted, formatted != original
 
 
-def fmt_command(paths: list[str], check: bool) -> int:
-    """`paritrana-rules fmt [--check] PATH...`: format files, and every *.rubric under directories.
-
-    Prints one line per file that changed (or would change with `check`).
-    Returns 0 when nothing was (or, with `check`, needs to be) changed, 1 when
-    `check` found files to reformat or a file does not parse (its diagnostics
-    go to stderr and the other files are still formatted), and 2 when a path
-    does not exist.
-    """
-    try:
-        files = rubric_files(paths)
-    except FileNotFoundError as error:
-        print(f"paritrana-rules: error: {error}", file=sys.stderr)
-        return EXIT_USAGE
-    status = EXIT_OK
-    for file in files:
-        try:
-            formatted, changed = format_file(file)
-        except RubricError as error:
-            print(render_all(error.diagnostics), file=sys.stderr)
-            status = EXIT_PROBLEM
-            continue
-        if not changed:
-            continue
-        if check:
-            print(f"would reformat {file}")
-            status = EXIT_PROBLEM
-        else:
-            try:
-                _rewrite(file, formatted)
-            except OSError as error:
-                print(f"paritrana-rules: cannot write {file}: {error.strerror or error}", file=sys.stderr)
-                status = EXIT_PROBLEM
-                continue
-            print(f"reformatted {file}")
-    return status
-
-
-def rubric_files(paths: Sequence[str]) -> list[Path]:
-    """The rubric files named, with every *.rubric under the folders named; FileNotFoundError if none."""
-    files: list[Path] = []
-    for name in paths:
-        path = Path(name)
-        if path.is_dir():
-            found = sorted(path.rglob("*.rubric"))
-            if not found:
-                raise FileNotFoundError(f"no .rubric files under {name}")
-            files.extend(found)
-        elif path.exists():
-            files.append(path)
-        else:
-            raise FileNotFoundError(f"no such file or directory: {name}")
-    return files
-
-
-def _rewrite(path: Path, text: str) -> None:
+def rewrite_rubric(path: Path, text: str) -> None:
     """Replace the file atomically, keeping its permissions and any symlink pointing at it.
 
     `write_atomically` creates a fresh temporary file (mode 0600) and renames it
@@ -169,14 +112,14 @@ def _rewrite(path: Path, text: str) -> None:
 
 @functools.cache
 def _parser() -> lark.Lark:
-    """The rubric grammar, keeping the tokens that `syntax.parser()` filters out.
+    """The rubric grammar, keeping the tokens that `grammar.parser()` filters out.
 
     Keywords, brackets and commas stay in the tree, so that every token can be
     printed in its original order and `( ... )` written by the author survives.
-    Same grammar, lexer and parser as `syntax.parser()`: whatever parses there
+    Same grammar, lexer and parser as `grammar.parser()`: whatever parses there
     parses here.
     """
-    return lark.Lark(syntax.grammar_text(), parser="lalr", lexer="basic", propagate_positions=True,
+    return lark.Lark(grammar.grammar_text(), parser="lalr", lexer="basic", propagate_positions=True,
                      maybe_placeholders=True, keep_all_tokens=True)
 
 
@@ -201,7 +144,7 @@ def _comments(text: str, tokens: Sequence[Token]) -> list[_Comment]:
     """
     bounds = [0, *(b for t in tokens for b in (t.start_pos or 0, t.end_pos or 0)), len(text)]
     found = []
-    for start, end in zip(bounds[::2], bounds[1::2]):
+    for start, end in zip(bounds[::2], bounds[1::2], strict=True):
         for match in re.finditer(r"#[^\n]*", text[start:end]):
             pos = start + match.start()
             line_start = text.rfind("\n", 0, pos) + 1
@@ -500,7 +443,7 @@ def _render(items: list[_Item], comments: list[_Comment], text: str) -> tuple[st
     owners = [index for index, item in enumerate(items) for _ in item.lines]
     placed, after_last = _place(lines, comments)
     elements: list[_Element] = []
-    for k, (line, owner) in enumerate(zip(lines, owners)):
+    for k, (line, owner) in enumerate(zip(lines, owners, strict=True)):
         starts_item = k == 0 or owners[k - 1] != owner
         for comment, depth in placed[k].gap:
             into = owners[k - 1] if starts_item and depth > 0 else owner  # deeper: the end of the item above
@@ -551,7 +494,7 @@ class _BlankRows:
 
 def _join_elements(elements: list[_Element], items: list[_Item], blank: _BlankRows, moved: frozenset[int]) -> str:
     out: list[str] = []
-    for previous, element in zip([None, *elements], elements):
+    for previous, element in zip([None, *elements], elements, strict=False):
         if previous is not None and _blank_line(previous, element, items, blank, moved):
             out.append("")
         out.append(element.text.rstrip())

@@ -41,7 +41,7 @@ def ordered_map(work: Callable[[Any, list[Item]], list[Out]], state: Any, items:
 
 
 def _start(work: Work, state: Any) -> None:
-    global _task
+    global _task  # noqa: PLW0603 (the pool's initializer: each worker keeps what it was started with)
     _task = (work, state)
 
 

@@ -1,0 +1,197 @@
+"""The public API: rubrics loaded from text or files, whose results explain and audit themselves, and what
+each command of the `paritrana-rules` tool does, as functions other front ends can call too.
+
+Below this module every stage works on plain data and looks only down: a
+`evaluate.result.Result` knows nothing of explanations or audit records. The
+conveniences a user reaches for (`result.explain()`, `result.audit()`,
+`result.to_dict()`) are defined here, above `explain` and `audit`, by the
+public `CompiledRubric`, which makes its results as this module's `Result`.
+`paritrana_rules` exports the core of it; the command line uses nothing else.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any, Literal
+
+import attrs
+
+import paritrana_rules.evaluate.result as evaluated
+import paritrana_rules.evaluate.rubric as compiled
+from paritrana_rules.audit import replay as replaying
+from paritrana_rules.audit.ledger import Finding
+from paritrana_rules.audit.nominations import nominations_for, read_nominations
+from paritrana_rules.audit.records import Nomination, RecordWriter
+from paritrana_rules.audit.replay import Divergence, ReplayReport
+from paritrana_rules.batch.run import FORMATS, BatchReport, score_file
+from paritrana_rules.committee.cases import RubricTests, run_cases
+from paritrana_rules.committee.diff import diff_rubrics, pair_folders, render_movements, rescore
+from paritrana_rules.data import RawCandidate, Rejected, iter_candidates, with_first_origins
+from paritrana_rules.errors import (
+    Diagnostic,
+    Error,
+    InputError,
+    NominationError,
+    RubricError,
+    UsageError,
+    did_you_mean,
+    render_all,
+)
+from paritrana_rules.evaluate.rubric import diagnose
+from paritrana_rules.explain import explanation, outcome
+from paritrana_rules.explain.handbook import handbook
+from paritrana_rules.language.extends import Reader, read_rubric, rubric_files
+from paritrana_rules.language.format import format_file, rewrite_rubric
+from paritrana_rules.outputs import atomic_file, write_atomically
+from paritrana_rules.version import VERSION
+
+__all__ = [
+    "FORMATS",
+    "VERSION",
+    "BatchReport",
+    "CompiledRubric",
+    "Diagnostic",
+    "Divergence",
+    "Error",
+    "Finding",
+    "InputError",
+    "NominationError",
+    "ReplayReport",
+    "Result",
+    "RubricError",
+    "RubricTests",
+    "UsageError",
+    "atomic_file",
+    "check_file",
+    "diagnose",
+    "diff_rubrics",
+    "format_file",
+    "handbook",
+    "load",
+    "loads",
+    "nominations_for",
+    "pair_folders",
+    "render_all",
+    "render_movements",
+    "replay",
+    "rescore",
+    "rewrite_rubric",
+    "rubric_files",
+    "run_cases",
+    "score_candidate",
+    "score_file",
+    "write_atomically",
+]
+
+
+@attrs.frozen(kw_only=True, slots=False)
+class Result(evaluated.Result):
+    """The score of one candidate, as the public API returns it: it can explain and audit itself."""
+
+    rubric: CompiledRubric = attrs.field(eq=False, repr=False)
+
+    def explain(self, lang: str = "en", format: Literal["text", "markdown"] = "text") -> str:
+        """A person-readable derivation in Bahasa Indonesia ("id") or English ("en")."""
+        return explanation.explain(self, lang=lang, format=format)
+
+    def audit(self, prev: str | None = None) -> dict[str, Any]:
+        """The audit record (JSON-ready, hashed; schema in docs/audit.schema.json) that `replay` verifies."""
+        return self.rubric.record_writer.record(self, prev)
+
+    def reasons(self, lang: str = "en") -> list[str]:
+        """Why the candidate is not simply eligible: failed gates, a stage not passed, or what it still waits for."""
+        return explanation.reasons(self, lang)
+
+    def summary(self, lang: str = "en") -> dict[str, Any]:
+        """The outcome with each criterion's points: what a CSV row or a table shows (cheaper than `to_dict`)."""
+        return outcome.summary(self, lang)
+
+    def to_dict(self, lang: str = "en") -> dict[str, Any]:
+        """JSON-ready: decimals as strings, in a fixed key order; reasons in `lang`."""
+        return outcome.to_dict(self, lang)
+
+
+class CompiledRubric(compiled.CompiledRubricBase["Result"]):
+    """A checked, compiled rubric whose results explain and audit themselves (see `Result`)."""
+
+    def make_result(self, **fields: Any) -> Result:
+        return Result(rubric=self, **fields)
+
+    @functools.cached_property
+    def record_writer(self) -> RecordWriter:
+        """Writes this rubric's audit records (built once: what is the same in every record is encoded once)."""
+        return RecordWriter(self.program)
+
+
+def loads(text: str, path: str = "<rubric>", read: Reader | None = None) -> CompiledRubric:
+    """Compile rubric text; RubricError lists every problem if it does not check.
+
+    `read` supplies the text of extended rubrics by path (default: read the file).
+    """
+    return CompiledRubric.from_text(text, path, read)
+
+
+def load(path: str | Path) -> CompiledRubric:
+    """Read, parse, check and compile a rubric file."""
+    return CompiledRubric.from_file(path)
+
+
+def replay(
+    source: Mapping[str, Any] | Sequence[Mapping[str, Any]] | str | Path,
+    rubric_paths: Iterable[str | Path] | None = None,
+    *,
+    against_current: bool = False,
+    nominees: Iterable[str | Path] = (),
+    jobs: int = 1,
+) -> ReplayReport:
+    """Verify one record, a list of ledger records, or a ledger file (.jsonl); see `audit.replay.replay`.
+
+    For a national round, `nominees` are the provincial ledgers' paths: each is
+    replayed first, and must be one the ledger names, nominating the same
+    candidates. A provincial ledger that cannot be used is a finding.
+    """
+    paths = list(nominees)
+    given: Sequence[Nomination] | None = None
+    unusable: Sequence[str] = ()
+    if paths:
+        try:
+            given = read_nominations(paths)
+        except NominationError as error:
+            unusable = error.messages
+    return replaying.replay(source, rubric_paths, against_current=against_current, nominees=given,
+                            unusable_nominees=unusable, jobs=jobs)
+
+
+def check_file(path: str | Path) -> list[Diagnostic]:
+    """Every diagnostic of one rubric file (its own and those of what it extends), or why it cannot be read."""
+    try:
+        _, diagnostics = diagnose(read_rubric(path), str(path))
+    except RubricError as error:
+        diagnostics = error.diagnostics
+    return diagnostics
+
+
+def score_candidate(rubric: CompiledRubric, data: str | Path, candidate: str | None = None) -> Result:
+    """One candidate of a data file, scored at the stage its data has reached (as a batch would score it).
+
+    `candidate` is its id, which may be left out when the file holds one candidate only.
+    UsageError when there is no such candidate; InputError when its data does not validate.
+    """
+    records: dict[str, tuple[RawCandidate, str | None]] = {}
+    for raw, first in with_first_origins(iter_candidates(data)):
+        records.setdefault(raw.id if raw.id is not None else raw.origin, (raw, first))
+    known = list(records)
+    if candidate is None:
+        if len(known) != 1:
+            raise UsageError(f"{data} has {len(known)} candidates; choose one with --candidate "
+                             f"({', '.join(known[:10])}{', ...' if len(known) > 10 else ''})")
+        candidate = known[0]
+    if candidate not in records:
+        hint = did_you_mean(candidate, known)
+        raise UsageError(f"no candidate '{candidate}' in {data}" + (f"; {hint}" if hint else ""))
+    scored = rubric.score_record(*records[candidate])
+    if isinstance(scored, Rejected):
+        raise InputError(list(scored.problems))
+    return scored

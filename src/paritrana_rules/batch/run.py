@@ -1,0 +1,116 @@
+"""A whole batch: a data file scored with a rubric -> one output in a format and, if asked, a sealed ledger.
+
+Rows are written as they are scored when nothing has to wait for them (no
+ranking, and a line format: CSV or JSON Lines). With a ranking, placings need
+every total first: CSV and JSON Lines rows wait in a temporary file, not in
+memory, and the other formats are written at the end. The ledger gets every
+record in input order, then the ranking, then its seal.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import attrs
+
+from paritrana_rules.audit.ledger import Ledger
+from paritrana_rules.audit.nominations import nominated_ids
+from paritrana_rules.audit.records import Nomination
+from paritrana_rules.batch.render import RENDERERS
+from paritrana_rules.batch.rows import Options, Row, counted, score_rows
+from paritrana_rules.data import Rejected, iter_rows, with_first_origins
+from paritrana_rules.errors import UsageError, did_you_mean
+from paritrana_rules.evaluate.rubric import AnyRubric
+from paritrana_rules.rank.ranking import Entry, place
+
+FORMATS = tuple(RENDERERS)
+REJECTIONS_KEPT = 100  # rejected rows a report keeps to show; all of them are in the output and the ledger
+
+
+@attrs.frozen
+class BatchReport:
+    rows: int
+    rejected: int
+    first_rejected: tuple[Rejected, ...]  # the first `REJECTIONS_KEPT`
+
+
+def score_file(rubric: AnyRubric, data: str | Path, output: BinaryIO, *, form: str = "table",
+               lang: str = "en", explain: bool = False, stage: str | None = None, ledger: BinaryIO | None = None,
+               nominations: Sequence[Nomination] | None = None, jobs: int = 1,
+               tick: Callable[[int], None] | None = None) -> BatchReport:
+    """Score every row of `data` into `output` as `form` (see `render.RENDERERS`), and into `ledger` if given.
+
+    `nominations` make it a national round: only the nominated ids are scored.
+    UsageError for a stage the rubric does not declare. `tick` is called with the number of rows scored so
+    far (for a progress display).
+    """
+    if stage is not None and stage not in rubric.stage_names:
+        hint = did_you_mean(stage, rubric.stage_names)
+        raise UsageError(f"the rubric has no stage '{stage}' (its stages: {', '.join(rubric.stage_names) or 'none'})"
+                         + (f"; {hint}" if hint else ""))
+    streamed = rubric.model.ranking is None and form in ("csv", "jsonl")  # placings need every row first
+    options = Options(lang=lang, explain=explain, audit=ledger is not None, stage=stage,
+                      detail=form in ("json", "jsonl"), line=form if streamed else None,
+                      nominated=nominated_ids(nominations) if nominations is not None else None)
+    rows = score_rows(rubric, with_first_origins(iter_rows(data)), options, jobs=jobs)
+    tally = _Tally(Ledger(ledger, rubric.program, nominations or ()) if ledger is not None else None)
+    render = RENDERERS[form]
+    with contextlib.ExitStack() as files:
+        rows = tally.passing(counted(rows, tick) if tick is not None else rows)
+        if options.line is not None:  # rows come with their output line: write them as they come
+            output.write("".join(render(rubric, [], {}, options)).encode("utf-8"))  # the header, if any
+            for row in rows:
+                output.write(str(row.text).encode("utf-8"))
+        else:
+            kept = (row.item for row in rows if row.item is not None)
+            items = _set_aside(kept, files) if form in ("csv", "jsonl") else list(kept)
+            ranking = rubric.model.ranking
+            placings = {p.candidate: p for p in place(ranking, tally.entries)} if ranking is not None else {}
+            for text in render(rubric, items, placings, options):
+                output.write(text.encode("utf-8"))
+    if tally.ledger is not None:
+        tally.ledger.close(tally.entries)
+    output.flush()
+    return BatchReport(tally.rows, tally.rejected, tuple(tally.first_rejected))
+
+
+class _Tally:
+    """What passes by: rows counted, rejections counted (the first few kept), ledger records, ranking entries."""
+
+    def __init__(self, ledger: Ledger | None) -> None:
+        self.ledger = ledger
+        self.rows = self.rejected = 0
+        self.first_rejected: list[Rejected] = []
+        self.entries: list[Entry] = []
+
+    def passing(self, rows: Iterable[Row]) -> Iterator[Row]:
+        for row in rows:
+            self.add(row)
+            yield row
+
+    def add(self, row: Row) -> None:
+        self.rows += 1
+        if isinstance(row.record, Rejected):
+            self.rejected += 1
+            if len(self.first_rejected) < REJECTIONS_KEPT:
+                self.first_rejected.append(row.record)
+            if self.ledger is not None:
+                self.ledger.rejected(row.record)
+        elif self.ledger is not None and row.record is not None:
+            self.ledger.scored(row.record)
+        if row.entry is not None:
+            self.entries.append(row.entry)
+
+
+def _set_aside(items: Iterable[dict[str, Any]], files: contextlib.ExitStack) -> Iterator[dict[str, Any]]:
+    """Write every item to a temporary file now, and read them back, in order, when iterated."""
+    spill = files.enter_context(tempfile.TemporaryFile("w+", encoding="utf-8"))  # noqa: SIM115 (`files` closes it)
+    for item in items:
+        spill.write(json.dumps(item, ensure_ascii=False) + "\n")
+    spill.seek(0)
+    return (json.loads(line) for line in spill)

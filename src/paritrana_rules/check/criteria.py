@@ -1,0 +1,94 @@
+"""The criteria tree and its weights: known parents, no loops, weights adding up to 100%, points on the leaves."""
+
+from __future__ import annotations
+
+from paritrana_rules.check.model import CriterionModel
+from paritrana_rules.check.points import check_points
+from paritrana_rules.check.state import CheckState
+from paritrana_rules.errors import did_you_mean
+from paritrana_rules.language import ast
+from paritrana_rules.numeric import add_all, plain
+
+
+def check_criteria(state: CheckState, decls: list[ast.CriterionDecl]) -> tuple[list[CriterionModel], list[str]]:
+    """The criteria tree. A broken tree (unknown parent, a cycle) is reported once; the weight
+    checks that would only repeat it in other words are then skipped."""
+    by_name = {d.name: d for d in decls}
+    children: dict[str | None, list[ast.CriterionDecl]] = {}
+    orphans = False
+    for decl in decls:
+        parent = decl.parent
+        if parent is not None and parent not in by_name:
+            assert decl.parent_span is not None
+            state.report("N209", f"unknown parent criterion '{parent}'", decl.parent_span,
+                         did_you_mean(parent, by_name) or "declare the parent criterion first, without points")
+            orphans = True
+            continue
+        children.setdefault(parent, []).append(decl)
+    cyclic = _parent_cycles(state, by_name)
+    if not orphans and not cyclic:
+        _weights(state, children)
+    models = []
+    for decl in decls:
+        kids = tuple(c.name for c in children.get(decl.name, []))
+        points = _points_of(state, decl, kids, decl.name in cyclic)
+        models.append(CriterionModel(decl, decl.weight / 100, kids, points))
+    return models, [d.name for d in children.get(None, [])]
+
+
+def _parent_cycles(state: CheckState, by_name: dict[str, ast.CriterionDecl]) -> set[str]:
+    """Report criteria that end up under themselves; returns every criterion on such a loop."""
+    cyclic: set[str] = set()
+    for decl in by_name.values():
+        chain = [decl.name]
+        parent = decl.parent
+        while parent is not None and parent in by_name and parent not in chain:
+            chain.append(parent)
+            parent = by_name[parent].parent
+        if parent == decl.name:
+            assert decl.parent_span is not None
+            cyclic.update(chain)
+            state.report("W404", f"criterion '{decl.name}' is inside itself: {' under '.join([*chain, decl.name])}",
+                         decl.parent_span, "name the right parent after 'under' (or remove 'under' for a top-level "
+                         "criterion) so the criteria form a tree")
+    return cyclic
+
+
+def _weights(state: CheckState, children: dict[str | None, list[ast.CriterionDecl]]) -> None:
+    if not children.get(None):
+        state.report("W405", "the rubric has no criteria", state.rubric.span, "add: criterion NAME weight 100%")
+    for parent, group in children.items():
+        for decl in group:
+            if decl.weight <= 0 or decl.weight > 100:
+                state.report("W402", f"weight {plain(decl.weight)}% of '{decl.name}' must be above 0% and at most "
+                             "100%", decl.weight_span,
+                             "give it a weight such as 10%, or remove a criterion that should not count")
+        total = add_all(d.weight for d in group)
+        if total != 100:
+            where = "top-level criteria" if parent is None else f"criteria under '{parent}'"
+            parts = " + ".join(f"{d.name} {plain(d.weight)}%" for d in group)
+            # Point at a weight written in this file when there is one: in an edition built with
+            # `extends`, that is the change that broke the sum.
+            local = [d for d in group if d.weight_span.path == state.rubric.path]
+            state.report("W400", f"weights of the {where} add up to {plain(total)}%, not 100%",
+                         (local or group)[-1].weight_span,
+                         f"{parts} = {plain(total)}%; change the weights so they add up to 100%")
+
+
+def _points_of(state: CheckState, decl: ast.CriterionDecl, kids: tuple[str, ...], cyclic: bool) -> ast.Points | None:
+    """A leaf's one points clause, checked; a parent has none of its own."""
+    if cyclic:
+        return check_points(state, decl.name, decl.points[0]) if decl.points else None
+    if kids and decl.points:
+        state.report("W403", f"criterion '{decl.name}' has sub-criteria and its own points", decl.points[0].span,
+                     "a parent's points are the weighted sum of its sub-criteria: remove this points clause")
+        return None
+    if not kids and not decl.points:
+        state.report("W401", f"criterion '{decl.name}' has no points and no sub-criteria", decl.name_span,
+                     "add a 'points ...' clause, or criteria 'under' it")
+        return None
+    for extra in decl.points[1:]:
+        state.report("W406", f"criterion '{decl.name}' has more than one points clause", extra.span, "keep one")
+    if not decl.points:
+        return None
+    return check_points(state, decl.name, decl.points[0])

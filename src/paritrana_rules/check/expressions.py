@@ -1,0 +1,254 @@
+"""Expressions: each resolved, typed, and given the range of values it can take.
+
+Ranges start from what input declarations allow and go through every
+operation (`intervals.py`), so that a division that can be by zero is caught
+here and points that can leave the scale are caught by `points.py`.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import attrs
+
+from paritrana_rules.check import intervals
+from paritrana_rules.check.intervals import INF, Interval
+from paritrana_rules.check.model import BOOL, NUMBER, TEXT, UNKNOWN, ValueType
+from paritrana_rules.check.names import resolve_name
+from paritrana_rules.check.state import Analysed, CheckState
+from paritrana_rules.errors import did_you_mean
+from paritrana_rules.language import ast
+from paritrana_rules.numeric import round_to
+
+
+def analyse(state: CheckState, expr: ast.Expr) -> Analysed:
+    """An expression resolved, with its type and range; problems are reported, and give the type UNKNOWN."""
+    match expr:
+        case ast.Number(value):
+            state.check_size(value, expr.span)
+            return Analysed(expr, NUMBER, Interval.point(value))
+        case ast.Bool():
+            return Analysed(expr, BOOL, None)
+        case ast.String():
+            return Analysed(expr, TEXT, None)
+        case ast.Name():
+            return resolve_name(state, expr)
+        case ast.SetLiteral():
+            state.report("T301", "a list of values {...} can only follow 'in' or 'not in'", expr.span,
+                         "write e.g. hadir in {kepala_desa, sekretaris_desa}")
+            return Analysed(expr, UNKNOWN, None)
+        case ast.Unary("not", operand):
+            inner = expect(state, operand, BOOL, "'not' needs a yes/no condition")
+            return Analysed(attrs.evolve(expr, operand=inner.expr), BOOL, None)
+        case ast.Unary("-", operand):
+            inner = expect(state, operand, NUMBER, "'-' needs a number")
+            return Analysed(attrs.evolve(expr, operand=inner.expr), NUMBER, _opt(intervals.negate, inner.interval))
+        case ast.Binary():
+            return _binary(state, expr)
+        case ast.IfThenElse():
+            return _if_then_else(state, expr)
+        case ast.Call():
+            return _call(state, expr)
+    raise TypeError(f"unexpected expression {expr!r}")
+
+
+def expect(state: CheckState, expr: ast.Expr, expected: ValueType, message: str) -> Analysed:
+    """`analyse`, and report T300 (`message` says what was expected) when the type is another."""
+    result = analyse(state, expr)
+    if UNKNOWN not in (result.type, expected) and result.type.kind != expected.kind:
+        state.report("T300", f"{message}, but this is {result.type.describe()}", expr.span,
+                     _type_hint(result.type, expected))
+        return Analysed(result.expr, UNKNOWN, None)
+    return result
+
+
+def _if_then_else(state: CheckState, expr: ast.IfThenElse) -> Analysed:
+    c = expect(state, expr.condition, BOOL, "the condition after 'if' must be yes/no")
+    a, b = analyse(state, expr.then), analyse(state, expr.otherwise)
+    result_type = a.type
+    if UNKNOWN not in (a.type, b.type) and a.type != b.type:
+        state.report("T302", f"the two branches give different kinds of value: {a.type.describe()} after "
+                     f"'then', {b.type.describe()} after 'else'", expr.span,
+                     "make both branches numbers, or both yes/no")
+        result_type = UNKNOWN
+    interval = a.interval.hull(b.interval) if a.interval and b.interval else None
+    return Analysed(attrs.evolve(expr, condition=c.expr, then=a.expr, otherwise=b.expr), result_type, interval)
+
+
+def _binary(state: CheckState, expr: ast.Binary) -> Analysed:
+    op = expr.op
+    if op in ("and", "or"):
+        left = expect(state, expr.left, BOOL, f"'{op}' joins yes/no conditions")
+        right = expect(state, expr.right, BOOL, f"'{op}' joins yes/no conditions")
+        return Analysed(attrs.evolve(expr, left=left.expr, right=right.expr), BOOL, None)
+    if op in ("+", "-", "*", "/"):
+        return _arithmetic(state, expr)
+    if op in ("<", "<=", ">", ">="):
+        left = expect(state, expr.left, NUMBER, f"'{op}' compares numbers")
+        right = expect(state, expr.right, NUMBER, f"'{op}' compares numbers")
+        return Analysed(attrs.evolve(expr, left=left.expr, right=right.expr), BOOL, None)
+    if op in ("in", "not in"):
+        return _membership(state, expr)
+    return _equality(state, expr)
+
+
+def _arithmetic(state: CheckState, expr: ast.Binary) -> Analysed:
+    left = expect(state, expr.left, NUMBER, f"'{expr.op}' works on numbers")
+    right = expect(state, expr.right, NUMBER, f"'{expr.op}' works on numbers")
+    resolved = attrs.evolve(expr, left=left.expr, right=right.expr)
+    if left.interval is None or right.interval is None:
+        return Analysed(resolved, NUMBER if UNKNOWN not in (left.type, right.type) else UNKNOWN, None)
+    if expr.op == "/":
+        if right.interval.contains_zero():
+            state.report("T303", f"this division can be by zero: the divisor can be {right.interval.describe()}",
+                         expr.span, "declare the divisor 'at least 1', or write ratio(a, b, if zero 0) to say what "
+                         "a zero divisor gives")
+            return Analysed(resolved, NUMBER, Interval.everything())
+        return Analysed(resolved, NUMBER, intervals.div(left.interval, right.interval))
+    operation = {"+": intervals.add, "-": intervals.sub, "*": intervals.mul}[expr.op]
+    return Analysed(resolved, NUMBER, operation(left.interval, right.interval))
+
+
+def _membership(state: CheckState, expr: ast.Binary) -> Analysed:
+    right_node = expr.right
+    if isinstance(right_node, ast.SetLiteral):
+        return _in_list(state, expr, right_node)
+    right = analyse(state, right_node)
+    if right.type.kind != "set":
+        if right.type != UNKNOWN:
+            state.report("T305", f"'{expr.op}' needs a set-of input or a list {{...}} on its right, but this is "
+                         f"{right.type.describe()}", right_node.span,
+                         "compare a one-of input with 'is', e.g. hadir_wawancara is kepala_desa"
+                         if right.type.kind == "enum" else
+                         "write a set-of input or a list of values after it, e.g. perdes in regulasi")
+        return Analysed(expr, BOOL, None)
+    left_node = expr.left
+    if isinstance(left_node, ast.Name) and left_node.id not in state.values:
+        member = _member(state, left_node, right.type, right_node)
+        return Analysed(attrs.evolve(expr, left=member, right=right.expr), BOOL, None)
+    left = analyse(state, left_node)
+    missing = [m for m in left.type.members if m not in right.type.members]
+    if left.type.kind == "enum" and missing:
+        state.report("T306", f"{', '.join(missing)} can be on the left but never in the set on the right", expr.span,
+                     "compare inputs whose values match, or test the values one by one")
+    elif left.type.kind != "enum" and left.type != UNKNOWN:
+        state.report("T304", f"only a value of the set can be 'in' it, but this is {left.type.describe()}",
+                     left_node.span, "write one of the set's values, e.g. perdes in regulasi")
+    return Analysed(attrs.evolve(expr, left=left.expr, right=right.expr), BOOL, None)
+
+
+def _in_list(state: CheckState, expr: ast.Binary, values: ast.SetLiteral) -> Analysed:
+    """`x in {a, b}`: x is a one-of input, and a and b are values of it."""
+    left = analyse(state, expr.left)
+    if left.type.kind != "enum":
+        if left.type != UNKNOWN:
+            state.report("T304", f"'{expr.op} {{...}}' needs a one-of input on its left, but this is "
+                         f"{left.type.describe()}", expr.left.span,
+                         "a list {...} tests a one-of input, e.g. hadir in {kepala_desa, sekretaris_desa}")
+        return Analysed(expr, BOOL, None)
+    members = tuple(_member(state, n, left.type, expr.left) for n in values.members)
+    resolved_set = attrs.evolve(values, members=tuple(ast.Name(m.id, m.span) for m in members))
+    return Analysed(attrs.evolve(expr, left=left.expr, right=resolved_set), BOOL, None)
+
+
+def _member(state: CheckState, node: ast.Name, enum: ValueType, owner: ast.Expr) -> ast.Member:
+    if node.id not in enum.members:
+        owner_name = owner.id if isinstance(owner, ast.Name) else "this value"
+        state.report("N202", f"'{node.id}' is not a value of '{owner_name}'", node.span,
+                     did_you_mean(node.id, enum.members) or f"the values are: {', '.join(enum.members)}")
+    return ast.Member(node.id, node.span)
+
+
+def _equality(state: CheckState, expr: ast.Binary) -> Analysed:
+    left = analyse(state, expr.left)
+    if left.type.kind == "enum" and isinstance(expr.right, ast.Name) and expr.right.id not in state.values:
+        member = _member(state, expr.right, left.type, expr.left)
+        return Analysed(attrs.evolve(expr, left=left.expr, right=member), BOOL, None)
+    right = analyse(state, expr.right)
+    if UNKNOWN in (left.type, right.type):
+        return Analysed(attrs.evolve(expr, left=left.expr, right=right.expr), BOOL, None)
+    if left.type != right.type:
+        state.report("T307", f"'{expr.op}' compares {left.type.describe()} with {right.type.describe()}", expr.span,
+                     "both sides must be the same kind of value")
+    elif left.type.kind == "set":
+        state.report("T308", "sets cannot be compared with '=' or 'is'", expr.span,
+                     "test single values with 'in', or compare 'count of' the set")
+    elif expr.op in ("is", "is not") and left.type == NUMBER:
+        state.report("T309", f"'{expr.op}' is for yes/no and one-of values; compare numbers with = or !=", expr.span,
+                     f"write {'=' if expr.op == 'is' else '!='} instead")
+    return Analysed(attrs.evolve(expr, left=left.expr, right=right.expr), BOOL, None)
+
+
+def _call(state: CheckState, expr: ast.Call) -> Analysed:
+    func = expr.func
+    if func == "count_of":
+        return _count_of(state, expr)
+    if func == "round":
+        return _round(state, expr)
+    args = [expect(state, a, NUMBER, f"{func}() works on numbers") for a in expr.args]
+    resolved = attrs.evolve(expr, args=tuple(a.expr for a in args))
+    ranges = [a.interval for a in args]
+    if any(r is None for r in ranges):
+        return Analysed(resolved, NUMBER, None)
+    known = [r for r in ranges if r is not None]
+    if func == "min":
+        return Analysed(resolved, NUMBER, intervals.minimum(known))
+    if func == "max":
+        return Analysed(resolved, NUMBER, intervals.maximum(known))
+    if func == "clamp":
+        if known[1].low > known[2].high:
+            state.report("R509", "clamp's lower limit is above its upper limit", expr.span,
+                         "write the limits in order: clamp(value, lowest, highest)")
+        return Analysed(resolved, NUMBER, intervals.clamp(*known))
+    return Analysed(resolved, NUMBER, intervals.ratio(*known))
+
+
+def _count_of(state: CheckState, expr: ast.Call) -> Analysed:
+    inner = analyse(state, expr.args[0])
+    if inner.type.kind != "set":
+        if inner.type != UNKNOWN:
+            state.report("T300", f"'count of' counts the values of a set-of input, but this is "
+                         f"{inner.type.describe()}", expr.args[0].span)
+        return Analysed(expr, NUMBER, Interval(Decimal(0), INF))
+    return Analysed(attrs.evolve(expr, args=(inner.expr,)), NUMBER,
+                    Interval(Decimal(0), Decimal(len(inner.type.members))))
+
+
+def _round(state: CheckState, expr: ast.Call) -> Analysed:
+    value = expect(state, expr.args[0], NUMBER, "round() rounds a number")
+    places = expr.args[1]
+    assert isinstance(places, ast.Number)
+    if places.value != places.value.to_integral_value() or places.value > 10:
+        state.report("T314", "round() takes a whole number of places from 0 to 10", places.span,
+                     "e.g. round(cakupan, 2)")
+    interval = value.interval
+    if interval is not None and places.value <= 10:
+        interval = Interval(*(_rounded(b, int(places.value), state.rounding_mode)
+                              for b in (interval.low, interval.high)))
+    return Analysed(attrs.evolve(expr, args=(value.expr, places)), NUMBER, interval)
+
+
+def _rounded(bound: Decimal, places: int, mode: str) -> Decimal:
+    """A range end rounded like the values it bounds; one too long to round stays as it is (still sound)."""
+    if bound.is_infinite():
+        return bound
+    try:
+        return round_to(bound, places, mode)
+    except ArithmeticError:
+        return bound
+
+
+def _opt(function: object, interval: Interval | None) -> Interval | None:
+    return None if interval is None else function(interval)  # type: ignore[operator]
+
+
+def _type_hint(actual: ValueType, expected: ValueType) -> str | None:
+    if expected == BOOL and actual.kind == "enum":
+        return f"compare it with one of its values, e.g. '... is {actual.members[0]}'"
+    if expected == BOOL and actual == NUMBER:
+        return "compare the number, e.g. '... >= 50'"
+    if expected == NUMBER and actual == BOOL:
+        return "turn a condition into points with: if ... then 100 else 0"
+    if expected == NUMBER and actual.kind == "set":
+        return "count its values with: count of ..."
+    return None

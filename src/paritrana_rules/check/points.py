@@ -1,0 +1,110 @@
+"""A criterion's points: a formula, a band or a decision table, whose points stay on the scale.
+
+Bands and tables are also analysed for gaps, overlaps and rows that can never
+apply (`tables.py`), unless they already have errors the analysis would echo.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import attrs
+
+from paritrana_rules.check import tables
+from paritrana_rules.check.expressions import expect
+from paritrana_rules.check.intervals import Interval
+from paritrana_rules.check.model import BOOL, NUMBER, InputModel
+from paritrana_rules.check.state import CheckState
+from paritrana_rules.language import ast
+from paritrana_rules.numeric import add_all, plain
+from paritrana_rules.source import Span
+
+
+def check_points(state: CheckState, name: str, points: ast.Points) -> ast.Points:
+    """The points clause of criterion `name`, resolved."""
+    match points:
+        case ast.PointsExpr(expr):
+            analysed = expect(state, expr, NUMBER, "points must be a number")
+            _on_scale(state, name, analysed.interval, expr.span)
+            return attrs.evolve(points, expr=analysed.expr)
+        case ast.PointsBand():
+            return _band(state, name, points)
+        case ast.PointsTable():
+            return _table(state, name, points)
+    raise TypeError(points)
+
+
+def _on_scale(state: CheckState, name: str, interval: Interval | None, span: Span, what: str = "points") -> None:
+    if interval is None or interval.within(state.scale):
+        return
+    state.report("R500", f"{what} of '{name}' can be {interval.describe()}, outside the scale "
+                 f"{state.scale.describe()}", span,
+                 f"limit it with clamp(..., {plain(state.scale.low)}, {plain(state.scale.high)}) or use a band")
+
+
+def _band(state: CheckState, name: str, band: ast.PointsBand) -> ast.PointsBand:
+    before = len(state.diagnostics)
+    subject = expect(state, band.subject, NUMBER, "a band needs a number to look up")
+    rows = []
+    for row in band.rows:
+        value = expect(state, row.points, NUMBER, "band points must be a number")
+        _on_scale(state, name, value.interval, row.points.span)
+        rows.append(attrs.evolve(row, points=value.expr))
+        if row.otherwise and row is not band.rows[-1]:
+            state.report("R506", "'otherwise' must be the last band; bands after it can never apply", row.span,
+                         "move the 'otherwise' row to the end, and keep only one")
+        if tables.empty_band_row(row):
+            state.report("R510", "this band contains no value: its lower end is not below its upper end", row.span,
+                         "write the lower end first, e.g. 'from 50 to below 75'")
+    resolved = attrs.evolve(band, subject=subject.expr, rows=tuple(rows))
+    if subject.interval is not None and not state.errors_since(before):
+        whole = ((isinstance(band.subject, ast.Name) and _is_count(state, band.subject.id))
+                 or (isinstance(band.subject, ast.Call) and band.subject.func == "count_of"))
+        for diagnostic in tables.analyse_band(resolved, subject.interval, _describe_expr(band.subject), whole):
+            state.report(*diagnostic)
+    return resolved
+
+
+def _is_count(state: CheckState, name: str) -> bool:
+    value = state.values.get(name)
+    return isinstance(value, InputModel) and value.spec.kind == "count"
+
+
+def _describe_expr(expr: ast.Expr) -> str:
+    return expr.id if isinstance(expr, ast.Name) else "the value"
+
+
+def _table(state: CheckState, name: str, table: ast.PointsTable) -> ast.PointsTable:
+    before = len(state.diagnostics)
+    rows = []
+    for index, row in enumerate(table.rows):
+        condition = None
+        if row.condition is not None:
+            condition = expect(state, row.condition, BOOL, "a table row's condition must be yes/no").expr
+        elif index != len(table.rows) - 1:
+            state.report("R506", "'otherwise' must be the last row; rows after it can never apply",
+                         table.rows[index + 1].span, "move the 'otherwise' row to the end")
+        value = expect(state, row.points, NUMBER, "table points must be a number")
+        if table.policy != "sum":
+            _on_scale(state, name, value.interval, row.points.span)
+        rows.append((attrs.evolve(row, condition=condition, points=value.expr), value.interval))
+    resolved = attrs.evolve(table, rows=tuple(r for r, _ in rows))
+    if state.errors_since(before):
+        return resolved
+    analysis = tables.analyse_table(resolved, state.values, state.rounding_mode)
+    for diagnostic in analysis.diagnostics:
+        state.report(*diagnostic)
+    if table.policy == "sum":
+        interval = analysis.points_range or _sum_range([i for _, i in rows])
+        _on_scale(state, name, interval, table.span, "the sum of matching rows")
+    return resolved
+
+
+def _sum_range(ranges: list[Interval | None]) -> Interval | None:
+    """A loose range for a sum-of-matches table: any subset of rows may match."""
+    if any(r is None for r in ranges):
+        return None
+    known = [r for r in ranges if r is not None]
+    low = add_all(min(r.low, Decimal(0)) for r in known)
+    high = add_all(max(r.high, Decimal(0)) for r in known)
+    return Interval(low, high)

@@ -1,0 +1,165 @@
+"""Numbers and counts: a raw value -> an exact `Decimal` within the input's bounds, or an `Invalid`.
+
+A number never goes through binary floating point, stays within the limits
+the engine computes with exactly (`MAX_DIGITS`, `MAX_MAGNITUDE`), and reads
+as its plain text reads back. A near miss ('12,5', '1.000.000', '50%', '1e3')
+is answered with how to write it.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from paritrana_rules.data.specs import (
+    InputSpec,
+    Invalid,
+    Issue,
+    NonFinite,
+    allowed_range,
+    amount,
+    clip,
+    show,
+    wrong_type,
+)
+
+# The engine computes with 50 significant digits; inputs stay far inside that, so every
+# product and ratio of two inputs is still exact (a rupiah budget of trillions has 13 digits).
+MAX_DIGITS = 20
+MAX_MAGNITUDE = 15  # numbers below 10^15
+
+_NOT_FINITE = "NaN/infinity is not a number"
+_PLAIN_NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
+_NON_FINITE_TEXT = re.compile(r"[-+]?\.?(?:nan|inf|infinity)", re.IGNORECASE)
+# A count is turned into an int to drop trailing zeros; beyond this many digits
+# that would cost real memory for a number no rubric can mean.
+_MAX_COUNT_DIGITS = 100
+
+
+def to_number(raw: object, spec: InputSpec) -> Decimal:
+    return _within_bounds(_decimal(raw, spec), spec)
+
+
+def to_count(raw: object, spec: InputSpec) -> Decimal:
+    if isinstance(raw, str) and raw.isascii() and raw.isdigit() and len(raw) <= MAX_MAGNITUDE:
+        return _within_bounds(Decimal(raw), spec)  # the common case, a plain whole number: no checks it could fail
+    number = _decimal(raw, spec)
+    if number < 0 or number != number.to_integral_value():
+        wrong_type(raw, spec)
+    if number.adjusted() >= _MAX_COUNT_DIGITS:
+        raise Invalid(Issue(f"{show(raw)} is too large for a count"))
+    return _within_bounds(Decimal(int(number)), spec)  # int() drops trailing zeros: 18.0 -> 18
+
+
+def _decimal(raw: object, spec: InputSpec) -> Decimal:
+    """An exact Decimal from any accepted raw form; never goes through binary floating point."""
+    if isinstance(raw, str):  # what files give: first
+        return _parse_number(raw, spec)
+    if isinstance(raw, bool):
+        wrong_type(raw, spec)
+    if isinstance(raw, int):
+        return _within_precision(Decimal(raw))
+    if isinstance(raw, Decimal):
+        return _finite(raw)
+    if isinstance(raw, float):
+        # Only Python callers pass floats; repr is the shortest text that round-trips.
+        return _finite(Decimal(repr(float(raw))))
+    if isinstance(raw, NonFinite):
+        raise Invalid(Issue(_NOT_FINITE))
+    wrong_type(raw, spec)
+
+
+def _finite(number: Decimal) -> Decimal:
+    if not number.is_finite():
+        raise Invalid(Issue(_NOT_FINITE))
+    return _as_written(_within_precision(number))
+
+
+def _as_written(number: Decimal) -> Decimal:
+    """The number as its plain text reads back: 1E+1 as 10, -0 as 0.
+
+    Records hold inputs as plain text and replay reads them back, so a value
+    must be the one that text gives, down to its exponent, or results computed
+    from it could print differently.
+    """
+    if number.is_zero() and number.is_signed():
+        number = number.copy_abs()
+    return number.quantize(Decimal(1)) if number.as_tuple().exponent > 0 else number  # type: ignore[operator]
+
+
+def _within_precision(number: Decimal) -> Decimal:
+    digits = len(number.as_tuple().digits)
+    if number and (number.adjusted() >= MAX_MAGNITUDE or digits > MAX_DIGITS):
+        raise Invalid(Issue(f"{clip(format(number, 'f'))} is too large or too precise to score: numbers must be "
+                            f"below 10^{MAX_MAGNITUDE} with at most {MAX_DIGITS} digits",
+                            "check the unit (rupiah, not sen) and remove needless decimals"))
+    return number
+
+
+def _parse_number(raw: str, spec: InputSpec) -> Decimal:
+    text = raw.strip()
+    if _PLAIN_NUMBER.fullmatch(text):
+        number = Decimal(text)
+        if len(text) <= MAX_DIGITS and number.adjusted() < MAX_MAGNITUDE:
+            return _as_written(number)  # short text cannot hold more than MAX_DIGITS digits
+        return _as_written(_within_precision(number))
+    if _NON_FINITE_TEXT.fullmatch(text):
+        raise Invalid(Issue(_NOT_FINITE))
+    wrong_type(raw, spec, _number_hint(text))
+
+
+_EXPONENT = re.compile(r"[-+]?[0-9]+(?:\.[0-9]+)?[eE][-+]?[0-9]{1,2}")
+_GROUPED_DOTS = re.compile(r"-?[0-9]{1,3}(?:\.[0-9]{3})+(?:,[0-9]+)?")  # Indonesian: 1.234.567,5
+_GROUPED_COMMAS = re.compile(r"-?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?")  # English: 1,234,567.5
+_DECIMAL_COMMA = re.compile(r"-?[0-9]+,[0-9]+")
+
+
+def _number_hint(text: str) -> str | None:
+    """How to write a near-miss like '12,5', '1.000.000', '50%' or '1e3' as a plain decimal."""
+    if _EXPONENT.fullmatch(text):
+        return f"write the number out in full: {Decimal(text):f}"
+    stripped, notes = _strip_unit(text)
+    advice = _separator_advice(stripped)
+    if advice is None and notes and _PLAIN_NUMBER.fullmatch(stripped):
+        advice = f"write {stripped}"
+    return "; ".join([*notes, advice]) if advice else None
+
+
+def _separator_advice(text: str) -> str | None:
+    if _GROUPED_COMMAS.fullmatch(text) and text.count(",") == 1 and "." not in text:
+        plain, point = text.replace(",", ""), text.replace(",", ".")
+        return f"write {plain} if ',' separates thousands, or {point} if it is a decimal comma"
+    if _DECIMAL_COMMA.fullmatch(text):
+        return "decimals use a point: write " + text.replace(",", ".")
+    if _GROUPED_DOTS.fullmatch(text) and (text.count(".") > 1 or "," in text):
+        point = " and use a point for decimals" if "," in text else ""
+        return f"leave out thousands separators{point}: write " + text.replace(".", "").replace(",", ".")
+    if _GROUPED_COMMAS.fullmatch(text):
+        return "leave out thousands separators: write " + text.replace(",", "")
+    return None
+
+
+def _strip_unit(text: str) -> tuple[str, list[str]]:
+    notes: list[str] = []
+    if text.endswith("%"):
+        text = text[:-1].strip()
+        notes.append("leave out the % sign")
+    if text[:2].lower() == "rp":
+        text = text[2:].lstrip(". ").strip()
+        notes.append("leave out 'Rp'")
+    if text.startswith("+"):
+        text = text[1:]
+        notes.append("leave out the '+'")
+    return text, notes
+
+
+def _within_bounds(number: Decimal, spec: InputSpec) -> Decimal:
+    if spec.lower is not None and number < spec.lower:
+        raise Invalid(_bound_issue(number, "below the minimum", spec.lower, spec))
+    if spec.upper is not None and number > spec.upper:
+        raise Invalid(_bound_issue(number, "above the maximum", spec.upper, spec))
+    return number
+
+
+def _bound_issue(number: Decimal, relation: str, bound: Decimal, spec: InputSpec) -> Issue:
+    return Issue(f"{amount(number, spec)} is {relation} {amount(bound, spec)}", f"allowed: {allowed_range(spec)}")
