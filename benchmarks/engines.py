@@ -25,7 +25,6 @@ Where they cannot be exact:
 from __future__ import annotations
 
 import itertools
-
 import json
 import sys
 from collections.abc import Callable, Mapping, Sequence

@@ -20,9 +20,8 @@ are measured and reported here, never asserted by tests.
 
 from __future__ import annotations
 
-import contextlib
-
 import argparse
+import contextlib
 import csv
 import functools
 import hashlib

@@ -219,6 +219,11 @@ def test_foundation_imports_no_subpackage() -> None:
         "  " + o for o in offending)
 
 
+def test_the_command_line_uses_only_the_public_api() -> None:
+    used = {imported for importer, _, imported in all_imports() if importer == "paritrana_rules.cli"}
+    assert used == {"paritrana_rules.api"}
+
+
 # ------------------------------------------------------------------ module size
 
 
