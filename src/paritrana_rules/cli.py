@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import io
 import json
+import os
 import sys
 import time
 import traceback
@@ -23,6 +25,7 @@ import attrs
 from paritrana_rules import api
 
 EXIT_OK, EXIT_PROBLEM, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 130, 141  # 128 + SIGINT, 128 + SIGPIPE, as shells report them
 
 Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"  # what `add_subparsers` returns
 
@@ -37,8 +40,12 @@ def _positive(text: str) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
+    _tolerate_any_encoding()
     try:
         return int(args.run(args))
+    except BrokenPipeError:  # the reader went away (`score ... | head`): stop quietly, as a shell tool does
+        _silence_stdout()
+        return EXIT_BROKEN_PIPE
     except api.UsageError as error:
         print(f"paritrana-rules: error: {error}", file=sys.stderr)
         return EXIT_USAGE
@@ -47,13 +54,27 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_PROBLEM
     except KeyboardInterrupt:
         print("paritrana-rules: interrupted", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
     except Exception as error:  # the last line of defence: never a raw traceback
         if args.debug:
             traceback.print_exc()
         print(f"paritrana-rules: internal error: {type(error).__name__}: {error}"
               + ("" if args.debug else " (run with --debug to see the traceback)"), file=sys.stderr)
         return EXIT_INTERNAL
+
+
+def _tolerate_any_encoding() -> None:
+    """Text that standard output or error cannot encode (a terminal or PYTHONIOENCODING that is not UTF-8) is
+    written with backslash escapes rather than crashing the command; set PYTHONIOENCODING=utf-8 to get it all."""
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper) and stream.encoding.lower().replace("-", "") != "utf8":
+            stream.reconfigure(errors="backslashreplace")
+
+
+def _silence_stdout() -> None:
+    """Point standard output at the null device, so that flushing it on exit does not fail a second time."""
+    with contextlib.suppress(OSError, ValueError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 def _parser() -> argparse.ArgumentParser:

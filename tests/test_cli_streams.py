@@ -1,0 +1,46 @@
+"""The command's standard streams: a reader that goes away, and streams that cannot encode every character."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DESA = ["rubrics/2024/pemerintah-desa.rubric", "examples/2024/pemerintah-desa.yaml"]
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run([sys.executable, "-m", "paritrana_rules", *args], cwd=ROOT, capture_output=True,
+                          env={**os.environ, **(env or {})}, timeout=120, check=False)
+
+
+def many_candidates(folder: Path, copies: int) -> Path:
+    """The village example rows again and again under new ids: output far larger than a pipe holds."""
+    header, *rows = (ROOT / "examples/2024/pemerintah-desa.csv").read_text(encoding="utf-8").splitlines()
+    lines = [header] + [f"copy-{n}-{row}" for n in range(copies) for row in rows]
+    path = folder / "many.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_a_reader_that_stops_early_ends_the_command_quietly(tmp_path: Path) -> None:
+    data = many_candidates(tmp_path, 400)
+    command = [sys.executable, "-m", "paritrana_rules", "score", DESA[0], str(data), "--format", "jsonl"]
+    with subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as process:
+        assert process.stdout is not None and process.stderr is not None
+        process.stdout.readline()
+        process.stdout.close()  # as `| head -1` does
+        errors = process.stderr.read()
+        assert process.wait(timeout=120) == 141
+    assert b"Traceback" not in errors and b"internal error" not in errors
+
+
+def test_output_a_stream_cannot_encode_is_escaped_not_a_crash() -> None:
+    explained = run("explain", *DESA, "--candidate", "desa-tamansari", "--lang", "id",
+                    env={"PYTHONIOENCODING": "ascii"})
+    assert explained.returncode == 0, explained.stderr
+    assert b"\\u2014" in explained.stdout  # the dash of the heading, escaped
+    handbook = run("docs", DESA[0], env={"PYTHONIOENCODING": "latin-1"})
+    assert handbook.returncode == 0, handbook.stderr
