@@ -44,3 +44,25 @@ def test_output_a_stream_cannot_encode_is_escaped_not_a_crash() -> None:
     assert b"\\u2014" in explained.stdout  # the dash of the heading, escaped
     handbook = run("docs", DESA[0], env={"PYTHONIOENCODING": "latin-1"})
     assert handbook.returncode == 0, handbook.stderr
+
+
+UNFORMATTED = ('rubric "Uji" edition 2024 period 2023\ncategory uji\nlabel id "Uji" en "Test"\nscale 0 to 100\n'
+               'rounding half_up to 2 places\ninput x:count between 0 and 100\n    label id "X" en "X"\n'
+               'criterion c weight 100%\n    label id "C" en "C"\n    points x\n')
+
+
+def test_check_and_fmt_read_standard_input() -> None:
+    checked = subprocess.run([sys.executable, "-m", "paritrana_rules", "check", "-"], cwd=ROOT, input=UNFORMATTED.encode(),
+                             capture_output=True, timeout=120, check=False)
+    assert checked.returncode == 0, checked.stdout
+    assert checked.stdout.decode().endswith("1 rubric checked, 1 clean\n")
+    would = subprocess.run([sys.executable, "-m", "paritrana_rules", "fmt", "--check", "-"], cwd=ROOT,
+                           input=UNFORMATTED.encode(), capture_output=True, timeout=120, check=False)
+    assert (would.returncode, would.stdout) == (1, b"would reformat <stdin>\n")
+    formatted = subprocess.run([sys.executable, "-m", "paritrana_rules", "fmt", "-"], cwd=ROOT,
+                               input=UNFORMATTED.encode(), capture_output=True, timeout=120, check=False)
+    assert formatted.returncode == 0
+    assert b"input x: count\n    between 0 and 100\n" in formatted.stdout
+    again = subprocess.run([sys.executable, "-m", "paritrana_rules", "fmt", "--check", "-"], cwd=ROOT,
+                           input=formatted.stdout, capture_output=True, timeout=120, check=False)
+    assert again.returncode == 0

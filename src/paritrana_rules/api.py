@@ -43,7 +43,7 @@ from paritrana_rules.evaluate.rubric import diagnose
 from paritrana_rules.explain import explanation, outcome
 from paritrana_rules.explain.handbook import handbook
 from paritrana_rules.language.extends import Reader, read_rubric, rubric_files
-from paritrana_rules.language.format import format_file, rewrite_rubric
+from paritrana_rules.language.format import format_file, format_text, rewrite_rubric
 from paritrana_rules.outputs import atomic_file, write_atomically
 from paritrana_rules.version import VERSION
 
@@ -68,6 +68,7 @@ __all__ = [
     "diagnose",
     "diff_rubrics",
     "format_file",
+    "format_text",
     "handbook",
     "load",
     "loads",

@@ -100,7 +100,7 @@ def _parser() -> argparse.ArgumentParser:
 def _add_check(commands: Commands, common: argparse.ArgumentParser) -> None:
     check = commands.add_parser("check", parents=[common], help="check rubric files for mistakes",
                                 description="Check rubric files (or every *.rubric under a directory).")
-    check.add_argument("paths", nargs="+", metavar="PATH", help="rubric file or directory")
+    check.add_argument("paths", nargs="+", metavar="PATH", help="rubric file or directory; - reads standard input")
     check.add_argument("--format", choices=("text", "json"), default="text")
     check.add_argument("--strict", action="store_true", help="treat warnings as problems (exit 1)")
     check.set_defaults(run=_check)
@@ -176,7 +176,8 @@ def _add_fmt(commands: Commands, common: argparse.ArgumentParser) -> None:
     fmt = commands.add_parser("fmt", parents=[common], help="lay rubric files out the standard way",
                               description="Rewrite rubric files (or every *.rubric under a folder) in the canonical "
                                           "layout; comments are kept and the meaning never changes.")
-    fmt.add_argument("paths", nargs="+", metavar="PATH")
+    fmt.add_argument("paths", nargs="+", metavar="PATH",
+                     help="rubric file or directory; - formats standard input to standard output")
     fmt.add_argument("--check", action="store_true", help="only list files that would change; exit 1 if any")
     fmt.set_defaults(run=_fmt)
 
@@ -207,9 +208,18 @@ def _add_explain(commands: Commands, common: argparse.ArgumentParser) -> None:
 # ------------------------------------------------------------------ check
 
 
+STDIN = "-"  # a path that means standard input (or standard output, for an output)
+STDIN_NAME = "<stdin>"  # what messages call it
+
+
 def _check(args: argparse.Namespace) -> int:
-    files = api.rubric_files(args.paths)
-    reports = [(path, api.check_file(path)) for path in files]
+    reports: list[tuple[str, list[api.Diagnostic]]] = []
+    for name in args.paths:
+        if name == STDIN:
+            reports.append((STDIN_NAME, api.diagnose(sys.stdin.read(), STDIN_NAME)[1]))
+        else:
+            reports += [(str(path), api.check_file(path)) for path in api.rubric_files([name])]
+    files = [path for path, _ in reports]
     everything = [d for _, found in reports for d in found]
     failing = [d for d in everything if d.severity == "error" or args.strict]
     if args.format == "json":
@@ -398,6 +408,8 @@ def _fmt(args: argparse.Namespace) -> int:
 
     A file that does not parse is reported (its diagnostics on stderr) and the others are still formatted.
     """
+    if args.paths == [STDIN]:
+        return _fmt_stdin(args.check)
     status = EXIT_OK
     for file in api.rubric_files(args.paths):
         try:
@@ -420,6 +432,23 @@ def _fmt(args: argparse.Namespace) -> int:
             continue
         print(f"reformatted {file}")
     return status
+
+
+def _fmt_stdin(check: bool) -> int:
+    """`fmt -`: the formatted text on standard output; `fmt --check -`: only whether it would change."""
+    text = sys.stdin.read()
+    try:
+        formatted = api.format_text(text, STDIN_NAME)
+    except api.RubricError as error:
+        print(error, file=sys.stderr)
+        return EXIT_PROBLEM
+    if not check:
+        sys.stdout.write(formatted)
+        return EXIT_OK
+    if formatted == text:
+        return EXIT_OK
+    print(f"would reformat {STDIN_NAME}")
+    return EXIT_PROBLEM
 
 
 # ------------------------------------------------------------------ docs
