@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -66,3 +67,30 @@ def test_check_and_fmt_read_standard_input() -> None:
     again = subprocess.run([sys.executable, "-m", "paritrana_rules", "fmt", "--check", "-"], cwd=ROOT,
                            input=formatted.stdout, capture_output=True, timeout=120, check=False)
     assert again.returncode == 0
+
+
+def on_a_terminal(*args: str) -> bytes:
+    """What the command writes to a terminal (a pseudo-terminal here), both streams together."""
+    leader, follower = os.openpty()
+    with subprocess.Popen([sys.executable, "-m", "paritrana_rules", *args], cwd=ROOT, stdin=subprocess.DEVNULL,
+                          stdout=follower, stderr=follower) as process:
+        os.close(follower)
+        shown = b""
+        with contextlib.suppress(OSError):  # the terminal closes when the command ends
+            while chunk := os.read(leader, 65536):
+                shown += chunk
+        process.wait(timeout=120)
+    os.close(leader)
+    return shown
+
+
+def test_control_characters_from_candidate_data_are_shown_escaped_on_a_terminal(tmp_path: Path) -> None:
+    header, first, *_ = (ROOT / "examples/2024/pemerintah-desa.csv").read_text(encoding="utf-8").splitlines()
+    sneaky = first.replace("desa-tamansari", "desa-\x1b]0;owned\x07tamansari", 1)
+    data = tmp_path / "sneaky.csv"
+    data.write_text(f"{header}\n{sneaky}\n", encoding="utf-8")
+    shown = on_a_terminal("score", DESA[0], str(data))
+    assert b"desa-\\x1b]0;owned\\x07tamansari" in shown
+    assert b"\x1b]0;owned" not in shown
+    written = run("score", DESA[0], str(data), "--format", "csv")  # a file or a pipe keeps the text as it is
+    assert b"desa-\x1b]0;owned\x07tamansari" in written.stdout

@@ -1,5 +1,8 @@
 """`python -m paritrana_rules` runs the command-line tool."""
 
-from paritrana_rules.cli import main
+try:
+    from paritrana_rules.cli import main
+except KeyboardInterrupt:  # Ctrl-C while the tool is still starting: as quiet as once it runs
+    raise SystemExit(130) from None
 
 raise SystemExit(main())

@@ -44,7 +44,8 @@ from paritrana_rules.explain import explanation, outcome
 from paritrana_rules.explain.handbook import handbook
 from paritrana_rules.language.extends import Reader, read_rubric, rubric_files
 from paritrana_rules.language.format import format_file, format_text, rewrite_rubric
-from paritrana_rules.outputs import atomic_file, write_atomically
+from paritrana_rules.outputs import atomic_file, for_terminal, write_atomically
+from paritrana_rules.processes import WorkerDied
 from paritrana_rules.version import VERSION
 
 __all__ = [
@@ -63,10 +64,12 @@ __all__ = [
     "RubricError",
     "RubricTests",
     "UsageError",
+    "WorkerDied",
     "atomic_file",
     "check_file",
     "diagnose",
     "diff_rubrics",
+    "for_terminal",
     "format_file",
     "format_text",
     "handbook",

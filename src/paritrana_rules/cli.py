@@ -9,23 +9,25 @@ a user otherwise.
 from __future__ import annotations
 
 import argparse
+import codecs
 import contextlib
 import io
 import json
 import os
+import signal
 import sys
 import time
 import traceback
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any, BinaryIO, TypeAlias
+from typing import Any, BinaryIO, TextIO, TypeAlias
 
 import attrs
 
 from paritrana_rules import api
 
 EXIT_OK, EXIT_PROBLEM, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
-EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 130, 141  # 128 + SIGINT, 128 + SIGPIPE, as shells report them
+EXIT_INTERRUPTED, EXIT_BROKEN_PIPE, EXIT_TERMINATED = 130, 141, 143  # 128 + the signal, as shells report them
 
 Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"  # what `add_subparsers` returns
 
@@ -41,8 +43,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     _tolerate_any_encoding()
+    signal.signal(signal.SIGTERM, _terminated)
     try:
-        return int(args.run(args))
+        with _terminals_guarded():
+            return int(args.run(args))
     except BrokenPipeError:  # the reader went away (`score ... | head`): stop quietly, as a shell tool does
         _silence_stdout()
         return EXIT_BROKEN_PIPE
@@ -55,6 +59,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("paritrana-rules: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except api.WorkerDied as error:  # the machine took a worker away (out of memory, most often): not our bug
+        print(f"paritrana-rules: error: {error}; no output was replaced", file=sys.stderr)
+        return EXIT_INTERNAL
     except Exception as error:  # the last line of defence: never a raw traceback
         if args.debug:
             traceback.print_exc()
@@ -69,6 +76,61 @@ def _tolerate_any_encoding() -> None:
     for stream in (sys.stdout, sys.stderr):
         if isinstance(stream, io.TextIOWrapper) and stream.encoding.lower().replace("-", "") != "utf8":
             stream.reconfigure(errors="backslashreplace")
+
+
+@contextlib.contextmanager
+def _terminals_guarded() -> Iterator[None]:
+    """On a terminal, control characters from rubric texts or candidate data are shown escaped, never obeyed."""
+    streams = sys.stdout, sys.stderr
+    if sys.stdout.isatty():
+        sys.stdout = _TerminalText(sys.stdout)
+    if sys.stderr.isatty():
+        sys.stderr = _TerminalText(sys.stderr)
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = streams
+
+
+class _TerminalText(io.TextIOBase):
+    """A terminal's text stream that escapes control characters; its `buffer` takes UTF-8 bytes the same way."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+
+    def write(self, text: str) -> int:
+        self.stream.write(api.for_terminal(text))
+        return len(text)
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+    def isatty(self) -> bool:
+        return True
+
+    @property
+    def buffer(self) -> _TerminalBytes:
+        return _TerminalBytes(self)
+
+
+class _TerminalBytes(io.RawIOBase):
+    """Bytes for a terminal (what `score` writes), decoded as UTF-8 and escaped like text."""
+
+    def __init__(self, text: _TerminalText) -> None:
+        self.text = text
+
+    def write(self, data: Any) -> int:
+        self.text.write(self.text.decoder.decode(bytes(data)))
+        return len(data)
+
+    def flush(self) -> None:
+        self.text.flush()
+
+
+def _terminated(signum: int, frame: object) -> None:
+    """SIGTERM ends the command as Ctrl-C does: workers stopped, temporary files removed, old outputs kept."""
+    raise SystemExit(EXIT_TERMINATED)
 
 
 def _silence_stdout() -> None:
@@ -127,6 +189,9 @@ def _add_score(commands: Commands, common: argparse.ArgumentParser) -> None:
                             "must verify); the ledger written with --audit names them")
     score.add_argument("--jobs", "-j", type=_positive, default=1, metavar="N",
                        help="score in N processes (the output keeps the input's order)")
+    score.add_argument("--csv-raw", action="store_true",
+                       help="write CSV cells as they are, even those a spreadsheet would run as formulas (by "
+                            "default a cell starting with =, +, -, @, tab or CR gets a leading ')")
     score.set_defaults(run=_score)
 
 
@@ -245,7 +310,7 @@ def _load_rubric(path: str) -> api.CompiledRubric:
 def _score(args: argparse.Namespace) -> int:
     rubric = _load_rubric(args.rubric)
     _require(args.data, "data file")
-    if args.output is not None and args.audit is not None and Path(args.output).resolve() == Path(args.audit).resolve():
+    if args.output is not None and args.audit is not None and _same_file(args.output, args.audit):
         raise api.UsageError("--output and --audit name the same file; the ledger would replace the scores")
     nominations = api.nominations_for(rubric, args.nominees) if args.nominees else None
     if rubric.identity["round"] == "nasional" and not args.nominees:
@@ -255,10 +320,18 @@ def _score(args: argparse.Namespace) -> int:
         ledger = _open_output(files, args.audit, "audit ledger") if args.audit else None
         output = _open_output(files, args.output, "output") if args.output else sys.stdout.buffer
         report = api.score_file(rubric, args.data, output, form=args.format, lang=args.lang, explain=args.explain,
+                                raw_csv=args.csv_raw,
                                 stage=args.stage, ledger=ledger, nominations=nominations, jobs=args.jobs,
                                 tick=_Progress() if sys.stderr.isatty() else None)
     _show_rejections(report)
     return EXIT_PROBLEM if report.rejected else EXIT_OK
+
+
+def _same_file(first: str, second: str) -> bool:
+    """Two outputs that would replace each other: the same regular file (or name); a device takes both."""
+    path = Path(first)
+    same = path.resolve() == Path(second).resolve()
+    return same and (path.is_file() or not path.exists())
 
 
 def _show_rejections(report: api.BatchReport) -> None:
@@ -294,12 +367,13 @@ class _Progress:
 
     def __init__(self) -> None:
         self.start = self.shown = time.monotonic()
+        self.stream = sys.__stderr__  # the terminal itself: its carriage return is ours, not a candidate's
 
     def __call__(self, count: int) -> None:
         now = time.monotonic()
-        if now - self.shown >= 0.25:
+        if now - self.shown >= 0.25 and self.stream is not None:
             self.shown = now
-            print(f"\r  {count:,} rows scored ({count / (now - self.start):,.0f}/s)", end="", file=sys.stderr,
+            print(f"\r  {count:,} rows scored ({count / (now - self.start):,.0f}/s)", end="", file=self.stream,
                   flush=True)
 
 

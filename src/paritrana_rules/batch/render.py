@@ -77,7 +77,7 @@ def csv_rows(rubric: AnyRubric, items: Items, placings: Placings, options: Optio
     csv.writer(buffer, lineterminator="\n").writerow(csv_header(rubric))
     yield buffer.getvalue()
     for item in items:
-        yield line(rubric, item, placings.get(item["candidate_id"]), "csv")
+        yield line(rubric, item, placings.get(item["candidate_id"]), "csv", raw_csv=options.raw_csv)
 
 
 RENDERERS: dict[str, Render] = {"table": table, "json": json_document, "jsonl": json_lines, "csv": csv_rows}

@@ -18,6 +18,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
@@ -61,6 +62,7 @@ class Options:
     detail: bool = True  # items with every criterion, gate and adjustment (JSON); else points only (CSV, tables)
     line: str | None = None  # "csv" or "jsonl": each row's output line, written where it is scored (no ranking)
     nominated: frozenset[str] | None = None  # a national round scores only these ids (see nominations.py)
+    raw_csv: bool = False  # CSV cells as they are, formulas included (see `spreadsheet_text`)
 
 
 Read = RawCandidate | CellRow  # a record as read (see data.iter_rows), with where its id was first used
@@ -124,17 +126,18 @@ def _finished(rubric: AnyRubric, row: Row, options: Options) -> Row:
     """The row with its output line written, when asked: it then travels between processes as one string."""
     if options.line is None or row.item is None:
         return row
-    return attrs.evolve(row, item=None, text=line(rubric, row.item, None, options.line))
+    return attrs.evolve(row, item=None, text=line(rubric, row.item, None, options.line, raw_csv=options.raw_csv))
 
 
-def line(rubric: AnyRubric, item: dict[str, Any], placing: Placing | None, form: str) -> str:
-    """An item as one line of a CSV file (see `csv_header`) or of a JSON Lines file."""
+def line(rubric: AnyRubric, item: dict[str, Any], placing: Placing | None, form: str, *,
+         raw_csv: bool = False) -> str:
+    """An item as one line of a CSV file (see `csv_cells`) or of a JSON Lines file."""
     if form == "jsonl":
         if placing is not None:
             item = {**item, **{k: v for k, v in placing.to_dict().items() if k != "candidate"}}
         return json.dumps(item, ensure_ascii=False, sort_keys=True) + "\n"
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerow(csv_cells(rubric, item, placing))
+    csv.writer(buffer, lineterminator="\n").writerow(csv_cells(rubric, item, placing, raw=raw_csv))
     return buffer.getvalue()
 
 
@@ -180,17 +183,42 @@ def csv_header(rubric: AnyRubric) -> list[str]:
     return ["id", "name", "status", "total", *ranked, *(c.decl.name for c in rubric.model.criteria), "reasons"]
 
 
-def csv_cells(rubric: AnyRubric, item: dict[str, Any], placing: Placing | None) -> list[str]:
-    """An item as a row of the CSV output (see `csv_header`): a rejected row gives its problems as reasons."""
+def csv_cells(rubric: AnyRubric, item: dict[str, Any], placing: Placing | None, *, raw: bool = False) -> list[str]:
+    """An item as a row of the CSV output (see `csv_header`): a rejected row gives its problems as reasons.
+
+    Each cell is `spreadsheet_text`, unless `raw`.
+    """
     names = [c.decl.name for c in rubric.model.criteria]
     ranked = rubric.model.ranking is not None
     if item["status"] == "rejected":
         problems = (InputProblem(p["candidate"], p["field"], p["message"], p["hint"]) for p in item["problems"])
-        return [item["candidate_id"], item["candidate_name"] or "", "rejected", "", *(["", ""] if ranked else []),
-                *("" for _ in names), "; ".join(p.render() for p in problems)]
-    points = points_of(item)  # a pending candidate has no points yet for what later stages score
-    return [item["candidate_id"], item["candidate_name"] or "", item["status"], item["total"],
-            *(rank_cells(placing) if ranked else []), *(points.get(n, "") for n in names), "; ".join(item["reasons"])]
+        cells = [item["candidate_id"], item["candidate_name"] or "", "rejected", "", *(["", ""] if ranked else []),
+                 *("" for _ in names), "; ".join(p.render() for p in problems)]
+    else:
+        points = points_of(item)  # a pending candidate has no points yet for what later stages score
+        cells = [item["candidate_id"], item["candidate_name"] or "", item["status"], item["total"],
+                 *(rank_cells(placing) if ranked else []), *(points.get(n, "") for n in names),
+                 "; ".join(item["reasons"])]
+    return cells if raw else [spreadsheet_text(cell) for cell in cells]
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what makes a spreadsheet read a cell as a formula
+_PLAIN_NUMBER = re.compile(r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)")
+
+
+def spreadsheet_text(cell: str) -> str:
+    """`cell` as a spreadsheet shows it, never runs it: CSV injection escaped as OWASP advises.
+
+    Candidate ids, names and the values quoted in reasons are the candidates'
+    own text: `=HYPERLINK(...)` or `+cmd|...` would run when the output is
+    opened. A cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage
+    return gets a leading `'`, which spreadsheets read as "text follows". Plain
+    numbers (totals and points, negative ones included) and a character alone
+    (the `-` of no rank) cannot run, and stay as they are.
+    """
+    if len(cell) > 1 and cell.startswith(FORMULA_STARTS) and not _PLAIN_NUMBER.fullmatch(cell):
+        return "'" + cell
+    return cell
 
 
 def counted(rows: Iterable[Row], tick: Callable[[int], None]) -> Iterator[Row]:

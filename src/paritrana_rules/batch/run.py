@@ -42,12 +42,14 @@ class BatchReport:
 def score_file(rubric: AnyRubric, data: str | Path, output: BinaryIO, *, form: str = "table",
                lang: str = "en", explain: bool = False, stage: str | None = None, ledger: BinaryIO | None = None,
                nominations: Sequence[Nomination] | None = None, jobs: int = 1,
-               tick: Callable[[int], None] | None = None) -> BatchReport:
+               tick: Callable[[int], None] | None = None, raw_csv: bool = False) -> BatchReport:
     """Score every row of `data` into `output` as `form` (see `render.RENDERERS`), and into `ledger` if given.
 
     `nominations` make it a national round: only the nominated ids are scored.
     UsageError for a stage the rubric does not declare. `tick` is called with the number of rows scored so
-    far (for a progress display).
+    far (for a progress display). CSV cells that a spreadsheet would run as formulas are escaped unless
+    `raw_csv` (see `rows.spreadsheet_text`). A worker process that dies ends the run with
+    `processes.WorkerDied`.
     """
     if stage is not None and stage not in rubric.stage_names:
         hint = did_you_mean(stage, rubric.stage_names)
@@ -56,7 +58,7 @@ def score_file(rubric: AnyRubric, data: str | Path, output: BinaryIO, *, form: s
     streamed = rubric.model.ranking is None and form in ("csv", "jsonl")  # placings need every row first
     options = Options(lang=lang, explain=explain, audit=ledger is not None, stage=stage,
                       detail=form in ("json", "jsonl"), line=form if streamed else None,
-                      nominated=nominated_ids(nominations) if nominations is not None else None)
+                      nominated=nominated_ids(nominations) if nominations is not None else None, raw_csv=raw_csv)
     rows = score_rows(rubric, with_first_origins(iter_rows(data)), options, jobs=jobs)
     tally = _Tally(Ledger(ledger, rubric.program, nominations or ()) if ledger is not None else None)
     render = RENDERERS[form]
