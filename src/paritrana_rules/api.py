@@ -25,6 +25,7 @@ from paritrana_rules.audit.ledger import Finding
 from paritrana_rules.audit.nominations import nominations_for, read_nominations
 from paritrana_rules.audit.records import Nomination, RecordWriter
 from paritrana_rules.audit.replay import Divergence, ReplayReport
+from paritrana_rules.audit.signing import PublicKey, SigningKey, keygen, load_public_key, load_signing_key
 from paritrana_rules.batch.run import FORMATS, BatchReport, score_file
 from paritrana_rules.committee.cases import RubricTests, run_cases
 from paritrana_rules.committee.diff import diff_rubrics, pair_folders, render_movements, rescore
@@ -59,10 +60,12 @@ __all__ = [
     "Finding",
     "InputError",
     "NominationError",
+    "PublicKey",
     "ReplayReport",
     "Result",
     "RubricError",
     "RubricTests",
+    "SigningKey",
     "UsageError",
     "WorkerDied",
     "atomic_file",
@@ -73,7 +76,10 @@ __all__ = [
     "format_file",
     "format_text",
     "handbook",
+    "keygen",
     "load",
+    "load_public_key",
+    "load_signing_key",
     "loads",
     "nominations_for",
     "pair_folders",
@@ -149,23 +155,28 @@ def replay(
     against_current: bool = False,
     nominees: Iterable[str | Path] = (),
     jobs: int = 1,
+    head: str | None = None,
+    public_key: PublicKey | str | Path | None = None,
 ) -> ReplayReport:
     """Verify one record, a list of ledger records, or a ledger file (.jsonl); see `audit.replay.replay`.
 
     For a national round, `nominees` are the provincial ledgers' paths: each is
     replayed first, and must be one the ledger names, nominating the same
-    candidates. A provincial ledger that cannot be used is a finding.
+    candidates. A provincial ledger that cannot be used is a finding. `head` is
+    the seal head the committee published, `public_key` its public key (or the
+    key file's path): a ledger whose seal differs, or is not signed by it, is a finding.
     """
     paths = list(nominees)
+    searched = list(rubric_paths) if rubric_paths is not None else None
     given: Sequence[Nomination] | None = None
     unusable: Sequence[str] = ()
     if paths:
         try:
-            given = read_nominations(paths)
+            given = read_nominations(paths, searched or ())
         except NominationError as error:
             unusable = error.messages
-    return replaying.replay(source, rubric_paths, against_current=against_current, nominees=given,
-                            unusable_nominees=unusable, jobs=jobs)
+    return replaying.replay(source, searched, against_current=against_current, nominees=given,
+                            unusable_nominees=unusable, jobs=jobs, head=head, public_key=public_key)
 
 
 def check_file(path: str | Path) -> list[Diagnostic]:

@@ -156,6 +156,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_fmt(commands, common)
     _add_docs(commands, common)
     _add_explain(commands, common)
+    _add_keygen(commands, common)
     return parser
 
 
@@ -189,6 +190,9 @@ def _add_score(commands: Commands, common: argparse.ArgumentParser) -> None:
                             "must verify); the ledger written with --audit names them")
     score.add_argument("--jobs", "-j", type=_positive, default=1, metavar="N",
                        help="score in N processes (the output keeps the input's order)")
+    score.add_argument("--sign", metavar="KEY",
+                       help="sign the audit ledger's seal with this private key (from 'paritrana-rules keygen'; the "
+                            "'sign' extra)")
     score.add_argument("--csv-raw", action="store_true",
                        help="write CSV cells as they are, even those a spreadsheet would run as formulas (by "
                             "default a cell starting with =, +, -, @, tab or CR gets a leading ')")
@@ -202,8 +206,8 @@ def _add_replay(commands: Commands, common: argparse.ArgumentParser) -> None:
     replay.add_argument("ledger", metavar="LEDGER",
                         help="a .jsonl ledger written by 'score --audit', or one record (.json)")
     replay.add_argument("--rubrics", nargs="+", metavar="PATH",
-                        help="rubric files or folders to find the rubric in (default: the recorded path, else "
-                             "rubrics/)")
+                        help="rubric files or folders to find the rubric in (default: rubrics/ in the current "
+                             "folder); what a record says of its rubric's path is never opened")
     replay.add_argument("--against-current", action="store_true",
                         help="if the rubric changed, re-score under the current one and report the difference")
     replay.add_argument("--nominees", nargs="+", metavar="LEDGER",
@@ -211,8 +215,22 @@ def _add_replay(commands: Commands, common: argparse.ArgumentParser) -> None:
                              "candidates it scored")
     replay.add_argument("--jobs", "-j", type=_positive, default=1, metavar="N",
                         help="re-derive the records in N processes")
+    replay.add_argument("--head", metavar="HASH",
+                        help="the seal head the committee published: any other ledger is a finding")
+    replay.add_argument("--public-key", metavar="FILE",
+                        help="the committee's public key: a seal it did not sign is a finding ('sign' extra)")
     replay.add_argument("--format", choices=("text", "json"), default="text")
     replay.set_defaults(run=_replay)
+
+
+def _add_keygen(commands: Commands, common: argparse.ArgumentParser) -> None:
+    keygen = commands.add_parser("keygen", parents=[common], help="make a key pair to sign audit ledgers",
+                                 description="Make an Ed25519 key pair ('sign' extra): the private key (PEM, mode "
+                                             "0600) signs ledgers with 'score --sign', the public key checks them "
+                                             "with 'replay --public-key'. Existing files are never overwritten.")
+    keygen.add_argument("private", metavar="PRIVATE", help="where to write the private key; keep it secret")
+    keygen.add_argument("public", metavar="PUBLIC", help="where to write the public key; publish it")
+    keygen.set_defaults(run=_keygen)
 
 
 def _add_test(commands: Commands, common: argparse.ArgumentParser) -> None:
@@ -313,6 +331,9 @@ def _score(args: argparse.Namespace) -> int:
     if args.output is not None and args.audit is not None and _same_file(args.output, args.audit):
         raise api.UsageError("--output and --audit name the same file; the ledger would replace the scores")
     nominations = api.nominations_for(rubric, args.nominees) if args.nominees else None
+    if args.sign is not None and args.audit is None:
+        raise api.UsageError("--sign signs the audit ledger: give --audit LEDGER too")
+    signing_key = api.load_signing_key(args.sign) if args.sign is not None else None
     if rubric.identity["round"] == "nasional" and not args.nominees:
         print(f"paritrana-rules: note: {rubric.path} scores the national round; without --nominees every row is "
               "scored, nominated or not", file=sys.stderr)
@@ -320,7 +341,7 @@ def _score(args: argparse.Namespace) -> int:
         ledger = _open_output(files, args.audit, "audit ledger") if args.audit else None
         output = _open_output(files, args.output, "output") if args.output else sys.stdout.buffer
         report = api.score_file(rubric, args.data, output, form=args.format, lang=args.lang, explain=args.explain,
-                                raw_csv=args.csv_raw,
+                                raw_csv=args.csv_raw, signing_key=signing_key,
                                 stage=args.stage, ledger=ledger, nominations=nominations, jobs=args.jobs,
                                 tick=_Progress() if sys.stderr.isatty() else None)
     _show_rejections(report)
@@ -404,7 +425,7 @@ def _replay(args: argparse.Namespace) -> int:
         if not isinstance(source, dict) and not (isinstance(source, list) and all(isinstance(d, dict) for d in source)):
             raise api.UsageError(f"{args.ledger} holds neither an audit record nor a list of records")
     report = api.replay(source, args.rubrics, against_current=args.against_current, nominees=args.nominees or (),
-                    jobs=args.jobs)
+                        jobs=args.jobs, head=args.head, public_key=args.public_key)
     if args.format == "json":
         print(json.dumps({
             "ok": report.ok, "verified": report.verified, "records": len(report.records),
@@ -414,6 +435,13 @@ def _replay(args: argparse.Namespace) -> int:
     else:
         print(report.render())
     return EXIT_OK if report.ok else EXIT_PROBLEM
+
+
+def _keygen(args: argparse.Namespace) -> int:
+    fingerprint = api.keygen(args.private, args.public)
+    print(f"wrote {args.private} (private: keep it secret) and {args.public} (public: publish it with the "
+          f"ledgers)\nkey fingerprint {fingerprint}")
+    return EXIT_OK
 
 
 # ------------------------------------------------------------------ test

@@ -3,16 +3,22 @@
 A ledger (`.jsonl`) holds one record per line: first the rubric record, then
 one record per candidate in input order (scored or rejected), the ranking
 record when the rubric ranks, and at the end the seal: the record count and
-the head hash. Each record carries the hash of the one before (`prev`), so
-that removing, reordering or editing any record breaks the chain. `score
---audit` writes ledgers with `Ledger`; `replay` and the national round's
-nominations read them with `LedgerFile` and check their chain with
-`check_links`.
+the head hash, signed when the committee's key is given (see `signing.py`).
+Each record carries the hash of the one before (`prev`), so that removing,
+reordering or editing any record breaks the chain. `score --audit` writes
+ledgers with `Ledger`; `replay` and the national round's nominations read them
+with `LedgerFile` and check their chain with `check_links`.
+
+A line is read only if it is the canonical JSON of the record it holds, byte
+for byte: hashes are taken over the parsed record, so bytes that parse alike
+(spaces, key order, escapes, a byte order mark, a carriage return) or that
+readers parse differently (a key written twice) would be edits no hash shows.
 """
 
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, BinaryIO, Literal
@@ -25,8 +31,11 @@ from paritrana_rules.audit.records import (
     RecordPieces,
     RecordWriter,
     content_hash,
-    seal_record,
+    hashed,
+    rubric_reference,
+    seal_body,
 )
+from paritrana_rules.audit.signing import SigningKey
 from paritrana_rules.canonical import canonical
 from paritrana_rules.compile.program import Program
 from paritrana_rules.data import Rejected
@@ -39,11 +48,13 @@ class Ledger:
     """A ledger being written: the rubric record, one record per candidate in order, and at the end the seal.
 
     Records are appended as they come, so a batch of any size is written with
-    flat memory; written to an atomic file, it appears only when `close` seals it.
+    flat memory; written to an atomic file, it appears only when `close` seals it,
+    with `signing_key`'s signature when given.
     """
 
-    def __init__(self, stream: BinaryIO, program: Program, nominations: Sequence[Nomination] = ()) -> None:
-        self.stream, self.program = stream, program
+    def __init__(self, stream: BinaryIO, program: Program, nominations: Sequence[Nomination] = (), *,
+                 signing_key: SigningKey | None = None) -> None:
+        self.stream, self.program, self.signing_key = stream, program, signing_key
         self.writer = RecordWriter(program)
         self.head: str | None = None
         self.count = 0
@@ -59,10 +70,13 @@ class Ledger:
         self._append(self.writer.rejected_record(rejected, self.head))
 
     def close(self, entries: Sequence[Entry]) -> None:
-        """Record the placings (when the rubric ranks), then seal."""
+        """Record the placings (when the rubric ranks), then seal, and sign the seal when a key was given."""
         if self.program.model.ranking is not None:
             self._append(self.writer.ranking_record(entries, self.head))
-        self.stream.write(canonical(seal_record(self.count, self.head)) + b"\n")
+        seal = seal_body(self.count, self.head)
+        if self.signing_key is not None:
+            seal["signature"] = self.signing_key.seal_signature(seal, rubric_reference(self.writer.identity))
+        self.stream.write(canonical(hashed(seal)) + b"\n")
 
     def _append(self, document: dict[str, Any]) -> None:
         """Write a record built with `prev` = the head so far."""
@@ -149,10 +163,10 @@ def _ledger_documents(path: Path, findings: list[Finding]) -> Iterator[tuple[int
         findings.append(Finding("unreadable", f"cannot read {path}: {error.strerror}"))
         return
     with stream:
-        number = 0
         for number, line in enumerate(stream, start=1):
             complete = line.endswith(b"\n")
-            document = parse_line(line.rstrip(b"\n") if complete else line)
+            text = line[:-1] if complete else line
+            document = parse_line(text)
             if not complete:
                 findings.append(Finding("truncated", "the last line is incomplete: the ledger was cut off", number))
                 if document is None:
@@ -162,16 +176,53 @@ def _ledger_documents(path: Path, findings: list[Finding]) -> Iterator[tuple[int
             elif document.get("format") != FORMAT:
                 findings.append(Finding("malformed", f"this line is not a {FORMAT} record", number))
             else:
+                problem = not_canonical(text, document)
+                if problem is not None:
+                    findings.append(Finding("not-canonical", problem, number, candidate_of(document)))
                 yield number, document
 
 
 def parse_line(line: bytes) -> dict[str, Any] | None:
-    """A line as a JSON object, or None when it is not JSON (bad JSON, NaN/Infinity, absurdly long numbers)."""
+    """A line as a JSON object, or None when it is not JSON (bad JSON, NaN/Infinity, absurdly long numbers or
+    nesting)."""
     try:
         document = json.loads(line, parse_constant=_refuse_constant)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, RecursionError):
         return None
     return document if isinstance(document, dict) else {"format": None}
+
+
+def not_canonical(line: bytes, document: Mapping[str, Any]) -> str | None:
+    """Why a ledger line is not the canonical JSON of the record it holds, byte for byte; None when it is."""
+    try:
+        expected = canonical(document)
+    except (ValueError, RecursionError):  # a lone surrogate, a number too large for a float
+        return "the line holds a value that canonical JSON cannot"
+    if expected == line:
+        return None
+    repeated = _repeated_key(line)
+    if repeated is not None:
+        return (f"the key {repeated[:40]!r} is written twice in one object: readers disagree on which one counts "
+                "(the first, or the last)")
+    differs = next((at for at, (byte, wanted) in enumerate(zip(line, expected, strict=False)) if byte != wanted),
+                   min(len(line), len(expected)))
+    return (f"from byte {differs + 1} the line is not the record's canonical JSON (no spaces, sorted keys, UTF-8 "
+            "without escapes, no byte order mark or carriage return): it was changed after it was written")
+
+
+def _repeated_key(line: bytes) -> str | None:
+    """A key written twice in one object of the line (which the parsed record no longer shows)."""
+    repeated: list[str] = []
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        repeated.extend(key for key, count in Counter(key for key, _ in items).items() if count > 1)
+        return dict(items)
+
+    try:
+        json.loads(line, object_pairs_hook=pairs, parse_constant=_refuse_constant)
+    except (ValueError, RecursionError):
+        return None
+    return repeated[0] if repeated else None
 
 
 def check_record(line: int, document: Mapping[str, Any], findings: list[Finding]) -> None:

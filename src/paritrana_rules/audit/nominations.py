@@ -31,7 +31,8 @@ _FINDINGS_SHOWN = 3
 def read_nominations(paths: Iterable[str | Path], rubric_paths: Iterable[str | Path] = ()) -> tuple[Nomination, ...]:
     """The nominations of each provincial ledger (each once); NominationError names every one that cannot be used.
 
-    `rubric_paths` are where to find the provincial rubrics, besides the paths the ledgers recorded.
+    `rubric_paths` are where to find the provincial rubrics (default: `rubrics/` in the current folder); what
+    the ledgers record of where their rubric was only says which of those to try first.
     """
     nominations: dict[str, Nomination] = {}
     messages = []
@@ -49,7 +50,7 @@ def read_nominations(paths: Iterable[str | Path], rubric_paths: Iterable[str | P
 
 def _nomination(path: Path, rubric_paths: list[str | Path]) -> Nomination:
     documents = [d for _, d in read_ledger(path, [])]
-    report = replay(path, [*_recorded_rubrics(documents), *rubric_paths] or None)
+    report = replay(path, rubric_paths or None)
     problems = [f for f in report.findings if f.severity == "error"]
     if problems:
         shown = [f"  - {f.render()}" for f in problems[:_FINDINGS_SHOWN]]
@@ -68,12 +69,6 @@ def _nomination(path: Path, rubric_paths: list[str | Path]) -> Nomination:
                                "rubric says 'round provinsi'"])
     nominated = tuple(str(p.get("candidate")) for p in ranking.get("placings", ()) if p.get("nominated"))
     return Nomination(str(path), str(seal.get("head")), str(ranking.get("sha256")), rubric, nominated)
-
-
-def _recorded_rubrics(documents: list[dict[str, Any]]) -> list[str]:
-    """The rubric paths the ledger's records were scored with, where they still are."""
-    recorded = {str((d.get("context") or {}).get("rubric_path")) for d in documents}
-    return [p for p in recorded if Path(p).exists()]
 
 
 def nominated_ids(nominations: Iterable[Nomination]) -> frozenset[str]:

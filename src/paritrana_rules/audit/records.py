@@ -79,7 +79,7 @@ def rubric_identity(program: Program) -> dict[str, Any]:
     }
 
 
-def _rubric_reference(identity: Mapping[str, Any]) -> dict[str, Any]:
+def rubric_reference(identity: Mapping[str, Any]) -> dict[str, Any]:
     """What each record says of its rubric: identity and content hash (the ledger's rubric record has the rest)."""
     return {k: v for k, v in identity.items() if k != "declarations"}
 
@@ -148,7 +148,7 @@ class RecordWriter:
         self.awaiting = canonical(list(program.awaiting))
         fixed = {key: value.replace(b"%", b"%%") for key, value in (
             ("engine", canonical(_engine())), ("format", canonical(FORMAT)), ("kind", canonical("scored")),
-            ("numeric", canonical(_numeric(program))), ("rubric", canonical(_rubric_reference(self.identity))))}
+            ("numeric", canonical(_numeric(program))), ("rubric", canonical(rubric_reference(self.identity))))}
         # The varying keys sort in this order, which is the order `chain` fills them in.
         varying = ("candidate", "defaulted", "inputs", "inputs_sha256", "prev", "result", "trace")
         self.body = _object({**fixed, **{key: b"%s" for key in varying}})
@@ -214,7 +214,7 @@ class RecordWriter:
         """A candidate whose data did not validate: recorded with every problem, never dropped."""
         body = {
             "format": FORMAT, "kind": "rejected", "prev": prev, "engine": _engine(),
-            "rubric": _rubric_reference(self.identity),
+            "rubric": rubric_reference(self.identity),
             "candidate": {"id": rejected.id, "name": rejected.name, "origin": rejected.origin},
             "problems": [p.to_dict() for p in rejected.problems],
         }
@@ -224,7 +224,7 @@ class RecordWriter:
         """The placings of the scored candidates, as a step of the ledger that replay recomputes."""
         ranking = self.program.model.ranking
         assert ranking is not None
-        body = {"format": FORMAT, "kind": "ranking", "prev": prev, "rubric": _rubric_reference(self.identity),
+        body = {"format": FORMAT, "kind": "ranking", "prev": prev, "rubric": rubric_reference(self.identity),
                 "rule": {"keys": list(ranking.keys), "within": ranking.within,
                          "nominate": int(ranking.nominate) if ranking.nominate is not None else None},
                 "placings": [p.to_dict() for p in place(ranking, entries)]}
@@ -353,13 +353,17 @@ def record(result: Result, prev: str | None = None) -> dict[str, Any]:
     return RecordWriter(result.program).record(result, prev)
 
 
-def seal_record(count: int, head: str | None) -> dict[str, Any]:
-    body = {"format": FORMAT, "kind": "seal", "prev": head, "count": count, "head": head}
+def seal_body(count: int, head: str | None) -> dict[str, Any]:
+    """The seal before it is hashed (and, when the ledger is signed, before its signature is added)."""
+    return {"format": FORMAT, "kind": "seal", "prev": head, "count": count, "head": head}
+
+
+def hashed(body: dict[str, Any]) -> dict[str, Any]:
     return {**body, "sha256": sha256(body)}
 
 
 def _sealed(body: dict[str, Any], rubric_path: str) -> dict[str, Any]:
-    return {**body, "sha256": sha256(body), "context": {"rubric_path": rubric_path}}
+    return {**hashed(body), "context": {"rubric_path": rubric_path}}
 
 
 def content_hash(document: Mapping[str, Any]) -> str:

@@ -4,10 +4,15 @@ Three layers, each reported with its own kind of finding:
 
 1. Integrity. Each record's hash is recomputed (`edited`); in a ledger the chain
    of `prev` hashes is followed (`deleted`, `reordered`, `duplicated`) and the seal
-   checked (`truncated`, `seal`). Unreadable lines are `malformed`.
+   checked (`truncated`, `seal`), against the published head and the committee's
+   key when given (`head-mismatch`, `signature-missing`, `signature-invalid`; see
+   `anchors.py`). Unreadable lines are `malformed`, lines that are not the
+   canonical bytes of their record `not-canonical`, and a record whose unhashed
+   context differs from the first record's is `context`.
 2. The rubric. It is found by identity (award, edition, period, category,
-   sector) among the given rubric files, and its content hash compared
-   (`rubric-not-found`, `rubric-changed`, naming the declarations that differ).
+   sector) among the given rubric files, never where a record says it was, and
+   its content hash compared (`rubric-not-found`, `rubric-changed`, naming the
+   declarations that differ; see `rubric_search.py`).
 3. The derivation. The recorded inputs are scored again with the traced path and
    the trace compared step by step; the first step that differs is the
    `divergence`, with its location, both values and what it read.
@@ -24,6 +29,7 @@ from typing import Any
 
 import attrs
 
+from paritrana_rules.audit.anchors import anchor_findings, public_key_of, published_head
 from paritrana_rules.audit.ledger import (
     Finding,
     LedgerFile,
@@ -39,12 +45,13 @@ from paritrana_rules.audit.ledger import (
 from paritrana_rules.audit.records import (
     FORMAT,
     Nomination,
-    RecordWriter,
     encode,
     ranking_entries,
     step_locations,
 )
-from paritrana_rules.errors import InputError, RubricError
+from paritrana_rules.audit.rubric_search import RubricFinder
+from paritrana_rules.audit.signing import PublicKey
+from paritrana_rules.errors import InputError
 from paritrana_rules.evaluate.result import Result
 from paritrana_rules.evaluate.rubric import CompiledRubric
 from paritrana_rules.canonical import sha256
@@ -130,8 +137,16 @@ def replay(
     nominees: Sequence[Nomination] | None = None,
     unusable_nominees: Sequence[str] = (),
     jobs: int = 1,
+    head: str | None = None,
+    public_key: PublicKey | str | Path | None = None,
 ) -> ReplayReport:
     """Verify one record, a list of ledger records, or a ledger file (.jsonl).
+
+    Rubrics are searched for among `rubric_paths` (files and folders; default
+    `rubrics/` in the current folder) only. `head` is the seal's head as the
+    committee published it, `public_key` its key (loaded, or its PEM file): given
+    either, only the ledger the committee sealed verifies; UsageError when `head`
+    is not a SHA-256 or the key cannot be read.
 
     A ledger file is read twice, a record at a time, so its length does not
     bound what can be replayed: first its integrity (hashes, chain, seal), then
@@ -142,6 +157,9 @@ def replay(
     (every scored candidate is checked against the nominations the ledger
     records anyway). `jobs` > 1 re-derives the records in that many processes.
     """
+    published = published_head(head) if head is not None else None
+    key = public_key_of(public_key) if public_key is not None else None
+    paths = list(rubric_paths) if rubric_paths is not None else None  # searched here, and in each worker
     findings: list[Finding] = []
     documents: Iterable[tuple[int, dict[str, Any]]]
     if isinstance(source, (str, Path)):
@@ -152,10 +170,11 @@ def replay(
     else:
         documents = [(i, dict(d)) for i, d in enumerate(source, start=1)]
     scan = _scan(documents, findings, sealed=not isinstance(source, Mapping))
-    rubrics = _RubricFinder(rubric_paths, scan.contexts)
+    findings += anchor_findings(scan.seal, scan.rubric_records, published, key)
+    rubrics = RubricFinder(paths, scan.contexts.paths)
     findings += _verify_nominees(scan.rubric_records, nominees, unusable_nominees)
     ranked = _Ranked(scan.rankings, rubrics)
-    context = _Context(rubric_paths, scan.contexts, {str(as_mapping(d.get("rubric")).get("sha256")): d
+    context = _Context(paths, scan.contexts.paths, {str(as_mapping(d.get("rubric")).get("sha256")): d
                                                      for d in scan.rubric_records},
                        _nominated(scan.rubric_records), ranked.rule, against_current, rubrics)
     by_line: dict[int | None, list[Finding]] = {}
@@ -183,34 +202,58 @@ def replay(
 class _Scan:
     """What the integrity pass keeps: the few records the derivations need, and where rubrics were loaded from."""
 
-    contexts: frozenset[str]
+    contexts: _Contexts
     rubric_records: tuple[dict[str, Any], ...]
     rankings: tuple[tuple[int, dict[str, Any]], ...]
+    seal: tuple[int, dict[str, Any]] | None  # the last seal, with its line
 
 
 def _scan(documents: Iterable[tuple[int, dict[str, Any]]], findings: list[Finding], sealed: bool) -> _Scan:
-    """One pass: the hash chain and seal (for a ledger), and the records the second pass needs."""
-    contexts, rubric_records, rankings = set(), [], []
-    links = []
+    """One pass: the hash chain and seal (for a ledger), the records' contexts, and what the second pass needs."""
+    contexts, rubric_records, rankings = _Contexts(), [], []
+    links, seal = [], None
     for line, document in documents:
-        path = as_mapping(document.get("context")).get("rubric_path")
-        if isinstance(path, str):
-            contexts.add(path)
-        if document.get("kind") == "rubric":
+        kind = document.get("kind")
+        if kind == "seal":
+            seal = (line, document)
+        else:
+            contexts.add(line, document, findings)
+        if kind == "rubric":
             rubric_records.append(document)
-        elif document.get("kind") == "ranking":
+        elif kind == "ranking":
             rankings.append((line, document))
         if sealed:
             links.append(link_of(line, document))
     if sealed:
         check_links(links, findings)
-    return _Scan(frozenset(contexts), tuple(rubric_records), tuple(rankings))
+    return _Scan(contexts, tuple(rubric_records), tuple(rankings), seal if sealed else None)
+
+
+class _Contexts:
+    """Where the records say their rubric was loaded from. No hash covers it, so it is only a hint to find the
+    rubric by; but a ledger is written with one context throughout, so a record that says otherwise was edited."""
+
+    def __init__(self) -> None:
+        self.paths: set[str] = set()
+        self.first: tuple[int, Any] | None = None
+
+    def add(self, line: int, document: Mapping[str, Any], findings: list[Finding]) -> None:
+        context = document.get("context")
+        path = as_mapping(context).get("rubric_path")
+        if isinstance(path, str):
+            self.paths.add(path)
+        if self.first is None:
+            self.first = (line, context)
+        elif context != self.first[1]:
+            findings.append(Finding("context", f"the record's context (where its rubric was loaded from, which no hash "
+                                    f"covers) differs from line {self.first[0]}'s: one of them was edited", line,
+                                    candidate_of(document)))
 
 
 class _Ranked:
     """Ranking records checked against the placings of the ledger's scored records, gathered as they pass."""
 
-    def __init__(self, rankings: Sequence[tuple[int, dict[str, Any]]], rubrics: _RubricFinder) -> None:
+    def __init__(self, rankings: Sequence[tuple[int, dict[str, Any]]], rubrics: RubricFinder) -> None:
         self.rankings = [(line, document, rubrics.find(as_mapping(document.get("rubric")))[0])
                          for line, document in rankings]
         rules = [c.model.ranking for _, _, c in self.rankings if c is not None and c.model.ranking is not None]
@@ -236,24 +279,24 @@ class _Context:
     """What re-deriving a record needs besides the record: it travels to each worker process once, where
     the rubrics are found and compiled again."""
 
-    def __init__(self, rubric_paths: Iterable[str | Path] | None, contexts: frozenset[str],
+    def __init__(self, rubric_paths: list[str | Path] | None, recorded: set[str],
                  described: dict[str, dict[str, Any]], nominated: set[str] | None, rule: Any, against_current: bool,
-                 rubrics: _RubricFinder) -> None:
-        self.rubric_paths = list(rubric_paths) if rubric_paths is not None else None
-        self.contexts = contexts
+                 rubrics: RubricFinder) -> None:
+        self.rubric_paths = rubric_paths
+        self.recorded = recorded  # where the records say their rubric was: the order to try the files in
         self.described = described  # rubric records by the rubric's hash
         self.nominated = nominated
         self.rule = rule  # the ranking rule, when the ledger ranks
         self.against_current = against_current
-        self.finder: _RubricFinder | None = rubrics
+        self.finder: RubricFinder | None = rubrics
 
     def __getstate__(self) -> dict[str, Any]:
         return {**self.__dict__, "finder": None}
 
     @property
-    def rubrics(self) -> _RubricFinder:
+    def rubrics(self) -> RubricFinder:
         if self.finder is None:
-            self.finder = _RubricFinder(self.rubric_paths, self.contexts)
+            self.finder = RubricFinder(self.rubric_paths, self.recorded)
         return self.finder
 
 
@@ -297,57 +340,6 @@ def _derived(context: _Context, line: int, document: dict[str, Any]) -> _Derived
         except (ArithmeticError, KeyError, ValueError, TypeError):
             unrankable = True  # reported by the ranking record's check
     return _Derived(line, who, str(document.get("kind")), tuple(own), divergence, tuple(entries), unrankable)
-
-
-# ------------------------------------------------------------------ rubrics
-
-
-class _RubricFinder:
-    """Finds the rubric a record was scored with, by identity, among the given files and folders."""
-
-    def __init__(self, paths: Iterable[str | Path] | None, recorded: Iterable[str]) -> None:
-        recorded = set(recorded)  # the rubric paths the records were scored with
-        if paths is None:
-            paths = [p for p in recorded if p and Path(p).exists()] or (["rubrics"] if Path("rubrics").is_dir() else [])
-        recorded_names = {Path(p).name for p in recorded}
-        files = {f for p in paths for f in (Path(p).rglob("*.rubric") if Path(p).is_dir() else [Path(p)])}
-        # Files named like the recorded rubric are tried first: finding a rubric should not mean compiling them all.
-        self.files = sorted(files, key=lambda f: (f.name not in recorded_names, str(f)))
-        self.loaded: dict[Path, CompiledRubric | RubricError] = {}
-        self.writers: dict[CompiledRubric, RecordWriter] = {}
-
-    def _load(self, path: Path) -> CompiledRubric | RubricError:
-        if path not in self.loaded:
-            try:
-                self.loaded[path] = CompiledRubric.from_file(path)
-            except RubricError as error:
-                self.loaded[path] = error
-        return self.loaded[path]
-
-    def writer(self, compiled: CompiledRubric) -> RecordWriter:
-        """The record writer of a rubric (at a stage): made once, since it costs more than a record."""
-        if compiled not in self.writers:
-            self.writers[compiled] = RecordWriter(compiled.program)
-        return self.writers[compiled]
-
-    def sha256(self, compiled: CompiledRubric) -> str:
-        """A rubric's content hash, as its records carry it."""
-        return str(self.writer(compiled).identity["sha256"])
-
-    def find(self, identity: Mapping[str, Any]) -> tuple[CompiledRubric | None, list[str]]:
-        """The matching rubric (by content hash if several share the identity), and any broken candidates."""
-        matches, broken = [], []
-        for path in self.files:
-            compiled = self._load(path)
-            if isinstance(compiled, RubricError):
-                broken.append(str(path))
-                continue
-            if all(compiled.identity.get(k) == identity.get(k)
-                   for k in ("award", "edition", "period", "category", "sector", "round")):
-                if self.sha256(compiled) == identity.get("sha256"):
-                    return compiled, broken
-                matches.append(compiled)
-        return (matches[0] if matches else None), broken
 
 
 # ------------------------------------------------------------------ derivations
@@ -395,7 +387,7 @@ def _verify_nominees(rubric_records: Sequence[Mapping[str, Any]], given: Sequenc
     return findings
 
 
-def _verify_rubric(line: int, document: Mapping[str, Any], rubrics: _RubricFinder, findings: list[Finding]) -> None:
+def _verify_rubric(line: int, document: Mapping[str, Any], rubrics: RubricFinder, findings: list[Finding]) -> None:
     """A ledger's rubric record: is that rubric still there, and are its rules where the ledger says?"""
     compiled, _ = rubrics.find(as_mapping(document.get("rubric")))
     if compiled is None or rubrics.sha256(compiled) != as_mapping(document.get("rubric")).get("sha256"):
@@ -410,7 +402,7 @@ def _verify_rubric(line: int, document: Mapping[str, Any], rubrics: _RubricFinde
                                 None, "note"))
 
 
-def _replay_record(line: int, document: dict[str, Any], rubrics: _RubricFinder,
+def _replay_record(line: int, document: dict[str, Any], rubrics: RubricFinder,
                    described: Mapping[str, Mapping[str, Any]], against_current: bool,
                    findings: list[Finding]) -> Divergence | None:
     if document.get("kind") != "scored":

@@ -12,7 +12,10 @@ which may read `total` and only what is known by its stage (`stages.py`).
 
 Each family of checks has its module, all sharing one `state.CheckState`:
 `header`, `names`, `inputs`, `lets`, `expressions`, `criteria`, `points`,
-`gates`, `stages_check`, `properties`, `ranking` and `texts`.
+`gates`, `stages_check`, `properties`, `ranking` and `texts`. How large a
+rubric may grow is `limits`: each limit is checked before the work it bounds,
+so that checking (and compiling what checks) takes time in proportion to the
+rubric. A run such as `a + b - c` is one level, not one per term (`chains`).
 """
 
 from __future__ import annotations

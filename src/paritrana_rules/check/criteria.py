@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from paritrana_rules.check.limits import MAX_CRITERIA_DEPTH
 from paritrana_rules.check.model import CriterionModel
 from paritrana_rules.check.points import check_points
 from paritrana_rules.check.state import CheckState
@@ -26,6 +27,7 @@ def check_criteria(state: CheckState, decls: list[ast.CriterionDecl]) -> tuple[l
             continue
         children.setdefault(parent, []).append(decl)
     cyclic = _parent_cycles(state, by_name)
+    _too_deep(state, by_name, cyclic)
     if not orphans and not cyclic:
         _weights(state, children)
     models = []
@@ -37,21 +39,55 @@ def check_criteria(state: CheckState, decls: list[ast.CriterionDecl]) -> tuple[l
 
 
 def _parent_cycles(state: CheckState, by_name: dict[str, ast.CriterionDecl]) -> set[str]:
-    """Report criteria that end up under themselves; returns every criterion on such a loop."""
-    cyclic: set[str] = set()
+    """Report criteria that end up under themselves; returns every criterion on such a loop.
+
+    Each criterion is walked up from once: a walk stops where an earlier one passed.
+    """
+    loops: dict[str, list[str]] = {}  # criterion on a loop -> the loop, starting from it
+    walked: set[str] = set()
+    for name in by_name:
+        path: dict[str, int] = {}  # criterion -> its place on this walk
+        current: str | None = name
+        while current is not None and current in by_name and current not in walked:
+            walked.add(current)
+            path[current] = len(path)
+            current = by_name[current].parent
+        if current is not None and current in path:
+            loop = list(path)[path[current]:]
+            for place, member in enumerate(loop):
+                loops[member] = loop[place:] + loop[:place]
     for decl in by_name.values():
-        chain = [decl.name]
-        parent = decl.parent
-        while parent is not None and parent in by_name and parent not in chain:
-            chain.append(parent)
-            parent = by_name[parent].parent
-        if parent == decl.name:
+        if decl.name in loops:
             assert decl.parent_span is not None
-            cyclic.update(chain)
-            state.report("W404", f"criterion '{decl.name}' is inside itself: {' under '.join([*chain, decl.name])}",
+            state.report("W404", f"criterion '{decl.name}' is inside itself: "
+                         f"{' under '.join([*loops[decl.name], decl.name])}",
                          decl.parent_span, "name the right parent after 'under' (or remove 'under' for a top-level "
                          "criterion) so the criteria form a tree")
-    return cyclic
+    return set(loops)
+
+
+def _too_deep(state: CheckState, by_name: dict[str, ast.CriterionDecl], cyclic: set[str]) -> None:
+    """Report the criteria one level below the deepest allowed (those further down only repeat it)."""
+    levels: dict[str, int | None] = {}  # criterion -> its level, 1 at the top; None under a loop
+    for name in by_name:
+        path: list[str] = []
+        current: str | None = name
+        while current is not None and current in by_name and current not in levels and current not in cyclic:
+            path.append(current)
+            current = by_name[current].parent
+        level: int | None = 0  # above the top, or above a parent that is not declared (N209)
+        if current in cyclic:
+            level = None
+        elif current in levels:
+            level = levels[current]
+        for member in reversed(path):
+            level = None if level is None else level + 1
+            levels[member] = level
+    for decl in by_name.values():
+        if levels.get(decl.name) == MAX_CRITERIA_DEPTH + 1 and decl.parent_span is not None:
+            state.report("W409", f"criterion '{decl.name}' is {MAX_CRITERIA_DEPTH + 1} levels deep; criteria may "
+                         f"be nested at most {MAX_CRITERIA_DEPTH} levels", decl.parent_span,
+                         "put it under a criterion nearer the top: a few levels hold any rubric of the award")
 
 
 def _weights(state: CheckState, children: dict[str | None, list[ast.CriterionDecl]]) -> None:

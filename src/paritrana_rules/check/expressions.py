@@ -2,7 +2,9 @@
 
 Ranges start from what input declarations allow and go through every
 operation (`intervals.py`), so that a division that can be by zero is caught
-here and points that can leave the scale are caught by `points.py`.
+here and points that can leave the scale are caught by `points.py`. A formula
+is measured first (`limits.py`): one beyond the limits is reported, not
+analysed. A run such as `a + b - c` is analysed in a loop (`chains.py`).
 """
 
 from __future__ import annotations
@@ -12,17 +14,51 @@ from decimal import Decimal
 import attrs
 
 from paritrana_rules.check import intervals
+from paritrana_rules.check.chains import chain
 from paritrana_rules.check.intervals import INF, Interval
+from paritrana_rules.check.limits import MAX_FORMULA_DEPTH, MAX_FORMULA_TERMS, formula_size
 from paritrana_rules.check.model import BOOL, NUMBER, TEXT, UNKNOWN, ValueType
 from paritrana_rules.check.names import resolve_name
 from paritrana_rules.check.state import Analysed, CheckState
 from paritrana_rules.errors import did_you_mean
 from paritrana_rules.language import ast
+from paritrana_rules.language.expressions import names_read
 from paritrana_rules.numeric import round_to
 
 
 def analyse(state: CheckState, expr: ast.Expr) -> Analysed:
     """An expression resolved, with its type and range; problems are reported, and give the type UNKNOWN."""
+    if not _within_limits(state, expr):
+        return Analysed(expr, UNKNOWN, None)
+    return _analyse(state, expr)
+
+
+def expect(state: CheckState, expr: ast.Expr, expected: ValueType, message: str) -> Analysed:
+    """`analyse`, and report T300 (`message` says what was expected) when the type is another."""
+    if not _within_limits(state, expr):
+        return Analysed(expr, UNKNOWN, None)
+    return _expect(state, expr, expected, message)
+
+
+def _within_limits(state: CheckState, expr: ast.Expr) -> bool:
+    """Whether a whole formula is small enough to analyse; the names in one that is not still count as used,
+    so that they are not also reported as unused."""
+    size = formula_size(expr)
+    if size.terms > MAX_FORMULA_TERMS:
+        state.report("T320", f"this formula has {size.terms:,} terms; a formula may have at most {MAX_FORMULA_TERMS:,}",
+                     expr.span, "compute parts of it in 'let' declarations, and add those up")
+    elif size.depth > MAX_FORMULA_DEPTH:
+        state.report("T321", f"this formula nests {size.depth} operations inside one another; a formula may nest "
+                     f"at most {MAX_FORMULA_DEPTH}", expr.span,
+                     "compute inner parts in 'let' declarations, or write a long 'else if' chain as a band or a "
+                     "table")
+    else:
+        return True
+    state.used.update(name for name in names_read(expr) if name in state.values)
+    return False
+
+
+def _analyse(state: CheckState, expr: ast.Expr) -> Analysed:
     match expr:
         case ast.Number(value):
             state.check_size(value, expr.span)
@@ -38,10 +74,10 @@ def analyse(state: CheckState, expr: ast.Expr) -> Analysed:
                          "write e.g. hadir in {kepala_desa, sekretaris_desa}")
             return Analysed(expr, UNKNOWN, None)
         case ast.Unary("not", operand):
-            inner = expect(state, operand, BOOL, "'not' needs a yes/no condition")
+            inner = _expect(state, operand, BOOL, "'not' needs a yes/no condition")
             return Analysed(attrs.evolve(expr, operand=inner.expr), BOOL, None)
         case ast.Unary("-", operand):
-            inner = expect(state, operand, NUMBER, "'-' needs a number")
+            inner = _expect(state, operand, NUMBER, "'-' needs a number")
             return Analysed(attrs.evolve(expr, operand=inner.expr), NUMBER, _opt(intervals.negate, inner.interval))
         case ast.Binary():
             return _binary(state, expr)
@@ -52,9 +88,8 @@ def analyse(state: CheckState, expr: ast.Expr) -> Analysed:
     raise TypeError(f"unexpected expression {expr!r}")
 
 
-def expect(state: CheckState, expr: ast.Expr, expected: ValueType, message: str) -> Analysed:
-    """`analyse`, and report T300 (`message` says what was expected) when the type is another."""
-    result = analyse(state, expr)
+def _expect(state: CheckState, expr: ast.Expr, expected: ValueType, message: str) -> Analysed:
+    result = _analyse(state, expr)
     if UNKNOWN not in (result.type, expected) and result.type.kind != expected.kind:
         state.report("T300", f"{message}, but this is {result.type.describe()}", expr.span,
                      _type_hint(result.type, expected))
@@ -63,8 +98,8 @@ def expect(state: CheckState, expr: ast.Expr, expected: ValueType, message: str)
 
 
 def _if_then_else(state: CheckState, expr: ast.IfThenElse) -> Analysed:
-    c = expect(state, expr.condition, BOOL, "the condition after 'if' must be yes/no")
-    a, b = analyse(state, expr.then), analyse(state, expr.otherwise)
+    c = _expect(state, expr.condition, BOOL, "the condition after 'if' must be yes/no")
+    a, b = _analyse(state, expr.then), _analyse(state, expr.otherwise)
     result_type = a.type
     if UNKNOWN not in (a.type, b.type) and a.type != b.type:
         state.report("T302", f"the two branches give different kinds of value: {a.type.describe()} after "
@@ -78,23 +113,39 @@ def _if_then_else(state: CheckState, expr: ast.IfThenElse) -> Analysed:
 def _binary(state: CheckState, expr: ast.Binary) -> Analysed:
     op = expr.op
     if op in ("and", "or"):
-        left = expect(state, expr.left, BOOL, f"'{op}' joins yes/no conditions")
-        right = expect(state, expr.right, BOOL, f"'{op}' joins yes/no conditions")
-        return Analysed(attrs.evolve(expr, left=left.expr, right=right.expr), BOOL, None)
+        return _logic(state, expr)
     if op in ("+", "-", "*", "/"):
         return _arithmetic(state, expr)
     if op in ("<", "<=", ">", ">="):
-        left = expect(state, expr.left, NUMBER, f"'{op}' compares numbers")
-        right = expect(state, expr.right, NUMBER, f"'{op}' compares numbers")
+        left = _expect(state, expr.left, NUMBER, f"'{op}' compares numbers")
+        right = _expect(state, expr.right, NUMBER, f"'{op}' compares numbers")
         return Analysed(attrs.evolve(expr, left=left.expr, right=right.expr), BOOL, None)
     if op in ("in", "not in"):
         return _membership(state, expr)
     return _equality(state, expr)
 
 
+def _logic(state: CheckState, expr: ast.Binary) -> Analysed:
+    """A run of `and` (or of `or`), operand by operand, as the nested operations would be."""
+    first, links = chain(expr)
+    result = _expect(state, first, BOOL, f"'{links[0].op}' joins yes/no conditions")
+    for link in links:
+        right = _expect(state, link.right, BOOL, f"'{link.op}' joins yes/no conditions")
+        result = Analysed(attrs.evolve(link, left=result.expr, right=right.expr), BOOL, None)
+    return result
+
+
 def _arithmetic(state: CheckState, expr: ast.Binary) -> Analysed:
-    left = expect(state, expr.left, NUMBER, f"'{expr.op}' works on numbers")
-    right = expect(state, expr.right, NUMBER, f"'{expr.op}' works on numbers")
+    """A run such as a + b - c, operand by operand: each operation's range from the one before it."""
+    first, links = chain(expr)
+    result = _expect(state, first, NUMBER, f"'{links[0].op}' works on numbers")
+    for link in links:
+        right = _expect(state, link.right, NUMBER, f"'{link.op}' works on numbers")
+        result = _operation(state, link, result, right)
+    return result
+
+
+def _operation(state: CheckState, expr: ast.Binary, left: Analysed, right: Analysed) -> Analysed:
     resolved = attrs.evolve(expr, left=left.expr, right=right.expr)
     if left.interval is None or right.interval is None:
         return Analysed(resolved, NUMBER if UNKNOWN not in (left.type, right.type) else UNKNOWN, None)
@@ -113,7 +164,7 @@ def _membership(state: CheckState, expr: ast.Binary) -> Analysed:
     right_node = expr.right
     if isinstance(right_node, ast.SetLiteral):
         return _in_list(state, expr, right_node)
-    right = analyse(state, right_node)
+    right = _analyse(state, right_node)
     if right.type.kind != "set":
         if right.type != UNKNOWN:
             state.report("T305", f"'{expr.op}' needs a set-of input or a list {{...}} on its right, but this is "
@@ -126,8 +177,9 @@ def _membership(state: CheckState, expr: ast.Binary) -> Analysed:
     if isinstance(left_node, ast.Name) and left_node.id not in state.values:
         member = _member(state, left_node, right.type, right_node)
         return Analysed(attrs.evolve(expr, left=member, right=right.expr), BOOL, None)
-    left = analyse(state, left_node)
-    missing = [m for m in left.type.members if m not in right.type.members]
+    left = _analyse(state, left_node)
+    holds = set(right.type.members)
+    missing = [m for m in left.type.members if m not in holds]
     if left.type.kind == "enum" and missing:
         state.report("T306", f"{', '.join(missing)} can be on the left but never in the set on the right", expr.span,
                      "compare inputs whose values match, or test the values one by one")
@@ -139,7 +191,7 @@ def _membership(state: CheckState, expr: ast.Binary) -> Analysed:
 
 def _in_list(state: CheckState, expr: ast.Binary, values: ast.SetLiteral) -> Analysed:
     """`x in {a, b}`: x is a one-of input, and a and b are values of it."""
-    left = analyse(state, expr.left)
+    left = _analyse(state, expr.left)
     if left.type.kind != "enum":
         if left.type != UNKNOWN:
             state.report("T304", f"'{expr.op} {{...}}' needs a one-of input on its left, but this is "
@@ -160,11 +212,11 @@ def _member(state: CheckState, node: ast.Name, enum: ValueType, owner: ast.Expr)
 
 
 def _equality(state: CheckState, expr: ast.Binary) -> Analysed:
-    left = analyse(state, expr.left)
+    left = _analyse(state, expr.left)
     if left.type.kind == "enum" and isinstance(expr.right, ast.Name) and expr.right.id not in state.values:
         member = _member(state, expr.right, left.type, expr.left)
         return Analysed(attrs.evolve(expr, left=left.expr, right=member), BOOL, None)
-    right = analyse(state, expr.right)
+    right = _analyse(state, expr.right)
     if UNKNOWN in (left.type, right.type):
         return Analysed(attrs.evolve(expr, left=left.expr, right=right.expr), BOOL, None)
     if left.type != right.type:
@@ -185,7 +237,7 @@ def _call(state: CheckState, expr: ast.Call) -> Analysed:
         return _count_of(state, expr)
     if func == "round":
         return _round(state, expr)
-    args = [expect(state, a, NUMBER, f"{func}() works on numbers") for a in expr.args]
+    args = [_expect(state, a, NUMBER, f"{func}() works on numbers") for a in expr.args]
     resolved = attrs.evolve(expr, args=tuple(a.expr for a in args))
     ranges = [a.interval for a in args]
     if any(r is None for r in ranges):
@@ -204,7 +256,7 @@ def _call(state: CheckState, expr: ast.Call) -> Analysed:
 
 
 def _count_of(state: CheckState, expr: ast.Call) -> Analysed:
-    inner = analyse(state, expr.args[0])
+    inner = _analyse(state, expr.args[0])
     if inner.type.kind != "set":
         if inner.type != UNKNOWN:
             state.report("T300", f"'count of' counts the values of a set-of input, but this is "
@@ -215,7 +267,7 @@ def _count_of(state: CheckState, expr: ast.Call) -> Analysed:
 
 
 def _round(state: CheckState, expr: ast.Call) -> Analysed:
-    value = expect(state, expr.args[0], NUMBER, "round() rounds a number")
+    value = _expect(state, expr.args[0], NUMBER, "round() rounds a number")
     places = expr.args[1]
     assert isinstance(places, ast.Number)
     if places.value != places.value.to_integral_value() or places.value > 10:

@@ -12,6 +12,7 @@ from decimal import Decimal
 import attrs
 
 from paritrana_rules.check.intervals import INF, Interval
+from paritrana_rules.check.limits import MAX_INPUT_VALUES
 from paritrana_rules.check.model import BOOL, NUMBER, TEXT, InputModel, ValueType
 from paritrana_rules.check.state import CheckState
 from paritrana_rules.data import InputSpec
@@ -74,13 +75,18 @@ def _check_reserved_name(state: CheckState, decl: ast.InputDecl) -> None:
 
 
 def _members(state: CheckState, decl: ast.InputDecl) -> tuple[str, ...]:
-    names: list[str] = []
-    for member in decl.type.members:
+    members = decl.type.members
+    if len(members) > MAX_INPUT_VALUES:
+        state.report("T322", f"input '{decl.name}' lists {len(members):,} values; an input may list at most "
+                     f"{MAX_INPUT_VALUES:,}", decl.type.span,
+                     "give values that score alike one name, or make it a text input if it is not scored")
+    names: dict[str, None] = {}
+    for member in members:
         if member.name in names:
             state.report("N205", f"'{member.name}' is listed twice in input '{decl.name}'", member.span,
                          "remove the repeated value")
         else:
-            names.append(member.name)
+            names[member.name] = None
         if ("input and let", member.name) in state.declared_in:
             state.report("N206", f"value '{member.name}' of input '{decl.name}' has the same name as a declaration",
                          member.span, "rename one of them; a name must mean one thing")

@@ -88,8 +88,9 @@ def _known_in_time(state: CheckState, expr: ast.Name, target: InputModel | LetMo
 
 def report_unused(state: CheckState, inputs: list[InputModel], lets: list[LetModel]) -> None:
     """Inputs and lets no rule reads: data candidates would be asked for, or work done, for nothing."""
+    read = state.used | state.suggested
     for model in inputs:
-        if model.spec.kind != "text" and model.decl.name not in state.used | state.suggested:
+        if model.spec.kind != "text" and model.decl.name not in read:
             state.report("L800", f"input '{model.decl.name}' is never used", model.decl.name_span,
                          "use it in a rule or remove it, so candidates are not asked for data that does not count",
                          "warning")

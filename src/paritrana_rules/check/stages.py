@@ -58,23 +58,39 @@ def _adjustment_exprs(amount: ast.Expr, condition: ast.Expr | None) -> list[ast.
 
 
 def _criterion_stages(criteria: Iterable[CriterionModel], known: Mapping[str, int]) -> dict[str, int]:
-    """A leaf's stage is that of what its points read; a parent's, the latest of its children's."""
+    """A leaf's stage is that of what its points read; a parent's, the latest of its children's.
+
+    Children come first, on a stack of its own rather than Python's: a tree the checker rejected may be
+    thousands of levels deep, or loop (a child that is also an ancestor is passed over).
+    """
     by_name = {c.decl.name: c for c in criteria}
     stages: dict[str, int] = {}
-
-    def stage_of(name: str, inside: frozenset[str]) -> int:
-        if name not in stages:
-            criterion = by_name[name]
-            if criterion.children:  # `inside` guards a criterion tree the checker rejected as cyclic
-                stages[name] = max((stage_of(c, inside | {name}) for c in criterion.children if c not in inside),
-                                   default=0)
-            else:
-                stages[name] = latest(known, points_exprs(criterion.points) if criterion.points else [])
-        return stages[name]
-
-    for name in by_name:
-        stage_of(name, frozenset())
+    for top, criterion in by_name.items():
+        if top in stages:
+            continue
+        path = [top]  # the criteria being worked out, each a child of the one before
+        on_path = {top}
+        waiting = [iter(criterion.children)]
+        while path:
+            child = next(waiting[-1], None)
+            if child is None:
+                name = path.pop()
+                waiting.pop()
+                stages[name] = _own_stage(by_name[name], stages, on_path, known)
+                on_path.discard(name)
+            elif child not in stages and child not in on_path:
+                path.append(child)
+                on_path.add(child)
+                waiting.append(iter(by_name[child].children))
     return stages
+
+
+def _own_stage(criterion: CriterionModel, stages: Mapping[str, int], on_path: set[str],
+               known: Mapping[str, int]) -> int:
+    """Its stage, once every child that is not also its ancestor (or itself) has one."""
+    if criterion.children:
+        return max((stages[c] for c in criterion.children if c not in on_path), default=0)
+    return latest(known, points_exprs(criterion.points) if criterion.points else [])
 
 
 def last_stage(model: RubricModel) -> int:

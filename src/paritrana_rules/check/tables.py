@@ -6,30 +6,38 @@ into points and open stretches; for a one-of input, its values; for yes/no,
 yes and no; for a set, each tested value present or absent. Within a cell all
 rows behave alike, so evaluating each row once per combination of cells is an
 exact answer, not a sample. Conditions of other shapes (arithmetic between
-inputs, for instance) are not analysed; the evaluator still handles them.
+inputs, for instance) are not analysed, nor tables with more cases than
+`limits.py` allows; the evaluator still handles them.
 """
 
 from __future__ import annotations
 
+import bisect
 import decimal
+import heapq
 import itertools
-from collections.abc import Iterator, Mapping, Sequence
+import math
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 
 from paritrana_rules.language import ast
 from paritrana_rules.language.expressions import compile_expr, names_read
 from paritrana_rules.check.intervals import INF, Interval
+from paritrana_rules.check.limits import MAX_OVERLAPS_REPORTED, MAX_TABLE_CASES, MAX_TABLE_TESTS
 from paritrana_rules.numeric import CONTEXT, add_all, plain
 from paritrana_rules.errors import Severity
 from paritrana_rules.source import Span
 
-MAX_COMBINATIONS = 20_000
-
 # code, message, span, hint, severity: the arguments of CheckState.report (state.py)
 Finding = tuple[str, str, Span, str | None, Severity]
+_Where = TypeVar("_Where")  # where two rows were found together: a band's cell, a table's case
+
+# Conditions nested deeper are beyond a table's analysis: `compile_expr` writes a bracket per level of
+# the tree (a run of `or` included), and Python accepts 200 open brackets at most.
+MAX_CONDITION_DEPTH = 100
 
 
 @attrs.frozen
@@ -108,24 +116,34 @@ def describe_band_row(row: ast.BandRow) -> str:
     )
 
 
-def band_row_contains(row: ast.BandRow, value: Decimal) -> bool:
-    """Whether a (non-otherwise) band row covers a value: the one definition used by checker and evaluator."""
-    below = row.lower is not None and (value < row.lower or (value == row.lower and not row.lower_inclusive))
-    above = row.upper is not None and (value > row.upper or (value == row.upper and not row.upper_inclusive))
-    return not (below or above)
+def _under(row: ast.BandRow, value: Decimal) -> bool:
+    """Whether a value lies under a (non-otherwise) band row: below its lower end, or on an excluded one."""
+    return row.lower is not None and (value < row.lower or (value == row.lower and not row.lower_inclusive))
+
+
+def _over(row: ast.BandRow, value: Decimal) -> bool:
+    """Whether a value lies over a (non-otherwise) band row: above its upper end, or on an excluded one."""
+    return row.upper is not None and (value > row.upper or (value == row.upper and not row.upper_inclusive))
 
 
 # ------------------------------------------------------------------ bands
 
 
 def analyse_band(band: ast.PointsBand, domain: Interval, subject: str, whole: bool = False) -> list[Finding]:
+    """Gaps, overlaps and rows that never apply, in n log n for n rows.
+
+    The cells a row covers are a stretch of consecutive cells, found by bisection: a value is under a
+    row, then in it, then over it, as it grows. How many rows cover each cell follows from where
+    stretches start and end.
+    """
     rows = [r for r in band.rows if not r.otherwise]
     otherwise = [r for r in band.rows if r.otherwise]
     thresholds = [b for r in rows for b in (r.lower, r.upper) if b is not None]
     cells = numeric_cells(domain, thresholds, whole)
-    covering = [[r for r in rows if band_row_contains(r, c.sample)] for c in cells]
+    samples = [c.sample for c in cells]
+    stretches = [_stretch(row, samples) for row in rows]
     findings: list[Finding] = []
-    gaps = [c for c, rs in zip(cells, covering, strict=True) if not rs]
+    gaps = [c for c, covered in zip(cells, _coverage(stretches, len(cells)), strict=True) if not covered]
     if gaps and not otherwise:
         for low, high in _runs(gaps):
             stretch = describe_range(low.low, low.low_inclusive, high.high, high.high_inclusive)
@@ -133,22 +151,9 @@ def analyse_band(band: ast.PointsBand, domain: Interval, subject: str, whole: bo
                 "R501", f"no band covers {subject} {stretch}", band.span,
                 f"add a row '{stretch} -> ...', or an 'otherwise -> ...' row", "error",
             ))
-    reported: set[tuple[int, int]] = set()
-    for rs in covering:
-        for first, second in itertools.combinations(rs, 2):
-            key = (id(first), id(second))
-            if key in reported:
-                continue
-            reported.add(key)
-            overlap = _overlap_cells(cells, covering, first, second)
-            findings.append((
-                "R502", f"bands '{describe_band_row(first)}' (line {first.span.line}) and "
-                f"'{describe_band_row(second)}' both cover {subject} {overlap}", second.span,
-                "bands must not overlap: make one end where the next begins, e.g. 'to below 75' then 'from 75'",
-                "error",
-            ))
-    for row in rows:
-        if not any(row in rs for rs in covering) and not empty_band_row(row):
+    findings.extend(_band_overlaps(rows, stretches, cells, subject))
+    for row, (first, end) in zip(rows, stretches, strict=True):
+        if first >= end and not empty_band_row(row):
             findings.append((
                 "R503", f"band '{describe_band_row(row)}' can never apply: {subject} is always {domain.describe()}",
                 row.span, "remove the row, or widen the input's declared bounds", "error",
@@ -160,6 +165,73 @@ def analyse_band(band: ast.PointsBand, domain: Interval, subject: str, whole: bo
                 "remove the 'otherwise' row", "error",
             ))
     return findings
+
+
+def _stretch(row: ast.BandRow, samples: list[Decimal]) -> tuple[int, int]:
+    """The cells a row covers, as (the first, the one after the last), from each cell's sample value."""
+    first = bisect.bisect_left(samples, True, key=lambda value: not _under(row, value))
+    end = bisect.bisect_left(samples, True, key=lambda value: _over(row, value))
+    return first, end
+
+
+def _coverage(stretches: list[tuple[int, int]], cells: int) -> list[int]:
+    """How many rows cover each cell, from the stretch (first cell, cell after the last) each row covers."""
+    change = [0] * (cells + 1)
+    for first, end in stretches:
+        if first < end:
+            change[first] += 1
+            change[end] -= 1
+    return list(itertools.accumulate(change[:-1]))
+
+
+def _band_overlaps(rows: list[ast.BandRow], stretches: list[tuple[int, int]], cells: list[Cell],
+                   subject: str) -> list[Finding]:
+    """R502 for the first pairs of rows that cover a cell in common, in the order of that first cell."""
+    findings: list[Finding] = []
+    for first, second, _ in itertools.islice(_pairs_met(_covering_where_rows_start(stretches)),
+                                             MAX_OVERLAPS_REPORTED):
+        low = cells[max(stretches[first][0], stretches[second][0])]
+        high = cells[min(stretches[first][1], stretches[second][1]) - 1]
+        overlap = describe_range(low.low, low.low_inclusive, high.high, high.high_inclusive)
+        findings.append((
+            "R502", f"bands '{describe_band_row(rows[first])}' (line {rows[first].span.line}) and "
+            f"'{describe_band_row(rows[second])}' both cover {subject} {overlap}", rows[second].span,
+            "bands must not overlap: make one end where the next begins, e.g. 'to below 75' then 'from 75'",
+            "error",
+        ))
+    return findings
+
+
+def _covering_where_rows_start(stretches: list[tuple[int, int]]) -> Iterator[tuple[int, list[int]]]:
+    """Each cell where a row starts, with the rows covering it in the band's order: two rows first
+    cover a cell together where the later of them starts."""
+    starting: dict[int, list[int]] = {}
+    for row, (first, end) in enumerate(stretches):
+        if first < end:
+            starting.setdefault(first, []).append(row)
+    covering: list[int] = []
+    leaving: list[tuple[int, int]] = []  # (the cell after a covering row's last, the row), soonest first
+    for cell in sorted(starting):
+        while leaving and leaving[0][0] <= cell:
+            del covering[bisect.bisect_left(covering, heapq.heappop(leaving)[1])]
+        for row in starting[cell]:
+            bisect.insort(covering, row)
+            heapq.heappush(leaving, (stretches[row][1], row))
+        yield cell, covering
+
+
+def _pairs_met(groups: Iterable[tuple[_Where, Sequence[int]]]) -> Iterator[tuple[int, int, _Where]]:
+    """Each pair of rows found together in a group, once, with the first group that has it.
+
+    Callers take only the first few pairs. Every pair met before has been taken, so passing over those
+    costs little, however many rows a group holds.
+    """
+    met: set[tuple[int, int]] = set()
+    for where, rows in groups:
+        for first, second in itertools.combinations(rows, 2):
+            if (first, second) not in met:
+                met.add((first, second))
+                yield first, second, where
 
 
 def empty_band_row(row: ast.BandRow) -> bool:
@@ -180,12 +252,6 @@ def _runs(cells: list[Cell]) -> Iterator[tuple[Cell, Cell]]:
     yield start, previous
 
 
-def _overlap_cells(cells: list[Cell], covering: list[list[ast.BandRow]], a: ast.BandRow, b: ast.BandRow) -> str:
-    both = [c for c, rs in zip(cells, covering, strict=True) if a in rs and b in rs]
-    low, high = both[0], both[-1]
-    return describe_range(low.low, low.low_inclusive, high.high, high.high_inclusive)
-
-
 # ------------------------------------------------------------------ tables
 
 
@@ -196,17 +262,17 @@ class TableAnalysis:
 
 
 class _Unsupported(Exception):
-    """A condition outside the shapes the cell analysis understands."""
+    """A table beyond the analysis: a condition of a shape it does not understand, or too many cases."""
 
 
 @attrs.define
 class _Variables:
-    """What the rows test: thresholds per number, values per one-of, tested members per set."""
+    """What the rows test: thresholds per number, values per one-of, yes/no inputs, tested values per set."""
 
     numbers: dict[str, list[Decimal]] = attrs.Factory(dict)
     enums: dict[str, tuple[str, ...]] = attrs.Factory(dict)
-    bools: list[str] = attrs.Factory(list)
-    sets: dict[str, list[str]] = attrs.Factory(dict)
+    bools: dict[str, None] = attrs.Factory(dict)
+    sets: dict[str, dict[str, None]] = attrs.Factory(dict)
 
 
 def analyse_table(table: ast.PointsTable, values: Mapping[str, Any], rounding_mode: str) -> TableAnalysis:
@@ -217,21 +283,25 @@ def analyse_table(table: ast.PointsTable, values: Mapping[str, Any], rounding_mo
     try:
         for condition in conditions:
             _collect(condition, values, variables)
+        domains = _domains(variables, values, len(conditions))
         _independent(variables, values)
     except _Unsupported:
         return TableAnalysis(_unanalysed(table), None)
-    domains = _domains(variables, values)
-    if domains is None:
-        return TableAnalysis(_unanalysed(table), None)
+    cases = _cases(table, domains, rounding_mode)
+    return TableAnalysis(_table_findings(table, cases), _sum_points(table, cases))
+
+
+def _cases(table: ast.PointsTable, domains: dict[str, list[tuple[Any, str]]],
+           rounding_mode: str) -> list[tuple[str, list[int]]]:
+    """Every combination of cells, described, with the rows that apply in it."""
     names = list(domains)
-    evaluators = [compile_expr(r.condition, rounding_mode) if r.condition is not None else None for r in table.rows]
-    combos = []
-    for combo in itertools.product(*(domains[n] for n in names)):
+    evaluators = [(i, compile_expr(r.condition, rounding_mode)) for i, r in enumerate(table.rows)
+                  if r.condition is not None]
+    cases = []
+    for combo in itertools.product(*domains.values()):
         env = {n: v for n, (v, _) in zip(names, combo, strict=True)}
-        matches = [i for i, e in enumerate(evaluators) if e is not None and e(env)]
-        combos.append((" and ".join(d for _, d in combo if d), matches))
-    findings = _table_findings(table, combos)
-    return TableAnalysis(findings, _sum_points(table, combos))
+        cases.append((" and ".join(d for _, d in combo if d), [i for i, e in evaluators if e(env)]))
+    return cases
 
 
 def _unanalysed(table: ast.PointsTable) -> list[Finding]:
@@ -248,36 +318,46 @@ def _unanalysed(table: ast.PointsTable) -> list[Finding]:
 
 def _independent(found: _Variables, values: Mapping[str, Any]) -> None:
     """Cells treat variables as independent; a let and what it is computed from are not."""
-    tested = [*found.numbers, *found.enums, *found.bools, *found.sets]
-    reach = {name: _inputs_behind(name, values) for name in tested}
-    for first, second in itertools.combinations(tested, 2):
-        if reach[first] & reach[second]:
-            raise _Unsupported
+    tested_by: dict[str, str] = {}  # input -> the tested variable computed from it
+    for name in [*found.numbers, *found.enums, *found.bools, *found.sets]:
+        for source in _inputs_behind(name, values):
+            if tested_by.setdefault(source, name) != name:
+                raise _Unsupported
 
 
 def _inputs_behind(name: str, values: Mapping[str, Any]) -> set[str]:
-    """The inputs a value is computed from (itself, for an input)."""
-    value = values.get(name)
-    expr = getattr(value, "expr", None)
-    if expr is None:
-        return {name}
-    return set().union(*(_inputs_behind(n, values) for n in names_read(expr))) if names_read(expr) else set()
+    """The inputs a value is computed from (itself, for an input), each let followed once: lets may
+    share what they read, and stand in chains of thousands."""
+    inputs: set[str] = set()
+    seen = {name}
+    pending = [name]
+    while pending:
+        current = pending.pop()
+        expr = getattr(values.get(current), "expr", None)
+        if expr is None:
+            inputs.add(current)
+            continue
+        reads = [n for n in names_read(expr) if n not in seen]
+        seen.update(reads)
+        pending.extend(reads)
+    return inputs
 
 
-def _collect(expr: ast.Expr, values: Mapping[str, Any], found: _Variables) -> None:
+def _collect(expr: ast.Expr, values: Mapping[str, Any], found: _Variables, depth: int = 0) -> None:
+    if depth > MAX_CONDITION_DEPTH:
+        raise _Unsupported
     match expr:
         case ast.Bool():
             return
         case ast.Name(name) if _kind(values, name) == "bool":
-            if name not in found.bools:
-                found.bools.append(name)
+            found.bools[name] = None
             return
         case ast.Unary("not", operand):
-            _collect(operand, values, found)
+            _collect(operand, values, found, depth + 1)
             return
         case ast.Binary("and" | "or", left, right):
-            _collect(left, values, found)
-            _collect(right, values, found)
+            _collect(left, values, found, depth + 1)
+            _collect(right, values, found, depth + 1)
             return
         case ast.Binary("<" | "<=" | ">" | ">=" | "=" | "!=", ast.Name(name), ast.Number(value)) | ast.Binary(
             "<" | "<=" | ">" | ">=" | "=" | "!=", ast.Number(value), ast.Name(name)
@@ -291,9 +371,7 @@ def _collect(expr: ast.Expr, values: Mapping[str, Any], found: _Variables) -> No
             found.enums[name] = values[name].type.members
             return
         case ast.Binary("in" | "not in", ast.Member(member), ast.Name(name)) if _kind(values, name) == "set":
-            tested = found.sets.setdefault(name, [])
-            if member not in tested:
-                tested.append(member)
+            found.sets.setdefault(name, {})[member] = None
             return
     raise _Unsupported
 
@@ -303,12 +381,19 @@ def _kind(values: Mapping[str, Any], name: str) -> str | None:
     return None if value is None else str(value.type.kind)
 
 
-def _domains(found: _Variables, values: Mapping[str, Any]) -> dict[str, list[tuple[Any, str]]] | None:
-    domains: dict[str, list[tuple[Any, str]]] = {}
-    for name, thresholds in found.numbers.items():
-        interval = values[name].interval or Interval.everything()
-        whole = getattr(getattr(values[name], "spec", None), "kind", None) == "count"
-        domains[name] = [(c.sample, _describe_cell(name, c)) for c in numeric_cells(interval, thresholds, whole)]
+def _domains(found: _Variables, values: Mapping[str, Any], conditions: int) -> dict[str, list[tuple[Any, str]]]:
+    """The cells of each variable with their descriptions, once it is known that the cases they make
+    are few enough to enumerate (a set tested value by value doubles them with each value)."""
+    cells = {name: numeric_cells(values[name].interval or Interval.everything(), thresholds,
+                                 getattr(getattr(values[name], "spec", None), "kind", None) == "count")
+             for name, thresholds in found.numbers.items()}
+    cases = math.prod([*map(len, cells.values()), *map(len, found.enums.values()), 2 ** len(found.bools),
+                       *(2 ** len(tested) for tested in found.sets.values())])
+    if cases > MAX_TABLE_CASES or cases * conditions > MAX_TABLE_TESTS:
+        raise _Unsupported
+    domains: dict[str, list[tuple[Any, str]]] = {
+        name: [(c.sample, _describe_cell(name, c)) for c in number_cells] for name, number_cells in cells.items()
+    }
     for name, members in found.enums.items():
         domains[name] = [(m, f"{name} is {m}") for m in members]
     for name in found.bools:
@@ -320,10 +405,7 @@ def _domains(found: _Variables, values: Mapping[str, Any]) -> dict[str, list[tup
             words = " and ".join(f"{m} {'in' if p else 'not in'} {name}" for m, p in zip(tested, present, strict=True))
             options.append((chosen, words))
         domains[name] = options
-    size = 1
-    for options in domains.values():
-        size *= len(options)
-    return domains if size <= MAX_COMBINATIONS else None
+    return domains
 
 
 def _describe_cell(name: str, cell: Cell) -> str:
@@ -332,11 +414,11 @@ def _describe_cell(name: str, cell: Cell) -> str:
     return f"{name} {describe_range(cell.low, cell.low_inclusive, cell.high, cell.high_inclusive)}"
 
 
-def _table_findings(table: ast.PointsTable, combos: list[tuple[str, list[int]]]) -> list[Finding]:
+def _table_findings(table: ast.PointsTable, cases: list[tuple[str, list[int]]]) -> list[Finding]:
     findings: list[Finding] = []
     rows = table.rows
     otherwise = [i for i, r in enumerate(rows) if r.condition is None]
-    unmatched = [words for words, matches in combos if not matches]
+    unmatched = [words for words, matches in cases if not matches]
     if unmatched and not otherwise and table.policy != "sum":
         more = f" (and {len(unmatched) - 1} other cases)" if len(unmatched) > 1 else ""
         findings.append((
@@ -344,45 +426,39 @@ def _table_findings(table: ast.PointsTable, combos: list[tuple[str, list[int]]])
             "add a row for this case, or a last row 'otherwise -> ...'", "error",
         ))
     if table.policy == "unique":
-        reported: set[tuple[int, int]] = set()
-        for words, matches in combos:
-            for pair in itertools.combinations(matches, 2):
-                if pair not in reported:
-                    reported.add(pair)
-                    first, second = pair
-                    findings.append((
-                        "R505", f"rows on lines {rows[first].span.line} and {rows[second].span.line} both apply when "
-                        f"{words}, but the table says 'unique match'", rows[second].span,
-                        "make the conditions exclusive, or use 'first match' to let the earlier row win", "error",
-                    ))
+        for first, second, words in itertools.islice(_pairs_met(cases), MAX_OVERLAPS_REPORTED):
+            findings.append((
+                "R505", f"rows on lines {rows[first].span.line} and {rows[second].span.line} both apply when "
+                f"{words}, but the table says 'unique match'", rows[second].span,
+                "make the conditions exclusive, or use 'first match' to let the earlier row win", "error",
+            ))
+    if table.policy == "first":
+        applying = {matches[0] for _, matches in cases if matches}
+        shadow = "its condition is never true, or earlier rows already cover every case where it is"
+    else:
+        applying = {index for _, matches in cases for index in matches}
+        shadow = "its condition is never true for any input the declarations allow"
     for index, row in enumerate(rows):
         if row.condition is None:
-            if combos and not unmatched:
+            if cases and not unmatched:
                 findings.append((
                     "R506", "'otherwise' can never apply: the rows above cover every case", row.span,
                     "remove the 'otherwise' row", "error",
                 ))
-            continue
-        if table.policy == "first":
-            reachable = any(m and m[0] == index for _, m in combos)
-            shadow = "its condition is never true, or earlier rows already cover every case where it is"
-        else:
-            reachable = any(index in m for _, m in combos)
-            shadow = "its condition is never true for any input the declarations allow"
-        if not reachable:
+        elif index not in applying:
             findings.append(("R506", f"this row can never apply: {shadow}", row.span,
                              "remove it, or reorder the rows", "error"))
     return findings
 
 
-def _sum_points(table: ast.PointsTable, combos: list[tuple[str, list[int]]]) -> Interval | None:
+def _sum_points(table: ast.PointsTable, cases: list[tuple[str, list[int]]]) -> Interval | None:
     if table.policy != "sum" or not all(isinstance(r.points, ast.Number) for r in table.rows):
         return None
     points = [r.points.value for r in table.rows if isinstance(r.points, ast.Number)]
     otherwise = [p for r, p in zip(table.rows, points, strict=True) if r.condition is None]
     totals = [
         add_all(points[i] for i in matches) if matches else (otherwise[0] if otherwise else Decimal(0))
-        for _, matches in combos
+        for _, matches in cases
     ]
     return Interval(min(totals), max(totals)) if totals else None
 

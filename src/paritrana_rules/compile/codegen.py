@@ -14,8 +14,10 @@ with `Program.source` when debugging. `run` must be called under
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 
+from paritrana_rules.check.chains import chain, is_chain
 from paritrana_rules.check.model import CriterionModel, RubricModel, StageModel
 from paritrana_rules.check.stages import TOTAL, inputs_after, last_stage, model_at
 from paritrana_rules.compile.program import (
@@ -115,6 +117,26 @@ def _path_weights(model: RubricModel) -> dict[str, Decimal]:
     return weights
 
 
+# Terms added up in one line of generated code (see `_Writer.add_up`).
+_TERMS_PER_LINE = 100
+
+
+class _RunEmitter(Emitter):
+    """Writes a run of one operator family (`a + b - c`, `p and q and r`) inside one pair of brackets.
+
+    Python reads `(a + b - c)` as the same tree as `((a + b) - c)`, and `and` and `or` give the same
+    value flat as nested, so only real nesting opens brackets, of which Python accepts 200: a sum of
+    hundreds of terms compiles. The operators of a run are spelt alike in both languages.
+    """
+
+    def expr(self, expr: ast.Expr, name: Callable[[str], str]) -> str:
+        if not isinstance(expr, ast.Binary) or not is_chain(expr):
+            return super().expr(expr, name)
+        first, links = chain(expr)
+        words = [self.expr(first, name), *(f"{link.op} {self.expr(link.right, name)}" for link in links)]
+        return f"({' '.join(words)})"
+
+
 class _Uncovered(AssertionError):
     """A band left a value uncovered: the checker proves this cannot happen for a checked rubric."""
 
@@ -128,7 +150,7 @@ class _Writer:
 
     def __init__(self, model: RubricModel) -> None:
         self.model = model
-        self.emitter = Emitter(model.rounding_mode)
+        self.emitter = _RunEmitter(model.rounding_mode)
         self.emitter.namespace.update(_ZERO=Decimal(0), _add_all=add_all, _uncovered=_uncovered)
         self.criteria = {c.decl.name: c for c in model.criteria}
         self.lines: list[str] = []
@@ -227,16 +249,20 @@ class _Writer:
         parts = [f"w{suffix}_{n}" for n in range(len(criterion.children))]
         for part, child in zip(parts, criterion.children, strict=True):
             self.emit(f"{part} = {self.emitter.constant(self.criteria[child].weight)} * {points[child]}")
-        self.emit(f"r{suffix} = {' + '.join(['_ZERO', *parts])}")
+        self.add_up(f"r{suffix}", parts)
         self.emit(f"{point} = {self.rounded(f'r{suffix}')}")
 
+    def add_up(self, total: str, terms: list[str]) -> None:
+        """`total = _ZERO + a + b + ...`, in lines of at most _TERMS_PER_LINE terms: Python compiles a chain of
+        `+` a level deeper per term, and a rubric may have thousands of criteria. The order of the additions,
+        and so the sum, is the same."""
+        self.emit(f"{total} = {' + '.join(['_ZERO', *terms[:_TERMS_PER_LINE]])}")
+        for start in range(_TERMS_PER_LINE, len(terms), _TERMS_PER_LINE):
+            self.emit(f"{total} = {' + '.join([total, *terms[start:start + _TERMS_PER_LINE]])}")
+
     def band(self, rows: tuple[ast.BandRow, ...], subject: str, raw: str, matched: str, name: str) -> None:
-        bounded = [(i, r) for i, r in enumerate(rows) if not r.otherwise]
-        for position, (row_index, row) in enumerate(bounded):
-            keyword = "if" if position == 0 else "elif"
-            self.emit(f"{keyword} {self.contains(row, subject)}:")
-            self.pick(row_index, row.points, raw, matched)
-        self.emit("else:")
+        bounded = [(i, self.contains(r, subject), r.points) for i, r in enumerate(rows) if not r.otherwise]
+        self.first_that_holds(bounded, raw, matched)
         fallback = next((i for i, r in enumerate(rows) if r.otherwise), None)
         if fallback is None:
             self.emit(f"_uncovered({self.emitter.constant(name)})", 2)
@@ -244,7 +270,7 @@ class _Writer:
             self.pick(fallback, rows[fallback].points, raw, matched)
 
     def contains(self, row: ast.BandRow, subject: str) -> str:
-        """The test that a band row covers the subject: the same bounds `tables.band_row_contains` reads."""
+        """The test that a band row covers the subject: the same bounds the band analysis reads (`tables`)."""
         tests = []
         if row.lower is not None:
             tests.append(f"{subject} {'>=' if row.lower_inclusive else '>'} {self.emitter.constant(row.lower)}")
@@ -252,45 +278,44 @@ class _Writer:
             tests.append(f"{subject} {'<=' if row.upper_inclusive else '<'} {self.emitter.constant(row.upper)}")
         return " and ".join(tests) or "True"
 
+    def first_that_holds(self, tests: list[tuple[int, str, ast.Expr]], raw: str, matched: str) -> None:
+        """Each (row, test, points) in turn until a test holds, then an `if` for when none did, whose body
+        the caller writes. Flat `if`s, not `elif`: Python compiles an `elif` chain a level deeper per row."""
+        self.emit(f"{matched} = None")
+        for row_index, test, points in tests:
+            self.emit(f"if {matched} is None and {test}:")
+            self.pick(row_index, points, raw, matched)
+        self.emit(f"if {matched} is None:")
+
     def pick(self, row_index: int, points: ast.Expr, raw: str, matched: str) -> None:
         self.emit(f"{raw} = {self.expr(points)}", 2)
         self.emit(f"{matched} = (({row_index}, {raw}),)", 2)
 
     def table(self, policy: str, rows: tuple[ast.TableRow, ...], raw: str, matched: str) -> None:
-        conditions = [(i, r) for i, r in enumerate(rows) if r.condition is not None]
+        conditions = [(i, r.condition, r.points) for i, r in enumerate(rows) if r.condition is not None]
         fallback = next((i for i, r in enumerate(rows) if r.condition is None), None)
         if policy in ("first", "unique"):  # unique: the checker proved at most one row matches
-            for position, (row_index, row) in enumerate(conditions):
-                assert row.condition is not None
-                self.emit(f"{'if' if position == 0 else 'elif'} {self.expr(row.condition)}:")
-                self.pick(row_index, row.points, raw, matched)
-            if conditions:
-                self.emit("else:")
-                self.nothing_matched(rows, fallback, raw, matched, 2)
-            else:
-                self.nothing_matched(rows, fallback, raw, matched, 1)
+            self.first_that_holds([(i, self.expr(c), p) for i, c, p in conditions], raw, matched)
+            self.nothing_matched(rows, fallback, raw, matched)
             return
         self.emit(f"{matched} = []")
-        for row_index, row in conditions:
-            assert row.condition is not None
-            self.emit(f"if {self.expr(row.condition)}:")
-            self.emit(f"{matched}.append(({row_index}, {self.expr(row.points)}))", 2)
+        for row_index, condition, points in conditions:
+            self.emit(f"if {self.expr(condition)}:")
+            self.emit(f"{matched}.append(({row_index}, {self.expr(points)}))", 2)
         self.emit(f"if {matched}:")
         combine = f"_add_all(v for _, v in {matched})" if policy == "sum" else f"max(v for _, v in {matched})"
         self.emit(f"{raw} = {combine}", 2)
         self.emit(f"{matched} = tuple({matched})", 2)
         self.emit("else:")
-        self.nothing_matched(rows, fallback, raw, matched, 2)
+        self.nothing_matched(rows, fallback, raw, matched)
 
-    def nothing_matched(self, rows: tuple[ast.TableRow, ...], fallback: int | None, raw: str, matched: str,
-                        depth: int) -> None:
+    def nothing_matched(self, rows: tuple[ast.TableRow, ...], fallback: int | None, raw: str, matched: str) -> None:
         """The `otherwise` row, or no points: only a sum table may match nothing (the checker rejects gaps)."""
         if fallback is None:
-            self.emit(f"{raw} = _ZERO", depth)
-            self.emit(f"{matched} = ()", depth)
+            self.emit(f"{raw} = _ZERO", 2)
+            self.emit(f"{matched} = ()", 2)
             return
-        self.emit(f"{raw} = {self.expr(rows[fallback].points)}", depth)
-        self.emit(f"{matched} = (({fallback}, {raw}),)", depth)
+        self.pick(fallback, rows[fallback].points, raw, matched)
 
     def gate(self, index: int, condition: ast.Expr) -> str:
         self.emit(f"g{index} = bool({self.expr(condition)})")
@@ -312,10 +337,10 @@ class _Writer:
         """
         constant = self.emitter.constant
         weighted = [f"{constant(self.criteria[r].weight)} * {points[r]}" for r in model.roots]
-        self.emit(f"{prefix}weighted = {' + '.join(['_ZERO', *weighted])}")
+        self.add_up(f"{prefix}weighted", weighted)
         for kind in ("bonus", "penalty"):
             chosen = [amounts[(kind, a.decl.name)] for a in model.adjustments if a.decl.kind == kind]
-            self.emit(f"{prefix}{kind} = {' + '.join(['_ZERO', *chosen])}")
+            self.add_up(f"{prefix}{kind}", chosen)
         self.emit(f"{prefix}subtotal = {prefix}weighted + {prefix}bonus - {prefix}penalty")
         self.emit(f"{prefix}cap = None")
         for gate in model.gates:

@@ -1,9 +1,11 @@
 """Numbers and counts: a raw value -> an exact `Decimal` within the input's bounds, or an `Invalid`.
 
 A number never goes through binary floating point, stays within the limits
-the engine computes with exactly (`MAX_DIGITS`, `MAX_MAGNITUDE`), and reads
-as its plain text reads back. A near miss ('12,5', '1.000.000', '50%', '1e3')
-is answered with how to write it.
+the engine computes with exactly (`limits.MAX_DIGITS`, `MAX_MAGNITUDE`,
+`MAX_DECIMAL_PLACES`), and reads as its plain text reads back. Its text is
+measured before it is converted (`number_text_issue`), so no number costs
+more than its few characters. A near miss ('12,5', '1.000.000', '50%',
+'1e3') is answered with how to write it.
 """
 
 from __future__ import annotations
@@ -11,6 +13,13 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from paritrana_rules.data.limits import (
+    MAX_DECIMAL_PLACES,
+    MAX_DIGITS,
+    MAX_EXPONENT,
+    MAX_MAGNITUDE,
+    MAX_NUMBER_CHARS,
+)
 from paritrana_rules.data.specs import (
     InputSpec,
     Invalid,
@@ -23,17 +32,11 @@ from paritrana_rules.data.specs import (
     wrong_type,
 )
 
-# The engine computes with 50 significant digits; inputs stay far inside that, so every
-# product and ratio of two inputs is still exact (a rupiah budget of trillions has 13 digits).
-MAX_DIGITS = 20
-MAX_MAGNITUDE = 15  # numbers below 10^15
-
 _NOT_FINITE = "NaN/infinity is not a number"
 _PLAIN_NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
 _NON_FINITE_TEXT = re.compile(r"[-+]?\.?(?:nan|inf|infinity)", re.IGNORECASE)
-# A count is turned into an int to drop trailing zeros; beyond this many digits
-# that would cost real memory for a number no rubric can mean.
-_MAX_COUNT_DIGITS = 100
+_WRITTEN_EXPONENT = re.compile(r"[eE]([-+]?[0-9]+)$")
+_BELOW_MAGNITUDE = 10**MAX_MAGNITUDE
 
 
 def to_number(raw: object, spec: InputSpec) -> Decimal:
@@ -43,11 +46,9 @@ def to_number(raw: object, spec: InputSpec) -> Decimal:
 def to_count(raw: object, spec: InputSpec) -> Decimal:
     if isinstance(raw, str) and raw.isascii() and raw.isdigit() and len(raw) <= MAX_MAGNITUDE:
         return _within_bounds(Decimal(raw), spec)  # the common case, a plain whole number: no checks it could fail
-    number = _decimal(raw, spec)
+    number = _decimal(raw, spec)  # within MAX_MAGNITUDE, so int() below is cheap
     if number < 0 or number != number.to_integral_value():
         wrong_type(raw, spec)
-    if number.adjusted() >= _MAX_COUNT_DIGITS:
-        raise Invalid(Issue(f"{show(raw)} is too large for a count"))
     return _within_bounds(Decimal(int(number)), spec)  # int() drops trailing zeros: 18.0 -> 18
 
 
@@ -58,7 +59,9 @@ def _decimal(raw: object, spec: InputSpec) -> Decimal:
     if isinstance(raw, bool):
         wrong_type(raw, spec)
     if isinstance(raw, int):
-        return _within_precision(Decimal(raw))
+        if abs(raw) >= _BELOW_MAGNITUDE:  # compared before converting: a Python int may have millions of digits
+            raise Invalid(_out_of_range(show(raw)))
+        return Decimal(raw)
     if isinstance(raw, Decimal):
         return _finite(raw)
     if isinstance(raw, float):
@@ -88,16 +91,44 @@ def _as_written(number: Decimal) -> Decimal:
 
 
 def _within_precision(number: Decimal) -> Decimal:
-    digits = len(number.as_tuple().digits)
-    if number and (number.adjusted() >= MAX_MAGNITUDE or digits > MAX_DIGITS):
-        raise Invalid(Issue(f"{clip(format(number, 'f'))} is too large or too precise to score: numbers must be "
-                            f"below 10^{MAX_MAGNITUDE} with at most {MAX_DIGITS} digits",
-                            "check the unit (rupiah, not sen) and remove needless decimals"))
+    written = number.as_tuple()
+    too_large = bool(number) and (number.adjusted() >= MAX_MAGNITUDE or len(written.digits) > MAX_DIGITS)
+    if too_large or written.exponent < -MAX_DECIMAL_PLACES:  # type: ignore[operator]
+        raise Invalid(_out_of_range(_shown_number(number)))
     return number
+
+
+def _shown_number(number: Decimal) -> str:
+    """The number's plain text for a message, when that is short; otherwise its scientific form (1E+999999999)."""
+    near = -MAX_EXPONENT <= number.as_tuple().exponent <= MAX_EXPONENT  # type: ignore[operator]
+    return clip(format(number, "f") if near and abs(number.adjusted()) <= MAX_EXPONENT else str(number))
+
+
+def _out_of_range(shown: str) -> Issue:
+    return Issue(f"{shown} is too large or too precise to score: numbers must be below 10^{MAX_MAGNITUDE}, with at "
+                 f"most {MAX_DIGITS} digits and {MAX_DECIMAL_PLACES} decimal places",
+                 "check the unit (rupiah, not sen) and remove needless decimals")
+
+
+def number_text_issue(text: str) -> Issue | None:
+    """Whether number text is too long, or its written exponent too large, to be converted at all.
+
+    Checked before `Decimal(text)`: the conversion is cheap, but 1e-999999999 is a
+    number whose plain text, which messages and ledgers write, takes gigabytes.
+    """
+    if len(text) > MAX_NUMBER_CHARS:
+        return Issue(f"the number {clip(text)} is {len(text):,} characters long; at most {MAX_NUMBER_CHARS} are "
+                     "allowed", "remove needless digits and zeros")
+    exponent = _WRITTEN_EXPONENT.search(text)
+    if exponent and abs(int(exponent[1])) > MAX_EXPONENT:
+        return _out_of_range(clip(text))
+    return None
 
 
 def _parse_number(raw: str, spec: InputSpec) -> Decimal:
     text = raw.strip()
+    if len(text) > MAX_NUMBER_CHARS:  # before any conversion, and before a hint repeats it
+        wrong_type(raw, spec, f"a number is written in at most {MAX_NUMBER_CHARS} characters")
     if _PLAIN_NUMBER.fullmatch(text):
         number = Decimal(text)
         if len(text) <= MAX_DIGITS and number.adjusted() < MAX_MAGNITUDE:

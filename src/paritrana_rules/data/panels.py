@@ -12,8 +12,9 @@ from decimal import Decimal
 
 import attrs
 
+from paritrana_rules.data.limits import MAX_ITEMS, name_issue
 from paritrana_rules.data.numbers import to_number
-from paritrana_rules.data.specs import InputSpec, Invalid, Issue, clip, wrong_type
+from paritrana_rules.data.specs import InputSpec, Invalid, Issue, clip, show, wrong_type
 from paritrana_rules.numeric import CONTEXT, add_all
 
 
@@ -41,20 +42,18 @@ class Panel:
 
 def to_panel(raw: object, spec: InputSpec) -> Panel:
     entries = _panel_entries(raw, spec)
+    if len(entries) > MAX_ITEMS:  # before any score is looked at
+        raise Invalid(Issue(f"{len(entries):,} jurors are listed; at most {MAX_ITEMS} are allowed",
+                            "list each juror of the panel once"))
+    name_issues = [issue for juror, _ in entries if (issue := name_issue(juror, "a juror's name"))]
+    if name_issues:
+        raise Invalid(*name_issues)
     one_score = attrs.evolve(spec, kind="number")  # each juror's score is a number within the panel's bounds
     issues: list[Issue] = []
     scores: list[JurorScore] = []
     for juror, value in entries:
-        conflict: str | None = None
-        score = value
-        if isinstance(value, Mapping):
-            conflict = str(value.get("conflict") or "conflict of interest") if value.get("conflict") else None
-            unknown = [str(k) for k in value if k not in ("score", "conflict")]
-            if unknown:
-                issues.append(Issue(f"juror '{juror}': unknown key '{unknown[0]}'", "use score and conflict"))
-            score = value.get("score")
         try:
-            scores.append(JurorScore(juror, to_number(score, one_score), conflict))
+            scores.append(_juror_score(juror, value, one_score))
         except Invalid as bad:
             issues += [Issue(f"juror '{juror}': {issue.message}", issue.hint) for issue in bad.issues]
     counted = [s for s in scores if s.conflict is None]
@@ -68,6 +67,22 @@ def to_panel(raw: object, spec: InputSpec) -> Panel:
     value, dropped = _aggregate(spec.aggregate or "mean", counted)
     # In juror order, whatever order the file lists them in: the same panel always reads the same.
     return Panel(spec.aggregate or "mean", tuple(sorted(scores, key=lambda s: s.juror)), value, dropped)
+
+
+def _juror_score(juror: str, value: object, one_score: InputSpec) -> JurorScore:
+    """One juror's entry: a score, or a mapping with the score and any declared conflict of interest."""
+    if not isinstance(value, Mapping):
+        return JurorScore(juror, to_number(value, one_score))
+    conflict = str(value.get("conflict") or "conflict of interest") if value.get("conflict") else None
+    unknown = [str(k) for k in value if k not in ("score", "conflict")]
+    issues = [Issue(f"unknown key {show(unknown[0])}", "use score and conflict")] if unknown else []
+    try:
+        score = to_number(value.get("score"), one_score)
+    except Invalid as bad:
+        issues += bad.issues
+    if issues:
+        raise Invalid(*issues)
+    return JurorScore(juror, score, conflict)
 
 
 _RULE_WORDS = {"mean": "mean", "median": "median", "trimmed_mean": "trimmed mean"}

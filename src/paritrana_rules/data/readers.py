@@ -1,7 +1,8 @@
 """A candidate file, read by its ending -> raw records in file order; and every record judged.
 
 Records stream past one at a time (`iter_rows`, `iter_candidates`); a repeated
-id is found as they pass (`with_first_origins`), without holding them.
+id is found as they pass (`with_first_origins`), without holding them. A path
+of "-" reads standard input, whose format must then be named.
 """
 
 from __future__ import annotations
@@ -10,87 +11,105 @@ import contextlib
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import TypeVar
+from typing import Literal, TypeVar
 
 from paritrana_rules.data.documents import read_json, read_json_lines, read_yaml
-from paritrana_rules.data.files import file_error
+from paritrana_rules.data.files import STDIN, STDIN_LABEL, file_error
+from paritrana_rules.data.limits import escaped, id_issue
 from paritrana_rules.data.specs import InputSpec
 from paritrana_rules.data.spreadsheets import CellRow, read_csv, read_xlsx
 from paritrana_rules.data.values import Candidate, RawCandidate, Rejected, judge
 
+Format = Literal["yaml", "json", "jsonl", "csv", "xlsx"]
+
 _READERS: dict[str, Callable[[Path, str], Iterator[RawCandidate | CellRow]]] = {
-    ".yaml": read_yaml,
-    ".yml": read_yaml,
-    ".json": read_json,
-    ".jsonl": read_json_lines,
-    ".csv": read_csv,
-    ".xlsx": read_xlsx,
+    "yaml": read_yaml,
+    "json": read_json,
+    "jsonl": read_json_lines,
+    "csv": read_csv,
+    "xlsx": read_xlsx,
 }
+_FORMATS = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".jsonl": "jsonl", ".csv": "csv", ".xlsx": "xlsx"}
 
 
 # ------------------------------------------------------------------ reading files
 
 
-def read_candidates(path: str | Path) -> list[RawCandidate]:
+def read_candidates(path: str | Path, format: Format | None = None) -> list[RawCandidate]:
     """Parse a candidate file into raw records, in file order (see `iter_candidates`)."""
-    return list(iter_candidates(path))
+    return list(iter_candidates(path, format))
 
 
-def iter_candidates(path: str | Path) -> Iterator[RawCandidate]:
+def iter_candidates(path: str | Path, format: Format | None = None) -> Iterator[RawCandidate]:
     """The raw records of a .yaml/.yml/.json/.jsonl/.csv/.xlsx file, in file order.
 
-    CSV, JSON Lines and spreadsheets are read as a stream, a record at a time,
-    so a batch of any size takes the same memory; YAML and JSON documents are
-    read whole. Raises InputError (candidate = the file path) only if the file
+    `format` is known from the file's ending unless given; a path of "-" reads
+    standard input, and then `format` must be given (the label in problems and
+    origins is "<stdin>"). CSV, JSON Lines and spreadsheets are read as a
+    stream, a record at a time, so a batch of any size takes the same memory;
+    YAML and JSON documents are read whole. Every limit of `data.limits`
+    applies. Raises InputError (candidate = the file path) only if the file
     itself is unreadable or malformed; a bad record comes back with its `problems`.
     """
-    return (row.record() if isinstance(row, CellRow) else row for row in iter_rows(path))
+    return (row.record() if isinstance(row, CellRow) else row for row in iter_rows(path, format))
 
 
-def iter_rows(path: str | Path) -> Iterator[RawCandidate | CellRow]:
+def iter_rows(path: str | Path, format: Format | None = None) -> Iterator[RawCandidate | CellRow]:
     """Like `iter_candidates`, with a CSV or spreadsheet row left as a `CellRow` until it is needed."""
     path = Path(path)
-    label = str(path)
-    reader = _READERS.get(path.suffix.lower())
+    label = STDIN_LABEL if path == STDIN else escaped(str(path))  # a file's name may not be valid Unicode
+    yield from _reader(path, label, format)(path, label)
+
+
+def _reader(path: Path, label: str, format: str | None) -> Callable[[Path, str], Iterator[RawCandidate | CellRow]]:
+    if format is None and path == STDIN:
+        file_error(label, "the format of standard input is not known", "name it, e.g. format='csv'")
+    reader = _READERS.get(format or _FORMATS.get(path.suffix.lower(), ""))
+    if reader is None and format:
+        file_error(label, f"cannot read the format '{format}'", "name yaml, json, jsonl, csv or xlsx")
     if reader is None:
         file_error(label, f"cannot read '{path.suffix or path.name}' files",
                    "use .yaml, .yml, .json, .jsonl, .csv or .xlsx")
-    yield from reader(path, label)
+    return reader
 
 
 # ------------------------------------------------------------------ reading and validating
 
 
-def load_candidates(path: str | Path, specs: Sequence[InputSpec]) -> tuple[list[Candidate], list[Rejected]]:
+def load_candidates(path: str | Path, specs: Sequence[InputSpec],
+                    format: Format | None = None) -> tuple[list[Candidate], list[Rejected]]:
     """Read and validate; valid candidates and rejected ones, in file order, nothing dropped.
 
     A repeated id rejects the second and later records, naming the first.
-    Raises InputError only when the file itself cannot be read.
+    Raises InputError only when the file itself cannot be read. `format` and a
+    path of "-" are as for `iter_candidates`.
     """
-    outcomes = judge_candidates(path, specs)
+    outcomes = judge_candidates(path, specs, format)
     return ([o for o in outcomes if isinstance(o, Candidate)], [o for o in outcomes if isinstance(o, Rejected)])
 
 
 Row = TypeVar("Row", RawCandidate, "RawCandidate | CellRow")  # what is read: a record, or a row to make one
 
 
-def judge_candidates(path: str | Path, specs: Sequence[InputSpec]) -> list[Candidate | Rejected]:
+def judge_candidates(path: str | Path, specs: Sequence[InputSpec],
+                     format: Format | None = None) -> list[Candidate | Rejected]:
     """Every record of a file, validated or rejected, in file order (what an audit ledger records)."""
-    return [judge(raw, specs, first) for raw, first in with_first_origins(iter_candidates(path))]
+    return [judge(raw, specs, first) for raw, first in with_first_origins(iter_candidates(path, format))]
 
 
 def with_first_origins(raws: Iterable[Row]) -> Iterator[tuple[Row, str | None]]:
     """Each record with where its id was first used (itself, unless the id repeats), as a stream.
 
     The ids seen so far are kept in a temporary SQLite database on disk, so that
-    a batch of millions of rows takes no more memory than one of ten.
+    a batch of millions of rows takes no more memory than one of ten. An id past
+    its limits is not kept: validation rejects its record, under its origin.
     """
     with contextlib.closing(sqlite3.connect("")) as seen:  # "": a private database in a temporary file
         seen.execute("CREATE TABLE first_use (id TEXT PRIMARY KEY, origin TEXT NOT NULL)")
         for raw in raws:
-            if raw.id is None:
+            if raw.id is None or id_issue(raw.id):
                 yield raw, None
-            elif seen.execute("INSERT OR IGNORE INTO first_use VALUES (?, ?)", (raw.id, raw.origin)).rowcount:
-                yield raw, raw.origin
+            elif seen.execute("INSERT OR IGNORE INTO first_use VALUES (?, ?)", (raw.id, escaped(raw.origin))).rowcount:
+                yield raw, escaped(raw.origin)  # as `judge` writes origins
             else:
                 yield raw, seen.execute("SELECT origin FROM first_use WHERE id = ?", (raw.id,)).fetchone()[0]

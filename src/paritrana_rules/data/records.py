@@ -1,22 +1,29 @@
 """One record as a file gave it (a mapping, or a row's named cells) -> a `RawCandidate`.
 
-Whatever is wrong with the record itself (not a mapping, a field written
-twice, a bad id or name, text that is not Unicode) goes in the candidate's
-`problems`, so that reading never drops or stops at a bad record.
+Whatever is wrong with the record itself (not a mapping, too many fields, a
+field written twice, a bad id or name, a field name past its limits) goes in
+the candidate's `problems`, so that reading never drops or stops at a bad
+record. Its values are kept as read: validation holds each to the limits.
 """
 
 from __future__ import annotations
 
-import re
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 
+from paritrana_rules.data.limits import (
+    MAX_FIELDS,
+    MAX_ROW_CHARS,
+    field_name_issue,
+    id_issue,
+    name_issue,
+    safe_text,
+    value_issue,
+)
 from paritrana_rules.data.specs import Issue, show
 from paritrana_rules.data.values import NOT_A_RECORD, RESERVED, RawCandidate
 from paritrana_rules.errors import InputProblem
-
-_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class Record(dict[object, object]):
@@ -35,69 +42,66 @@ def duplicates(keys: Iterable[object]) -> tuple[str, ...]:
 def raw_candidate(record: object, origin: str, issues: Sequence[Issue] = ()) -> RawCandidate:
     """A record as a RawCandidate; what is wrong with the record itself goes in `problems`."""
     if not isinstance(record, Mapping):
-        problem = InputProblem(origin, None, f"{NOT_A_RECORD}, got {show(record)}")
-        return RawCandidate(None, None, {}, origin, (problem,))
-    candidate_id, id_issue = _read_id(record.get("id"))
-    name, name_issue = _text_field(record.get("name"), "a name")
+        return unread(origin, f"{NOT_A_RECORD}, got {show(record)}")
+    if len(record) > MAX_FIELDS:  # before any field is looked at
+        return unread(origin, f"{NOT_A_RECORD}: the record has {len(record):,} fields; at most {MAX_FIELDS} are "
+                      "allowed", "check that the records were not run together")
+    candidate_id, id_problem = _read_id(record.get("id"))
+    name, name_problem = _text_field(record.get("name"), "a name", name_issue)
     label = candidate_id if candidate_id is not None else origin
     problems = [InputProblem(label, None, issue.message, issue.hint) for issue in issues]
-    for field, issue in (("id", id_issue), ("name", name_issue)):
+    for field, issue in (("id", id_problem), ("name", name_problem)):
         if issue:
             problems.append(InputProblem(label, field, issue.message, issue.hint))
-    problems += _record_key_problems(record, label)
-    values = {key: value for key, value in record.items() if isinstance(key, str) and key not in RESERVED}
-    return RawCandidate(candidate_id, name, values, origin, tuple(problems), record.get("expect"))
+    refused_keys = {key: issue for key in record if (issue := _field_name_issue(key))}
+    problems += _repeated_key_problems(record, label)
+    problems += [InputProblem(label, None, issue.message, issue.hint) for issue in refused_keys.values()]
+    expect = record.get("expect")
+    expect_issue = value_issue(expect)
+    if expect_issue:
+        problems.append(InputProblem(label, "expect", expect_issue.message, expect_issue.hint))
+    values = {key: value for key, value in record.items() if key not in refused_keys and key not in RESERVED}
+    return RawCandidate(candidate_id, name, values, origin, tuple(problems), None if expect_issue else expect)
 
 
-def decoded_record(record: object, origin: str) -> RawCandidate:
-    """A record from JSON or YAML, whose escapes may spell text that is not Unicode (a lone surrogate):
-    such a record is rejected, its text written with the escapes, so that it can still be reported."""
-    if not _has_surrogate(record):
-        return raw_candidate(record, origin)
-    issue = Issue("the record holds text that is not valid Unicode (a lone surrogate such as \\ud800)",
-                  "fix the escape sequence where the file was written")
-    return raw_candidate(_escaped(record), origin, [issue])
+def unread(origin: str, message: str, hint: str | None = None) -> RawCandidate:
+    """A record that could not be read at all: one problem, and no fields (each would be "missing": noise).
+
+    `message` starts with `NOT_A_RECORD`, which is how `judge` knows to report nothing more.
+    """
+    return RawCandidate(None, None, {}, origin, (InputProblem(origin, None, message, hint),))
 
 
-def _has_surrogate(value: object) -> bool:
-    if isinstance(value, str):
-        return _SURROGATE.search(value) is not None
-    if isinstance(value, Mapping):
-        return any(_has_surrogate(k) or _has_surrogate(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_has_surrogate(v) for v in value)
-    return False
+def unread_line(origin: str, what: str, length: int) -> RawCandidate:
+    """A row or line longer than `MAX_ROW_CHARS`, which was read through but not kept."""
+    return unread(origin, f"{NOT_A_RECORD}: the {what} is {length:,} characters long; at most {MAX_ROW_CHARS:,} "
+                  "are read", "a candidate takes a few hundred characters: look for a pasted text, or a quote "
+                  "(\") left open")
 
 
-def _escaped(value: object) -> object:
-    if isinstance(value, str):
-        return value.encode("utf-8", "backslashreplace").decode("utf-8")
-    if isinstance(value, Mapping):
-        return {_escaped(k): _escaped(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_escaped(v) for v in value]
-    return value
+def _field_name_issue(key: object) -> Issue | None:
+    return field_name_issue(key) if isinstance(key, str) else Issue(f"a field name must be text, got {show(key)}")
 
 
-def _record_key_problems(record: Mapping[object, object], label: str) -> list[InputProblem]:
+def _repeated_key_problems(record: Mapping[object, object], label: str) -> list[InputProblem]:
     repeated = record.duplicates if isinstance(record, Record) else ()
-    problems = [InputProblem(label, key, f"field '{key}' is given more than once", "keep one") for key in repeated]
-    problems += [InputProblem(label, None, f"a field name must be text, got {show(key)}")
-                 for key in record if not isinstance(key, str)]
-    return problems
+    return [InputProblem(label, safe_text(key), f"field {show(key)} is given more than once", "keep one")
+            for key in repeated]
 
 
 def _read_id(raw: object) -> tuple[str | None, Issue | None]:
     """Ids are text; a whole number (from JSON) becomes its text."""
     if isinstance(raw, int) and not isinstance(raw, bool):
-        return str(Decimal(raw)), None
-    return _text_field(raw, "an id")
+        return _text_field(str(Decimal(raw)), "an id", id_issue)  # str(int) refuses very long ints
+    return _text_field(raw, "an id", id_issue)
 
 
-def _text_field(raw: object, what: str) -> tuple[str | None, Issue | None]:
-    """Text, stripped (blank is none); anything else is an issue of the record."""
+def _text_field(raw: object, what: str, limits: Callable[[str], Issue | None]) -> tuple[str | None, Issue | None]:
+    """Text, stripped (blank is none) and within its limits; anything else is an issue of the record."""
     if isinstance(raw, str):
-        return raw.strip() or None, None
+        text = raw.strip()
+        issue = limits(text) if text else None
+        return (None, issue) if issue else (text or None, None)
     if raw is None:
         return None, None
     return None, Issue(f"{what} must be text, got {show(raw)}")

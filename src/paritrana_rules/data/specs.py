@@ -2,7 +2,8 @@
 
 Every other data module builds its problems from these: an `Issue` is one
 thing wrong with one value, raised as `Invalid` by the code that converts it,
-and a raw value is always shown short and safe (`show`), whatever its size.
+and a raw value is always shown short and safe (`show`), whatever its size:
+only its start is ever rendered.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ import attrs
 _InputKind = Literal["number", "count", "bool", "one_of", "set_of", "text", "panel"]
 
 _SHOWN_CHARS = 40
+_SHOWN_BITS = 4 * _SHOWN_CHARS  # an int this short has fewer digits than a message shows
+_DIGITS_PER_BIT = 0.30103  # log10(2)
 
 
 @attrs.frozen
@@ -52,6 +55,15 @@ class NonFinite:
     """NaN or Infinity read from JSON: kept as a marker so validation can name it."""
 
     text: str
+
+
+@attrs.frozen
+class Refused:
+    """A raw value that reading refused to build (past a limit of `limits`): kept as a marker so that
+    validation reports it under its own field, and the rest of the record is still judged."""
+
+    issue: Issue
+    shown: str  # how a message shows the value: short, whatever its size
 
 
 def wrong_type(raw: object, spec: InputSpec, hint: str | None = None) -> NoReturn:
@@ -100,14 +112,23 @@ def show(raw: object) -> str:
     if isinstance(raw, bool):
         return "true" if raw else "false"
     if isinstance(raw, str):
-        return clip(repr(raw))
+        return clip(repr(raw[:_SHOWN_CHARS + 1]))  # the repr of the start only: the value may be huge
     if isinstance(raw, int):
-        return clip(str(Decimal(raw)))  # str(int) refuses very long ints
+        return _show_int(raw)
     if isinstance(raw, (Decimal, float)):
         return clip(str(raw))
     if isinstance(raw, NonFinite):
         return raw.text
+    if isinstance(raw, Refused):
+        return raw.shown
     return _describe_type(raw)
+
+
+def _show_int(number: int) -> str:
+    """An int's digits when they fit in a message; past that, how many there are (computing them all is slow)."""
+    if number.bit_length() <= _SHOWN_BITS:
+        return clip(str(number))
+    return f"a whole number of about {int(number.bit_length() * _DIGITS_PER_BIT):,} digits"
 
 
 def _describe_type(raw: object) -> str:

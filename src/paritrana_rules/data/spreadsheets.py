@@ -2,7 +2,10 @@
 
 Every cell is text, as a CSV export would hold it, so validation parses it by
 the input's kind. A row stays a `CellRow` (cheap to read and to hand to
-another process) until `record()` makes it a `RawCandidate`.
+another process) until `record()` makes it a `RawCandidate`. Each CSV row is
+held to `MAX_ROW_CHARS` as it is read: a longer one is read through, never
+kept, and comes back as a rejected row of its own. A workbook is looked over
+before openpyxl opens it (`workbooks`).
 """
 
 from __future__ import annotations
@@ -11,14 +14,16 @@ import csv
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
-from typing import Protocol
+from typing import Any, TextIO
 
 import attrs
 
-from paritrana_rules.data.files import file_error, text_stream
-from paritrana_rules.data.records import duplicates, raw_candidate
-from paritrana_rules.data.specs import Issue
+from paritrana_rules.data.files import file_error, rest_of_line, text_stream
+from paritrana_rules.data.limits import MAX_FIELDS, MAX_ROW_CHARS, XLSX_LAST_ROW, field_name_issue, safe_text, usable_id
+from paritrana_rules.data.records import duplicates, raw_candidate, unread_line
+from paritrana_rules.data.specs import Issue, show
 from paritrana_rules.data.values import RawCandidate
+from paritrana_rules.data.workbooks import Workbook, check_workbook, workbook_file
 from paritrana_rules.errors import InputError, InputProblem, did_you_mean
 
 
@@ -30,13 +35,16 @@ class CellRow:
     cells: list[str]
     header: list[str]
     origin: str
+    too_long: int | None = None  # the row's length, when it was longer than MAX_ROW_CHARS and so not read
 
     @property
     def id(self) -> str | None:
         column = self.header.index("id")
-        return (self.cells[column].strip() or None) if column < len(self.cells) else None
+        return usable_id(self.cells[column]) if column < len(self.cells) else None
 
     def record(self) -> RawCandidate:
+        if self.too_long is not None:
+            return unread_line(self.origin, "row", self.too_long)
         candidate = candidate_from_cells(self.cells, self.header, self.origin)
         assert candidate is not None  # rows with no value at all are never made CellRows
         return candidate
@@ -47,26 +55,82 @@ class CellRow:
 
 def read_csv(path: Path, label: str) -> Iterator[CellRow]:
     with text_stream(path, label) as stream:
-        reader = csv.reader(stream)
+        lines = _RowLines(stream)
+        reader = csv.reader(lines)
         try:
             header = [cell.strip() for cell in next(reader, [])]
             check_header(header, label)
-            yield from _csv_rows(reader, header, label)
+            yield from _csv_rows(reader, lines, header, label)
         except csv.Error as error:
-            file_error(label, f"not valid CSV: line {reader.line_num}: {error}")
+            file_error(label, f"not valid CSV: line {lines.line_number}: {error}")
+        except _RowTooLong as long:  # the header: the file has no columns to read rows by
+            file_error(label, f"the header is {long.length:,} characters long; at most {MAX_ROW_CHARS:,} are read",
+                       "the first row names the columns, starting with 'id'")
 
 
-class _CsvReader(Protocol):
-    line_num: int
+class _RowTooLong(Exception):
+    """Raised to the CSV reader, in place of a line, when its row is longer than MAX_ROW_CHARS."""
 
-    def __iter__(self) -> Iterator[list[str]]: ...
+    def __init__(self, length: int) -> None:
+        super().__init__(length)
+        self.length = length
 
 
-def _csv_rows(reader: _CsvReader, header: list[str], label: str) -> Iterator[CellRow]:
+class _RowLines:
+    """The lines of a CSV file as `csv.reader` asks for them, each row held to MAX_ROW_CHARS.
+
+    When a row grows past it, the rest of the row is read through and let go (a row
+    ends at a line ending outside quotes, so at an even count of quotes), and
+    `_RowTooLong` is raised instead of a line; the reader starts afresh at the next row.
+    """
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+        self.line_number = 0  # lines read so far
+        self._chars = self._quotes = 0  # in the row being read
+
+    def __iter__(self) -> _RowLines:
+        return self
+
+    def __next__(self) -> str:
+        line = self._stream.readline(MAX_ROW_CHARS + 1)  # never more than a row may hold
+        if not line:
+            raise StopIteration
+        self.line_number += 1
+        self._chars += len(line)
+        self._quotes += line.count('"')
+        if self._chars <= MAX_ROW_CHARS:
+            return line
+        self._skip_rest_of_row(line)
+        raise _RowTooLong(self._chars)
+
+    def next_row(self) -> int:
+        """Start counting a new row; the line it starts on."""
+        self._chars = self._quotes = 0
+        return self.line_number + 1
+
+    def _skip_rest_of_row(self, line: str) -> None:
+        rest = rest_of_line(self._stream, line)
+        self._chars += rest.length - len(line)
+        self._quotes += rest.quotes - line.count('"')
+        while self._quotes % 2 and (line := self._stream.readline(MAX_ROW_CHARS + 1)):  # inside quotes: it goes on
+            self.line_number += 1
+            rest = rest_of_line(self._stream, line)
+            self._chars += rest.length
+            self._quotes += rest.quotes
+
+
+def _csv_rows(reader: Iterator[list[str]], lines: _RowLines, header: list[str], label: str) -> Iterator[CellRow]:
     """Each row with a value, its origin naming the line the row starts on (a wholly empty row is no candidate)."""
-    end = reader.line_num
-    for row in reader:
-        start, end = end + 1, reader.line_num
+    while True:
+        start = lines.next_row()
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except _RowTooLong as long:
+            yield CellRow([], header, f"{label}, row {start}", too_long=long.length)
+            continue
         if any(cell.strip() for cell in row):
             yield CellRow(row, header, f"{label}, row {start}")
 
@@ -76,25 +140,45 @@ def _csv_rows(reader: _CsvReader, header: list[str], label: str) -> Iterator[Cel
 
 def read_xlsx(path: Path, label: str) -> Iterator[CellRow]:
     """The first sheet of a workbook, read like a CSV file: a header row naming the columns, then a row each."""
+    openpyxl = _openpyxl(label)
+    with workbook_file(path, label) as file:
+        check_workbook(file, label)  # before openpyxl expands anything
+        workbook = _open_workbook(openpyxl, file, label)
+        try:
+            yield from _sheet_rows(workbook.worksheets[0], label)
+        finally:
+            workbook.close()
+
+
+def _openpyxl(label: str) -> Any:
     try:
         # Imported here, not at the top: openpyxl comes with the optional 'xlsx' extra, and only .xlsx files need it.
         import openpyxl  # type: ignore[import-untyped]
     except ImportError:
         file_error(label, "reading .xlsx files needs the 'xlsx' extra", "pip install 'paritrana-rules[xlsx]'")
+    return openpyxl
+
+
+def _open_workbook(openpyxl: Any, file: Workbook, label: str) -> Any:
     try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        return openpyxl.load_workbook(file, read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a file that is not a workbook
         file_error(label, f"not a readable .xlsx workbook: {error}", "save it from the spreadsheet as .xlsx")
-    try:
-        rows = workbook.worksheets[0].iter_rows(values_only=True)
-        header = [cell_text(cell).strip() for cell in next(rows, ())]
-        check_header(header, label)
-        for number, row in enumerate(rows, 2):
-            cells = [cell_text(cell) for cell in row]
-            if any(cell.strip() for cell in cells):
-                yield CellRow(cells, header, f"{label}, row {number}")
-    finally:
-        workbook.close()
+
+
+def _sheet_rows(sheet: Any, label: str) -> Iterator[CellRow]:
+    """The sheet's rows, no wider than MAX_FIELDS and none past a spreadsheet's last (`check_workbook` saw to both
+    for the cells; these bound what openpyxl fills in for missing ones)."""
+    width = min(sheet.max_column, MAX_FIELDS) if sheet.max_column else None
+    rows = sheet.iter_rows(max_row=XLSX_LAST_ROW, max_col=width, values_only=True)
+    header = [cell_text(cell).strip() for cell in next(rows, ())]
+    check_header(header, label)
+    for number, row in enumerate(rows, 2):
+        if row.count(None) == len(row):
+            continue  # a row openpyxl fills in where the sheet has none
+        cells = [cell_text(cell) for cell in row]
+        if any(cell.strip() for cell in cells):
+            yield CellRow(cells, header, f"{label}, row {number}")
 
 
 def cell_text(cell: object) -> str:
@@ -118,8 +202,14 @@ def cell_text(cell: object) -> str:
 def check_header(header: list[str], label: str) -> None:
     if not any(header):
         file_error(label, "the file is empty", "the first row must name the columns, starting with 'id'")
-    problems = [
-        InputProblem(label, name, f"column '{name}' appears more than once in the header", "rename or merge them")
+    if len(header) > MAX_FIELDS:  # before any column is looked at: each costs work in every row
+        file_error(label, f"the header has {len(header):,} columns; at most {MAX_FIELDS} are read",
+                   "name a column for id, name and each input, and leave out the others")
+    problems = [InputProblem(label, None, issue.message, issue.hint)
+                for name in header if name and (issue := field_name_issue(name))]
+    problems += [
+        InputProblem(label, safe_text(name), f"column {show(name)} appears more than once in the header",
+                     "rename or merge them")
         for name in duplicates(name for name in header if name)
     ]
     if "id" not in header:

@@ -1,18 +1,23 @@
 """One candidate's values: a `RawCandidate` as read -> a validated `Candidate`, or a `Rejected` with every problem.
 
-Each input's raw value is converted by its kind (numbers and counts in
+Each input's raw value is first held to the limits of `limits` (nesting,
+text length, Unicode), then converted by its kind (numbers and counts in
 `numbers`, panels in `panels`, the rest here); a missing or empty value takes
 the input's default if it has one. Problems come in spec order, then unknown
 fields in record order, so the same record is always reported the same way.
+The same checks apply to values, ids and names given from Python, so that
+nothing a ledger cannot hold gets past validation.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 
 import attrs
 
+from paritrana_rules.data.limits import MAX_ITEMS, escaped, id_issue, name_issue, safe_text, value_issue
 from paritrana_rules.data.numbers import to_count, to_number
 from paritrana_rules.data.panels import to_panel
 from paritrana_rules.data.specs import InputSpec, Invalid, Issue, describe, listing, show, wrong_type
@@ -75,18 +80,40 @@ class Rejected:
 # ------------------------------------------------------------------ validation
 
 
-def validate(values: Mapping[str, object], specs: Sequence[InputSpec], candidate: str) -> dict[str, object]:
+def validate(values: Mapping[str, object], specs: Sequence[InputSpec], candidate: str,
+             *, name: str | None = None) -> dict[str, object]:
     """Raise InputError listing every problem, or return validated values for every spec.
 
     Problems come in spec order, then unknown fields in record order; each is
-    labelled with `candidate`. The keys `id` and `name` are allowed and ignored.
+    labelled with `candidate`, which is the candidate's id and is held to the
+    limits of ids, as `name` is to those of names. The keys `id` and `name` of
+    `values` are allowed and ignored.
     """
-    return validate_with_defaults(values, specs, candidate)[0]
+    return validate_with_defaults(values, specs, candidate, name=name)[0]
 
 
-def validate_with_defaults(values: Mapping[str, object], specs: Sequence[InputSpec],
-                           candidate: str) -> tuple[dict[str, object], frozenset[str]]:
+def validate_with_defaults(values: Mapping[str, object], specs: Sequence[InputSpec], candidate: str,
+                           *, name: str | None = None) -> tuple[dict[str, object], frozenset[str]]:
     """`validate`, also naming the inputs that took their default (what an explanation says of them)."""
+    label = safe_text(candidate)
+    problems = _identity_problems(label, candidate, name)
+    result, defaulted, value_problems = _converted(values, specs, label)
+    problems += value_problems
+    if problems:
+        raise InputError(problems)
+    return result, defaulted
+
+
+def _identity_problems(label: str, candidate_id: str | None, name: str | None) -> list[InputProblem]:
+    """An id or name past its limits (too long, or not valid Unicode), as problems of the candidate."""
+    issues = (("id", id_issue(candidate_id) if candidate_id is not None else None),
+              ("name", name_issue(name) if name is not None else None))
+    return [InputProblem(label, field, issue.message, issue.hint) for field, issue in issues if issue]
+
+
+def _converted(values: Mapping[str, object], specs: Sequence[InputSpec],
+               candidate: str) -> tuple[dict[str, object], frozenset[str], list[InputProblem]]:
+    """Every spec's value, converted or defaulted, with the inputs that took their default and every problem."""
     problems: list[InputProblem] = []
     result: dict[str, object] = {}
     defaulted = []
@@ -97,14 +124,20 @@ def validate_with_defaults(values: Mapping[str, object], specs: Sequence[InputSp
                 result[spec.name] = _fallback(spec, "empty value" if spec.name in values else "missing value")
                 defaulted.append(spec.name)
             else:
-                result[spec.name] = _CONVERTERS[spec.kind](raw, spec)
+                result[spec.name] = _converted_value(raw, spec)
         except Invalid as bad:
             problems.extend(InputProblem(candidate, spec.name, i.message, i.hint) for i in bad.issues)
     if len(values) > len(result) or any(key not in result for key in values):
         problems.extend(_unknown_fields(values, specs, candidate))
-    if problems:
-        raise InputError(problems)
-    return result, frozenset(defaulted)
+    return result, frozenset(defaulted), problems
+
+
+def _converted_value(raw: object, spec: InputSpec) -> object:
+    """A raw value within the limits, converted by its input's kind."""
+    issue = value_issue(raw)
+    if issue:
+        raise Invalid(issue)
+    return _CONVERTERS[spec.kind](raw, spec)
 
 
 def _takes_default(spec: InputSpec, raw: object) -> bool:
@@ -128,16 +161,18 @@ def is_missing(raw: object) -> bool:
 
 
 def _unknown_fields(values: Mapping[str, object], specs: Sequence[InputSpec], candidate: str) -> list[InputProblem]:
-    names = [spec.name for spec in specs]
+    names = tuple(spec.name for spec in specs)
     known = {*names, *RESERVED}
     return [
-        InputProblem(candidate, str(key), f"unknown field '{key}'", _unknown_field_hint(str(key), names))
+        InputProblem(candidate, safe_text(str(key)), f"unknown field {show(str(key))}",
+                     _unknown_field_hint(safe_text(str(key)), names))
         for key in values
         if key not in known
     ]
 
 
-def _unknown_field_hint(key: str, names: list[str]) -> str:
+@functools.lru_cache(maxsize=1024)  # every row of a CSV file has the same columns: each is matched once
+def _unknown_field_hint(key: str, names: tuple[str, ...]) -> str:
     suggestion = did_you_mean(key, names)
     if suggestion:
         return suggestion
@@ -169,12 +204,12 @@ def _to_member(raw: object, spec: InputSpec) -> str:
 
 def _to_set(raw: object, spec: InputSpec) -> frozenset[str]:
     items = _set_items(raw, spec)
-    issues: list[Issue] = []
+    issues: dict[Issue, None] = {}  # each issue once, in order
     seen: set[str] = set()
     for item in items:
         issue = _set_item_issue(item, spec, seen)
-        if issue and issue not in issues:
-            issues.append(issue)
+        if issue:
+            issues[issue] = None
         if isinstance(item, str):
             seen.add(item.strip())
     if issues:
@@ -183,14 +218,18 @@ def _to_set(raw: object, spec: InputSpec) -> frozenset[str]:
 
 
 def _set_items(raw: object, spec: InputSpec) -> list[object]:
+    items: list[object]
     if isinstance(raw, str):
         # CSV form "a;b"; "[]" (or "") is the empty set, and empty pieces (a trailing ';') are ignored.
-        return [piece.strip() for piece in raw.split(";") if piece.strip()] if raw.strip() != "[]" else []
-    if isinstance(raw, (list, tuple)):
-        return list(raw)
-    if isinstance(raw, (set, frozenset)):
-        return sorted(raw, key=repr)  # a stable order for messages
-    wrong_type(raw, spec, "write a list, e.g. [a, b], or in CSV a;b")
+        items = [piece.strip() for piece in raw.split(";") if piece.strip()] if raw.strip() != "[]" else []
+    elif isinstance(raw, (list, tuple, set, frozenset)):
+        items = list(raw)
+    else:
+        wrong_type(raw, spec, "write a list, e.g. [a, b], or in CSV a;b")
+    if len(items) > MAX_ITEMS:  # before any item is looked at: each unknown one is matched against the members
+        raise Invalid(Issue(f"{len(items):,} values are listed; at most {MAX_ITEMS} are allowed",
+                            f"list each value once, from: {listing(spec.members)}"))
+    return sorted(items, key=repr) if isinstance(raw, (set, frozenset)) else items  # a set: a stable order for messages
 
 
 def _set_item_issue(item: object, spec: InputSpec, seen: set[str]) -> Issue | None:
@@ -198,7 +237,7 @@ def _set_item_issue(item: object, spec: InputSpec, seen: set[str]) -> Issue | No
         return Issue(f"expected a value from: {listing(spec.members)}; got {show(item)}")
     member = item.strip()
     if member in seen:
-        return Issue(f"'{member}' is listed more than once", "list each value once")
+        return Issue(f"{show(member)} is listed more than once", "list each value once")
     if member not in spec.members:
         return _not_a_member(member, spec)
     return None
@@ -210,12 +249,12 @@ def _not_a_member(member: str, spec: InputSpec) -> Issue:
         hint: str | None = "separate values with ';', e.g. " + ";".join(pieces)
     else:
         hint = did_you_mean(member, spec.members)
-    return Issue(f"'{member}' is not one of: {listing(spec.members)}", hint)
+    return Issue(f"{show(member)} is not one of: {listing(spec.members)}", hint)
 
 
 def _to_text(raw: object, spec: InputSpec) -> str:
     if isinstance(raw, str):
-        return raw.strip()
+        return raw.strip()  # within MAX_TEXT_CHARS and valid Unicode: `value_issue` saw to it
     hint = f'put it in quotes: "{show(raw)}"' if isinstance(raw, (int, Decimal)) else None
     wrong_type(raw, spec, hint)
 
@@ -236,24 +275,29 @@ _CONVERTERS: dict[str, Callable[[object, InputSpec], object]] = {
 
 def judge(raw: RawCandidate, specs: Sequence[InputSpec], first_origin: str | None) -> Candidate | Rejected:
     """Validate one record; `first_origin` is where its id was first used (a repeated id rejects the later ones)."""
+    raw = _within_limits(raw)
     label = raw.id if raw.id is not None else raw.origin
     if any(problem.message.startswith(NOT_A_RECORD) for problem in raw.problems):
         return Rejected(label, raw.name, raw.origin, raw.problems)  # its fields would all be "missing": noise
-    validated, value_problems = _validated(raw.values, specs, label)
+    values, defaulted, value_problems = _converted(raw.values, specs, label)
     problems = (*raw.problems, *_id_problems(raw, first_origin), *value_problems)
-    if problems or raw.id is None or validated is None:
+    if problems or raw.id is None:
         return Rejected(label, raw.name, raw.origin, problems, raw.expect)
-    values, defaulted = validated
     return Candidate(raw.id, raw.name, values, raw.origin, defaulted, raw.expect)
 
 
-def _validated(
-    values: Mapping[str, object], specs: Sequence[InputSpec], label: str
-) -> tuple[tuple[dict[str, object], frozenset[str]] | None, list[InputProblem]]:
-    try:
-        return validate_with_defaults(values, specs, label), []
-    except InputError as error:
-        return None, error.problems
+def _within_limits(raw: RawCandidate) -> RawCandidate:
+    """The record with an id or name past its limits set aside as a problem, and its origin made safe to write.
+
+    Records read from files are already so (`records`); this holds records built in Python to the same.
+    """
+    origin = escaped(raw.origin)
+    problems = _identity_problems(origin, raw.id, raw.name)
+    if not problems and origin == raw.origin:
+        return raw
+    refused = {problem.field for problem in problems}
+    return attrs.evolve(raw, id=None if "id" in refused else raw.id, name=None if "name" in refused else raw.name,
+                        origin=origin, problems=(*raw.problems, *problems))
 
 
 def _id_problems(raw: RawCandidate, first_origin: str | None) -> list[InputProblem]:

@@ -36,7 +36,6 @@ from paritrana_rules.language import extends
 from paritrana_rules.language.extends import Reader, read_rubric
 from paritrana_rules.language.syntax import parse
 from paritrana_rules.numeric import exact
-from paritrana_rules.source import SourceFile, Span
 
 # Diagnostics that a declaration lost to a syntax error would cause on its own.
 _CONSEQUENTIAL = {"W400", "W405", "L800", "L801", "H103"}
@@ -207,22 +206,15 @@ def diagnose(text: str, path: str = "<rubric>",
              read: Reader | None = None) -> tuple[RubricModel | None, list[Diagnostic]]:
     """Parse, merge what it extends, and check, returning every diagnostic; the model is None if any is an error.
 
-    `read` supplies the text of extended rubrics by path (default: read the file).
+    `read` supplies the text of extended rubrics by path (default: read the file). Text beyond the
+    language's limits (`language.limits`) is refused by `parse` and `extends.resolve` before anything
+    reads it further, so no text can take the checker deeper than they allow.
     """
-    try:
-        return _diagnose(text, path, read or read_rubric)
-    except RecursionError:
-        where = Span(path, 1, 1, 1, 1)
-        return None, [Diagnostic("P103", "the rubric nests expressions too deeply to be checked", where,
-                                 text.split("\n", 1)[0], "split long formulas into several 'let' declarations")]
-
-
-def _diagnose(text: str, path: str, read: Reader) -> tuple[RubricModel | None, list[Diagnostic]]:
     outcome = parse(text, path)
     diagnostics = list(outcome.diagnostics)
     if outcome.rubric is None:
         return None, diagnostics
-    merged = extends.resolve(outcome.rubric, SourceFile(path, text), read)
+    merged = extends.resolve(outcome.rubric, outcome.source, read or read_rubric)
     diagnostics.extend(merged.diagnostics)
     if merged.rubric is None:
         return None, sort_diagnostics(diagnostics)

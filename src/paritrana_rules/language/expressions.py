@@ -108,24 +108,24 @@ def compile_expr(expr: ast.Expr, rounding_mode: str) -> Evaluator:
 
 
 def names_read(expr: ast.Expr) -> list[str]:
-    """Names (inputs and lets) an expression reads, in order of first appearance."""
+    """Names (inputs and lets) an expression reads, in order of first appearance.
+
+    Walked without recursion: the checker asks this of formulas too large to analyse, to count their names
+    as used.
+    """
     seen: dict[str, None] = {}
-    _collect_names(expr, seen)
+    pending = [expr]
+    while pending:
+        node = pending.pop()
+        match node:
+            case ast.Name(name):
+                seen.setdefault(name, None)
+            case ast.Unary(_, operand):
+                pending.append(operand)
+            case ast.Binary(_, left, right):
+                pending += (right, left)
+            case ast.IfThenElse(condition, then, otherwise):
+                pending += (otherwise, then, condition)
+            case ast.Call(_, args):
+                pending.extend(reversed(args))
     return list(seen)
-
-
-def _collect_names(expr: ast.Expr, seen: dict[str, None]) -> None:
-    match expr:
-        case ast.Name(name):
-            seen.setdefault(name, None)
-        case ast.Unary(_, operand):
-            _collect_names(operand, seen)
-        case ast.Binary(_, left, right):
-            _collect_names(left, seen)
-            _collect_names(right, seen)
-        case ast.IfThenElse(c, a, b):
-            for part in (c, a, b):
-                _collect_names(part, seen)
-        case ast.Call(_, args):
-            for part in args:
-                _collect_names(part, seen)

@@ -2,7 +2,10 @@
 
 The parent is found by a path relative to the rubrics folder (the nearest
 folder named `rubrics` above the extending file, else the file's own folder).
-Absolute paths, `..` and cycles are errors. Merging starts from the parent's
+Absolute paths, `..`, a link that leads out of the folder, a control
+character in the path, cycles and chains longer than `MAX_EXTENDS_DEPTH` are
+errors, so a rubric is only ever built from rubrics inside the folder, and no
+diagnostic quotes a line of any other file. Merging starts from the parent's
 declarations, in order; a declaration of the same kind and name replaces the
 inherited one in place, `change criterion` replaces only the parts it names,
 `remove` drops one, and anything new is appended. Header clauses the child
@@ -14,6 +17,8 @@ in, so the merged rubric's diagnostics and traces point at the right file.
 
 from __future__ import annotations
 
+import codecs
+import os
 from collections.abc import Callable, Sequence
 from pathlib import Path, PurePosixPath
 
@@ -21,12 +26,22 @@ import attrs
 
 from paritrana_rules.language import ast
 from paritrana_rules.errors import Diagnostic, RubricError, UsageError, did_you_mean
+from paritrana_rules.language.limits import (
+    MAX_EXTENDS_DEPTH,
+    MAX_RUBRIC_CHARACTERS,
+    merged_declarations_problem,
+    path_character,
+    shown,
+)
+from paritrana_rules.language.syntax import parse, rubric_text
 from paritrana_rules.source import SourceFile, Span
-from paritrana_rules.language.syntax import parse
 
 Reader = Callable[[str], str]
 
 _META_REPLACED = ("label", "description", "reason", "evidence")
+# Bytes read of a rubric file at most: enough for any text within MAX_RUBRIC_CHARACTERS (a character takes up
+# to 4 bytes in UTF-8), so that a larger file is refused (F003) without being read whole.
+_MOST_BYTES = 4 * MAX_RUBRIC_CHARACTERS + 4
 
 
 @attrs.frozen
@@ -37,10 +52,13 @@ class Merged:
 
 
 def read_rubric(path: str | Path) -> str:
-    """A rubric file's text, or RubricError saying why it cannot be read."""
+    """A rubric file's text, read as `pr.loads` reads a string (`rubric_text`), or RubricError saying why not."""
     location = Span(str(path), 1, 1, 1, 1)
     try:
-        return Path(path).read_text(encoding="utf-8-sig")  # a byte-order mark from Windows editors is harmless
+        with open(path, "rb") as file:
+            data = file.read(_MOST_BYTES)
+        # Not final when cut short: a character cut in two at the end is not an error, the length is.
+        return rubric_text(codecs.getincrementaldecoder("utf-8")().decode(data, final=len(data) < _MOST_BYTES))
     except UnicodeDecodeError as error:
         before = error.object[: error.start].decode("utf-8", errors="replace")
         line = before.count("\n") + 1
@@ -51,8 +69,9 @@ def read_rubric(path: str | Path) -> str:
             "F002", f"the rubric is not UTF-8 text: byte 0x{error.object[error.start]:02x} cannot be read",
             where, text[line - 1] if line <= len(text) else "", hint="save the file as UTF-8 (most editors offer "
             "this under 'Save as' or 'Encoding')")]) from None
-    except OSError as error:
-        raise RubricError([Diagnostic("F001", f"cannot read the rubric: {error.strerror or error}", location,
+    except (OSError, ValueError) as error:  # ValueError: a NUL in the path
+        reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+        raise RubricError([Diagnostic("F001", f"cannot read the rubric: {reason}", location,
                                       hint="check the path")]) from None
 
 
@@ -79,10 +98,18 @@ def rubrics_root(path: str) -> Path:
     for folder in given.parents:
         if folder.name == "rubrics":
             return folder
-    for folder in given.resolve().parents:
+    for folder in Path(real_path(path) or path).parents:
         if folder.name == "rubrics":
             return folder
     return given.parent
+
+
+def real_path(path: str | Path) -> str | None:
+    """The path with every symbolic link followed, or None when it cannot name a file (a NUL in it)."""
+    try:
+        return os.path.realpath(path)  # unlike Path.resolve, never raises for a cycle of links
+    except (OSError, ValueError):
+        return None
 
 
 def resolve(rubric: ast.Rubric, source: SourceFile, read: Reader) -> Merged:
@@ -90,11 +117,16 @@ def resolve(rubric: ast.Rubric, source: SourceFile, read: Reader) -> Merged:
     sources = {source.path: source}
     diagnostics: list[Diagnostic] = []
     merged = _resolve(rubric, source, read, sources, diagnostics, chain=[_identity(source.path)])
+    if merged is not None and rubric.extends_span is not None:
+        count = len(merged.declarations) + len(merged.properties) + len(merged.rankings)
+        too_many = merged_declarations_problem(count, rubric.extends_span, source)
+        if too_many is not None:
+            return Merged(None, sources, (*diagnostics, too_many))
     return Merged(merged, sources, tuple(diagnostics))
 
 
 def _identity(path: str) -> str:
-    return str(Path(path).resolve())
+    return real_path(path) or path
 
 
 def _resolve(rubric: ast.Rubric, source: SourceFile, read: Reader, sources: dict[str, SourceFile],
@@ -107,6 +139,12 @@ def _resolve(rubric: ast.Rubric, source: SourceFile, read: Reader, sources: dict
                                            "or declare the criterion in full"))
         return rubric
     assert rubric.extends_span is not None
+    if len(chain) > MAX_EXTENDS_DEPTH:
+        diagnostics.append(_diagnostic(sources, "X108", f"this 'extends' makes the chain of rubrics that build on one "
+                                       f"another longer than {MAX_EXTENDS_DEPTH}", rubric.extends_span,
+                                       "write out in full the declarations this rubric inherits, and extend nothing: "
+                                       "a new chain then starts here"))
+        return None
     parent_path = _parent_path(rubric, source, sources, diagnostics)
     if parent_path is None:
         return None
@@ -121,13 +159,12 @@ def _resolve(rubric: ast.Rubric, source: SourceFile, read: Reader, sources: dict
         missing = [d for d in error.diagnostics if d.code == "F001"]
         diagnostics.extend(_not_found(rubric, source, sources) if missing else error.diagnostics)
         return None
-    parent_source = SourceFile(parent_path, text)
-    sources[parent_path] = parent_source
     outcome = parse(text, parent_path)
+    sources[parent_path] = outcome.source
     diagnostics.extend(outcome.diagnostics)
     if outcome.rubric is None or outcome.diagnostics:
         return None
-    parent = _resolve(outcome.rubric, parent_source, read, sources, diagnostics, [*chain, _identity(parent_path)])
+    parent = _resolve(outcome.rubric, outcome.source, read, sources, diagnostics, [*chain, _identity(parent_path)])
     if parent is None:
         return None
     return _merge(parent, rubric, sources, diagnostics)
@@ -140,6 +177,13 @@ def _keyword(statement: ast.RemoveDecl | ast.ChangeDecl) -> str:
 def _parent_path(rubric: ast.Rubric, source: SourceFile, sources: dict[str, SourceFile],
                  diagnostics: list[Diagnostic]) -> str | None:
     assert rubric.extends is not None and rubric.extends_span is not None
+    control = path_character(rubric.extends)
+    if control is not None:
+        diagnostics.append(_diagnostic(sources, "X107", f"the path after 'extends' holds a control character "
+                                       f"(U+{ord(control):04X}), which no rubric's file name has", rubric.extends_span,
+                                       'write the path with letters, digits, "-", "_", "." and "/", e.g. '
+                                       '"2024/pemerintah-desa.rubric"'))
+        return None
     written = PurePosixPath(rubric.extends.replace("\\", "/"))
     root = rubrics_root(source.path)
     if written.is_absolute() or rubric.extends[1:3] == ":/" or rubric.extends[1:3] == ":\\":
@@ -152,7 +196,22 @@ def _parent_path(rubric: ast.Rubric, source: SourceFile, sources: dict[str, Sour
                                        rubric.extends_span, "a rubric can only build on rubrics inside the rubrics "
                                        f"folder ({root}); write e.g. \"2024/pemerintah-desa.rubric\""))
         return None
-    return str(root / Path(*written.parts)) if written.parts else str(root)
+    parent = str(root / Path(*written.parts)) if written.parts else str(root)
+    return parent if _stays_inside(parent, root, rubric, sources, diagnostics) else None
+
+
+def _stays_inside(parent: str, root: Path, rubric: ast.Rubric, sources: dict[str, SourceFile],
+                  diagnostics: list[Diagnostic]) -> bool:
+    """Whether the file, its links followed, is inside the rubrics folder: a link must not lead anywhere else."""
+    assert rubric.extends_span is not None
+    real, inside = real_path(parent), real_path(root)
+    if real is not None and inside is not None and Path(real).is_relative_to(inside):
+        return True
+    diagnostics.append(_diagnostic(sources, "X101", f"'{rubric.extends}' leads out of the rubrics folder through a "
+                                   "symbolic link", rubric.extends_span, "a rubric can only build on rubrics inside "
+                                   f"the rubrics folder ({root}); copy the rubric into it, or replace the link by "
+                                   "the file"))
+    return False
 
 
 def _not_found(rubric: ast.Rubric, source: SourceFile, sources: dict[str, SourceFile]) -> list[Diagnostic]:
@@ -171,7 +230,7 @@ def _not_found(rubric: ast.Rubric, source: SourceFile, sources: dict[str, Source
 
 def _diagnostic(sources: dict[str, SourceFile], code: str, message: str, span: Span, hint: str) -> Diagnostic:
     source = sources.get(span.path)
-    return Diagnostic(code, message, span, source.line_text(span.line) if source else "", hint)
+    return Diagnostic(code, message, span, shown(source.line_text(span.line)) if source else "", hint)
 
 
 # ------------------------------------------------------------------ merging

@@ -13,8 +13,8 @@ how deep they are indented, and prints the tokens in their original order
 with canonical spacing. Only two tokens are ever re-spelt (`place`/`places`
 follows the number; a trailing comma in a member list is dropped), so the
 meaning cannot change. `format_text` still parses its own output, compares
-the ASTs and counts the comments before returning, as a safety net: a
-formatter bug must never reach a committee's file.
+the content hashes of both trees and counts the comments before returning,
+as a safety net: a formatter bug must never reach a committee's file.
 
 Comments are read from the gaps between the tree's tokens and placed by
 their offset relative to the output lines: a comment inside a line's stretch
@@ -39,9 +39,12 @@ import lark
 from lark import Token, Tree
 
 from paritrana_rules.language import ast, grammar, syntax
-from paritrana_rules.language.extends import read_rubric
-from paritrana_rules.outputs import write_atomically
 from paritrana_rules.errors import RubricError
+from paritrana_rules.language.extends import read_rubric
+from paritrana_rules.language.identity import rubric_hash
+from paritrana_rules.language.limits import MAX_LINE_CHARACTERS, located
+from paritrana_rules.outputs import write_atomically
+from paritrana_rules.source import Span
 
 INDENT = "    "
 MEMBERS_WIDTH = 100  # a member list without labels stays on its line up to this many columns
@@ -68,10 +71,17 @@ def format_text(text: str, path: str = "<rubric>") -> str:
     outcome = syntax.parse(text, path)
     if outcome.rubric is None or outcome.diagnostics:
         raise RubricError(list(outcome.diagnostics))
+    text = outcome.source.text  # line endings as the language reads them
     tree = _parser().parse(text)
     comments = _comments(text, _tokens(tree))
     items = _layout(tree, _CommentOffsets(tuple(c.pos for c in comments)))
-    formatted, written = _render(items, comments, text)
+    try:
+        formatted, written = _render(items, comments, text)
+    except _LineTooLong as long:
+        raise RubricError([located(outcome.source, "F003", f"laid out canonically, this line would have "
+                                   f"{long.length:,} characters; a line may have at most {MAX_LINE_CHARACTERS:,}",
+                                   Span(path, long.row, 1, long.row, 2), "compute parts of the formula in 'let' "
+                                   "declarations, or shorten the comment at its end")]) from None
     _ensure_same(formatted, outcome.rubric, path, written == len(comments))
     return formatted
 
@@ -79,19 +89,15 @@ def format_text(text: str, path: str = "<rubric>") -> str:
 def format_file(path: str | Path) -> tuple[str, bool]:
     """A rubric file's formatted text, and whether it differs from the file's bytes.
 
-    The file is compared as written (no newline translation), so a file with
-    Windows line endings counts as changed. Raises `RubricError` when the file
-    cannot be read, is not UTF-8 or does not parse.
+    The file is read as `check` and `score` read it (`read_rubric`: a lone CR
+    is a line break too), so that the formatter sees the very rubric the engine
+    scores with; the output always uses "\n". It is compared with the file's
+    bytes, so a file with Windows line endings or a byte-order mark counts as
+    changed. Raises `RubricError` when the file cannot be read, is not UTF-8 or
+    does not parse.
     """
-    try:
-        original = Path(path).read_bytes().decode("utf-8")
-    except (OSError, UnicodeDecodeError):
-        read_rubric(path)  # raises the F001/F002 diagnostic `check` gives for the same file
-        raise
-    # Read line endings as `check` and `score` do (a lone CR is a line break too), so that the
-    # formatter sees the very rubric the engine scores with; the output always uses "\n".
-    formatted = format_text(original.replace("\r\n", "\n").replace("\r", "\n"), str(path))
-    return formatted, formatted != original
+    formatted = format_text(read_rubric(path), str(path))
+    return formatted, formatted.encode("utf-8") != Path(path).read_bytes()
 
 
 def rewrite_rubric(path: Path, text: str) -> None:
@@ -190,12 +196,19 @@ class _Item:
 
 
 def _tokens(node: Tree[Token] | Token | None) -> list[Token]:
-    """The tokens under a node, in source order (placeholders of absent optional parts skipped)."""
-    if node is None:
-        return []
-    if isinstance(node, Token):
-        return [node]
-    return [token for child in node.children for token in _tokens(child)]
+    """The tokens under a node, in source order (placeholders of absent optional parts skipped).
+
+    Walked without recursion: brackets nest the tree as deep as the language allows, twice over.
+    """
+    found: list[Token] = []
+    pending = [node]
+    while pending:
+        current = pending.pop()
+        if isinstance(current, Token):
+            found.append(current)
+        elif current is not None:
+            pending.extend(reversed(current.children))
+    return found
 
 
 def _line(depth: int, covered: Sequence[Token], shown: Sequence[Token] | None = None) -> _Line:
@@ -383,6 +396,14 @@ def _meta(clause: Tree[Token], depth: int) -> list[_Line]:
 # ------------------------------------------------------------------ comments and blank lines -> text
 
 
+class _LineTooLong(Exception):
+    """A line the canonical layout would make longer than the language allows (it joins a clause's lines)."""
+
+    def __init__(self, row: int, length: int) -> None:
+        super().__init__(row, length)
+        self.row, self.length = row, length
+
+
 @attrs.frozen
 class _Element:
     """An output line (code or comment) with what blank-line decisions need."""
@@ -454,6 +475,8 @@ def _render(items: list[_Item], comments: list[_Comment], text: str) -> tuple[st
         code = INDENT * line.depth + line.text
         if placed[k].trailing:
             code += "  " + placed[k].trailing[-1].text
+        if len(code) > MAX_LINE_CHARACTERS:
+            raise _LineTooLong(line.first_row, len(code))
         elements.append(_Element(code, line.first_row, line.last_row, owner, leading=False))
     for comment, depth in after_last:
         owner = len(items) if depth == 0 else owners[-1]
@@ -532,11 +555,12 @@ def _blank_line(a: _Element, b: _Element, items: list[_Item], blank: _BlankRows,
 def _ensure_same(formatted: str, rubric: ast.Rubric, path: str, comments_kept: bool) -> None:
     """Refuse to return a layout that changes the rubric's meaning or loses a comment.
 
-    Cheap next to a wrong file: the output is parsed again and its AST, which
-    ignores positions, compared with the input's.
+    Cheap next to a wrong file: the output is parsed again and its content hash,
+    which ignores positions, compared with the input's (hashes, unlike `==`,
+    do not recurse through a formula's tree).
     """
     again = syntax.parse(formatted, path)
-    if again.diagnostics or again.rubric != rubric:
+    if again.diagnostics or again.rubric is None or rubric_hash(again.rubric) != rubric_hash(rubric):
         raise RuntimeError(f"the formatter changed the meaning of {path}; please report this as a bug")
     if not comments_kept:
         raise RuntimeError(f"the formatter lost a comment of {path}; please report this as a bug")

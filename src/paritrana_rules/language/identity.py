@@ -18,13 +18,41 @@ from paritrana_rules.language.extends import declaration_kind
 
 
 def canonical_form(node: Any) -> Any:
-    """A syntax tree node as plain data: its meaning, without spans, paths or comments."""
+    """A syntax tree node as plain data: its meaning, without spans, paths or comments.
+
+    Built without recursion, children before their parent: a formula's tree may nest hundreds of levels.
+    """
+    built: list[Any] = []
+    pending: list[tuple[Any, bool]] = [(node, False)]
+    while pending:
+        current, children_built = pending.pop()
+        parts = _parts(current)
+        if parts is None:
+            built.append(encode(current))
+        elif children_built:
+            values = built[len(built) - len(parts):]
+            del built[len(built) - len(parts):]
+            built.append(_assembled(current, values))
+        else:
+            pending.append((current, True))
+            pending.extend((part, False) for part in reversed(parts))
+    return built[0]
+
+
+def _parts(node: Any) -> list[Any] | None:
+    """What a node is made of (its fields that count for equality, or its items); None for a plain value."""
     if attrs.has(type(node)):
-        fields = {f.name: canonical_form(getattr(node, f.name)) for f in attrs.fields(type(node)) if f.eq}
-        return {"node": type(node).__name__, **fields}
+        return [getattr(node, f.name) for f in attrs.fields(type(node)) if f.eq]
     if isinstance(node, (tuple, list)):
-        return [canonical_form(n) for n in node]
-    return encode(node)
+        return list(node)
+    return None
+
+
+def _assembled(node: Any, values: list[Any]) -> Any:
+    if isinstance(node, (tuple, list)):
+        return values
+    names = [f.name for f in attrs.fields(type(node)) if f.eq]
+    return {"node": type(node).__name__, **dict(zip(names, values, strict=True))}
 
 
 def declaration_hashes(rubric: ast.Rubric) -> dict[str, str]:

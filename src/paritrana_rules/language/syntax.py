@@ -5,17 +5,27 @@ parser stops at the first error, so to report several syntax errors at once we
 blank out the broken declaration (keeping line breaks, so positions stay true)
 and parse again (`recovery.py`). Each error becomes a diagnostic
 (`syntax_diagnostics.py`); the tree that finally parses becomes `ast` nodes
-(`tree_to_ast.py`).
+(`tree_to_ast.py`). The language's limits (`limits.py`) are checked first:
+a text beyond one is reported, not parsed, and neither is a tree nested
+too deeply turned into nodes.
 """
 
 from __future__ import annotations
 
 import attrs
+from lark import Token, Tree
 from lark.exceptions import UnexpectedInput
 
 from paritrana_rules.errors import Diagnostic
 from paritrana_rules.language import ast
 from paritrana_rules.language.grammar import parser
+from paritrana_rules.language.limits import (
+    MAX_RECOVERY_WORDS,
+    declaration_count_problem,
+    measure_text,
+    nesting_problem,
+    size_problem,
+)
 from paritrana_rules.language.recovery import (
     blank_out,
     broken_region,
@@ -33,19 +43,39 @@ MAX_SYNTAX_ERRORS = 20
 
 @attrs.frozen
 class ParseOutcome:
-    """The tree of what parsed, the syntax diagnostics, and the names of declarations that did not."""
+    """The tree of what parsed, the syntax diagnostics, the names of declarations that did not, and the source.
+
+    `source` holds the text as read (see `rubric_text`): what positions refer to.
+    """
 
     rubric: ast.Rubric | None
     diagnostics: tuple[Diagnostic, ...]
     broken_names: frozenset[str]
+    source: SourceFile
+
+
+def rubric_text(text: str) -> str:
+    """Text as the language reads it, whether given as a string or read from a file.
+
+    A line ends at \\n, \\r\\n or a lone \\r (as Python reads files), and a byte-order mark
+    at the start, which Windows editors write, is not part of the rubric.
+    """
+    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
 
 
 def parse(text: str, path: str = "<rubric>") -> ParseOutcome:
     """Parse a rubric, recovering after errors to report as many as possible."""
-    source = SourceFile(path, text)
+    too_large = size_problem(text, path)
+    if too_large is not None:
+        return ParseOutcome(None, (too_large,), frozenset(), SourceFile(path, ""))
+    source = SourceFile(path, rubric_text(text))
+    measured = measure_text(source.text, path)
+    if measured.problem is not None:
+        return ParseOutcome(None, (measured.problem,), frozenset(), source)
     diagnostics: list[Diagnostic] = []
     broken: set[str] = set()
-    current = text
+    current = source.text
+    attempts = max(1, min(MAX_SYNTAX_ERRORS, MAX_RECOVERY_WORDS // max(1, measured.words)))  # each parses it all
     while True:
         try:
             tree = parser().parse(current)
@@ -54,11 +84,27 @@ def parse(text: str, path: str = "<rubric>") -> ParseOutcome:
             unfinished = left_unfinished(current, position, error)
             diagnostics.append(syntax_diagnostic(error, source, current, position, unfinished))
             region = broken_region(current, position, unfinished)
-            if region is None or len(diagnostics) >= MAX_SYNTAX_ERRORS:
-                return ParseOutcome(None, tuple(diagnostics), frozenset(broken))
+            if region is None or len(diagnostics) >= attempts:
+                return ParseOutcome(None, tuple(diagnostics), frozenset(broken), source)
             name = declared_name(current, region)
             if name is not None:
                 broken.add(name)
             current = blank_out(current, region)
             continue
-        return ParseOutcome(to_ast(tree, source), tuple(diagnostics), frozenset(broken))
+        return _outcome(tree, source, diagnostics, frozenset(broken))
+
+
+def _outcome(tree: Tree[Token], source: SourceFile, diagnostics: list[Diagnostic],
+             broken: frozenset[str]) -> ParseOutcome:
+    """The parsed tree as `ast` nodes, unless it nests too deeply, or a literal or the count of
+    declarations passes a limit: such a rubric is not checked further."""
+    too_deep = nesting_problem(tree, source)
+    if too_deep is not None:
+        return ParseOutcome(None, (*diagnostics, too_deep), broken, source)
+    too_many = declaration_count_problem([c for c in tree.children[1:] if isinstance(c, Tree)], source)
+    if too_many is not None:
+        return ParseOutcome(None, (*diagnostics, too_many), broken, source)
+    rubric, beyond = to_ast(tree, source)
+    if beyond:
+        return ParseOutcome(None, (*diagnostics, *beyond), broken, source)
+    return ParseOutcome(rubric, tuple(diagnostics), broken, source)

@@ -14,6 +14,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedTok
 
 from paritrana_rules.errors import Diagnostic, did_you_mean
 from paritrana_rules.language.grammar import DECLARATION_KEYWORDS, LINE_STARTERS, literal_terminals, token_span
+from paritrana_rules.language.limits import shown
 from paritrana_rules.language.recovery import line_start, top_level_starts
 from paritrana_rules.source import SourceFile, Span
 
@@ -25,6 +26,7 @@ _TERMINAL_WORDS = {
     "YES_NO": "'yes/no'",
     "$END": "the end of the file",
 }
+_QUOTED_AT_MOST = 40  # characters of a text quoted in a message
 _PERCENT_HINT = "weights are percentages: write the number followed by %, e.g. weight 25%"
 
 
@@ -75,7 +77,7 @@ def _unknown_line_start(source: SourceFile, text: str, position: int) -> Diagnos
     span = Span(source.path, line, 1, line, 1 + len(word))
     hint = did_you_mean(word.lower(), LINE_STARTERS) or (
         "a line at the left margin starts a declaration: " + ", ".join(DECLARATION_KEYWORDS))
-    return Diagnostic("P100", f"'{word}' does not start a declaration", span, source.line_text(line), hint)
+    return Diagnostic("P100", f"'{word}' does not start a declaration", span, shown(source.line_text(line)), hint)
 
 
 def _unexpected_character(error: UnexpectedCharacters, source: SourceFile) -> Diagnostic:
@@ -91,7 +93,7 @@ def _unexpected_character(error: UnexpectedCharacters, source: SourceFile) -> Di
         hint = 'texts are written between straight double quotes: "..."'
     else:
         hint = f"expected {_expected_text(set(error.allowed or ()))}" if error.allowed else None
-    return Diagnostic("P101", f"unexpected character {char!r}", span, source.line_text(line), hint)
+    return Diagnostic("P101", f"unexpected character {char!r}", span, shown(source.line_text(line)), hint)
 
 
 def _unexpected_token(error: UnexpectedToken, source: SourceFile) -> Diagnostic:
@@ -109,7 +111,7 @@ def _unexpected_token(error: UnexpectedToken, source: SourceFile) -> Diagnostic:
         hint = 'each text starts with its language: id (Bahasa Indonesia) or en (English), e.g. label id "..." en "..."'
     else:
         hint = _token_hint(token, expected)
-    return Diagnostic("P100", message, span, source.line_text(span.line), hint)
+    return Diagnostic("P100", message, span, shown(source.line_text(span.line)), hint)
 
 
 def _token_words(token: Token) -> str:
@@ -117,8 +119,8 @@ def _token_words(token: Token) -> str:
         return f"name '{token}'"
     if token.type == "NUMBER":
         return f"number {token}"
-    if token.type == "STRING":
-        return f"text {token}"
+    if token.type == "STRING":  # shown cut short: it may be thousands of characters long
+        return f"text {shown(token[:_QUOTED_AT_MOST])}{'...' if len(token) > _QUOTED_AT_MOST else ''}"
     return f"'{token}'"
 
 
@@ -170,7 +172,7 @@ def _unfinished_declaration(error: UnexpectedInput, source: SourceFile, text: st
         hint = "complete this line, or remove it; the next line already starts something new"
     else:
         hint = "complete this line; the indented lines below it belong to the same declaration"
-    return Diagnostic("P102", message, span, source.line_text(number), hint)
+    return Diagnostic("P102", message, span, shown(source.line_text(number)), hint)
 
 
 def _code(line: str) -> str:

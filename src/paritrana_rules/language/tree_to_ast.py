@@ -1,4 +1,10 @@
-"""Lark's parse tree -> `ast` nodes: one method per grammar rule, every node with the Span it was written at."""
+"""Lark's parse tree -> `ast` nodes: one method per grammar rule, every node with the Span it was written at.
+
+The tree is walked without recursion (`Transformer_NonRecursive`), and each
+number and quoted text is measured against the language's limits
+(`limits.py`) before it becomes a value: one beyond them is reported, and
+stands as 0 or "" in a rubric that is then not checked further.
+"""
 
 from __future__ import annotations
 
@@ -8,16 +14,19 @@ from decimal import Decimal
 from typing import Any
 
 import lark
-from lark import Token, Transformer, v_args
+from lark import Token, Transformer_NonRecursive, v_args
 
+from paritrana_rules.errors import Diagnostic
 from paritrana_rules.language import ast
 from paritrana_rules.language.grammar import token_span
+from paritrana_rules.language.limits import number_problem, text_literal_problem
 from paritrana_rules.source import SourceFile, Span
 
 
-def to_ast(tree: lark.Tree[Token], source: SourceFile) -> ast.Rubric:
-    """The rubric a tree parsed from `source` stands for."""
-    return _ToAst(source).transform(tree)
+def to_ast(tree: lark.Tree[Token], source: SourceFile) -> tuple[ast.Rubric, list[Diagnostic]]:
+    """The rubric a tree parsed from `source` stands for, and its literals beyond the language's limits."""
+    builder = _ToAst(source)
+    return builder.transform(tree), builder.beyond_limits
 
 
 def _unquote(token: Token) -> str:
@@ -45,18 +54,37 @@ def _call_rule(func: str) -> Callable[..., ast.Call]:
 
 
 @v_args(meta=True, inline=True)
-class _ToAst(Transformer[Token, ast.Rubric]):
+class _ToAst(Transformer_NonRecursive[Token, ast.Rubric]):
     """Builds frozen AST nodes from Lark's tree; every node gets a Span."""
 
     def __init__(self, source: SourceFile) -> None:
         super().__init__()
+        self.file = source  # not `source`: that is the method for the `source` clause
         self.path = source.path
+        self.beyond_limits: list[Diagnostic] = []
 
     def _span(self, meta: Any) -> Span:
         return Span(self.path, meta.line, meta.column, meta.end_line, meta.end_column)
 
     def _tspan(self, token: Token) -> Span:
         return token_span(token, self.path)
+
+    def _decimal(self, token: Token, count: bool = False) -> Decimal:
+        """A number's value; 0 for one with more digits than the language allows (it is reported)."""
+        problem = number_problem(token, self.file, count)
+        if problem is None:
+            return Decimal(str(token))
+        self.beyond_limits.append(problem)
+        return Decimal(0)
+
+    def _text(self, token: Token) -> str:
+        """A quoted text's value; "" for one longer than the language allows (it is reported)."""
+        value = _unquote(token)
+        problem = text_literal_problem(value, token, self.file)
+        if problem is None:
+            return value
+        self.beyond_limits.append(problem)
+        return ""
 
     # header
 
@@ -80,11 +108,11 @@ class _ToAst(Transformer[Token, ast.Rubric]):
         metas = tuple(c for c in clauses if isinstance(c, ast.Meta))
         span = Span(self.path, meta.line, meta.column, award.end_line or meta.line, award.end_column or meta.column)
         years = (self._tspan(edition), self._tspan(period))
-        return (_unquote(award), Decimal(str(edition)), Decimal(str(period)), extends, header_clauses, metas, span,
-                years)
+        edition_value, period_value = self._decimal(edition, count=True), self._decimal(period, count=True)
+        return (self._text(award), edition_value, period_value, extends, header_clauses, metas, span, years)
 
     def extends_clause(self, meta: Any, path: Token) -> tuple[str, Span]:
-        return (_unquote(path), self._tspan(path))
+        return (self._text(path), self._tspan(path))
 
     # extending and properties
 
@@ -137,7 +165,7 @@ class _ToAst(Transformer[Token, ast.Rubric]):
         return ("within", str(name), self._tspan(name))
 
     def nominate_top(self, meta: Any, number: Token) -> tuple[str, Decimal, Span]:
-        return ("top", Decimal(str(number)), self._tspan(number))
+        return ("top", self._decimal(number, count=True), self._tspan(number))
 
     def property_subject(self, meta: Any, token: Token) -> tuple[str, Span]:
         return (str(token), self._tspan(token))
@@ -155,7 +183,7 @@ class _ToAst(Transformer[Token, ast.Rubric]):
         return ast.HeaderClause("scale", (low, high), self._span(meta))
 
     def rounding(self, meta: Any, mode: Token, places: Token) -> ast.HeaderClause:
-        return ast.HeaderClause("rounding", (str(mode), Decimal(str(places))), self._span(meta))
+        return ast.HeaderClause("rounding", (str(mode), self._decimal(places, count=True)), self._span(meta))
 
     # free text
 
@@ -164,12 +192,12 @@ class _ToAst(Transformer[Token, ast.Rubric]):
                          tuple(s for _, _, s in pairs))
 
     def lang_text(self, meta: Any, lang: Token, text: Token) -> tuple[str, str, Span]:
-        return (str(lang), _unquote(text), self._tspan(lang))
+        return (str(lang), self._text(text), self._tspan(lang))
 
     def _meta(self, kind: Any, meta: Any, value: Any) -> ast.Meta:
         if isinstance(value, ast.Texts):
             return ast.Meta(kind, value, None, self._span(meta))
-        return ast.Meta(kind, None, _unquote(value), self._span(meta))
+        return ast.Meta(kind, None, self._text(value), self._span(meta))
 
     def label(self, meta: Any, texts: ast.Texts) -> ast.Meta:
         return self._meta("label", meta, texts)
@@ -236,7 +264,7 @@ class _ToAst(Transformer[Token, ast.Rubric]):
         return texts
 
     def unit(self, meta: Any, value: Token) -> ast.InputOption:
-        text = _unquote(value) if value.type == "STRING" else str(value)
+        text = self._text(value) if value.type == "STRING" else str(value)
         return ast.InputOption("unit", (text,), self._span(meta))
 
     def between(self, meta: Any, low: Decimal, high: Decimal) -> ast.InputOption:
@@ -256,10 +284,10 @@ class _ToAst(Transformer[Token, ast.Rubric]):
         return ast.InputOption("stage", (str(name),), self._span(meta))
 
     def positive_number(self, meta: Any, number: Token) -> Decimal:
-        return Decimal(str(number))
+        return self._decimal(number)
 
     def negative_number(self, meta: Any, number: Token) -> Decimal:
-        return -Decimal(str(number))
+        return -self._decimal(number)
 
     # let
 
@@ -281,7 +309,7 @@ class _ToAst(Transformer[Token, ast.Rubric]):
         )
 
     def percent(self, meta: Any, number: Token) -> tuple[Decimal, Span]:
-        return (Decimal(str(number)), self._span(meta))
+        return (self._decimal(number), self._span(meta))
 
     def points_expr(self, meta: Any, expr: ast.Expr) -> ast.PointsExpr:
         return ast.PointsExpr(expr, self._span(meta))
@@ -411,7 +439,7 @@ class _ToAst(Transformer[Token, ast.Rubric]):
         return ast.Unary("-", a, self._span(meta))
 
     def number(self, meta: Any, token: Token) -> ast.Number:
-        return ast.Number(Decimal(str(token)), self._span(meta))
+        return ast.Number(self._decimal(token), self._span(meta))
 
     def yes(self, meta: Any) -> ast.Bool:
         return ast.Bool(True, self._span(meta))
@@ -420,7 +448,7 @@ class _ToAst(Transformer[Token, ast.Rubric]):
         return ast.Bool(False, self._span(meta))
 
     def string(self, meta: Any, token: Token) -> ast.String:
-        return ast.String(_unquote(token), self._span(meta))
+        return ast.String(self._text(token), self._span(meta))
 
     def name(self, meta: Any, token: Token) -> ast.Name:
         return ast.Name(str(token), self._span(meta))
@@ -439,5 +467,5 @@ class _ToAst(Transformer[Token, ast.Rubric]):
     count_of = _call_rule("count_of")
 
     def round_(self, meta: Any, value: ast.Expr, places: Token) -> ast.Call:
-        places_number = ast.Number(Decimal(str(places)), self._tspan(places))
+        places_number = ast.Number(self._decimal(places, count=True), self._tspan(places))
         return ast.Call("round", (value, places_number), self._span(meta))
