@@ -94,3 +94,18 @@ def test_control_characters_from_candidate_data_are_shown_escaped_on_a_terminal(
     assert b"\x1b]0;owned" not in shown
     written = run("score", DESA[0], str(data), "--format", "csv")  # a file or a pipe keeps the text as it is
     assert b"desa-\x1b]0;owned\x07tamansari" in written.stdout
+
+
+def test_score_and_explain_read_candidates_from_standard_input() -> None:
+    csv_text = (ROOT / "examples/2024/pemerintah-desa.csv").read_bytes()
+    from_file = run("score", DESA[0], "examples/2024/pemerintah-desa.csv", "--format", "csv")
+    piped = subprocess.run([sys.executable, "-m", "paritrana_rules", "score", DESA[0], "-", "--data-format", "csv",
+                            "--format", "csv"], cwd=ROOT, input=csv_text, capture_output=True, timeout=120, check=False)
+    assert piped.returncode == from_file.returncode and piped.stdout == from_file.stdout
+    explained = subprocess.run([sys.executable, "-m", "paritrana_rules", "explain", DESA[0], "-", "--data-format",
+                                "yaml", "--candidate", "desa-tamansari"], cwd=ROOT,
+                               input=(ROOT / DESA[1]).read_bytes(), capture_output=True, timeout=120, check=False)
+    assert explained.returncode == 0 and b"desa-tamansari" in explained.stdout
+    unnamed = subprocess.run([sys.executable, "-m", "paritrana_rules", "score", DESA[0], "-"], cwd=ROOT, input=b"",
+                             capture_output=True, timeout=120, check=False)
+    assert unnamed.returncode == 2 and b"--data-format" in unnamed.stderr

@@ -549,3 +549,12 @@ def test_any_text_gives_records_or_problems_and_one_outcome_per_line(lines: str,
         judged_or_unreadable(folder, "c.yaml", yaml_text)
         outcomes = judged_or_unreadable(folder, "c.csv", csv_text)
         assert outcomes is None or len(outcomes) == expected_rows(csv_text)
+
+
+def test_a_name_with_a_lone_surrogate_is_refused_through_the_api_too() -> None:
+    root = Path(__file__).resolve().parents[1]
+    rubric = pr.load(root / "rubrics/2024/pemerintah-desa.rubric")
+    candidates, _ = pr.load_candidates(root / "examples/2024/pemerintah-desa.yaml", rubric.input_specs)
+    values = dict(candidates[0].values)
+    with pytest.raises(pr.InputError):
+        rubric.evaluate(values, "desa-x", name="Desa \ud800")

@@ -29,7 +29,7 @@ from paritrana_rules.audit.signing import PublicKey, SigningKey, keygen, load_pu
 from paritrana_rules.batch.run import FORMATS, BatchReport, score_file
 from paritrana_rules.committee.cases import RubricTests, run_cases
 from paritrana_rules.committee.diff import diff_rubrics, pair_folders, render_movements, rescore
-from paritrana_rules.data import RawCandidate, Rejected, iter_candidates, with_first_origins
+from paritrana_rules.data import Format, RawCandidate, Rejected, iter_candidates, with_first_origins
 from paritrana_rules.errors import (
     Diagnostic,
     Error,
@@ -188,14 +188,15 @@ def check_file(path: str | Path) -> list[Diagnostic]:
     return diagnostics
 
 
-def score_candidate(rubric: CompiledRubric, data: str | Path, candidate: str | None = None) -> Result:
+def score_candidate(rubric: CompiledRubric, data: str | Path, candidate: str | None = None,
+                    data_format: Format | None = None) -> Result:
     """One candidate of a data file, scored at the stage its data has reached (as a batch would score it).
 
     `candidate` is its id, which may be left out when the file holds one candidate only.
     UsageError when there is no such candidate; InputError when its data does not validate.
     """
     records: dict[str, tuple[RawCandidate, str | None]] = {}
-    for raw, first in with_first_origins(iter_candidates(data)):
+    for raw, first in with_first_origins(iter_candidates(data, data_format)):
         records.setdefault(raw.id if raw.id is not None else raw.origin, (raw, first))
     known = list(records)
     if candidate is None:

@@ -175,7 +175,9 @@ def _add_score(commands: Commands, common: argparse.ArgumentParser) -> None:
                                             "one output row per input row, in order. CSV, JSON Lines and .xlsx are "
                                             "read as a stream, so files of any size score in flat memory.")
     score.add_argument("rubric", metavar="RUBRIC")
-    score.add_argument("data", metavar="DATA", help="candidates: .yaml, .yml, .json, .jsonl, .csv or .xlsx")
+    score.add_argument("data", metavar="DATA", help="candidates: .yaml, .yml, .json, .jsonl, .csv or .xlsx; - reads "
+                                                    "standard input (with --data-format)")
+    _add_data_format(score)
     score.add_argument("--format", choices=api.FORMATS, default="table",
                        help="jsonl: one JSON object per input row, in file order")
     score.add_argument("--explain", action="store_true", help="add each candidate's explanation")
@@ -221,6 +223,11 @@ def _add_replay(commands: Commands, common: argparse.ArgumentParser) -> None:
                         help="the committee's public key: a seal it did not sign is a finding ('sign' extra)")
     replay.add_argument("--format", choices=("text", "json"), default="text")
     replay.set_defaults(run=_replay)
+
+
+def _add_data_format(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--data-format", choices=("yaml", "json", "jsonl", "csv", "xlsx"),
+                         help="how DATA is written (default: from its ending; needed for -)")
 
 
 def _add_keygen(commands: Commands, common: argparse.ArgumentParser) -> None:
@@ -280,7 +287,8 @@ def _add_explain(commands: Commands, common: argparse.ArgumentParser) -> None:
     explain = commands.add_parser("explain", parents=[common], help="explain one candidate's score",
                                   description="Explain how one candidate's score was derived, step by step.")
     explain.add_argument("rubric", metavar="RUBRIC")
-    explain.add_argument("data", metavar="DATA")
+    explain.add_argument("data", metavar="DATA", help="candidates, as for score; - reads standard input")
+    _add_data_format(explain)
     explain.add_argument("--candidate", "-c", metavar="ID", help="the candidate's id (needed if DATA has several)")
     explain.add_argument("--lang", choices=("en", "id"), default="en")
     explain.add_argument("--format", choices=("text", "markdown"), default="text")
@@ -327,7 +335,7 @@ def _load_rubric(path: str) -> api.CompiledRubric:
 
 def _score(args: argparse.Namespace) -> int:
     rubric = _load_rubric(args.rubric)
-    _require(args.data, "data file")
+    _require_data(args)
     if args.output is not None and args.audit is not None and _same_file(args.output, args.audit):
         raise api.UsageError("--output and --audit name the same file; the ledger would replace the scores")
     nominations = api.nominations_for(rubric, args.nominees) if args.nominees else None
@@ -341,7 +349,7 @@ def _score(args: argparse.Namespace) -> int:
         ledger = _open_output(files, args.audit, "audit ledger") if args.audit else None
         output = _open_output(files, args.output, "output") if args.output else sys.stdout.buffer
         report = api.score_file(rubric, args.data, output, form=args.format, lang=args.lang, explain=args.explain,
-                                raw_csv=args.csv_raw, signing_key=signing_key,
+                                raw_csv=args.csv_raw, signing_key=signing_key, data_format=args.data_format,
                                 stage=args.stage, ledger=ledger, nominations=nominations, jobs=args.jobs,
                                 tick=_Progress() if sys.stderr.isatty() else None)
     _show_rejections(report)
@@ -367,6 +375,15 @@ def _show_rejections(report: api.BatchReport) -> None:
     if count > len(report.first_rejected):
         print(f"  ... and {count - len(report.first_rejected):,} more: every rejected row is in the output with its "
               "problems", file=sys.stderr)
+
+
+def _require_data(args: argparse.Namespace) -> None:
+    """The data file exists; `-` (standard input) needs --data-format, since it has no name to tell."""
+    if args.data == STDIN:
+        if args.data_format is None:
+            raise api.UsageError("reading standard input (-) needs --data-format yaml|json|jsonl|csv|xlsx")
+        return
+    _require(args.data, "data file")
 
 
 def _require(path: str, what: str) -> None:
@@ -403,8 +420,8 @@ class _Progress:
 
 def _explain(args: argparse.Namespace) -> int:
     rubric = _load_rubric(args.rubric)
-    _require(args.data, "data file")
-    result = api.score_candidate(rubric, args.data, args.candidate)
+    _require_data(args)
+    result = api.score_candidate(rubric, args.data, args.candidate, args.data_format)
     _write(args.output, result.explain(lang=args.lang, format=args.format))
     return EXIT_OK
 

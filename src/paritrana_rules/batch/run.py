@@ -24,7 +24,7 @@ from paritrana_rules.audit.records import Nomination
 from paritrana_rules.audit.signing import SigningKey
 from paritrana_rules.batch.render import RENDERERS
 from paritrana_rules.batch.rows import Options, Row, counted, score_rows
-from paritrana_rules.data import Rejected, iter_rows, with_first_origins
+from paritrana_rules.data import Format, Rejected, iter_rows, with_first_origins
 from paritrana_rules.errors import UsageError, did_you_mean
 from paritrana_rules.evaluate.rubric import AnyRubric
 from paritrana_rules.rank.ranking import Entry, place
@@ -44,11 +44,12 @@ def score_file(rubric: AnyRubric, data: str | Path, output: BinaryIO, *, form: s
                lang: str = "en", explain: bool = False, stage: str | None = None, ledger: BinaryIO | None = None,
                nominations: Sequence[Nomination] | None = None, jobs: int = 1,
                tick: Callable[[int], None] | None = None, raw_csv: bool = False,
-               signing_key: SigningKey | None = None) -> BatchReport:
+               signing_key: SigningKey | None = None, data_format: Format | None = None) -> BatchReport:
     """Score every row of `data` into `output` as `form` (see `render.RENDERERS`), and into `ledger` if given.
 
-    `nominations` make it a national round: only the nominated ids are scored. `signing_key` signs the
-    ledger's seal (see `audit.signing`).
+    `data_format` says how `data` is written when its name does not ("-" reads standard input; see
+    `data.iter_rows`). `nominations` make it a national round: only the nominated ids are scored.
+    `signing_key` signs the ledger's seal (see `audit.signing`).
     UsageError for a stage the rubric does not declare. `tick` is called with the number of rows scored so
     far (for a progress display). CSV cells that a spreadsheet would run as formulas are escaped unless
     `raw_csv` (see `rows.spreadsheet_text`). A worker process that dies ends the run with
@@ -62,7 +63,7 @@ def score_file(rubric: AnyRubric, data: str | Path, output: BinaryIO, *, form: s
     options = Options(lang=lang, explain=explain, audit=ledger is not None, stage=stage,
                       detail=form in ("json", "jsonl"), line=form if streamed else None,
                       nominated=nominated_ids(nominations) if nominations is not None else None, raw_csv=raw_csv)
-    rows = score_rows(rubric, with_first_origins(iter_rows(data)), options, jobs=jobs)
+    rows = score_rows(rubric, with_first_origins(iter_rows(data, data_format)), options, jobs=jobs)
     tally = _Tally(Ledger(ledger, rubric.program, nominations or (), signing_key=signing_key)
                    if ledger is not None else None)
     render = RENDERERS[form]

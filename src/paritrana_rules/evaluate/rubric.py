@@ -143,7 +143,7 @@ class CompiledRubricBase(abc.ABC, Generic[ResultT]):
         if not isinstance(inputs, Mapping):
             raise InputError([InputProblem(candidate_id, None, f"the inputs must be a mapping of names to values, got "
                                            f"{type(inputs).__name__}")])
-        values, defaulted = data.validate_with_defaults(inputs, self.input_specs, candidate_id)
+        values, defaulted = data.validate_with_defaults(inputs, self.input_specs, candidate_id, name=name)
         return self._scored(values, candidate_id, name, defaulted, trace)
 
     def evaluate_candidate(self, candidate: data.Candidate, *, trace: bool = True) -> ResultT:
