@@ -40,7 +40,6 @@ import time
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any
@@ -51,9 +50,6 @@ sys.dont_write_bytecode = True  # the run writes under its folder only: no __pyc
 
 import hostile_inputs as h  # noqa: E402
 
-import paritrana_rules as pr  # noqa: E402
-from paritrana_rules import InputSpec  # noqa: E402
-from paritrana_rules.data import MAX_MAGNITUDE  # noqa: E402
 
 BATCH = 200  # inputs a worker is given at a time (and the unit a stopped run resumes from)
 HANG_SECONDS = 60.0  # an input still running then has not answered the stop: its worker is ended
@@ -66,7 +62,7 @@ KINDS = {"record": 80, "file": 13, "rubric": 5, "command": 0.5, "ledger": 1.5}
 SUFFIXES = {".csv": 32, ".jsonl": 28, ".json": 22, ".yaml": 16, ".xlsx": 2}
 # Sizes (characters, nesting depth, rows, declarations... as each template reads it): mostly small, now and then
 # large enough to find what grows faster than its input.
-SIZES = {1: 20, 2: 14, 3: 12, 5: 10, 8: 8, 13: 8, 30: 8, 100: 6, 300: 4, 1_000: 2, 3_000: 0.6, 10_000: 0.2,
+SIZES = {0: 4, 1: 20, 2: 14, 3: 12, 5: 10, 8: 8, 13: 8, 30: 8, 100: 6, 300: 4, 1_000: 2, 3_000: 0.6, 10_000: 0.2,
          30_000: 0.05}
 RECORDS = {0: 2, 1: 25, 2: 20, 3: 15, 5: 15, 8: 10, 20: 8, 100: 3, 1_000: 0.2, 3_000: 0.05}
 HOSTILE_KEYS = ("", " ", "id ", "Id", "expect", "\x00", "\ud800", "a" * 1000, "aparat_desa ", "APARAT_DESA",
@@ -199,35 +195,6 @@ def draw_token(rng: random.Random, token_kind: str) -> str:
     return rng.choice(h.SIZED_TOKENS[token_kind])(draw_size(rng))
 
 
-def valid_value(rng: random.Random, spec: InputSpec) -> object:
-    """A value the input accepts, often at an edge: its bounds, the largest number the engine takes, odd text."""
-    if spec.kind in ("number", "count"):
-        return valid_number(rng, spec)
-    if spec.kind == "bool":
-        return rng.choice((True, False, "yes", "no", "true", "false", "ya", "tidak", " Yes "))
-    if spec.kind == "one_of":
-        return rng.choice(spec.members) if spec.members else ""
-    if spec.kind == "set_of":
-        chosen = rng.sample(spec.members, rng.randint(0, len(spec.members)))
-        return ";".join(chosen) if rng.random() < 0.3 else chosen
-    if spec.kind == "panel":
-        return {f"juri{i}": valid_number(rng, spec) for i in range(rng.randint(3, 7))}
-    return rng.choice((*h.TEXTS, *h.FORMULAS, "Jawa Timur"))
-
-
-def valid_number(rng: random.Random, spec: InputSpec) -> object:
-    largest = Decimal(10) ** MAX_MAGNITUDE - 1
-    low = spec.lower if spec.lower is not None else (Decimal(0) if spec.kind == "count" else -largest)
-    high = spec.upper if spec.upper is not None else largest
-    low, high = max(low, -largest), min(high, largest)
-    if low > high:
-        return str(spec.lower)
-    choice = rng.choice((low, high, (low + high) / 2, low + 1, Decimal(rng.randint(0, 10**6)) / 1000))
-    number = min(max(choice, low), high)
-    number = number.to_integral_value() if spec.kind == "count" else number.quantize(Decimal("0.001"))
-    return rng.choice((str(number), number, int(number) if number == number.to_integral_value() else str(number)))
-
-
 def hostile_value(rng: random.Random, python: bool) -> object:
     """A value no input should take without a word: odd numbers, control characters, formulas, deep nesting..."""
     roll = rng.random()
@@ -250,7 +217,7 @@ def draw_record(rng: random.Random, index: int, kind: str) -> Drawn:
     for spec in h.bundled(rubric).input_specs:
         roll = rng.random()
         if roll >= 0.08:
-            record[spec.name] = valid_value(rng, spec) if roll < 0.6 else hostile_value(rng, python=True)
+            record[spec.name] = h.valid_value(rng, spec) if roll < 0.6 else hostile_value(rng, python=True)
     for _ in range(rng.choice((0, 0, 0, 1, 3))):
         record[rng.choice(HOSTILE_KEYS)] = hostile_value(rng, python=True)
     return Drawn(index, kind, f"record for {rubric}", f"record {rubric}", rubric=rubric, record=record)
@@ -322,7 +289,7 @@ def run_input(drawn: Drawn, scratch: Path) -> h.Verdict:
     if drawn.kind == "rubric":
         return judge_rubric(drawn, scratch)
     if drawn.kind == "record":
-        return h.Verdict(h.judge_candidate(h.bundled(drawn.rubric), drawn.record))
+        return h.judge_record(h.bundled(drawn.rubric), drawn.record)
     if drawn.kind == "ledger":
         return h.judge_ledger_edit(h.RUBRICS / drawn.rubric, scratch / "ledger.jsonl", h.ledger(drawn.rubric),
                                    drawn.ledger)
@@ -336,12 +303,7 @@ def run_input(drawn: Drawn, scratch: Path) -> h.Verdict:
 
 def judge_rubric(drawn: Drawn, scratch: Path) -> h.Verdict:
     """Rubric text loaded as text, or as a file in its encoding; what loads scores two valid candidates."""
-    rng = random.Random(drawn.index)
-
-    def candidates(rubric: pr.CompiledRubric) -> list[dict[str, object]]:
-        return [{spec.name: valid_value(rng, spec) for spec in rubric.input_specs} for _ in range(2)]
-
-    explain = drawn.index % 10 == 0
+    candidates, explain = h.edge_candidates(drawn.index), drawn.index % 10 == 0
     if not drawn.encoding:
         return h.judge_rubric_text(drawn.text, candidates, explain)
     path = scratch / "rubrics" / "hostile" / "generated.rubric"

@@ -26,6 +26,7 @@ import functools
 import io
 import json
 import os
+import random
 import re
 import resource
 import signal
@@ -44,6 +45,7 @@ import yaml
 import paritrana_rules as pr
 from paritrana_rules import cli
 from paritrana_rules.api import score_file
+from paritrana_rules.data import MAX_MAGNITUDE, InputSpec
 from paritrana_rules.language.grammar import parser
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -177,6 +179,7 @@ input wilayah: text
 input juri: panel of number between 0 and 100 aggregate trimmed mean from stage akhir
 
 let rasio = ratio(x, n, if zero 0)
+let bagian = n / max(x, 1)
 
 gate batas: x >= 1 otherwise cap total at 60
     reason id "Batas" en "Limit"
@@ -196,7 +199,7 @@ criterion tabel under utama weight 50%
         when q in himpunan and count of himpunan >= 1 -> 70
         otherwise -> 10
 criterion hitung weight 40%
-    points clamp(if rasio > 1 then min(x, juri) else max(0, round(x / 3, 2)), 0, 100)
+    points clamp(if rasio > 1 then min(x, juri) else max(0, round(x / 3, 2)) + bagian, 0, 100)
 
 bonus tambahan: 5 when n > 10
 penalty kurang: 2 when n > 1000
@@ -335,6 +338,18 @@ DECLARATIONS: dict[str, Callable[[int], str]] = {
     + "".join(f"        from {i} to below {i + 1} -> {i % 101}\n" for i in range(n)) + "        otherwise -> 0\n",
     "table-rows": lambda n: "criterion c weight 100%\n    points by table, max of matches\n"
     + "".join(f"        when x > {i} -> {i % 101}\n" for i in range(n)) + "        otherwise -> 0\n",
+    "bounds-reversed": lambda n: f"input y: number between {n + 1} and {n}\ncriterion c weight 100%\n"
+    f"    points clamp(x / y + ratio(x, y, if zero 0) + y / y, 0, 100)\n",
+    "bounds-conflicting": lambda n: f"input y: number at least {n + 1} at most {n} default {n}\n"
+    "criterion c weight 100%\n    points clamp(ratio(x, y, if zero 1) * y, 0, 100)\n",
+    "bounds-single": lambda n: f"input y: number between {n} and {n}\ncriterion c weight 100%\n"
+    "    points clamp(x / y + y / (y - y + 1), 0, 100)\n",
+    "default-outside": lambda n: f"input y: number between 0 and 10 default {n + 11}\n"
+    "criterion c weight 100%\n    points clamp(x / y, 0, 100)\n",
+    "band-reversed": lambda n: f"criterion c weight 100%\n    points by band of x\n        from {n + 5} to {n} -> 10\n"
+    f"        from {n} to below {n + 5} -> 100\n        otherwise -> 0\n",
+    "cap-outside": lambda n: f"gate g: x > 1 otherwise cap total at -{n}\n"
+    f"gate h: x > 2 otherwise cap total at {n + 101}\n" + _criteria(1),
     "stages": lambda n: "".join(f"stage s{i}\n    advance if total >= 0\n" for i in range(n)) + _criteria(1),
     "gates": lambda n: "".join(f"gate g{i}: x >= {i} otherwise cap total at {i % 100}\n" for i in range(n))
     + _criteria(1),
@@ -422,6 +437,42 @@ def example_records(relative: str) -> tuple[dict[str, Any], ...]:
         path = ROOT / "examples" / "2024" / name.replace(".rubric", ".yaml")
     document = yaml.safe_load(path.read_text(encoding="utf-8"))
     return tuple({k: v for k, v in record.items() if k != "expect"} for record in document["candidates"])
+
+
+def valid_value(rng: random.Random, spec: InputSpec) -> object:
+    """A value the input accepts, often at an edge: its bounds, the largest number the engine takes, odd text."""
+    if spec.kind in ("number", "count"):
+        return valid_number(rng, spec)
+    if spec.kind == "bool":
+        return rng.choice((True, False, "yes", "no", "true", "false", "ya", "tidak", " Yes "))
+    if spec.kind == "one_of":
+        return rng.choice(spec.members) if spec.members else ""
+    if spec.kind == "set_of":
+        chosen = rng.sample(spec.members, rng.randint(0, len(spec.members)))
+        return ";".join(chosen) if rng.random() < 0.3 else chosen
+    if spec.kind == "panel":
+        return {f"juri{i}": valid_number(rng, spec) for i in range(rng.randint(3, 7))}
+    return rng.choice((*TEXTS, *FORMULAS, "Jawa Timur"))
+
+
+def valid_number(rng: random.Random, spec: InputSpec) -> object:
+    largest = Decimal(10) ** MAX_MAGNITUDE - 1
+    low = spec.lower if spec.lower is not None else (Decimal(0) if spec.kind == "count" else -largest)
+    high = spec.upper if spec.upper is not None else largest
+    low, high = max(low, -largest), min(high, largest)
+    if low > high:
+        return str(spec.lower)
+    choice = rng.choice((low, high, (low + high) / 2, low + 1, Decimal(rng.randint(0, 10**6)) / 1000))
+    number = min(max(choice, low), high)
+    number = number.to_integral_value() if spec.kind == "count" else number.quantize(Decimal("0.001"))
+    return rng.choice((str(number), number, int(number) if number == number.to_integral_value() else str(number)))
+
+
+
+def edge_candidates(seed: int) -> Candidates:
+    """For whatever rubric loaded: two candidates of valid values at their edges, drawn from a seeded random."""
+    rng = random.Random(seed)
+    return lambda rubric: [{spec.name: valid_value(rng, spec) for spec in rubric.input_specs} for _ in range(2)]
 
 
 @dataclass(frozen=True)
@@ -963,6 +1014,11 @@ def _unlocated(error: pr.RubricError, text: str) -> list[Failure]:
     bad = [d for d in error.diagnostics if d.span.line < 1 or d.span.column < 1
            or (d.span.path == str(GENERATED_RUBRIC) and d.span.line > lines)]
     return [_broken("rubric", f"diagnostic {bad[0].code} is not located in the text", repr(bad[0]))] if bad else []
+
+
+def judge_record(rubric: pr.CompiledRubric, raw: Mapping[str, Any]) -> Verdict:
+    """A candidate record, as a Python caller or a file gives it, is scored or raises InputError."""
+    return Verdict(judge_candidate(rubric, raw))
 
 
 def judge_candidate(rubric: pr.CompiledRubric, raw: Mapping[str, Any], kind: str = "record",

@@ -13,6 +13,7 @@ the smallest input that showed it. `benchmarks/fuzz.py` feeds a million inputs o
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import pytest
@@ -76,7 +77,7 @@ def test_hostile_candidate_values_are_scored_or_rejected(rubric: str, recorder: 
     @HOSTILE
     @given(hostile_records(compiled))
     def example(record: dict[object, object]) -> None:
-        recorder.judge("record", record, lambda: h.Verdict(h.judge_candidate(compiled, record)))
+        recorder.judge("record", record, lambda: h.judge_record(compiled, record))
 
     example()
     recorder.assert_none()
@@ -148,6 +149,59 @@ def test_inputs_near_a_megabyte_stay_within_the_limits_in_one_process_or_two(rec
             recorder.judge("file", file, lambda: h.judge_file(compiled, path, file.records, "jsonl", False, jobs=2))
 
     example()
+    recorder.assert_none()
+
+
+# ------------------------------------------------------------------ every table entry once, whatever Hypothesis draws
+
+
+def every_rubric_template() -> list[str]:
+    """Each grown shape at its smallest sizes, each `extends` path, each fixed literal and each kind of damage."""
+    texts = [h.expression_rubric(shape, n) for shape in h.EXPRESSIONS for n in (0, 1, 2)]
+    texts += [h.declaration_rubric(shape, n) for shape in h.DECLARATIONS for n in (0, 1, 2)]
+    texts += [h.extends_rubric(path) for path in h.EXTENDS_PATHS]
+    texts += [h.with_token(h.TEMPLATE, kind, number, token) for kind, tokens in h.FIXED_TOKENS.items()
+              for number, token in enumerate(tokens)]
+    return texts + [h.noisy(h.TEMPLATE, edit, number * 997, piece) for edit in h.NOISE_EDITS
+                    for number, piece in enumerate(h.NOISE[::9])]
+
+
+def test_every_rubric_template_and_literal_at_its_smallest(recorder: Recorder) -> None:
+    for text in every_rubric_template():
+        recorder.judge("rubric", text, functools.partial(h.judge_rubric_text, text, h.edge_candidates(0)))
+    recorder.assert_none()
+
+
+def test_every_hostile_value_in_every_field(recorder: Recorder) -> None:
+    values = [*h.NUMBER_TEXTS, *h.TEXTS, *h.FORMULAS, *h.VALUE_WORDS, *h.CONTROL_CHARACTERS, *h.PYTHON_SCALARS,
+              *h.JSON_NUMBERS, *(build(2) for build in (*h.FILE_VALUES, *h.PYTHON_VALUES))]
+    for rubric in h.DATA_RUBRICS:
+        compiled = h.bundled(rubric)
+        for value in values:
+            record = {spec.name: value for spec in compiled.input_specs}
+            recorder.judge("record", record, functools.partial(h.judge_record, compiled, record))
+    recorder.assert_none()
+
+
+def test_every_file_style_of_every_format(recorder: Recorder, tmp_path: Path) -> None:
+    rubric = BATCH_RUBRICS[0]
+    for build, styles in h.DATA_FILES.values():
+        for number, style in enumerate(styles):
+            file = build(h.example_records(rubric)[:3], style, 2)
+            path = tmp_path / f"{style}{file.suffix}"
+            path.write_bytes(file.data)
+            form = ("csv", "jsonl")[number % 2]
+            recorder.judge("file", file, functools.partial(h.judge_file, h.bundled(rubric), path, file.records, form,
+                                                           number % 3 == 0))
+    recorder.assert_none()
+
+
+def test_every_kind_of_ledger_edit(recorder: Recorder, tmp_path: Path) -> None:
+    rubric = h.LEDGER_RUBRICS[0]
+    for edit in h.LEDGER_EDITS:
+        edited = h.edit_ledger(h.ledger(rubric), edit, 1, 400, b"0")
+        recorder.judge("ledger", edited, functools.partial(h.judge_ledger_edit, h.RUBRICS / rubric,
+                                                           tmp_path / "ledger.jsonl", h.ledger(rubric), edited), ".jsonl")
     recorder.assert_none()
 
 

@@ -487,3 +487,13 @@ def test_the_limits_are_what_the_documentation_says() -> None:
     for value in (limits.MAX_RUBRIC_CHARACTERS, limits.MAX_LINE_CHARACTERS, limits.MAX_WORDS,
                   limits.MAX_TEXT_CHARACTERS, limits.MAX_DECLARATIONS):
         assert f"{value:,}" in errors
+
+
+def test_bounds_out_of_order_are_reported_not_divided_by() -> None:
+    text = ('rubric "Paritrana Award" edition 2024 period 2023\ncategory uji\nlabel id "Uji" en "Test"\n'
+            'scale 0 to 100\nrounding half_up to 2 places\ninput x: number between 0 and 100\n'
+            'input y: number between 1 and 0\ncriterion c weight 100%\n'
+            '    points clamp(x / y + ratio(x, y, if zero 0) + y / y, 0, 100)\n')
+    with pytest.raises(pr.RubricError) as raised:
+        pr.loads(text, "bounds.rubric")
+    assert "R507" in {d.code for d in raised.value.diagnostics}

@@ -57,7 +57,9 @@ def check_input(state: CheckState, decl: ast.InputDecl) -> InputModel:
     default = _default(state, decl, default_option, value_type, lower, upper)
     interval = None
     if value_type == NUMBER:
-        interval = Interval(lower if lower is not None else -INF, upper if upper is not None else INF)
+        low, high = lower if lower is not None else -INF, upper if upper is not None else INF
+        # Bounds out of order are reported (R507); the rest of the check reasons over the range they span.
+        interval = Interval(min(low, high), max(low, high))
     spec = InputSpec(
         name=decl.name, kind=kind, members=members, lower=lower, upper=upper,
         has_default=default_option is not None, default=default, unit=options.unit, aggregate=options.aggregate,
