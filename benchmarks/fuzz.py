@@ -551,13 +551,13 @@ def mebibytes(value: int) -> str:
     return f"{value / 2**20:,.1f} MiB"
 
 
-def report(run: Run, inputs: int, elapsed: float, command: str) -> str:
+def report(run: Run, inputs: int, elapsed: float, command: str, measured_on: str) -> str:
     tally = run.tally
     total = KindTally()
     for kind in tally.kinds.values():
         total.merge(kind)
     resumed = f"; {run.resumed:,} of them from the stopped run before" if run.resumed else ""
-    lines = [f"Hostile inputs: `{command}` ({machine()}), {elapsed:,.1f} s{resumed}.", "",
+    lines = [f"Hostile inputs: `{command}` ({measured_on}), {elapsed:,.1f} s{resumed}.", "",
              "| inputs | count | refused (allowed error) or edit found | foreign exceptions | other broken promises "
              "| rows in → out | mean | slowest (input) | largest peak memory (input) |",
              "|---|---|---|---|---|---|---|---|---|", *(table_row(label, kind) for label, kind in
@@ -630,12 +630,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     folder.mkdir(parents=True, exist_ok=True)
     if args.only is not None:
         return only(args.seed, args.only, folder)
-    start = time.perf_counter()
+    start, measured_on = time.perf_counter(), machine()  # the library as the workers load it, at the start
     run = Run(args.seed, args.inputs, max(args.jobs, 1), folder, args.fresh)
     run.execute()
     shutil.rmtree(folder / "reproducers", ignore_errors=True)
     command = f".venv/bin/python benchmarks/fuzz.py --inputs {args.inputs} --seed {args.seed} --jobs {args.jobs}"
-    text = report(run, args.inputs, time.perf_counter() - start, command)
+    text = report(run, args.inputs, time.perf_counter() - start, command, measured_on)
     (folder / "report.md").write_text(text + "\n", encoding="utf-8")
     print(text)
     return 1 if run.tally.findings else 0
