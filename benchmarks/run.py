@@ -55,7 +55,8 @@ DESA = ROOT / "rubrics/2024/pemerintah-desa.rubric"
 BESAR = ROOT / "rubrics/2024/perusahaan-besar.rubric"
 ORIGINALS = [KABKOTA, DESA, BESAR]
 # The batch scores large companies: the one category a million candidates is realistic for (over 800,000
-# registered employers, docs/award.md §6). It declares no ranking, so rows are written as they come.
+# registered employers, docs/award.md §6). It ranks per province and awards placings, as a provincial round
+# does: rows wait for the funnel (benchmarks/funnel.py compares that with a run that ranks nothing).
 BATCH = BESAR
 VARIED_CANDIDATES = 2_000
 SEED = 2024

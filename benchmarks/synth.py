@@ -354,10 +354,13 @@ def _indonesian_number(spec: InputSpec, value: object, rng: random.Random) -> st
 
 
 def _wrong_member(spec: InputSpec, value: object, rng: random.Random) -> str:
-    """A label written out ('Kepala Daerah') or a set separated by commas ('perda, perkada')."""
+    """A label written out and misspelt ('Kepala Daerahh': written out alone it would be accepted) or a set
+    separated by commas ('perda, perkada')."""
     if spec.kind == "set_of" and len(spec.members) >= 2:
         return ", ".join(rng.sample(spec.members, 2))
-    return rng.choice(spec.members).replace("_", " ").title()
+    label = rng.choice(spec.members).replace("_", " ").title()
+    label += label[-1]
+    return label if spec.member(label) is None else label + "x"
 
 
 def _yes_in_words(spec: InputSpec, value: object, rng: random.Random) -> str:

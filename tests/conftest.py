@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -77,3 +78,12 @@ def updating_goldens(config: pytest.Config) -> bool:
 @pytest.fixture
 def golden(request: pytest.FixtureRequest) -> Golden:
     return Golden(update=updating_goldens(request.config))
+
+
+@pytest.fixture
+def rubrics_folder(tmp_path: Path) -> Path:
+    """A rubrics folder in tmp_path with the shared files the bundled rubrics `uses` (the provinces and
+    zones), for tests that write an edited copy of a bundled rubric."""
+    folder = tmp_path / "rubrics"
+    shutil.copytree(ROOT / "rubrics" / "wilayah", folder / "wilayah")
+    return folder

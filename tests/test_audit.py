@@ -65,7 +65,7 @@ def test_every_record_follows_the_schema(tmp_path: Path) -> None:
                      encoding="utf-8")
     documents = lines(write_ledger(tmp_path, mixed))
     assert [d["kind"] for d in documents][:1] == ["rubric"]
-    assert {d["kind"] for d in documents} == {"rubric", "scored", "rejected", "ranking", "seal"}
+    assert {d["kind"] for d in documents} == {"rubric", "scored", "rejected", "placing", "ranking", "seal"}
     for document in documents:
         VALIDATOR.validate(document)
         assert content_hash(document) == document["sha256"]
@@ -103,9 +103,10 @@ def test_reformatting_a_rubric_keeps_its_hash() -> None:
     text = DESA.read_text(encoding="utf-8")
     squeezed = "\n".join(line.strip() for line in text.splitlines() if not line.strip().startswith("#"))
     assert squeezed != text
-    assert rubric_hash(pr.loads(squeezed, "b.rubric").model.rubric) == rubric_hash(rubric().model.rubric)
+    beside = str(DESA.parent / "b.rubric")  # where `uses` finds the shared provinces; the file is never read
+    assert rubric_hash(pr.loads(squeezed, beside).model.rubric) == rubric_hash(rubric().model.rubric)
     repointed = text.replace("when perkades in produk_hukum_desa -> 30", "when perkades in produk_hukum_desa -> 25")
-    assert rubric_hash(pr.loads(repointed, "c.rubric").model.rubric) != rubric_hash(rubric().model.rubric)
+    assert rubric_hash(pr.loads(repointed, beside).model.rubric) != rubric_hash(rubric().model.rubric)
 
 
 def test_records_are_identical_across_runs_and_processes(tmp_path: Path) -> None:

@@ -229,9 +229,11 @@ def test_nominees_must_come_from_a_verified_ledger_of_the_same_category(tmp_path
 def test_a_forged_nomination_is_refused(tmp_path: Path, provincial: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Re-hashing a ledger after promoting a candidate keeps its chain whole; replaying its ranking catches it."""
     documents = [json.loads(line) for line in provincial.read_text().splitlines()]
-    ranking = next(d for d in documents if d["kind"] == "ranking")
-    loser = next(p for p in ranking["placings"] if not p["nominated"])
+    placings = [d["placing"] for d in documents if d["kind"] == "placing"]
+    loser = next(p for p in placings if not p["nominated"])
     loser["nominated"] = True
+    ranking = next(d for d in documents if d["kind"] == "ranking")
+    ranking["nominated"] = [p["candidate"] for p in placings if p["nominated"]]
     _rechain(documents)
     forged = tmp_path / "forged.jsonl"
     forged.write_bytes(b"".join(canonical(d) + b"\n" for d in documents))

@@ -351,7 +351,7 @@ def test_formulas_in_the_csv_output_are_escaped(tmp_path: Path) -> None:
     *scored, rejected = csv.DictReader(out.read_text(encoding="utf-8").splitlines(keepends=True))
     assert [row["id"] for row in scored] == [f"'{formula}" for formula in FORMULAS]
     assert [row["name"] for row in scored] == [f"'-{number}+1" for number in range(len(FORMULAS))]
-    assert {row["total"] for row in scored} == {"80.50"} and {row["rank"] for row in scored} == {"1= in Jawa Timur"}
+    assert {row["total"] for row in scored} == {"80.50"} and {row["rank"] for row in scored} == {"1= in East Java"}
     assert rejected["id"] == "'=bad()" and rejected["reasons"].startswith("'=bad(), field 'aparat_desa'")
 
 

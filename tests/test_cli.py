@@ -32,8 +32,8 @@ def test_check_bundled_rubrics_is_clean(capsys: pytest.CaptureFixture[str]) -> N
     assert out.splitlines()[-1] == f"{bundled} rubrics checked, {bundled} clean"
 
 
-def test_check_reports_problems_with_exit_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    bad = tmp_path / "bad.rubric"
+def test_check_reports_problems_with_exit_1(rubrics_folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = rubrics_folder / "bad.rubric"
     bad.write_text((ROOT / "rubrics/2024/pemerintah-desa.rubric").read_text(encoding="utf-8")
                    .replace("weight 20%", "weight 25%", 1), encoding="utf-8")
     code, out, _ = run(capsys, "check", str(bad))
@@ -51,9 +51,9 @@ def test_check_json_lists_diagnostics(tmp_path: Path, capsys: pytest.CaptureFixt
     assert all(d["line"] >= 1 and d["column"] >= 1 and d["file"] == str(bad) for d in diagnostics)
 
 
-def test_warnings_fail_only_with_strict(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_warnings_fail_only_with_strict(rubrics_folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
     text = (ROOT / "rubrics/2024/pemerintah-desa.rubric").read_text(encoding="utf-8")
-    noisy = tmp_path / "noisy.rubric"
+    noisy = rubrics_folder / "noisy.rubric"
     noisy.write_text(text + "\ninput tidak_dipakai: count\n", encoding="utf-8")
     assert run(capsys, "check", str(noisy))[0] == 0
     code, out, _ = run(capsys, "check", "--strict", str(noisy))
@@ -189,8 +189,8 @@ def test_fmt_reads_line_endings_like_check(tmp_path: Path, capsys: pytest.Captur
     assert old_mac.read_text(encoding="utf-8") == text
 
 
-def test_a_byte_order_mark_is_harmless(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    marked = tmp_path / "bom.rubric"
+def test_a_byte_order_mark_is_harmless(rubrics_folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    marked = rubrics_folder / "bom.rubric"
     marked.write_bytes(b"\xef\xbb\xbf" + (ROOT / "rubrics/2024/pemerintah-desa.rubric").read_bytes())
     assert run(capsys, "check", str(marked))[0] == 0
 

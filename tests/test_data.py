@@ -256,7 +256,8 @@ def test_one_of_lists_the_allowed_values() -> None:
     problem = only_problem("level", "village")
     assert problem.message == "'village' is not one of: desa, kabupaten, provinsi"
     assert problem.hint is None
-    assert only_problem("level", "Desa").hint == "did you mean 'desa'?"
+    assert only_problem("level", "dessa").hint == "did you mean 'desa'?"
+    assert validate({**GOOD, "level": " Desa "}, SPECS, "c")["level"] == "desa"  # case and spaces do not matter
 
 
 @pytest.mark.parametrize(

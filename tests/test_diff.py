@@ -17,9 +17,16 @@ DESA = ROOT / "rubrics/2024/pemerintah-desa.rubric"
 DATA = ROOT / "examples/2024/pemerintah-desa.yaml"
 
 
+def rubrics_folder(tmp_path: Path) -> Path:
+    """A rubrics folder holding the shared files the bundled rubrics use."""
+    folder = tmp_path / "rubrics"
+    shutil.copytree(ROOT / "rubrics/wilayah", folder / "wilayah")
+    return folder
+
+
 @pytest.fixture
 def edited(tmp_path: Path) -> Path:
-    folder = tmp_path / "rubrics"
+    folder = rubrics_folder(tmp_path)
     (folder / "2024").mkdir(parents=True)
     shutil.copy(DESA, folder / "2024")
     path = folder / "2026" / "desa.rubric"
@@ -35,7 +42,7 @@ def edited(tmp_path: Path) -> Path:
 
 
 def test_reformatting_is_no_change(tmp_path: Path) -> None:
-    squeezed = tmp_path / "squeezed.rubric"
+    squeezed = rubrics_folder(tmp_path) / "squeezed.rubric"
     squeezed.write_text("\n".join(line.strip() for line in DESA.read_text(encoding="utf-8").splitlines()),
                         encoding="utf-8")
     assert diff_rubrics(pr.load(DESA), pr.load(squeezed)) == []
@@ -74,7 +81,7 @@ def test_ties_share_a_rank() -> None:
 
 
 def test_folders_pair_by_category(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    old, new = tmp_path / "a", tmp_path / "b"
+    old, new = rubrics_folder(tmp_path) / "a", tmp_path / "rubrics" / "b"
     old.mkdir()
     new.mkdir()
     shutil.copy(ROOT / "rubrics/2024/kabupaten-kota.rubric", old)
@@ -97,7 +104,7 @@ def test_reordering_first_match_rows_is_a_change(tmp_path: Path) -> None:
     first = "        when pad_desa in sumber_dana -> 80\n"
     second = "        when count of sumber_dana >= 2 -> 70\n"
     assert first in text and second in text
-    swapped = tmp_path / "swapped.rubric"
+    swapped = rubrics_folder(tmp_path) / "swapped.rubric"
     swapped.write_text(text.replace(first, "@@").replace(second, first).replace("@@", second), encoding="utf-8")
     details = [c.detail for c in diff_rubrics(pr.load(DESA), pr.load(swapped))]
     assert any(d.startswith("table rows reordered") for d in details)
@@ -105,7 +112,7 @@ def test_reordering_first_match_rows_is_a_change(tmp_path: Path) -> None:
 
 def test_header_sources_are_compared(tmp_path: Path) -> None:
     text = DESA.read_text(encoding="utf-8")
-    extra = tmp_path / "extra.rubric"
+    extra = rubrics_folder(tmp_path) / "extra.rubric"
     extra.write_text(text.replace("rounding half_up", 'source "Notulen rapat 2026"\nrounding half_up', 1),
                      encoding="utf-8")
     changes = diff_rubrics(pr.load(DESA), pr.load(extra))

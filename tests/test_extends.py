@@ -21,6 +21,7 @@ def rubrics(tmp_path: Path) -> Path:
     folder = tmp_path / "rubrics"
     (folder / "2024").mkdir(parents=True)
     shutil.copy(ROOT / "rubrics/2024/pemerintah-desa.rubric", folder / "2024")
+    shutil.copytree(ROOT / "rubrics/wilayah", folder / "wilayah")  # the shared provinces it uses
     return folder
 
 
@@ -118,7 +119,8 @@ def test_a_chain_of_editions(rubrics: Path) -> None:
     assert {c.decl.name: c.decl.weight for c in model.criteria if c.decl.parent is None} == {
         "regulasi_desa": 20, "cakupan_desa": 25, "rentan_apbdes": 25, "inovasi": 10, "wawancara": 20}
     assert set(model.sources) == {str(path), str(rubrics / "2026/desa.rubric"),
-                                  str(rubrics / "2024/pemerintah-desa.rubric")}
+                                  str(rubrics / "2024/pemerintah-desa.rubric"),
+                                  str(rubrics / "wilayah/indonesia-38.shared")}
 
 
 def test_explanations_quote_the_file_each_rule_is_in(rubrics: Path) -> None:

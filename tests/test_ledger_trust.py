@@ -26,13 +26,13 @@ from hypothesis import strategies as st
 
 import paritrana_rules as pr
 from paritrana_rules.audit.ledger import Ledger
-from paritrana_rules.audit.records import content_hash, ranking_entries
+from paritrana_rules.audit.records import Decisions, content_hash
 from paritrana_rules.audit.replay import ReplayReport, replay
 from paritrana_rules.audit.signing import SigningKey, keygen, load_public_key, load_signing_key
 from paritrana_rules.canonical import canonical
 from paritrana_rules.cli import main
 from paritrana_rules.errors import UsageError
-from paritrana_rules.rank.ranking import place
+from paritrana_rules.rank.ranking import Funnel, Rules, place_results, result_entry
 
 ROOT = Path(__file__).resolve().parents[1]
 RUBRICS_DIR = ROOT / "rubrics"
@@ -83,7 +83,11 @@ def write_signed(path: Path, key: SigningKey) -> None:
         written = Ledger(stream, rubric.program, signing_key=key)
         for result in results:
             written.scored(written.writer.pieces(result))
-        written.close(ranking_entries(rubric.model.ranking, [result.audit() for result in results]))
+        funnel = Funnel(Rules(rubric.model))
+        for result in results:
+            funnel.add(result_entry(funnel.rules, result))
+        written.close(funnel)
+        funnel.close()
 
 
 def documents_of(path: Path) -> list[dict[str, Any]]:
@@ -112,17 +116,36 @@ def forge(documents: list[dict[str, Any]]) -> list[dict[str, Any]]:
     forged = json.loads(json.dumps(documents))
     first, second = [d for d in forged if d["kind"] == "scored"][:2]
     first["candidate"], second["candidate"] = second["candidate"], first["candidate"]
-    rule = pr.load(DESA).model.ranking
-    assert rule is not None
-    ranking = next(d for d in forged if d["kind"] == "ranking")
-    ranking["placings"] = [p.to_dict() for p in place(rule, ranking_entries(rule, forged))]
+    refunnel(forged, pr.load(DESA))
+    rechain(forged)
+    return forged
+
+
+def refunnel(documents: list[dict[str, Any]], rubric: pr.CompiledRubric) -> None:
+    """The placing records and the ranking record decided again from the (edited) scored records, as a forger
+    with the engine would."""
+    results = []
+    for document in documents:
+        if document["kind"] == "scored":
+            defaulted = set(document.get("defaulted") or ())
+            given = {name: value for name, value in document["inputs"].items() if name not in defaulted}
+            results.append(rubric.evaluate(given, document["candidate"]["id"], name=document["candidate"].get("name")))
+    decisions = Decisions()
+    records = [d for d in documents if d["kind"] == "placing"]
+    for record, placing in zip(records, place_results(Rules(rubric.model), results), strict=True):
+        record["placing"] = placing.to_dict()
+        decisions.add(placing)
+    next(d for d in documents if d["kind"] == "ranking").update(decisions.to_dict())
+
+
+def rechain(documents: list[dict[str, Any]]) -> None:
+    """Every hash and link computed again, and the seal (the last record) too."""
     previous = None
-    for document in forged[:-1]:
+    for document in documents[:-1]:
         document["prev"] = previous
         document["sha256"] = previous = content_hash(document)
-    forged[-1].update(prev=previous, head=previous)
-    forged[-1]["sha256"] = content_hash(forged[-1])
-    return forged
+    documents[-1].update(prev=previous, head=previous)
+    documents[-1]["sha256"] = content_hash(documents[-1])
 
 
 def test_a_rechained_forgery_verifies_without_an_anchor(ledger: Path, tmp_path: Path) -> None:

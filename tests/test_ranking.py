@@ -8,6 +8,7 @@ import json
 from decimal import Decimal
 from pathlib import Path
 
+import attrs
 import pytest
 
 import paritrana_rules as pr
@@ -15,7 +16,7 @@ from paritrana_rules.language import ast
 from paritrana_rules.audit.records import content_hash
 from paritrana_rules.canonical import canonical
 from paritrana_rules.cli import main
-from paritrana_rules.rank.ranking import Entry, place
+from paritrana_rules.rank.ranking import Entry, Rules, place
 from paritrana_rules.source import Span
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -23,18 +24,20 @@ DESA = ROOT / "rubrics/2024/pemerintah-desa.rubric"
 DATA = ROOT / "examples/2024/pemerintah-desa.yaml"
 
 
-def rule(keys: tuple[str, ...] = ("total", "c"), within: str | None = "g", top: int | None = 1) -> ast.RankingDecl:
-    return ast.RankingDecl(keys=keys, key_spans=(), within=within, within_span=None,
-                           nominate=Decimal(top) if top else None, nominate_span=None,
-                           span=Span("test", 1, 1, 1, 1))
+def rule(keys: tuple[str, ...] = ("total", "c"), within: str | None = "g", top: int | None = 1) -> Rules:
+    """A funnel of this ranking alone (a real rubric's model with its ranking replaced)."""
+    ranking = ast.RankingDecl(keys=keys, key_spans=(), within=within, within_span=None,
+                              nominate=Decimal(top) if top else None, nominate_span=None,
+                              span=Span("test", 1, 1, 1, 1))
+    return Rules(attrs.evolve(pr.load(DESA).model, ranking=ranking))
 
 
 def test_ties_nothing_breaks_share_a_rank_and_all_go_on() -> None:
-    entries = [Entry("a", True, "jatim", (Decimal(80), Decimal(50))),
-               Entry("b", True, "jatim", (Decimal(80), Decimal(50))),
-               Entry("c", True, "jatim", (Decimal(80), Decimal(40))),
-               Entry("d", False, "jatim", (Decimal(99), Decimal(99))),
-               Entry("e", True, "maluku", (Decimal(60), Decimal(10)))]
+    entries = [Entry("a", True, (Decimal(80), Decimal(50)), ("jatim",)),
+               Entry("b", True, (Decimal(80), Decimal(50)), ("jatim",)),
+               Entry("c", True, (Decimal(80), Decimal(40)), ("jatim",)),
+               Entry("d", False, (Decimal(99), Decimal(99)), ("jatim",)),
+               Entry("e", True, (Decimal(60), Decimal(10)), ("maluku",))]
     placings = {p.candidate: p for p in place(rule(), entries)}
     assert (placings["a"].rank, placings["b"].rank, placings["c"].rank) == (1, 1, 3)
     assert placings["a"].tied and placings["b"].tied and not placings["c"].tied
@@ -44,7 +47,7 @@ def test_ties_nothing_breaks_share_a_rank_and_all_go_on() -> None:
 
 
 def test_a_tie_break_decides() -> None:
-    entries = [Entry("a", True, None, (Decimal(80), Decimal(40))), Entry("b", True, None, (Decimal(80), Decimal(50)))]
+    entries = [Entry("a", True, (Decimal(80), Decimal(40)), (None,)), Entry("b", True, (Decimal(80), Decimal(50)), (None,))]
     placings = {p.candidate: p for p in place(rule(within=None), entries)}
     assert (placings["b"].rank, placings["a"].rank) == (1, 2) and not placings["a"].tied
 
@@ -52,8 +55,8 @@ def test_a_tie_break_decides() -> None:
 def test_score_shows_rank_and_nomination_per_province(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["score", str(DESA), str(DATA), "--format", "csv"]) == 0
     rows = {r["id"]: r for r in csv.DictReader(io.StringIO(capsys.readouterr().out))}
-    assert rows["desa-tamansari"]["rank"] == "1 in Jawa Timur" and rows["desa-tamansari"]["nominated"] == "yes"
-    assert rows["desa-tulungrejo"]["rank"] == "2 in Jawa Timur" and rows["desa-tulungrejo"]["nominated"] == ""
+    assert rows["desa-tamansari"]["rank"] == "1 in East Java" and rows["desa-tamansari"]["nominated"] == "yes"
+    assert rows["desa-tulungrejo"]["rank"] == "2 in East Java" and rows["desa-tulungrejo"]["nominated"] == ""
     assert rows["desa-mekarsari-contoh"]["rank"] == "-"
 
 
@@ -64,13 +67,21 @@ def test_the_ledger_records_the_ranking_and_replay_verifies_it(tmp_path: Path) -
     documents = [json.loads(line) for line in ledger.read_text(encoding="utf-8").splitlines()]
     ranking = documents[-2]
     assert ranking["kind"] == "ranking" and ranking["rule"] == {"keys": ["total", "rentan_apbdes", "wawancara"],
-                                                                 "within": "provinsi", "nominate": 1}
+                                                                 "within": "provinsi", "nominate": 1, "cuts": [],
+                                                                 "awards": []}
+    scored = [d for d in documents if d["kind"] == "scored"]
+    placings = [d for d in documents if d["kind"] == "placing"]
+    assert [p["placing"]["candidate"] for p in placings] == [d["candidate"]["id"] for d in scored]
+    assert ranking["placings"] == len(scored) and "desa-tamansari" in ranking["nominated"]
     assert pr.replay(ledger, [ROOT / "rubrics"]).ok
 
-    nominated = next(p for p in ranking["placings"] if p["candidate"] == "desa-tulungrejo")
-    nominated["nominated"] = True  # someone promotes the runner-up
-    ranking["sha256"] = content_hash(ranking)
-    documents[-1]["prev"] = documents[-1]["head"] = ranking["sha256"]
+    record = next(p for p in placings if p["placing"]["candidate"] == "desa-tulungrejo")
+    record["placing"]["nominated"] = True  # someone promotes the runner-up
+    previous = None
+    for document in documents[:-1]:
+        document["prev"] = previous
+        document["sha256"] = previous = content_hash(document)
+    documents[-1]["prev"] = documents[-1]["head"] = previous
     documents[-1]["sha256"] = content_hash(documents[-1])
     ledger.write_bytes(b"".join(canonical(d) + b"\n" for d in documents))
     report = pr.replay(ledger, [ROOT / "rubrics"])

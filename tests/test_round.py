@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -200,9 +201,84 @@ def test_a_handbook_without_a_round_does_not_mention_one() -> None:
 def test_a_bundled_rubric_can_be_given_a_round(tmp_path: Path) -> None:
     folder = tmp_path / "rubrics" / "2024"
     folder.mkdir(parents=True)
+    shutil.copytree(ROOT / "rubrics" / "wilayah", folder.parent / "wilayah")  # the provinces it `uses`
     national = folder / "perusahaan-besar-nasional.rubric"
-    besar = ROOT / "rubrics/2024/perusahaan-besar.rubric"
-    national.write_text(besar.read_text(encoding="utf-8").replace("\ncategory ", "\nround nasional\ncategory ", 1),
-                        encoding="utf-8")
+    text = (ROOT / "rubrics/2024/perusahaan-besar.rubric").read_text(encoding="utf-8")
+    text = re.sub(r"\nround \w+\n", "\n", text, count=1)  # whatever round it has now
+    national.write_text(text.replace("\ncategory ", "\nround nasional\ncategory ", 1), encoding="utf-8")
     assert pr.load(national).model.round == "nasional"
     assert format_text(national.read_text(encoding="utf-8")).count("round nasional") == 1
+
+
+# ------------------------------------------------------------------ the bundled government rounds
+
+GOVERNMENT = ("kabupaten-kota", "pemerintah-desa", "pemerintah-kelurahan", "pemerintah-provinsi")
+
+
+def _government(edition: str) -> dict[str, pr.CompiledRubric]:
+    folder = ROOT / "rubrics" / edition
+    return {p.stem: pr.load(p) for p in sorted(folder.glob("*.rubric")) if p.stem.startswith(GOVERNMENT)}
+
+
+def _label(meta: tuple[ast.Meta, ...]) -> dict[str, str]:
+    return next((dict(m.texts.by_lang) for m in meta if m.kind == "label" and m.texts is not None), {})
+
+
+@pytest.mark.parametrize(("edition", "provinces"), [("2023", 34), ("2024", 38), ("2025", 38)])
+def test_government_rubrics_take_the_provinces_and_zones_of_their_period(edition: str, provinces: int) -> None:
+    for name, rubric in _government(edition).items():
+        specs = {spec.name: spec for spec in rubric.input_specs}
+        assert specs["provinsi"].kind == "one_of" and len(specs["provinsi"].members) == provinces, name
+        assert "zona" not in specs, f"{name}: the zone is derived, never typed"
+        zona = [g for g in rubric.model.groupings if g.decl.name == "zona"]
+        assert len(zona) == 1 and zona[0].decl.by == "provinsi", name
+        assert sorted(p.name for p in zona[0].decl.parts) == [
+            "jawa_bali", "kalimantan", "nusa_tenggara_maluku_papua", "sulawesi", "sumatera"]
+        assert sorted(m for p in zona[0].decl.parts for m in p.members) == sorted(specs["provinsi"].members)
+
+
+@pytest.mark.parametrize("edition", ["2023", "2024", "2025"])
+def test_provincial_rounds_nominate_the_first_of_each_province(edition: str) -> None:
+    provincial = {n: r for n, r in _government(edition).items() if r.model.round == "provinsi"}
+    assert provincial
+    for name, rubric in provincial.items():
+        ranking = rubric.model.ranking
+        assert ranking is not None and ranking.within == "provinsi" and ranking.nominate == 1, name
+        assert not rubric.model.awards, name
+
+
+@pytest.mark.parametrize(("edition", "national"), [
+    ("2023", ["kabupaten-kota-nasional", "pemerintah-provinsi"]),
+    ("2024", ["kabupaten-kota-nasional", "pemerintah-desa-nasional", "pemerintah-provinsi"]),
+    ("2025", ["kabupaten-kota-nasional", "pemerintah-desa-nasional", "pemerintah-provinsi"]),
+])
+def test_national_rounds_award_placings_and_have_a_provincial_twin(edition: str, national: list[str]) -> None:
+    rubrics = _government(edition)
+    assert sorted(n for n, r in rubrics.items() if r.model.round == "nasional") == national
+    for name in national:
+        rubric = rubrics[name]
+        assert rubric.model.awards, name
+        for award in rubric.model.awards:
+            assert set(_label(award.decl.meta)) >= {"id", "en"}, f"{name}: {award.decl.name}"
+        if name.endswith("-nasional"):
+            twin = rubrics[name.removesuffix("-nasional")]
+            assert twin.model.round == "provinsi"
+            assert twin.model.category == rubric.model.category
+
+
+def test_the_2024_national_desk_assessment_shortlists_for_the_interview() -> None:
+    rubrics = _government("2024")
+    assert [(c.stage, c.top) for c in rubrics["kabupaten-kota-nasional"].model.cuts] == [("penilaian", 11)]
+    assert [(c.stage, c.top) for c in rubrics["pemerintah-provinsi"].model.cuts] == [("penilaian", 12)]
+    assert [a.decl.within for a in rubrics["kabupaten-kota-nasional"].model.awards] == ["zona"]
+    assert [(a.first, a.last) for a in rubrics["pemerintah-desa-nasional"].model.awards] == [(1, 1), (2, 2), (3, 3)]
+
+
+def test_kelurahan_have_no_village_budget_criteria() -> None:
+    kelurahan = _government("2024")["pemerintah-kelurahan"]
+    assert kelurahan.model.category == "pemerintah_kelurahan"
+    names = {c.decl.name for c in kelurahan.model.criteria}
+    assert not names & {"rentan_apbdes", "jumlah_rentan_desa", "porsi_rentan_desa", "sumber_pendanaan"}
+    assert not {s.name for s in kelurahan.input_specs} & {"rentan_dibiayai", "sumber_dana", "produk_hukum_desa"}
+    top = {c.decl.name: c.decl.weight for c in kelurahan.model.criteria if c.decl.parent is None}
+    assert top == {"regulasi_desa": 25, "cakupan_desa": 45, "inovasi": 15, "wawancara": 15}

@@ -216,6 +216,7 @@ def folder(tmp_path: Path) -> Path:
     rubrics = tmp_path / "rubrics"
     (rubrics / "2024").mkdir(parents=True)
     shutil.copy(ROOT / "rubrics/2024/pemerintah-desa.rubric", rubrics / "2024")
+    shutil.copytree(ROOT / "rubrics/wilayah", rubrics / "wilayah")  # the shared provinces it uses
     return rubrics
 
 

@@ -28,12 +28,20 @@ from paritrana_rules.audit.replay import Divergence, ReplayReport
 from paritrana_rules.audit.signing import PublicKey, SigningKey, keygen, load_public_key, load_signing_key
 from paritrana_rules.batch.run import FORMATS, BatchReport, score_file
 from paritrana_rules.committee.cases import RubricTests, run_cases
+from paritrana_rules.committee.catalogue import Entry as CatalogueEntry
+from paritrana_rules.committee.catalogue import Reading as TitleReading
+from paritrana_rules.committee.catalogue import Section as CatalogueSection
+from paritrana_rules.committee.catalogue import catalogue, title_readings
+from paritrana_rules.committee.catalogue import render as render_catalogue
+from paritrana_rules.committee.catalogue import sections as catalogue_sections
+from paritrana_rules.committee.catalogue import to_json as catalogue_json
 from paritrana_rules.committee.diff import diff_rubrics, pair_folders, render_movements, rescore
 from paritrana_rules.data import Format, RawCandidate, Rejected, iter_candidates, with_first_origins
 from paritrana_rules.errors import (
     Diagnostic,
     Error,
     InputError,
+    InputProblem,
     NominationError,
     RubricError,
     UsageError,
@@ -47,12 +55,16 @@ from paritrana_rules.language.extends import Reader, read_rubric, rubric_files
 from paritrana_rules.language.format import format_file, format_text, rewrite_rubric
 from paritrana_rules.outputs import atomic_file, for_terminal, write_atomically
 from paritrana_rules.processes import WorkerDied
+from paritrana_rules.rank.sensitivity import SensitivityReport
+from paritrana_rules.rank.sensitivity import sensitivity as rank_sensitivity
 from paritrana_rules.version import VERSION
 
 __all__ = [
     "FORMATS",
     "VERSION",
     "BatchReport",
+    "CatalogueEntry",
+    "CatalogueSection",
     "CompiledRubric",
     "Diagnostic",
     "Divergence",
@@ -65,10 +77,15 @@ __all__ = [
     "Result",
     "RubricError",
     "RubricTests",
+    "SensitivityReport",
     "SigningKey",
+    "TitleReading",
     "UsageError",
     "WorkerDied",
     "atomic_file",
+    "catalogue",
+    "catalogue_json",
+    "catalogue_sections",
     "check_file",
     "diagnose",
     "diff_rubrics",
@@ -84,6 +101,7 @@ __all__ = [
     "nominations_for",
     "pair_folders",
     "render_all",
+    "render_catalogue",
     "render_movements",
     "replay",
     "rescore",
@@ -92,6 +110,8 @@ __all__ = [
     "run_cases",
     "score_candidate",
     "score_file",
+    "sensitivity",
+    "title_readings",
     "write_atomically",
 ]
 
@@ -186,6 +206,34 @@ def check_file(path: str | Path) -> list[Diagnostic]:
     except RubricError as error:
         diagnostics = error.diagnostics
     return diagnostics
+
+
+def sensitivity(rubric: CompiledRubric, data: str | Path, *, criteria: Sequence[str] | None = None,
+                data_format: Format | None = None) -> SensitivityReport:
+    """How far each weight can move, exactly, before the funnel's decisions over a data file's candidates change.
+
+    InputError listing every problem when any candidate's data does not validate (an analysis over part of the
+    candidates would mislead); UsageError when the rubric does not rank or names no such criterion.
+    """
+    if rubric.model.ranking is None:
+        raise UsageError(f"{rubric.path} does not rank its candidates, so no decision can move: sensitivity "
+                         "needs a 'rank candidates by ...'")
+    results: list[Result] = []
+    problems: list[InputProblem] = []
+    for raw, first in with_first_origins(iter_candidates(data, data_format)):
+        scored = rubric.score_record(raw, first)
+        if isinstance(scored, Rejected):
+            problems += scored.problems
+        else:
+            results.append(scored)
+    if problems:
+        raise InputError(problems)
+    names = [c.decl.name for c in rubric.model.criteria]
+    for name in criteria or ():
+        if name not in names:
+            raise UsageError(f"the rubric has no criterion '{name}'" + (f"; {did_you_mean(name, names)}"
+                                                                       if did_you_mean(name, names) else ""))
+    return rank_sensitivity(rubric, results, criteria=criteria)
 
 
 def score_candidate(rubric: CompiledRubric, data: str | Path, candidate: str | None = None,

@@ -27,6 +27,7 @@ import attrs
 
 from paritrana_rules.audit.records import (
     FORMAT,
+    Decisions,
     Nomination,
     RecordPieces,
     RecordWriter,
@@ -39,7 +40,7 @@ from paritrana_rules.audit.signing import SigningKey
 from paritrana_rules.canonical import canonical
 from paritrana_rules.compile.program import Program
 from paritrana_rules.data import Rejected
-from paritrana_rules.rank.ranking import Entry
+from paritrana_rules.rank.ranking import Funnel
 
 Severity = Literal["error", "note"]
 
@@ -69,10 +70,15 @@ class Ledger:
     def rejected(self, rejected: Rejected) -> None:
         self._append(self.writer.rejected_record(rejected, self.head))
 
-    def close(self, entries: Sequence[Entry]) -> None:
-        """Record the placings (when the rubric ranks), then seal, and sign the seal when a key was given."""
-        if self.program.model.ranking is not None:
-            self._append(self.writer.ranking_record(entries, self.head))
+    def close(self, funnel: Funnel | None = None) -> None:
+        """Record each scored candidate's placing and the funnel's decisions (when the rubric ranks), then
+        seal, and sign the seal when a key was given."""
+        if funnel is not None:
+            decisions = Decisions()
+            for placing in funnel.placings():
+                decisions.add(placing)
+                self._append(self.writer.placing_record(placing, self.head))
+            self._append(self.writer.ranking_record(decisions, self.head))
         seal = seal_body(self.count, self.head)
         if self.signing_key is not None:
             seal["signature"] = self.signing_key.seal_signature(seal, rubric_reference(self.writer.identity))

@@ -67,7 +67,7 @@ def _nomination(path: Path, rubric_paths: list[str | Path]) -> Nomination:
     if rubric.get("round") is None:
         raise NominationError([f"{path}: was scored by a rubric that declares no round; a provincial round's "
                                "rubric says 'round provinsi'"])
-    nominated = tuple(str(p.get("candidate")) for p in ranking.get("placings", ()) if p.get("nominated"))
+    nominated = tuple(str(candidate) for candidate in ranking.get("nominated") or ())
     return Nomination(str(path), str(seal.get("head")), str(ranking.get("sha256")), rubric, nominated)
 
 

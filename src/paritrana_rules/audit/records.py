@@ -21,7 +21,7 @@ import functools
 import hashlib
 import json
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from json.encoder import encode_basestring
 from typing import Any
@@ -30,15 +30,15 @@ import attrs
 
 from paritrana_rules.canonical import canonical, sha256
 from paritrana_rules.canonical import encode as encode_json
+from paritrana_rules.check.model import RubricModel
 from paritrana_rules.compile.program import GateStep, LeafStep, ParentStep, Program, StageStep, Step, step_id
 from paritrana_rules.data import Panel, Rejected
 from paritrana_rules.evaluate.result import Result
 from paritrana_rules.explain.explanation import reasons
-from paritrana_rules.language import ast
 from paritrana_rules.language.identity import declaration_hashes, rubric_hash
 from paritrana_rules.language.grammar import grammar_text
 from paritrana_rules.numeric import CONTEXT, plain
-from paritrana_rules.rank.ranking import Entry, entry, place
+from paritrana_rules.rank.ranking import Placing
 from paritrana_rules.version import VERSION
 
 FORMAT = "paritrana-audit/2"
@@ -220,14 +220,16 @@ class RecordWriter:
         }
         return _sealed(body, self.program.path)
 
-    def ranking_record(self, entries: Sequence[Entry], prev: str | None) -> dict[str, Any]:
-        """The placings of the scored candidates, as a step of the ledger that replay recomputes."""
-        ranking = self.program.model.ranking
-        assert ranking is not None
+    def placing_record(self, placing: Placing, prev: str | None) -> dict[str, Any]:
+        """One scored candidate's placing: rank, nomination, placings won or the cut that ended its run."""
+        body = {"format": FORMAT, "kind": "placing", "prev": prev, "rubric": rubric_reference(self.identity),
+                "placing": placing.to_dict()}
+        return _sealed(body, self.program.path)
+
+    def ranking_record(self, decisions: Decisions, prev: str | None) -> dict[str, Any]:
+        """The funnel's rule and what it decided, after the placings it sums up (replay recomputes both)."""
         body = {"format": FORMAT, "kind": "ranking", "prev": prev, "rubric": rubric_reference(self.identity),
-                "rule": {"keys": list(ranking.keys), "within": ranking.within,
-                         "nominate": int(ranking.nominate) if ranking.nominate is not None else None},
-                "placings": [p.to_dict() for p in place(ranking, entries)]}
+                "rule": funnel_rule(self.program.model), **decisions.to_dict()}
         return _sealed(body, self.program.path)
 
 
@@ -371,19 +373,32 @@ def content_hash(document: Mapping[str, Any]) -> str:
     return sha256({k: v for k, v in document.items() if k not in ("sha256", "context")})
 
 
-def ranking_entries(ranking: ast.RankingDecl, documents: Iterable[Mapping[str, Any]]) -> list[Entry]:
-    """What ranking needs, read back from scored records (so replay can recompute it from the ledger)."""
-    def part(document: Mapping[str, Any], key: str) -> Mapping[str, Any]:
-        value = document.get(key)
-        return value if isinstance(value, Mapping) else {}
+@attrs.define
+class Decisions:
+    """What a ranking record sums up of the placings before it: their number, who was nominated, who won
+    which placing. Small: nominees and placings are few, whatever the number of candidates."""
 
-    entries = []
-    for document in documents:
-        if document.get("kind") != "scored":
-            continue
-        result, trace = part(document, "result"), part(document, "trace")
-        points = {key.split(":", 1)[1]: Decimal(str(step.get("points"))) for key, step in trace.items()
-                  if key.startswith("criterion:") and isinstance(step, Mapping)}
-        entries.append(entry(ranking, str(part(document, "candidate").get("id")), str(result.get("status")),
-                             Decimal(str(result.get("total"))), points, part(document, "inputs")))
-    return entries
+    placings: int = 0
+    nominated: list[str] = attrs.field(factory=list)
+    awarded: list[dict[str, Any]] = attrs.field(factory=list)
+
+    def add(self, placing: Placing) -> None:
+        self.placings += 1
+        if placing.nominated:
+            self.nominated.append(placing.candidate)
+        self.awarded += [{"award": a.award, "candidate": placing.candidate, "group": a.group} for a in placing.awards]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"placings": self.placings, "nominated": self.nominated, "awarded": self.awarded}
+
+
+def funnel_rule(model: RubricModel) -> dict[str, Any]:
+    """The funnel's rules as a ranking record states them."""
+    ranking = model.ranking
+    return {
+        "keys": list(ranking.keys) if ranking else [], "within": ranking.within if ranking else None,
+        "nominate": int(ranking.nominate) if ranking and ranking.nominate is not None else None,
+        "cuts": [{"stage": c.stage, "top": c.top, "within": c.within, "ties": c.ties} for c in model.cuts],
+        "awards": [{"award": a.decl.name, "ranks": [a.first, a.last], "within": a.decl.within, "ties": a.decl.ties,
+                    "when": a.condition is not None} for a in model.awards],
+    }

@@ -46,7 +46,8 @@ from paritrana_rules.audit.records import (
     FORMAT,
     Nomination,
     encode,
-    ranking_entries,
+    Decisions,
+    funnel_rule,
     step_locations,
 )
 from paritrana_rules.audit.rubric_search import RubricFinder
@@ -57,7 +58,8 @@ from paritrana_rules.evaluate.rubric import CompiledRubric
 from paritrana_rules.canonical import sha256
 from paritrana_rules.language.identity import declaration_hashes
 from paritrana_rules.processes import ordered_map
-from paritrana_rules.rank.ranking import place
+from paritrana_rules.rank.ranking import Funnel, Rules, result_entry
+from paritrana_rules.rank.spill import Spill
 
 
 
@@ -173,10 +175,10 @@ def replay(
     findings += anchor_findings(scan.seal, scan.rubric_records, published, key)
     rubrics = RubricFinder(paths, scan.contexts.paths)
     findings += _verify_nominees(scan.rubric_records, nominees, unusable_nominees)
-    ranked = _Ranked(scan.rankings, rubrics)
+    ranked = _Ranked(scan, rubrics)
     context = _Context(paths, scan.contexts.paths, {str(as_mapping(d.get("rubric")).get("sha256")): d
                                                      for d in scan.rubric_records},
-                       _nominated(scan.rubric_records), ranked.rule, against_current, rubrics)
+                       _nominated(scan.rubric_records), ranked.reference, against_current, rubrics)
     by_line: dict[int | None, list[Finding]] = {}
     for finding in findings:
         by_line.setdefault(finding.line, []).append(finding)
@@ -205,12 +207,13 @@ class _Scan:
     contexts: _Contexts
     rubric_records: tuple[dict[str, Any], ...]
     rankings: tuple[tuple[int, dict[str, Any]], ...]
+    placings: Spill  # (line, placing record) in order, kept on disk past a chunk
     seal: tuple[int, dict[str, Any]] | None  # the last seal, with its line
 
 
 def _scan(documents: Iterable[tuple[int, dict[str, Any]]], findings: list[Finding], sealed: bool) -> _Scan:
     """One pass: the hash chain and seal (for a ledger), the records' contexts, and what the second pass needs."""
-    contexts, rubric_records, rankings = _Contexts(), [], []
+    contexts, rubric_records, rankings, placings = _Contexts(), [], [], Spill()
     links, seal = [], None
     for line, document in documents:
         kind = document.get("kind")
@@ -222,11 +225,13 @@ def _scan(documents: Iterable[tuple[int, dict[str, Any]]], findings: list[Findin
             rubric_records.append(document)
         elif kind == "ranking":
             rankings.append((line, document))
+        elif kind == "placing":
+            placings.append((line, document))
         if sealed:
             links.append(link_of(line, document))
     if sealed:
         check_links(links, findings)
-    return _Scan(contexts, tuple(rubric_records), tuple(rankings), seal if sealed else None)
+    return _Scan(contexts, tuple(rubric_records), tuple(rankings), placings, seal if sealed else None)
 
 
 class _Contexts:
@@ -251,25 +256,43 @@ class _Contexts:
 
 
 class _Ranked:
-    """Ranking records checked against the placings of the ledger's scored records, gathered as they pass."""
+    """Placing and ranking records checked against the funnel's decisions, made again from the scored records
+    as they are re-derived (entries gathered on disk: memory stays flat in the ledger's size)."""
 
-    def __init__(self, rankings: Sequence[tuple[int, dict[str, Any]]], rubrics: RubricFinder) -> None:
+    def __init__(self, scan: _Scan, rubrics: RubricFinder) -> None:
+        self.scan = scan
         self.rankings = [(line, document, rubrics.find(as_mapping(document.get("rubric")))[0])
-                         for line, document in rankings]
-        rules = [c.model.ranking for _, _, c in self.rankings if c is not None and c.model.ranking is not None]
-        self.rule = rules[0] if rules else None
-        self.entries: list[Any] = []
+                         for line, document in scan.rankings]
+        found = [c for _, _, c in self.rankings if c is not None]
+        self.rules = Rules(found[0].model) if found else None
+        self.reference = as_mapping(scan.rankings[0][1].get("rubric")) if scan.rankings else None
+        self.funnel = Funnel(self.rules) if self.rules is not None else None
         self.broken = False
 
     def add(self, entries: Sequence[Any], unrankable: bool) -> None:
-        self.entries += entries
+        if self.funnel is not None:
+            for item in entries:
+                self.funnel.add(item)
         self.broken = self.broken or unrankable
 
     def verify(self) -> Iterator[tuple[int, Finding]]:
-        for line, document, compiled in self.rankings:
-            own: list[Finding] = []
-            _verify_ranking(line, document, compiled, self.entries, self.broken, own)
-            yield from ((line, finding) for finding in own)
+        try:
+            for line, document, compiled in self.rankings:
+                if compiled is None or self.funnel is None:
+                    yield line, Finding("rubric-not-found", "no rubric with this ranking rule among the rubric files",
+                                        line)
+                elif self.broken:  # why is reported on the record: not a second error here
+                    yield line, Finding("ranking", "not verified: a scored record could not be derived again, so "
+                                        "the funnel cannot be decided again", line, None, "note")
+                else:
+                    yield from _verify_placings(line, document, self.scan.placings, self.funnel)
+            if not self.rankings and len(self.scan.placings):
+                line = next(iter(self.scan.placings))[0]
+                yield line, Finding("ranking", "placing records without the ranking record that sums them up", line)
+        finally:
+            self.scan.placings.close()
+            if self.funnel is not None:
+                self.funnel.close()
 
 
 _CHUNK = 200  # records re-derived per task when replaying in several processes
@@ -280,18 +303,27 @@ class _Context:
     the rubrics are found and compiled again."""
 
     def __init__(self, rubric_paths: list[str | Path] | None, recorded: set[str],
-                 described: dict[str, dict[str, Any]], nominated: set[str] | None, rule: Any, against_current: bool,
-                 rubrics: RubricFinder) -> None:
+                 described: dict[str, dict[str, Any]], nominated: set[str] | None, ranking: Mapping[str, Any] | None,
+                 against_current: bool, rubrics: RubricFinder) -> None:
         self.rubric_paths = rubric_paths
         self.recorded = recorded  # where the records say their rubric was: the order to try the files in
         self.described = described  # rubric records by the rubric's hash
         self.nominated = nominated
-        self.rule = rule  # the ranking rule, when the ledger ranks
+        self.ranking = ranking  # the rubric the ranking record names, when the ledger ranks
         self.against_current = against_current
         self.finder: RubricFinder | None = rubrics
+        self.found_rules: Rules | None = None
 
     def __getstate__(self) -> dict[str, Any]:
-        return {**self.__dict__, "finder": None}
+        return {**self.__dict__, "finder": None, "found_rules": None}
+
+    @property
+    def rules(self) -> Rules | None:
+        """The funnel of the ranking record's rubric, made where it is used."""
+        if self.found_rules is None and self.ranking is not None:
+            compiled = self.rubrics.find(self.ranking)[0]
+            self.found_rules = Rules(compiled.model) if compiled is not None else None
+        return self.found_rules
 
     @property
     def rubrics(self) -> RubricFinder:
@@ -327,18 +359,20 @@ def _derived(context: _Context, line: int, document: dict[str, Any]) -> _Derived
     own: list[Finding] = []
     if document.get("kind") == "rubric":
         _verify_rubric(line, document, context.rubrics, own)
-    divergence = _replay_record(line, document, context.rubrics, context.described, context.against_current, own)
+    divergence, result = _replay_record(line, document, context.rubrics, context.described, context.against_current,
+                                        own)
     who = candidate_of(document)
     if context.nominated is not None and document.get("kind") == "scored" and who not in context.nominated:
         own.append(Finding("not-nominated", "no provincial ledger the ledger names nominated this candidate", line,
                            who))
     entries: list[Any] = []
     unrankable = False
-    if context.rule is not None and document.get("kind") == "scored":
-        try:
-            entries = ranking_entries(context.rule, [document])
-        except (ArithmeticError, KeyError, ValueError, TypeError):
-            unrankable = True  # reported by the ranking record's check
+    rules = context.rules if document.get("kind") == "scored" else None
+    if rules is not None:
+        if result is None:
+            unrankable = True  # its derivation failed (reported): the ranking cannot be decided again
+        else:
+            entries = [result_entry(rules, result)]
     return _Derived(line, who, str(document.get("kind")), tuple(own), divergence, tuple(entries), unrankable)
 
 
@@ -404,9 +438,10 @@ def _verify_rubric(line: int, document: Mapping[str, Any], rubrics: RubricFinder
 
 def _replay_record(line: int, document: dict[str, Any], rubrics: RubricFinder,
                    described: Mapping[str, Mapping[str, Any]], against_current: bool,
-                   findings: list[Finding]) -> Divergence | None:
+                   findings: list[Finding]) -> tuple[Divergence | None, Any]:
+    """The first divergence of a scored record, and the result derived again (None when it cannot be)."""
     if document.get("kind") != "scored":
-        return None
+        return None, None
     who = candidate_of(document) or "?"
     identity = as_mapping(document.get("rubric"))
     compiled, broken = rubrics.find(identity)
@@ -415,7 +450,7 @@ def _replay_record(line: int, document: dict[str, Any], rubrics: RubricFinder,
         extra = f"; these rubric files did not load: {', '.join(broken)}" if broken else ""
         findings.append(Finding("rubric-not-found", f"no rubric {named} among {len(rubrics.files)} rubric files{extra}",
                                 line, who))
-        return None
+        return None, None
     changed = ""
     if rubrics.sha256(compiled) != identity.get("sha256"):
         described_rubric = as_mapping(as_mapping(described.get(str(identity.get("sha256")))).get("rubric"))
@@ -424,7 +459,7 @@ def _replay_record(line: int, document: dict[str, Any], rubrics: RubricFinder,
     if changed and not against_current:
         findings.append(Finding("rubric-changed", f"{compiled.path} changed since scoring: {changed}; "
                                 "replay with --against-current to re-score under it", line, who))
-        return None
+        return None, None
     inputs = as_mapping(document.get("inputs"))
     if hash_or_none(sha256, document.get("inputs")) != document.get("inputs_sha256"):
         findings.append(Finding("input-edited", "the recorded inputs do not match their hash", line, who))
@@ -437,15 +472,15 @@ def _replay_record(line: int, document: dict[str, Any], rubrics: RubricFinder,
         scorer = compiled.at_stage(stage) if isinstance(stage, str) else compiled
     except KeyError:
         findings.append(Finding("divergence", f"the rubric has no stage {stage!r} any more", line, who))
-        return None
+        return None, None
     try:
         result = scorer.evaluate(given, str(candidate.get("id")), name=text_or_none(candidate.get("name")))
     except InputError as error:
         findings.append(Finding("divergence", f"the recorded inputs no longer validate: {error}", line, who))
-        return None
+        return None, None
     fresh = rubrics.writer(scorer).record(result)
     if changed:
-        return _against_current(line, who, document, fresh, changed, result, findings)
+        return _against_current(line, who, document, fresh, changed, result, findings), result
     divergence = _first_difference(line, who, document, fresh, result)
     if divergence is not None:
         findings.append(Finding("divergence", divergence.describe(), line, who))
@@ -453,35 +488,41 @@ def _replay_record(line: int, document: dict[str, Any], rubrics: RubricFinder,
     if engine != fresh["engine"]:
         findings.append(Finding("engine", f"scored with {engine.get('name')} {engine.get('version')}, replayed with "
                                 f"{fresh['engine']['version']}", line, who, "note"))
-    return divergence
+    return divergence, result
 
 
-def _verify_ranking(line: int, document: Mapping[str, Any], compiled: CompiledRubric | None, entries: list[Any],
-                    broken: bool, findings: list[Finding]) -> None:
-    """Placings are a step too: recompute them from the scored records of the ledger and compare."""
-    if compiled is None or compiled.model.ranking is None:
-        findings.append(Finding("rubric-not-found", "no rubric with this ranking rule among the rubric files", line))
-        return
-    try:
-        if broken:
-            raise ValueError("a scored record cannot be ranked")
-        recomputed = [p.to_dict() for p in place(compiled.model.ranking, entries)]
-    except (ArithmeticError, KeyError, ValueError, TypeError):
-        findings.append(Finding("ranking", "the scored records cannot be ranked again: their results were altered",
-                                line))
-        return
-    recorded = document.get("placings")
-    recorded_list = recorded if isinstance(recorded, list) else []
-    for index, placing in enumerate(recomputed):
-        old = recorded_list[index] if index < len(recorded_list) else None
-        if old != placing:
-            findings.append(Finding("ranking", f"candidate {placing['candidate']}: recorded {_show(old)}, recomputed "
-                                    f"{_show(placing)}", line, placing["candidate"]))
+def _verify_placings(line: int, document: Mapping[str, Any], recorded: Spill, funnel: Funnel
+                     ) -> Iterator[tuple[int, Finding]]:
+    """Placings are steps too: each placing record against the funnel's decision for its candidate, in order,
+    then the ranking record against what those decisions sum up to. The first difference is reported."""
+    decisions = Decisions()
+    records = iter(recorded)
+    for placing in funnel.placings():
+        decisions.add(placing)
+        found = next(records, None)
+        fresh = placing.to_dict()
+        if found is None:
+            yield line, Finding("ranking", f"no placing record for candidate {placing.candidate}: recomputed "
+                                f"{_show(fresh)}", line, placing.candidate)
             return
-    if len(recorded_list) != len(recomputed):
-        findings.append(Finding("ranking", f"the ranking lists {len(recorded_list)} candidates; the ledger scored "
-                                f"{len(recomputed)}", line))
-
+        if as_mapping(found[1].get("placing")) != fresh:
+            yield found[0], Finding("ranking", f"candidate {placing.candidate}: recorded "
+                                    f"{_show(found[1].get('placing'))}, recomputed {_show(fresh)}", found[0],
+                                    placing.candidate)
+            return
+    extra = next(records, None)
+    if extra is not None:
+        yield extra[0], Finding("ranking", "a placing record for a candidate the ledger did not score", extra[0])
+        return
+    summed = decisions.to_dict()
+    for key in ("placings", "nominated", "awarded"):
+        if document.get(key) != summed[key]:
+            yield line, Finding("ranking", f"the ranking record's {key}: recorded {_show(document.get(key))}, "
+                                f"recomputed {_show(summed[key])}", line)
+            return
+    if document.get("rule") != funnel_rule(funnel.rules.model):
+        yield line, Finding("ranking", f"the ranking record's rule: recorded {_show(document.get('rule'))}, the "
+                            f"rubric's {_show(funnel_rule(funnel.rules.model))}", line)
 
 def _changed_declarations(recorded: Mapping[str, str], compiled: CompiledRubric) -> str:
     current = declaration_hashes(compiled.model.rubric)

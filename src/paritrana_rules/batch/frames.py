@@ -39,7 +39,8 @@ except ImportError as error:  # pragma: no cover - depends on what is installed
 from paritrana_rules.evaluate.rubric import AnyRubric
 from paritrana_rules.batch.rows import Options, Row, Scorer, csv_cells, csv_header
 from paritrana_rules.data import RawCandidate, check_header, candidate_from_cells, cell_text, with_first_origins
-from paritrana_rules.rank.ranking import Entry, Placing, place
+from paritrana_rules.explain.funnel import FunnelWords
+from paritrana_rules.rank.ranking import Entry, Placing, Rules, place
 
 FIRST_ROW = 2  # row 1 is the header, as in a CSV file: a frame read from one names the same rows
 
@@ -75,7 +76,7 @@ def score_part(rubric: AnyRubric, part: pd.DataFrame, *, rows: Sequence[int] | N
     scored = _score_rows(rubric, records, repeated, lang)
     if placings is None:
         placings = _placings(rubric, [row.entry for row in scored if row.entry is not None])
-    return _cells(rubric, part.index[[position for position, _ in records]], scored, placings)
+    return _cells(rubric, part.index[[position for position, _ in records]], scored, placings, lang)
 
 
 def entries_of(rubric: AnyRubric, part: pd.DataFrame, *, rows: Sequence[int] | None = None,
@@ -124,14 +125,15 @@ def _score_rows(rubric: AnyRubric, records: _Positioned, repeated: Mapping[str, 
 
 
 def _placings(rubric: AnyRubric, entries: Sequence[Entry]) -> dict[str, Placing]:
-    ranking = rubric.model.ranking
-    return {p.candidate: p for p in place(ranking, entries)} if ranking is not None else {}
+    rules = Rules(rubric.model)
+    return {p.candidate: p for p in place(rules, entries)} if rules.ranks else {}
 
 
 def _cells(rubric: AnyRubric, index: pd.Index, rows: Sequence[Row],
-           placings: Mapping[str, Placing]) -> pd.DataFrame:
+           placings: Mapping[str, Placing], lang: str) -> pd.DataFrame:
     items = [row.item for row in rows if row.item is not None]  # scored without `Options.line`: items are kept
-    cells = [csv_cells(rubric, item, placings.get(item["candidate_id"])) for item in items]
+    words = FunnelWords(rubric.model, lang)
+    cells = [csv_cells(rubric, item, placings.get(item["candidate_id"]), words) for item in items]
     return pd.DataFrame(cells, columns=csv_header(rubric), index=index, dtype=object)
 
 
@@ -151,10 +153,10 @@ def score_dask(rubric: AnyRubric, frame: Any, *, lang: str = "en", source: str =
     header = _header(frame.columns, source)
     first_rows = _first_rows(frame)
     repeated = _repeated_ids(frame, header, source, first_rows)
-    placings = _dask_placings(rubric, frame, source, first_rows, repeated) if rubric.model.ranking else {}
+    placings = _dask_placings(rubric, frame, source, first_rows, repeated) if Rules(rubric.model).ranks else {}
     # One task holds what every partition needs, so it is sent once per worker rather than once per partition.
     shared = dask.delayed((rubric, repeated, placings), traverse=False, pure=False)
-    meta = _cells(rubric, frame._meta.index, [], {})
+    meta = _cells(rubric, frame._meta.index, [], {}, lang)
     return frame.map_partitions(_score_partition, shared, source, first_rows, lang, meta=meta)
 
 

@@ -33,7 +33,8 @@ from paritrana_rules.evaluate.rubric import AnyRubric
 from paritrana_rules.explain.explanation import explain
 from paritrana_rules.explain.outcome import summary, to_dict
 from paritrana_rules.processes import ordered_map
-from paritrana_rules.rank.ranking import Entry, Placing, entry
+from paritrana_rules.explain.funnel import FunnelWords
+from paritrana_rules.rank.ranking import Entry, Placing, Rules, result_entry
 
 CHUNK = 500  # rows per task: large enough that handing work to a process costs little per row
 
@@ -51,6 +52,7 @@ class Row:
     record: RecordPieces | Rejected | None
     entry: Entry | None
     text: str | None = None  # the row's output line, when `Options.line` asks for it
+    around: tuple[str, str] | None = None  # a ranked CSV row's text before and after its rank columns
 
 
 @attrs.frozen
@@ -60,7 +62,9 @@ class Options:
     audit: bool = False
     stage: str | None = None  # score every candidate at this stage; None: at the stage its data has reached
     detail: bool = True  # items with every criterion, gate and adjustment (JSON); else points only (CSV, tables)
-    line: str | None = None  # "csv" or "jsonl": each row's output line, written where it is scored (no ranking)
+    # "csv" or "jsonl": each row's output line, written where it is scored (no ranking); "csv-around": a ranked
+    # CSV row's text around its rank columns (see `Row.around`)
+    line: str | None = None
     nominated: frozenset[str] | None = None  # a national round scores only these ids (see nominations.py)
     raw_csv: bool = False  # CSV cells as they are, formulas included (see `spreadsheet_text`)
 
@@ -89,6 +93,7 @@ class Scorer:
     def __init__(self, rubric: AnyRubric, options: Options) -> None:
         self.rubric, self.options = rubric, options
         self.writers: dict[Program, RecordWriter] = {}
+        self.rules = Rules(rubric.model)
 
     def __getstate__(self) -> dict[str, Any]:
         return {**self.__dict__, "writers": {}}
@@ -103,7 +108,8 @@ class Scorer:
         if isinstance(outcome, Rejected):
             return _finished(rubric, Row(rejected_item(outcome), outcome, None), options)
         record = self._writer(outcome.program).pieces(outcome) if options.audit else None
-        return _finished(rubric, Row(item_of(outcome, options), record, _entry(rubric, outcome)), options)
+        entry = result_entry(self.rules, outcome) if self.rules.ranks else None
+        return _finished(rubric, Row(item_of(outcome, options), record, entry), options)
 
     def _writer(self, program: Program) -> RecordWriter:
         if program not in self.writers:
@@ -123,31 +129,26 @@ def _not_nominated(raw: RawCandidate) -> Rejected:
 
 
 def _finished(rubric: AnyRubric, row: Row, options: Options) -> Row:
-    """The row with its output line written, when asked: it then travels between processes as one string."""
+    """The row with its output line written, when asked: it then travels between processes as one string.
+    A ranked CSV row is written around its rank columns, which wait for every total (`Row.around`)."""
     if options.line is None or row.item is None:
         return row
-    return attrs.evolve(row, item=None, text=line(rubric, row.item, None, options.line, raw_csv=options.raw_csv))
+    if options.line == "csv-around" and row.item["status"] != "rejected":
+        before, after = csv_parts(rubric, row.item, raw=options.raw_csv)
+        return attrs.evolve(row, item=None, around=(csv_text(before)[:-1] + ",", "," + csv_text(after)))
+    form = "csv" if options.line == "csv-around" else options.line
+    return attrs.evolve(row, item=None, text=line(rubric, row.item, None, form, FunnelWords(rubric.model, options.lang),
+                                                  raw_csv=options.raw_csv))
 
 
-def line(rubric: AnyRubric, item: dict[str, Any], placing: Placing | None, form: str, *,
+def line(rubric: AnyRubric, item: dict[str, Any], placing: Placing | None, form: str, words: FunnelWords, *,
          raw_csv: bool = False) -> str:
     """An item as one line of a CSV file (see `csv_cells`) or of a JSON Lines file."""
     if form == "jsonl":
         if placing is not None:
-            item = {**item, **{k: v for k, v in placing.to_dict().items() if k != "candidate"}}
+            item = {**item, **placed(words, placing)}
         return json.dumps(item, ensure_ascii=False, sort_keys=True) + "\n"
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerow(csv_cells(rubric, item, placing, raw=raw_csv))
-    return buffer.getvalue()
-
-
-def _entry(rubric: AnyRubric, result: Result) -> Entry | None:
-    """What ranking needs (read from the result as a ledger records it, so that replay ranks alike)."""
-    ranking = rubric.model.ranking
-    if ranking is None:
-        return None
-    return entry(ranking, result.candidate_id, result.status, result.total,
-                 {c.name: c.points for c in result.criteria}, result.inputs)
+    return csv_text(csv_cells(rubric, item, placing, words, raw=raw_csv))
 
 
 def item_of(result: Result, options: Options) -> dict[str, Any]:
@@ -170,36 +171,60 @@ def points_of(item: dict[str, Any]) -> dict[str, str]:
     return {c["name"]: c["points"] for c in item.get("criteria", ())}
 
 
-def rank_cells(placing: Placing | None) -> list[str]:
-    """Rank ('=' when shared by a tie nothing breaks, with its group), and whether nominated."""
-    if placing is None or placing.rank is None:
-        return ["-", ""]
-    rank = f"{placing.rank}{'=' if placing.tied else ''}" + (f" in {placing.group}" if placing.group else "")
-    return [rank, "yes" if placing.nominated else ""]
+def rank_cells(words: FunnelWords, placing: Placing | None) -> list[str]:
+    """Rank (with its group), whether nominated, and the placings won or the cut that ended the run."""
+    if placing is None:
+        return ["-", "", ""]
+    return [words.rank(placing), "yes" if placing.nominated else "", words.outcome(placing)]
+
+
+RANK_COLUMNS = ["rank", "nominated", "placing"]
 
 
 def csv_header(rubric: AnyRubric) -> list[str]:
-    ranked = ["rank", "nominated"] if rubric.model.ranking is not None else []
+    ranked = RANK_COLUMNS if Rules(rubric.model).ranks else []
     return ["id", "name", "status", "total", *ranked, *(c.decl.name for c in rubric.model.criteria), "reasons"]
 
 
-def csv_cells(rubric: AnyRubric, item: dict[str, Any], placing: Placing | None, *, raw: bool = False) -> list[str]:
+def placed(words: FunnelWords, placing: Placing) -> dict[str, Any]:
+    """What JSON outputs add to a scored item: the placing's parts, and them in words."""
+    return {**{k: v for k, v in placing.to_dict().items() if k != "candidate"}, "placing": words.outcome(placing)}
+
+
+def csv_cells(rubric: AnyRubric, item: dict[str, Any], placing: Placing | None, words: FunnelWords, *,
+              raw: bool = False) -> list[str]:
     """An item as a row of the CSV output (see `csv_header`): a rejected row gives its problems as reasons.
 
     Each cell is `spreadsheet_text`, unless `raw`.
     """
+    before, after = csv_parts(rubric, item, raw=raw)
+    if not Rules(rubric.model).ranks:
+        return [*before, *after]
+    ranked = rank_cells(words, placing) if item["status"] != "rejected" else ["", "", ""]
+    return [*before, *(ranked if raw else [spreadsheet_text(cell) for cell in ranked]), *after]
+
+
+def csv_parts(rubric: AnyRubric, item: dict[str, Any], *, raw: bool = False) -> tuple[list[str], list[str]]:
+    """The cells before the rank columns (id, name, status, total) and after them (points, reasons)."""
     names = [c.decl.name for c in rubric.model.criteria]
-    ranked = rubric.model.ranking is not None
     if item["status"] == "rejected":
         problems = (InputProblem(p["candidate"], p["field"], p["message"], p["hint"]) for p in item["problems"])
-        cells = [item["candidate_id"], item["candidate_name"] or "", "rejected", "", *(["", ""] if ranked else []),
-                 *("" for _ in names), "; ".join(p.render() for p in problems)]
+        before = [item["candidate_id"], item["candidate_name"] or "", "rejected", ""]
+        after = [*("" for _ in names), "; ".join(p.render() for p in problems)]
     else:
         points = points_of(item)  # a pending candidate has no points yet for what later stages score
-        cells = [item["candidate_id"], item["candidate_name"] or "", item["status"], item["total"],
-                 *(rank_cells(placing) if ranked else []), *(points.get(n, "") for n in names),
-                 "; ".join(item["reasons"])]
-    return cells if raw else [spreadsheet_text(cell) for cell in cells]
+        before = [item["candidate_id"], item["candidate_name"] or "", item["status"], item["total"]]
+        after = [*(points.get(n, "") for n in names), "; ".join(item["reasons"])]
+    if raw:
+        return before, after
+    return [spreadsheet_text(cell) for cell in before], [spreadsheet_text(cell) for cell in after]
+
+
+def csv_text(cells: list[str]) -> str:
+    """Cells as one CSV line (with its newline)."""
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerow(cells)
+    return buffer.getvalue()
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what makes a spreadsheet read a cell as a formula

@@ -23,11 +23,22 @@ from paritrana_rules.audit.nominations import nominated_ids
 from paritrana_rules.audit.records import Nomination
 from paritrana_rules.audit.signing import SigningKey
 from paritrana_rules.batch.render import RENDERERS
-from paritrana_rules.batch.rows import Options, Row, counted, score_rows
+from paritrana_rules.batch.rows import (
+    Options,
+    Row,
+    counted,
+    csv_header,
+    csv_text,
+    rank_cells,
+    score_rows,
+    spreadsheet_text,
+)
 from paritrana_rules.data import Format, Rejected, iter_rows, with_first_origins
 from paritrana_rules.errors import UsageError, did_you_mean
 from paritrana_rules.evaluate.rubric import AnyRubric
-from paritrana_rules.rank.ranking import Entry, place
+from paritrana_rules.explain.funnel import FunnelWords
+from paritrana_rules.rank.ranking import Funnel, Rules
+from paritrana_rules.rank.spill import Spill
 
 FORMATS = tuple(RENDERERS)
 REJECTIONS_KEPT = 100  # rejected rows a report keeps to show; all of them are in the output and the ledger
@@ -59,41 +70,46 @@ def score_file(rubric: AnyRubric, data: str | Path, output: BinaryIO, *, form: s
         hint = did_you_mean(stage, rubric.stage_names)
         raise UsageError(f"the rubric has no stage '{stage}' (its stages: {', '.join(rubric.stage_names) or 'none'})"
                          + (f"; {hint}" if hint else ""))
-    streamed = rubric.model.ranking is None and form in ("csv", "jsonl")  # placings need every row first
+    rules = Rules(rubric.model)
+    streamed = not rules.ranks and form in ("csv", "jsonl")  # placings need every row first
+    around = rules.ranks and form == "csv"  # rows written in the workers but for their rank columns
     options = Options(lang=lang, explain=explain, audit=ledger is not None, stage=stage,
-                      detail=form in ("json", "jsonl"), line=form if streamed else None,
+                      detail=form in ("json", "jsonl"), line=form if streamed else "csv-around" if around else None,
                       nominated=nominated_ids(nominations) if nominations is not None else None, raw_csv=raw_csv)
     rows = score_rows(rubric, with_first_origins(iter_rows(data, data_format)), options, jobs=jobs)
-    tally = _Tally(Ledger(ledger, rubric.program, nominations or (), signing_key=signing_key)
-                   if ledger is not None else None)
     render = RENDERERS[form]
     with contextlib.ExitStack() as files:
+        funnel = Funnel(rules) if rules.ranks else None
+        if funnel is not None:
+            files.callback(funnel.close)
+        tally = _Tally(Ledger(ledger, rubric.program, nominations or (), signing_key=signing_key)
+                       if ledger is not None else None, funnel)
         rows = tally.passing(counted(rows, tick) if tick is not None else rows)
-        if options.line is not None:  # rows come with their output line: write them as they come
-            output.write("".join(render(rubric, [], {}, options)).encode("utf-8"))  # the header, if any
+        if streamed:  # rows come with their output line: write them as they come
+            output.write("".join(render(rubric, [], None, options)).encode("utf-8"))  # the header, if any
             for row in rows:
                 output.write(str(row.text).encode("utf-8"))
+        elif around and funnel is not None:
+            _write_around(rubric, rows, funnel, options, output, files)
         else:
             kept = (row.item for row in rows if row.item is not None)
             items = _set_aside(kept, files) if form in ("csv", "jsonl") else list(kept)
-            ranking = rubric.model.ranking
-            placings = {p.candidate: p for p in place(ranking, tally.entries)} if ranking is not None else {}
+            placings = funnel.placings() if funnel is not None else None
             for text in render(rubric, items, placings, options):
                 output.write(text.encode("utf-8"))
-    if tally.ledger is not None:
-        tally.ledger.close(tally.entries)
+        if tally.ledger is not None:
+            tally.ledger.close(funnel)
     output.flush()
     return BatchReport(tally.rows, tally.rejected, tuple(tally.first_rejected))
 
 
 class _Tally:
-    """What passes by: rows counted, rejections counted (the first few kept), ledger records, ranking entries."""
+    """What passes by: rows counted, rejections counted (the first few kept), ledger records, funnel entries."""
 
-    def __init__(self, ledger: Ledger | None) -> None:
-        self.ledger = ledger
+    def __init__(self, ledger: Ledger | None, funnel: Funnel | None) -> None:
+        self.ledger, self.funnel = ledger, funnel
         self.rows = self.rejected = 0
         self.first_rejected: list[Rejected] = []
-        self.entries: list[Entry] = []
 
     def passing(self, rows: Iterable[Row]) -> Iterator[Row]:
         for row in rows:
@@ -110,8 +126,28 @@ class _Tally:
                 self.ledger.rejected(row.record)
         elif self.ledger is not None and row.record is not None:
             self.ledger.scored(row.record)
-        if row.entry is not None:
-            self.entries.append(row.entry)
+        if row.entry is not None and self.funnel is not None:
+            self.funnel.add(row.entry)
+
+
+def _write_around(rubric: AnyRubric, rows: Iterable[Row], funnel: Funnel, options: Options, output: BinaryIO,
+                  files: contextlib.ExitStack) -> None:
+    """A ranked CSV: each row as the workers wrote it (kept on disk until every total is in), with its rank
+    columns put in once the funnel has decided."""
+    kept = Spill()
+    files.callback(kept.close)
+    for row in rows:
+        kept.append(row.around or row.text)
+    output.write(csv_text(csv_header(rubric)).encode("utf-8"))
+    words = FunnelWords(rubric.model, options.lang)
+    placings = funnel.placings()
+    for piece in kept:
+        if isinstance(piece, tuple):
+            ranked = rank_cells(words, next(placings))
+            cells = ranked if options.raw_csv else [spreadsheet_text(cell) for cell in ranked]
+            output.write((piece[0] + csv_text(cells)[:-1] + piece[1]).encode("utf-8"))
+        else:
+            output.write(str(piece).encode("utf-8"))
 
 
 def _set_aside(items: Iterable[dict[str, Any]], files: contextlib.ExitStack) -> Iterator[dict[str, Any]]:

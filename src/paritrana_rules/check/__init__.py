@@ -27,6 +27,7 @@ from paritrana_rules.check.gates import check_adjustment, check_gate
 from paritrana_rules.check.header import check_header
 from paritrana_rules.check.inputs import check_input
 from paritrana_rules.check.lets import check_lets
+from paritrana_rules.check.funnel import check_awards, check_cuts, check_groupings, check_within
 from paritrana_rules.check.model import RubricModel
 from paritrana_rules.check.names import declare_names, report_unused
 from paritrana_rules.check.properties import check_properties
@@ -64,6 +65,11 @@ def _checked_model(state: CheckState) -> RubricModel:
     gates = [check_gate(state, d) for d in declarations if isinstance(d, ast.GateDecl)]
     adjustments = [check_adjustment(state, d) for d in declarations if isinstance(d, ast.AdjustmentDecl)]
     stage_models = check_stages(state, stage_decls, value_stages(inputs, lets))
+    groupings = check_groupings(state, [d for d in declarations if isinstance(d, ast.GroupDecl)])
+    ranking = check_ranking(state, criteria)
+    check_within(state, ranking, groupings)
+    cuts = check_cuts(state, stage_models, groupings)
+    awards = check_awards(state, [d for d in declarations if isinstance(d, ast.AwardDecl)], ranking, groupings)
     report_unused(state, inputs, lets)
     check_repeated_texts(state)
     check_translations(state)
@@ -72,7 +78,8 @@ def _checked_model(state: CheckState) -> RubricModel:
         round=round_, scale=scale, rounding_mode=rounding[0], rounding_places=rounding[1], inputs=tuple(inputs),
         lets=tuple(lets), criteria=tuple(criteria), roots=tuple(roots), gates=tuple(gates),
         adjustments=tuple(adjustments),
-        properties=check_properties(state, criteria), ranking=check_ranking(state, criteria), stages=stage_models,
+        properties=check_properties(state, criteria), ranking=ranking, stages=stage_models, groupings=groupings,
+        cuts=cuts, awards=awards,
     )
     check_idle_stages(state, model)
     return model

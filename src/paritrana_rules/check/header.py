@@ -63,7 +63,7 @@ def _clauses(state: CheckState) -> dict[str, list[ast.HeaderClause]]:
     for clause in state.rubric.clauses:
         clauses.setdefault(clause.kind, []).append(clause)
     for kind, found in clauses.items():
-        for extra in found[1:]:
+        for extra in found[1:] if kind != "uses" else ():  # a rubric may use several shared files
             state.report("H102", f"'{kind}' is given more than once", extra.span, f"keep one '{kind}' line")
     return clauses
 

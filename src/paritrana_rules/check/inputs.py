@@ -16,6 +16,7 @@ from paritrana_rules.check.limits import MAX_INPUT_VALUES
 from paritrana_rules.check.model import BOOL, NUMBER, TEXT, InputModel, ValueType
 from paritrana_rules.check.state import CheckState
 from paritrana_rules.data import InputSpec
+from paritrana_rules.data.specs import spelling
 from paritrana_rules.errors import did_you_mean
 from paritrana_rules.language import ast
 from paritrana_rules.numeric import normalize, plain
@@ -63,10 +64,27 @@ def check_input(state: CheckState, decl: ast.InputDecl) -> InputModel:
     spec = InputSpec(
         name=decl.name, kind=kind, members=members, lower=lower, upper=upper,
         has_default=default_option is not None, default=default, unit=options.unit, aggregate=options.aggregate,
+        aliases=_aliases(state, decl),
     )
     model = InputModel(spec, decl, value_type, interval, options.stage)
     state.values.setdefault(decl.name, model)
     return model
+
+
+def _aliases(state: CheckState, decl: ast.InputDecl) -> tuple[tuple[str, str], ...]:
+    """Each member's aliases; a spelling that could name two members is reported (N222), never guessed."""
+    meant: dict[str, str] = {}
+    aliases = []
+    for member in decl.type.members:
+        for alias in (member.name, *member.aliases):
+            other = meant.setdefault(spelling(alias), member.name)
+            if other != member.name:
+                state.report("N222", f"the spelling \"{alias}\" of '{member.name}' could also name '{other}'",
+                             member.span, "give each member spellings no other member shares (case, spaces, "
+                             "hyphens and underscores are ignored when data is read)")
+            if alias != member.name:
+                aliases.append((alias, member.name))
+    return tuple(aliases)
 
 
 def _check_reserved_name(state: CheckState, decl: ast.InputDecl) -> None:

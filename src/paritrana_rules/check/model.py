@@ -102,6 +102,33 @@ class StageModel:
     advance: ast.Expr | None  # resolved; None: every candidate goes on to the next stage
 
 
+@attrs.frozen
+class GroupingModel:
+    """`group zona by provinsi`: the part each member of the input belongs to."""
+
+    decl: ast.GroupDecl
+    part_of: tuple[tuple[str, str], ...]  # (member, part), in the input's member order
+
+
+@attrs.frozen
+class CutModel:
+    """`advance top N` at a stage: the best N by the provisional total there go on to the next stage."""
+
+    stage: str
+    index: int  # of the stage
+    top: int
+    within: str | None
+    ties: str  # "included" or "excluded"
+
+
+@attrs.frozen
+class AwardModel:
+    decl: ast.AwardDecl
+    first: int
+    last: int
+    condition: ast.Expr | None  # resolved
+
+
 @attrs.frozen(kw_only=True)
 class RubricModel:
     rubric: ast.Rubric
@@ -122,3 +149,6 @@ class RubricModel:
     properties: tuple[ast.PropertyDecl, ...]
     ranking: ast.RankingDecl | None
     stages: tuple[StageModel, ...] = ()  # in order; empty when the rubric declares none (one implicit stage)
+    groupings: tuple[GroupingModel, ...] = ()
+    cuts: tuple[CutModel, ...] = ()  # in stage order
+    awards: tuple[AwardModel, ...] = ()

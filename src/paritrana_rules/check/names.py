@@ -26,10 +26,12 @@ def declare_names(state: CheckState, declarations: tuple[ast.Declaration, ...]) 
 
 
 def _namespace(decl: ast.Declaration) -> str:
-    if isinstance(decl, (ast.InputDecl, ast.LetDecl)):
+    if isinstance(decl, (ast.InputDecl, ast.LetDecl, ast.GroupDecl)):
         return "input and let"
     if isinstance(decl, ast.StageDecl):
         return "stage"
+    if isinstance(decl, ast.AwardDecl):
+        return "placing"
     return "criterion" if isinstance(decl, ast.CriterionDecl) else "gate, bonus and penalty"
 
 

@@ -1,8 +1,8 @@
-"""Ranking: one declaration, by the total or criteria, within a text or one-of input, nominating a whole number."""
+"""Ranking: one declaration, by the total or criteria, nominating a whole number (its `within`: funnel.py)."""
 
 from __future__ import annotations
 
-from paritrana_rules.check.model import CriterionModel, InputModel
+from paritrana_rules.check.model import CriterionModel
 from paritrana_rules.check.state import CheckState
 from paritrana_rules.errors import did_you_mean
 from paritrana_rules.language import ast
@@ -22,16 +22,6 @@ def check_ranking(state: CheckState, criteria: list[CriterionModel]) -> ast.Rank
         if key != "total" and key not in names:
             state.report("N214", f"candidates cannot be ranked by '{key}': it is neither 'total' nor a criterion",
                          span, did_you_mean(key, names) or "rank by total, then by criteria to break ties")
-    if ranking.within is not None and ranking.within_span is not None:
-        group = state.values.get(ranking.within)
-        if not isinstance(group, InputModel) or group.spec.kind not in ("text", "one_of"):
-            state.report("T319", f"candidates are grouped by an input holding text or one value, but "
-                         f"'{ranking.within}' is not one", ranking.within_span,
-                         did_you_mean(ranking.within, [i for i, v in state.values.items() if isinstance(v, InputModel)
-                                                       and v.spec.kind in ("text", "one_of")])
-                         or "declare e.g. input provinsi: text, and rank within provinsi")
-        else:
-            state.used.add(ranking.within)
     top = ranking.nominate
     if top is not None and ranking.nominate_span is not None and (top < 1 or top != top.to_integral_value()):
         state.report("R513", f"cannot nominate the top {plain(top)}: nominate a whole number of candidates, 1 or more",

@@ -44,13 +44,14 @@ def compile_rubric(whole: RubricModel, stage: int | None = None) -> Program:
     for root in model.roots:
         _post_order(by_name[root], by_name, ordered)
     deciding = [(index, s) for index, s in enumerate(model.stages[:stage + 1])
-                if s.advance is not None and index < last_stage(model)]
+                if (s.advance is not None or s.decl.cuts) and index < last_stage(model)]
     writer = _Writer(model)
     source = writer.function(ordered, deciding)
     namespace = writer.emitter.namespace
     exec(compile(source, f"<rubric {model.source.path}>", "exec"), namespace)  # generated source: no rubric text
-    stages = tuple(StageStep(s.decl.name, index, s.decl.span, tuple(names_read(s.advance)))
-                   for index, s in deciding if s.advance is not None)
+    stages = tuple(StageStep(s.decl.name, index, s.decl.span,
+                             tuple(names_read(s.advance)) if s.advance is not None else ())
+                   for index, s in deciding)
     return Program(
         whole=whole,
         model=model,
@@ -184,15 +185,15 @@ class _Writer:
     def advance(self, index: int, stage: StageModel, points: dict[str, str], gates: dict[str, str],
                 amounts: dict[tuple[str, str], str]) -> None:
         """A stage's advance rule, with `total` bound to the provisional total of what is known at that stage
-        (computed only for a rule that reads it; the entry holds None otherwise).
+        (computed only for a rule that reads it, or a stage that cuts by rank; the entry holds None otherwise).
+        A stage with only `advance top N` lets everyone pass its rule: the cut is made across candidates.
 
         That total is computed as `stages.model_at` restricts the rubric: parents
         whose children are all known reuse their points; the others are summed again
         over the children known by then.
         """
-        assert stage.advance is not None
-        if TOTAL not in names_read(stage.advance):
-            self.emit(f"advanced{index} = bool({self.expr(stage.advance)})")
+        if not stage.decl.cuts and (stage.advance is None or TOTAL not in names_read(stage.advance)):
+            self.emit(f"advanced{index} = bool({self.expr(stage.advance) if stage.advance is not None else 'True'})")
             self.entries.append(f"(advanced{index}, None)")
             return
         known = model_at(self.model, index)
@@ -209,7 +210,7 @@ class _Writer:
                 self.weighted_sum(criterion, at_stage, f"{index}_{position}", at_stage[name])
         total = self.total(known, at_stage, gates, amounts, f"t{index}_")
         self.locals[TOTAL] = total
-        self.emit(f"advanced{index} = bool({self.expr(stage.advance)})")
+        self.emit(f"advanced{index} = bool({self.expr(stage.advance) if stage.advance is not None else 'True'})")
         del self.locals[TOTAL]
         self.entries.append(f"(advanced{index}, {total})")
 

@@ -8,6 +8,8 @@ only its start is ever rendered.
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Literal, NoReturn
@@ -21,7 +23,7 @@ _SHOWN_BITS = 4 * _SHOWN_CHARS  # an int this short has fewer digits than a mess
 _DIGITS_PER_BIT = 0.30103  # log10(2)
 
 
-@attrs.frozen
+@attrs.frozen(cache_hash=True)
 class InputSpec:
     """What one rubric input accepts; built by the compiler from an `input` declaration."""
 
@@ -34,6 +36,23 @@ class InputSpec:
     default: object = None  # already a validated value when has_default
     unit: str | None = None  # "percent", "rupiah" or free text, for messages only
     aggregate: str | None = None  # for a panel: mean, median or trimmed_mean
+    aliases: tuple[tuple[str, str], ...] = ()  # (another spelling, the member it means) for one_of / set_of
+
+    @functools.cached_property
+    def spellings(self) -> Mapping[str, str]:
+        """Every accepted spelling of a member, normalised (see `spelling`), to the member it means."""
+        return {spelling(text): member for text, member in (*((m, m) for m in self.members), *self.aliases)}
+
+    def member(self, text: str) -> str | None:
+        """The member a data value names: its name or a declared alias, in any case, with spaces, hyphens,
+        dots or underscores between the words ("Jawa Timur", "jawa-timur" and "JAWA_TIMUR" all name
+        jawa_timur); None when it names none."""
+        return text if text in self.members else self.spellings.get(spelling(text))
+
+
+def spelling(text: str) -> str:
+    """A value as compared with members and aliases: lower case, words joined by one underscore."""
+    return "_".join(re.split(r"[\s._-]+", text.strip().casefold())).strip("_")
 
 
 @attrs.frozen

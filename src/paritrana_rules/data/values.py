@@ -196,9 +196,9 @@ def _to_bool(raw: object, spec: InputSpec) -> bool:
 def _to_member(raw: object, spec: InputSpec) -> str:
     if not isinstance(raw, str):
         wrong_type(raw, spec)
-    member = raw.strip()
-    if member not in spec.members:
-        raise Invalid(_not_a_member(member, spec))
+    member = spec.member(raw)
+    if member is None:
+        raise Invalid(_not_a_member(raw.strip(), spec))
     return member
 
 
@@ -210,8 +210,8 @@ def _to_set(raw: object, spec: InputSpec) -> frozenset[str]:
         issue = _set_item_issue(item, spec, seen)
         if issue:
             issues[issue] = None
-        if isinstance(item, str):
-            seen.add(item.strip())
+        elif isinstance(item, str):
+            seen.add(str(spec.member(item)))
     if issues:
         raise Invalid(*issues)
     return frozenset(seen)
@@ -235,11 +235,11 @@ def _set_items(raw: object, spec: InputSpec) -> list[object]:
 def _set_item_issue(item: object, spec: InputSpec, seen: set[str]) -> Issue | None:
     if not isinstance(item, str):
         return Issue(f"expected a value from: {listing(spec.members)}; got {show(item)}")
-    member = item.strip()
+    member = spec.member(item)
+    if member is None:
+        return _not_a_member(item.strip(), spec)
     if member in seen:
-        return Issue(f"{show(member)} is listed more than once", "list each value once")
-    if member not in spec.members:
-        return _not_a_member(member, spec)
+        return Issue(f"{show(item.strip())} is listed more than once", "list each value once")
     return None
 
 
@@ -248,7 +248,7 @@ def _not_a_member(member: str, spec: InputSpec) -> Issue:
     if spec.kind == "set_of" and len(pieces) > 1 and all(piece in spec.members for piece in pieces):
         hint: str | None = "separate values with ';', e.g. " + ";".join(pieces)
     else:
-        hint = did_you_mean(member, spec.members)
+        hint = did_you_mean(member, [*spec.members, *(alias for alias, _ in spec.aliases)])
     return Issue(f"{show(member)} is not one of: {listing(spec.members)}", hint)
 
 

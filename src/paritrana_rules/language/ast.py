@@ -14,6 +14,10 @@ import attrs
 
 from paritrana_rules.source import Span
 
+# Field metadata: a field the language gained after rubrics were first hashed; left out of the content hash
+# while it holds its default (see `identity.canonical_form`).
+ADDED_LATER = "added_later"
+
 
 def _position() -> Span:
     """A span field: kept for messages, ignored by equality."""
@@ -133,6 +137,8 @@ class EnumMember:
     name: str
     label: Texts | None
     span: Span = _position()
+    # other spellings a data file may use for it (`alias "Jatim"`)
+    aliases: tuple[str, ...] = attrs.field(default=(), metadata={ADDED_LATER: True})
 
 
 @attrs.frozen
@@ -275,6 +281,62 @@ class StageDecl:
     name: str
     meta: tuple[Meta, ...]
     advance: tuple[Expr, ...]  # as written: one at most once checked
+    # `advance top N`, as written: one at most once checked
+    cuts: tuple[Cut, ...] = attrs.field(default=(), metadata={ADDED_LATER: True})
+    name_span: Span = _position()
+    span: Span = _position()
+
+
+@attrs.frozen(kw_only=True)
+class Cut:
+    """`advance top N [within GROUP] [ties excluded]`: only the best N by the provisional total go on."""
+
+    top: Decimal
+    top_span: Span = attrs.field(eq=False, repr=False)
+    within: str | None
+    within_span: Span | None = attrs.field(eq=False, repr=False)
+    ties: str  # "included": all who share the last place go on; "excluded": none of them do
+    span: Span = _position()
+
+
+# ------------------------------------------------------------------ placings and groups
+
+
+@attrs.frozen(kw_only=True)
+class AwardDecl:
+    """`award NAME to rank N | ranks A to B | top N [within GROUP] [when COND] [ties ...]`: a named placing."""
+
+    name: str
+    first: Decimal  # the ranks it is given to, first..last (top N: 1..N)
+    last: Decimal
+    places_span: Span = attrs.field(eq=False, repr=False)
+    within: str | None
+    within_span: Span | None = attrs.field(eq=False, repr=False)
+    condition: Expr | None  # only candidates for whom it holds are ranked for this placing
+    ties: str
+    meta: tuple[Meta, ...]
+    name_span: Span = _position()
+    span: Span = _position()
+
+
+@attrs.frozen(kw_only=True)
+class GroupPart:
+    name: str
+    members: tuple[str, ...]
+    member_spans: tuple[Span, ...] = attrs.field(eq=False, repr=False)
+    label: Texts | None
+    span: Span = _position()
+
+
+@attrs.frozen(kw_only=True)
+class GroupDecl:
+    """`group zona by provinsi`: each member of a one-of input belongs to one part; derived, never typed."""
+
+    name: str
+    by: str
+    by_span: Span = attrs.field(eq=False, repr=False)
+    meta: tuple[Meta, ...]
+    parts: tuple[GroupPart, ...]
     name_span: Span = _position()
     span: Span = _position()
 
@@ -348,7 +410,7 @@ class RankingDecl:
     span: Span = _position()
 
 
-Declaration = InputDecl | LetDecl | CriterionDecl | GateDecl | AdjustmentDecl | StageDecl
+Declaration = InputDecl | LetDecl | CriterionDecl | GateDecl | AdjustmentDecl | StageDecl | AwardDecl | GroupDecl
 Statement = Declaration | RemoveDecl | ChangeDecl | PropertyDecl | RankingDecl
 
 
@@ -359,7 +421,7 @@ Statement = Declaration | RemoveDecl | ChangeDecl | PropertyDecl | RankingDecl
 class HeaderClause:
     """category, sector, round, scale, rounding: a keyword and its values, as written."""
 
-    kind: Literal["category", "sector", "round", "scale", "rounding"]
+    kind: Literal["category", "sector", "round", "scale", "rounding", "uses"]
     values: tuple[object, ...]
     span: Span = _position()
 
@@ -388,6 +450,8 @@ class Rubric:
     meta: tuple[Meta, ...]
     declarations: tuple[Declaration, ...]
     extends: str | None = None  # as written; the merged rubric keeps it for reference
+    # a shared file (`shared "..."`): declarations for rubrics to take with `uses`
+    shared: bool = attrs.field(default=False, metadata={ADDED_LATER: True})
     properties: tuple[PropertyDecl, ...] = ()
     rankings: tuple[RankingDecl, ...] = ()  # at most one once checked
     removals: tuple[RemoveDecl, ...] = ()  # consumed when merging; left only in an unmerged rubric

@@ -131,7 +131,17 @@ def _identity(path: str) -> str:
 
 def _resolve(rubric: ast.Rubric, source: SourceFile, read: Reader, sources: dict[str, SourceFile],
              diagnostics: list[Diagnostic], chain: list[str]) -> ast.Rubric | None:
+    if rubric.shared:
+        diagnostics.append(_diagnostic(sources, "X110", "this is a shared file: rubrics take its declarations with "
+                                       "'uses'; it is not checked or scored on its own", rubric.span,
+                                       f"check a rubric that uses it, e.g. one with: uses \"{_relative(source)}\""))
+        return None
+    used = _used(rubric, source, read, sources, diagnostics)
+    if used is None:
+        return None
     if rubric.extends is None:
+        if used:
+            return _merge(_base(rubric, used), rubric, sources, diagnostics)
         strays: list[ast.RemoveDecl | ast.ChangeDecl] = [*rubric.removals, *rubric.changes]
         for stray in strays:
             diagnostics.append(_diagnostic(sources, "X105", f"'{_keyword(stray)}' needs a rubric to build on",
@@ -167,7 +177,63 @@ def _resolve(rubric: ast.Rubric, source: SourceFile, read: Reader, sources: dict
     parent = _resolve(outcome.rubric, outcome.source, read, sources, diagnostics, [*chain, _identity(parent_path)])
     if parent is None:
         return None
+    if used:
+        parent = attrs.evolve(parent, declarations=(*parent.declarations, *used))
     return _merge(parent, rubric, sources, diagnostics)
+
+
+def _base(rubric: ast.Rubric, used: Sequence[ast.Declaration]) -> ast.Rubric:
+    """What a rubric that extends nothing builds on when it uses shared files: their declarations alone."""
+    return attrs.evolve(rubric, declarations=tuple(used), clauses=(), meta=(), properties=(), rankings=(),
+                        removals=(), changes=())
+
+
+def _used(rubric: ast.Rubric, source: SourceFile, read: Reader, sources: dict[str, SourceFile],
+          diagnostics: list[Diagnostic]) -> list[ast.Declaration] | None:
+    """The declarations of every shared file the rubric `uses`, in order; None after reporting a problem."""
+    used: list[ast.Declaration] = []
+    for clause in (c for c in rubric.clauses if c.kind == "uses"):
+        written = str(clause.values[0])
+        path = _file_path("uses", written, clause.span, source, sources, diagnostics)
+        if path is None:
+            return None
+        try:
+            text = read(path)
+        except RubricError as error:
+            missing = [d for d in error.diagnostics if d.code == "F001"]
+            diagnostics.extend([_diagnostic(sources, "X102", f"there is no shared file '{written}'", clause.span,
+                                            _shared_hint(written, source))] if missing else error.diagnostics)
+            return None
+        outcome = parse(text, path)
+        sources[path] = outcome.source
+        diagnostics.extend(outcome.diagnostics)
+        if outcome.rubric is None or outcome.diagnostics:
+            return None
+        if not outcome.rubric.shared:
+            diagnostics.append(_diagnostic(sources, "X110", f"'{written}' is a rubric, not a shared file", clause.span,
+                                           "build on a rubric with 'extends'; 'uses' takes a file that starts with "
+                                           "'shared \"...\"'"))
+            return None
+        for decl in outcome.rubric.declarations:
+            if not isinstance(decl, (ast.InputDecl, ast.LetDecl, ast.GroupDecl)):
+                diagnostics.append(_diagnostic(sources, "X111", f"a shared file holds inputs, lets and groups; "
+                                               f"this is a {declaration_kind(decl)}", decl.span,
+                                               "declare it in the rubrics that need it"))
+                return None
+            used.append(decl)
+    return used
+
+
+def _shared_hint(written: str, source: SourceFile) -> str:
+    root = rubrics_root(source.path)
+    known = sorted(p.relative_to(root).as_posix() for p in root.glob("*/*.shared")) if root.name == "rubrics" else []
+    return did_you_mean(written, known) or f"the path is relative to the rubrics folder ({root})"
+
+
+def _relative(source: SourceFile) -> str:
+    root = rubrics_root(source.path)
+    path = Path(source.path)
+    return path.relative_to(root).as_posix() if path.is_relative_to(root) else path.name
 
 
 def _keyword(statement: ast.RemoveDecl | ast.ChangeDecl) -> str:
@@ -177,38 +243,42 @@ def _keyword(statement: ast.RemoveDecl | ast.ChangeDecl) -> str:
 def _parent_path(rubric: ast.Rubric, source: SourceFile, sources: dict[str, SourceFile],
                  diagnostics: list[Diagnostic]) -> str | None:
     assert rubric.extends is not None and rubric.extends_span is not None
-    control = path_character(rubric.extends)
+    return _file_path("extends", rubric.extends, rubric.extends_span, source, sources, diagnostics)
+
+
+def _file_path(keyword: str, written_path: str, span: Span, source: SourceFile, sources: dict[str, SourceFile],
+               diagnostics: list[Diagnostic]) -> str | None:
+    """The file an `extends` or `uses` names, inside the rubrics folder, or None after reporting why not."""
+    example = '"2024/pemerintah-desa.rubric"' if keyword == "extends" else '"wilayah/indonesia-38.shared"'
+    control = path_character(written_path)
     if control is not None:
-        diagnostics.append(_diagnostic(sources, "X107", f"the path after 'extends' holds a control character "
-                                       f"(U+{ord(control):04X}), which no rubric's file name has", rubric.extends_span,
-                                       'write the path with letters, digits, "-", "_", "." and "/", e.g. '
-                                       '"2024/pemerintah-desa.rubric"'))
+        diagnostics.append(_diagnostic(sources, "X107", f"the path after '{keyword}' holds a control character "
+                                       f"(U+{ord(control):04X}), which no rubric's file name has", span,
+                                       f'write the path with letters, digits, "-", "_", "." and "/", e.g. {example}'))
         return None
-    written = PurePosixPath(rubric.extends.replace("\\", "/"))
+    written = PurePosixPath(written_path.replace("\\", "/"))
     root = rubrics_root(source.path)
-    if written.is_absolute() or rubric.extends[1:3] == ":/" or rubric.extends[1:3] == ":\\":
-        diagnostics.append(_diagnostic(sources, "X100", f"'{rubric.extends}' is an absolute path", rubric.extends_span,
-                                       f"write the path inside the rubrics folder ({root}), "
-                                       'e.g. "2024/pemerintah-desa.rubric"'))
+    if written.is_absolute() or written_path[1:3] == ":/" or written_path[1:3] == ":\\":
+        diagnostics.append(_diagnostic(sources, "X100", f"'{written_path}' is an absolute path", span,
+                                       f"write the path inside the rubrics folder ({root}), e.g. {example}"))
         return None
     if ".." in written.parts:
-        diagnostics.append(_diagnostic(sources, "X101", f"'{rubric.extends}' leaves the rubrics folder",
-                                       rubric.extends_span, "a rubric can only build on rubrics inside the rubrics "
-                                       f"folder ({root}); write e.g. \"2024/pemerintah-desa.rubric\""))
+        diagnostics.append(_diagnostic(sources, "X101", f"'{written_path}' leaves the rubrics folder", span,
+                                       f"a rubric can only build on {'rubrics' if keyword == 'extends' else 'files'} "
+                                       f"inside the rubrics folder ({root}); write e.g. {example}"))
         return None
     parent = str(root / Path(*written.parts)) if written.parts else str(root)
-    return parent if _stays_inside(parent, root, rubric, sources, diagnostics) else None
+    return parent if _stays_inside(parent, root, written_path, span, sources, diagnostics) else None
 
 
-def _stays_inside(parent: str, root: Path, rubric: ast.Rubric, sources: dict[str, SourceFile],
+def _stays_inside(parent: str, root: Path, written_path: str, span: Span, sources: dict[str, SourceFile],
                   diagnostics: list[Diagnostic]) -> bool:
     """Whether the file, its links followed, is inside the rubrics folder: a link must not lead anywhere else."""
-    assert rubric.extends_span is not None
     real, inside = real_path(parent), real_path(root)
     if real is not None and inside is not None and Path(real).is_relative_to(inside):
         return True
-    diagnostics.append(_diagnostic(sources, "X101", f"'{rubric.extends}' leads out of the rubrics folder through a "
-                                   "symbolic link", rubric.extends_span, "a rubric can only build on rubrics inside "
+    diagnostics.append(_diagnostic(sources, "X101", f"'{written_path}' leads out of the rubrics folder through a "
+                                   "symbolic link", span, "a rubric can only build on rubrics inside "
                                    f"the rubrics folder ({root}); copy the rubric into it, or replace the link by "
                                    "the file"))
     return False
@@ -240,7 +310,7 @@ def declaration_kind(decl: ast.Declaration) -> str:
     if isinstance(decl, ast.AdjustmentDecl):
         return decl.kind
     return {ast.InputDecl: "input", ast.LetDecl: "let", ast.CriterionDecl: "criterion", ast.GateDecl: "gate",
-            ast.StageDecl: "stage"}[type(decl)]
+            ast.StageDecl: "stage", ast.AwardDecl: "award", ast.GroupDecl: "group"}[type(decl)]
 
 
 def _merge(parent: ast.Rubric, child: ast.Rubric, sources: dict[str, SourceFile],

@@ -53,7 +53,8 @@ _META = frozenset({"label", "description", "reason", "evidence", "source", "assu
 _OPTIONS = frozenset({"unit", "between", "at_least", "at_most", "default", "from_stage"})
 _ROWS = frozenset({"band_row", "when_row", "otherwise_row"})
 # Children of a declaration that go on lines of their own, one level in.
-_CLAUSES = _META | _OPTIONS | {"points_expr", "points_band", "points_table", "advance_rule"}
+_CLAUSES = _META | _OPTIONS | {"points_expr", "points_band", "points_table", "advance_rule", "advance_top",
+                                "group_part"}
 _CALLS = frozenset({"min", "max", "clamp", "round", "ratio"})
 _OPERAND_ENDS = frozenset({"NAME", "NUMBER", "STRING", ")", "}", "yes", "no"})
 
@@ -272,10 +273,12 @@ def _layout(tree: Tree[Token], comments: _CommentOffsets) -> list[_Item]:
 
 
 def _header(header: Tree[Token]) -> list[_Item]:
-    """`rubric ... edition ... period ...` and then each header clause, every one an item of its own."""
-    rubric_line = _line(0, _tokens(header)[:6])
+    """`rubric ... edition ... period ...` (or `shared "..."`) and then each header clause, every one an item of
+    its own."""
+    first = 2 if header.data == "shared_header" else 6  # the tokens of the first line
+    rubric_line = _line(0, _tokens(header)[:first])
     items = [_Item("header", (rubric_line,))]
-    for clause in header.children[6:]:
+    for clause in header.children[first:]:
         if isinstance(clause, Tree):
             items.append(_Item("header", tuple(_clause(clause, 0)), str(clause.data)))
     return items

@@ -17,9 +17,9 @@ from lark import Token
 from paritrana_rules.source import Span
 
 DECLARATION_KEYWORDS = ("input", "let", "criterion", "gate", "bonus", "penalty", "remove", "change", "property",
-                        "rank", "stage")
-LINE_STARTERS = (*DECLARATION_KEYWORDS, "rubric", "extends", "category", "sector", "round", "scale", "rounding",
-                 "label", "description", "source", "assumption")
+                        "rank", "stage", "award", "group")
+LINE_STARTERS = (*DECLARATION_KEYWORDS, "rubric", "shared", "extends", "uses", "category", "sector", "round", "scale",
+                 "rounding", "label", "description", "source", "assumption")
 
 
 def grammar_text() -> str:

@@ -39,10 +39,18 @@ def canonical_form(node: Any) -> Any:
     return built[0]
 
 
+def _counted(node: Any) -> list[str]:
+    """The fields of a node that count: those compared for equality, except a field the language gained later
+    while it holds its default, so that the rubrics written before keep their hashes (and their ledgers
+    still replay)."""
+    return [f.name for f in attrs.fields(type(node)) if f.eq and not (
+        f.metadata.get(ast.ADDED_LATER) and getattr(node, f.name) == f.default)]
+
+
 def _parts(node: Any) -> list[Any] | None:
-    """What a node is made of (its fields that count for equality, or its items); None for a plain value."""
+    """What a node is made of (its fields that count, or its items); None for a plain value."""
     if attrs.has(type(node)):
-        return [getattr(node, f.name) for f in attrs.fields(type(node)) if f.eq]
+        return [getattr(node, name) for name in _counted(node)]
     if isinstance(node, (tuple, list)):
         return list(node)
     return None
@@ -51,7 +59,7 @@ def _parts(node: Any) -> list[Any] | None:
 def _assembled(node: Any, values: list[Any]) -> Any:
     if isinstance(node, (tuple, list)):
         return values
-    names = [f.name for f in attrs.fields(type(node)) if f.eq]
+    names = _counted(node)
     return {"node": type(node).__name__, **dict(zip(names, values, strict=True))}
 
 

@@ -89,7 +89,7 @@ class _ToAst(Transformer_NonRecursive[Token, ast.Rubric]):
     # header
 
     def start(self, meta: Any, header: tuple[Any, ...], *statements: ast.Statement) -> ast.Rubric:
-        award, edition, period, extends, clauses, metas, span, years = header
+        award, edition, period, extends, clauses, metas, span, years, shared = header
         return ast.Rubric(
             award=award, edition=edition, period=period, clauses=clauses, meta=metas,
             declarations=tuple(s for s in statements if not isinstance(s, (ast.RemoveDecl, ast.ChangeDecl,
@@ -99,7 +99,7 @@ class _ToAst(Transformer_NonRecursive[Token, ast.Rubric]):
             properties=tuple(s for s in statements if isinstance(s, ast.PropertyDecl)),
             removals=tuple(s for s in statements if isinstance(s, ast.RemoveDecl)),
             changes=tuple(s for s in statements if isinstance(s, ast.ChangeDecl)),
-            path=self.path, span=span, edition_span=years[0], period_span=years[1],
+            path=self.path, span=span, edition_span=years[0], period_span=years[1], shared=shared,
         )
 
     def header(self, meta: Any, award: Token, edition: Token, period: Token, extends: tuple[str, Span] | None,
@@ -109,7 +109,14 @@ class _ToAst(Transformer_NonRecursive[Token, ast.Rubric]):
         span = Span(self.path, meta.line, meta.column, award.end_line or meta.line, award.end_column or meta.column)
         years = (self._tspan(edition), self._tspan(period))
         edition_value, period_value = self._decimal(edition, count=True), self._decimal(period, count=True)
-        return (self._text(award), edition_value, period_value, extends, header_clauses, metas, span, years)
+        return (self._text(award), edition_value, period_value, extends, header_clauses, metas, span, years, False)
+
+    def shared_header(self, meta: Any, title: Token, *metas: ast.Meta) -> tuple[Any, ...]:
+        span = Span(self.path, meta.line, meta.column, title.end_line or meta.line, title.end_column or meta.column)
+        return (self._text(title), Decimal(0), Decimal(0), None, (), metas, span, (span, span), True)
+
+    def uses(self, meta: Any, path: Token) -> ast.HeaderClause:
+        return ast.HeaderClause("uses", (self._text(path),), self._tspan(path))
 
     def extends_clause(self, meta: Any, path: Token) -> tuple[str, Span]:
         return (self._text(path), self._tspan(path))
@@ -161,8 +168,14 @@ class _ToAst(Transformer_NonRecursive[Token, ast.Rubric]):
     def rank_key(self, meta: Any, token: Token) -> tuple[str, str, Span]:
         return ("key", str(token), self._tspan(token))
 
-    def rank_within(self, meta: Any, name: Token) -> tuple[str, str, Span]:
+    def rank_within(self, meta: Any, within: tuple[str, str, Span]) -> tuple[str, str, Span]:
+        return within
+
+    def within_clause(self, meta: Any, name: Token) -> tuple[str, str, Span]:
         return ("within", str(name), self._tspan(name))
+
+    def tie_rule(self, meta: Any, _: Token, rule: Token) -> tuple[str, str]:
+        return ("ties", str(rule))
 
     def nominate_top(self, meta: Any, number: Token) -> tuple[str, Decimal, Span]:
         return ("top", self._decimal(number, count=True), self._tspan(number))
@@ -257,8 +270,12 @@ class _ToAst(Transformer_NonRecursive[Token, ast.Rubric]):
     def members(self, meta: Any, *members: ast.EnumMember) -> tuple[ast.EnumMember, ...]:
         return members
 
-    def member(self, meta: Any, name: Token, label: ast.Texts | None) -> ast.EnumMember:
-        return ast.EnumMember(str(name), label, self._tspan(name))
+    def alias_clause(self, meta: Any, *aliases: Token) -> tuple[str, ...]:
+        return tuple(self._text(a) for a in aliases)
+
+    def member(self, meta: Any, name: Token, label: ast.Texts | None, aliases: tuple[str, ...] | None
+               ) -> ast.EnumMember:
+        return ast.EnumMember(str(name), label, self._tspan(name), aliases or ())
 
     def label_clause(self, meta: Any, texts: ast.Texts) -> ast.Texts:
         return texts
@@ -376,9 +393,50 @@ class _ToAst(Transformer_NonRecursive[Token, ast.Rubric]):
     def stage_decl(self, meta: Any, name: Token, *items: Any) -> ast.StageDecl:
         return ast.StageDecl(
             name=str(name), meta=tuple(i for i in items if isinstance(i, ast.Meta)),
-            advance=tuple(i[1] for i in items if isinstance(i, tuple)), name_span=self._tspan(name),
+            advance=tuple(i[1] for i in items if isinstance(i, tuple)),
+            cuts=tuple(i for i in items if isinstance(i, ast.Cut)), name_span=self._tspan(name),
             span=self._span(meta),
         )
+
+    def advance_top(self, meta: Any, top: Token, within: tuple[str, str, Span] | None,
+                    ties: tuple[str, str] | None) -> ast.Cut:
+        return ast.Cut(top=self._decimal(top, count=True), top_span=self._tspan(top),
+                       within=within[1] if within else None, within_span=within[2] if within else None,
+                       ties=ties[1] if ties else "included", span=self._span(meta))
+
+    # placings and groups
+
+    def award_decl(self, meta: Any, name: Token, places: tuple[Decimal, Decimal, Span],
+                   within: tuple[str, str, Span] | None, condition: ast.Expr | None, ties: tuple[str, str] | None,
+                   *metas: ast.Meta) -> ast.AwardDecl:
+        first, last, places_span = places
+        return ast.AwardDecl(name=str(name), first=first, last=last, places_span=places_span,
+                             within=within[1] if within else None, within_span=within[2] if within else None,
+                             condition=condition, ties=ties[1] if ties else "included", meta=metas,
+                             name_span=self._tspan(name), span=self._span(meta))
+
+    def award_rank(self, meta: Any, rank: Token) -> tuple[Decimal, Decimal, Span]:
+        value = self._decimal(rank, count=True)
+        return (value, value, self._span(meta))
+
+    def award_ranks(self, meta: Any, first: Token, last: Token) -> tuple[Decimal, Decimal, Span]:
+        return (self._decimal(first, count=True), self._decimal(last, count=True), self._span(meta))
+
+    def award_top(self, meta: Any, top: Token) -> tuple[Decimal, Decimal, Span]:
+        return (Decimal(1), self._decimal(top, count=True), self._span(meta))
+
+    def group_decl(self, meta: Any, name: Token, by: Token, *items: Any) -> ast.GroupDecl:
+        return ast.GroupDecl(name=str(name), by=str(by), by_span=self._tspan(by),
+                             meta=tuple(i for i in items if isinstance(i, ast.Meta)),
+                             parts=tuple(i for i in items if isinstance(i, ast.GroupPart)),
+                             name_span=self._tspan(name), span=self._span(meta))
+
+    def group_part(self, meta: Any, name: Token, *rest: Any) -> ast.GroupPart:
+        members = [t for t in rest if isinstance(t, Token)]
+        label = rest[-1] if rest and not isinstance(rest[-1], Token) else None
+        return ast.GroupPart(name=str(name), members=tuple(str(m) for m in members),
+                             member_spans=tuple(self._tspan(m) for m in members), label=label,
+                             span=self._span(meta))
 
     def advance_rule(self, meta: Any, condition: ast.Expr) -> tuple[str, ast.Expr]:
         return ("advance", condition)

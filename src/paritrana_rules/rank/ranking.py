@@ -1,97 +1,345 @@
-"""Ranking and nomination: scored candidates -> placings, as the rubric's `rank` declaration says.
+"""The funnel to the prize: scored candidates -> cuts at stages, ranks, nominations and placings.
 
-Eligible candidates are ordered within their group (the value of the `within`
-input) by the keys, highest first: the total, then the criteria named to break
-ties. Candidates whose keys are all equal share a rank (1, 1, 3): a tie nothing
-breaks is never settled by an arbitrary order. The top N of each group are
-nominated; when a shared rank straddles the cut, all who share it are nominated
-and marked as tied, for the committee to decide. Disqualified candidates are
-not ranked.
+Everything is decided from what a result records (status, total, criteria
+points, each stage's provisional total, inputs and lets), so replay decides it
+again from an audit ledger alone. In order:
 
-Placings are computed from what a result records (total, criteria points and
-the group input), so replay can recompute them from an audit ledger alone.
+1. **Cuts.** A stage's `advance top N [within G]` keeps the best N of its group
+   by the provisional total at that stage, among those still in the running
+   (not disqualified, every advance rule so far passed, not cut before). Who
+   shares the last place goes on with `ties included` (the default) and does
+   not with `ties excluded`: never an arbitrary order.
+2. **Ranks.** Eligible candidates not cut are ordered within their group (the
+   ranking's `within`) by the keys, highest first: the total, then the criteria
+   named to break ties. Candidates whose keys are all equal share a rank
+   (1, 1, 3). The top N are nominated; a shared rank across the cut is
+   nominated whole and marked tied, for the committee to decide.
+3. **Placings.** Each `award` ranks, within its own group, the ranked
+   candidates for whom its condition holds, the same way, and gives its name to
+   the ranks it names, with its tie rule at both ends of the range.
+
+Entries are kept in a `Spill`, and each decision sorts them on disk past a
+chunk, so memory stays flat in the number of candidates.
 """
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Mapping, Sequence
+from array import array
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 import attrs
 
-from paritrana_rules.language import ast
+from paritrana_rules.check.model import RubricModel
+from paritrana_rules.evaluate.result import environment
+from paritrana_rules.language.expressions import compile_expr
 from paritrana_rules.numeric import plain
+from paritrana_rules.rank.spill import Spill, sorted_records
+
+GroupValue = str | None
+
+
+class Entry(NamedTuple):
+    """What the funnel needs of one scored candidate (a plain tuple: entries are pickled by the thousand)."""
+
+    candidate: str
+    eligible: bool  # scored at the last stage and not disqualified or eliminated: it can be ranked
+    keys: tuple[Decimal, ...]  # () when it cannot be ranked
+    groups: tuple[GroupValue, ...]  # its value of each `within` the rules use (`Rules.groups`)
+    cut_totals: tuple[Decimal | None, ...] = ()  # per cut: its provisional total there, None when out of the running
+    qualifies: tuple[bool, ...] = ()  # per placing: whether its condition holds
 
 
 @attrs.frozen
-class Entry:
-    """What ranking needs of one scored candidate."""
+class CutOutcome:
+    stage: str
+    rank: int
+    of: int  # candidates in the running in its group there
+    group: GroupValue
+    top: int
 
-    candidate: str
-    eligible: bool
-    group: str | None
-    keys: tuple[Decimal, ...]
+    def to_dict(self) -> dict[str, Any]:
+        return {"stage": self.stage, "rank": self.rank, "of": self.of, "group": self.group, "top": self.top}
+
+
+@attrs.frozen
+class AwardOutcome:
+    award: str
+    rank: int
+    of: int
+    group: GroupValue
+    ahead: str | None  # the candidate placed just above it, when there is one (of a tie there, the first id:
+    # never the input order)
+    behind_by: Decimal | None  # by how much of the first key (the total) it is behind that candidate
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"award": self.award, "rank": self.rank, "of": self.of, "group": self.group, "ahead": self.ahead,
+                "behind_by": plain(self.behind_by) if self.behind_by is not None else None}
 
 
 @attrs.frozen
 class Placing:
     candidate: str
-    group: str | None
-    rank: int | None  # None: not ranked (disqualified)
+    group: GroupValue
+    rank: int | None  # None: not ranked (disqualified, eliminated, cut, or not scored to the end)
+    of: int | None  # candidates ranked in its group
     nominated: bool
     tied: bool  # shares its rank with another candidate of its group
+    cut: CutOutcome | None = None
+    awards: tuple[AwardOutcome, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        return {"candidate": self.candidate, "group": self.group, "rank": self.rank, "nominated": self.nominated,
-                "tied": self.tied}
+        return {"candidate": self.candidate, "group": self.group, "rank": self.rank, "of": self.of,
+                "nominated": self.nominated, "tied": self.tied,
+                "cut": self.cut.to_dict() if self.cut is not None else None,
+                "awards": [a.to_dict() for a in self.awards]}
 
 
-def entry(ranking: ast.RankingDecl, candidate: str, status: str, total: Decimal,
-          points: Mapping[str, Decimal], inputs: Mapping[str, Any]) -> Entry:
-    """What ranking needs of a scored candidate; one scored at an earlier stage (a key not scored yet) is not ranked."""
-    group = inputs.get(ranking.within) if ranking.within else None
-    group_text = str(group) if group is not None else None
-    if any(key != "total" and key not in points for key in ranking.keys):
-        return Entry(candidate, False, group_text, ())
-    keys = tuple(total if key == "total" else points[key] for key in ranking.keys)
-    return Entry(candidate, status == "eligible", group_text, keys)
+class Rules:
+    """The funnel a rubric declares, ready to apply: made once per rubric, in each process that uses it
+    (it pickles as its model; placing conditions are compiled again where it lands)."""
+
+    def __init__(self, model: RubricModel) -> None:
+        self.model = model
+        ranking = model.ranking
+        used = [ranking.within if ranking else None, *(c.within for c in model.cuts),
+                *(a.decl.within for a in model.awards)]
+        self.groups: tuple[str | None, ...] = tuple(dict.fromkeys(used))  # the ranking's first
+        self.groupings = {g.decl.name: (g.decl.by, dict(g.part_of)) for g in model.groupings}
+        self.stage_index = {s.decl.name: index for index, s in enumerate(model.stages)}
+        self.conditions: tuple[Callable[[Mapping[str, Any]], Any] | None, ...] = tuple(
+            compile_expr(a.condition, model.rounding_mode) if a.condition is not None else None
+            for a in model.awards)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Rules, (self.model,))
+
+    @property
+    def ranks(self) -> bool:
+        """Whether the rubric decides anything across candidates."""
+        return self.model.ranking is not None or bool(self.model.cuts)
+
+    def group_of(self, name: str | None, values: Mapping[str, Any]) -> GroupValue:
+        """A candidate's group by `name`: a grouping's part, or the input's value; None for no grouping."""
+        if name is None:
+            return None
+        if name in self.groupings:
+            source, part_of = self.groupings[name]
+            member = values.get(source)
+            return part_of.get(str(member)) if member is not None else None
+        value = values.get(name)
+        return str(value) if value is not None else None
 
 
-def place_results(ranking: ast.RankingDecl, results: Sequence[Any]) -> list[Placing]:
+def entry(rules: Rules, candidate: str, status: str, total: Decimal, points: Mapping[str, Decimal],
+          values: Mapping[str, Any], stages: Mapping[str, tuple[bool, Decimal | None]]) -> Entry:
+    """What the funnel needs of a scored candidate. `values` are its inputs and lets; `stages` each advance
+    rule decided for it: (advanced, provisional total). One scored at an earlier stage is not ranked."""
+    ranking = rules.model.ranking
+    keys: tuple[Decimal, ...] = ()  # none for a candidate scored at an earlier stage: it is not ranked
+    if ranking is not None and all(key == "total" or key in points for key in ranking.keys):
+        keys = tuple(total if key == "total" else points[key] for key in ranking.keys)
+    cut_totals = tuple(_in_running(rules, cut.index, cut.stage, status, stages) for cut in rules.model.cuts)
+    qualifies = tuple(bool(condition(values)) if condition is not None else True for condition in rules.conditions)
+    return Entry(candidate, status == "eligible" and bool(keys), keys,
+                 tuple(rules.group_of(name, values) for name in rules.groups), cut_totals, qualifies)
+
+
+def _in_running(rules: Rules, index: int, stage: str, status: str,
+                stages: Mapping[str, tuple[bool, Decimal | None]]) -> Decimal | None:
+    """The provisional total at a cut's stage, for a candidate still in the running there."""
+    if status == "disqualified" or stage not in stages:
+        return None
+    if not all(advanced for name, (advanced, _) in stages.items() if rules.stage_index[name] <= index):
+        return None
+    return stages[stage][1]
+
+
+# ------------------------------------------------------------------ deciding
+
+SortRecord = tuple[Any, ...]  # (group, negated keys..., entry index)
+
+
+class Funnel:
+    """Entries gathered in order, then every cut, rank and placing decided; memory flat in their number."""
+
+    def __init__(self, rules: Rules) -> None:
+        self.rules = rules
+        self.entries = Spill()
+        self.decided: _Decisions | None = None
+
+    def add(self, item: Entry) -> None:
+        self.entries.append(item)
+
+    def close(self) -> None:
+        self.entries.close()
+
+    def placings(self) -> Iterator[Placing]:
+        """A placing for every entry, in the order they were added (decided once, however often asked)."""
+        if self.decided is None:
+            self.decided = self._decide()
+        decided = self.decided
+        wanted = {index for outcomes in decided.awards.values() for *_, ahead, _ in outcomes for index in ahead}
+        names = {index: item.candidate for index, item in enumerate(self.entries) if index in wanted}
+        for index, item in enumerate(self.entries):
+            yield decided.placing(self.rules, index, item, names)
+
+    def _decide(self) -> _Decisions:
+        decided = _Decisions(len(self.entries))
+        for number in range(len(self.rules.model.cuts)):
+            self._cut(number, decided)
+        self._rank(decided)
+        for number in range(len(self.rules.model.awards)):
+            self._award(number, decided)
+        return decided
+
+    def _cut(self, number: int, decided: _Decisions) -> None:
+        cut = self.rules.model.cuts[number]
+        group = self.rules.groups.index(cut.within)
+        pool = ((item.groups[group] or "", -total, index) for index, item in enumerate(self.entries)
+                if (total := item.cut_totals[number]) is not None and decided.cut_at[index] < 0)
+        for name, rank, block, of in _ranked(pool):
+            decided.cut_of[(number, name)] = of
+            if not _placed(rank, len(block), 1, cut.top, cut.ties):
+                for record in block:
+                    decided.cut_at[record[-1]], decided.cut_rank[record[-1]] = number, rank
+
+    def _rank(self, decided: _Decisions) -> None:
+        ranking = self.rules.model.ranking
+        if ranking is None:
+            return
+        top = int(ranking.nominate) if ranking.nominate is not None else 0
+        pool = ((item.groups[0] or "", *(-k for k in item.keys), index)
+                for index, item in enumerate(self.entries) if item.eligible and decided.cut_at[index] < 0)
+        for name, rank, block, of in _ranked(pool):
+            decided.ranked_of[name] = of
+            for record in block:
+                index = record[-1]
+                decided.rank[index], decided.tied[index], decided.nominated[index] = rank, len(block) > 1, rank <= top
+
+    def _award(self, number: int, decided: _Decisions) -> None:
+        award = self.rules.model.awards[number]
+        group = self.rules.groups.index(award.decl.within)
+        pool = ((item.groups[group] or "", *(-k for k in item.keys), index)
+                for index, item in enumerate(self.entries) if decided.rank[index] and item.qualifies[number])
+        ahead: list[SortRecord] = []  # the block placed just above, in the same group
+        for name, rank, block, of in _ranked(pool):
+            if ahead and ahead[0][0] != name:
+                ahead = []
+            if _placed(rank, len(block), award.first, award.last, award.decl.ties):
+                for record in block:
+                    decided.awards.setdefault(record[-1], []).append(
+                        (number, rank, of, name, tuple(r[-1] for r in ahead),
+                         record[1] - ahead[0][1] if ahead else None))
+            ahead = block
+
+
+def _ranked(pool: Iterator[SortRecord]) -> Iterator[tuple[str, int, list[SortRecord], int]]:
+    """Blocks of candidates sharing their keys, best first within each group: (group, the rank they share,
+    the block's sort records, how many the group has). The groups are counted as the sort takes in its
+    records, all of which it reads before it gives the first back."""
+    sizes: dict[str, int] = {}
+
+    def counted(records: Iterator[SortRecord]) -> Iterator[SortRecord]:
+        for record in records:
+            sizes[record[0]] = sizes.get(record[0], 0) + 1
+            yield record
+    higher, current = 0, None
+    for (name, *_), block in itertools.groupby(sorted_records(counted(pool)), key=lambda r: r[:-1]):
+        if name != current:
+            higher, current = 0, name
+        members = list(block)
+        yield name, higher + 1, members, sizes[name]  # competition ranking: 1 + how many are strictly better
+        higher += len(members)
+
+
+def _placed(rank: int, shared: int, first: int, last: int, ties: str) -> bool:
+    """Whether a block of `shared` candidates at `rank` falls in first..last; a block across an end goes
+    with `ties included` and does not with `ties excluded`."""
+    if ties == "included":
+        return first <= rank <= last
+    return first <= rank and rank + shared - 1 <= last
+
+
+class _Decisions:
+    """What is decided for each entry, by its index, in arrays: a few bytes each."""
+
+    def __init__(self, count: int) -> None:
+        self.cut_at = array("i", [-1]) * count  # the cut (its number) that ended it there, or -1
+        self.cut_rank = array("q", [0]) * count
+        self.cut_of: dict[tuple[int, str], int] = {}
+        self.rank = array("q", [0]) * count  # 0: not ranked
+        self.tied = bytearray(count)
+        self.nominated = bytearray(count)
+        self.ranked_of: dict[str, int] = {}
+        # Placings are few (quotas): entry index -> (placing number, rank, of, group, the indices of the block
+        # ahead (a tie: several), behind by).
+        self.awards: dict[int, list[tuple[int, int, int, str, tuple[int, ...], Decimal | None]]] = {}
+
+    def placing(self, rules: Rules, index: int, item: Entry, names: Mapping[int, str]) -> Placing:
+        group = item.groups[0] if rules.groups else None
+        cut = None
+        if self.cut_at[index] >= 0:
+            model = rules.model.cuts[self.cut_at[index]]
+            cut_group = item.groups[rules.groups.index(model.within)]
+            cut = CutOutcome(model.stage, self.cut_rank[index], self.cut_of[(self.cut_at[index], cut_group or "")],
+                             cut_group, model.top)
+        awards = tuple(
+            AwardOutcome(rules.model.awards[number].decl.name, rank, of, name or None,
+                         min(names[i] for i in ahead) if ahead else None, gap)  # of a tie, the first id
+            for number, rank, of, name, ahead, gap in self.awards.get(index, ()))
+        rank = self.rank[index] or None
+        return Placing(item.candidate, group, rank, self.ranked_of[group or ""] if rank else None,
+                       bool(self.nominated[index]), bool(self.tied[index]), cut, awards)
+
+
+# ------------------------------------------------------------------ conveniences
+
+
+def place(rules: Rules, entries: Iterable[Entry]) -> list[Placing]:
+    """A placing for every entry, in their order (for batches held in memory anyway)."""
+    funnel = Funnel(rules)
+    try:
+        for item in entries:
+            funnel.add(item)
+        return list(funnel.placings())
+    finally:
+        funnel.close()
+
+
+def result_entry(rules: Rules, result: Any) -> Entry:
+    """What the funnel needs of a scored `Result`."""
+    program = result.program
+    values = {**environment(result.inputs), **dict(zip((step.name for step in program.lets),
+                                                        result.entries[program.layout.lets], strict=True))}
+    return entry(rules, result.candidate_id, result.status, result.total, result.points, values,
+                 {s.name: (s.advanced, s.total) for s in result.stages})
+
+
+def place_results(rules: Rules, results: Sequence[Any]) -> list[Placing]:
     """Placings of scored results (`Result` objects), in their order."""
-    return place(ranking, [entry(ranking, r.candidate_id, r.status, r.total, {c.name: c.points for c in r.criteria},
-                                 r.inputs) for r in results])
+    return place(rules, (result_entry(rules, r) for r in results))
 
 
-def place(ranking: ast.RankingDecl, entries: Sequence[Entry]) -> list[Placing]:
-    """A placing for every entry, in the entries' order."""
-    placings: dict[int, Placing] = {}
-    groups: dict[str | None, list[int]] = {}
-    for index, item in enumerate(entries):
-        if item.eligible:
-            groups.setdefault(item.group, []).append(index)
-        else:
-            placings[index] = Placing(item.candidate, item.group, None, False, False)
-    top = int(ranking.nominate) if ranking.nominate is not None else None
-    for members in groups.values():
-        ordered = sorted(members, key=lambda i: entries[i].keys, reverse=True)
-        higher = 0  # competition ranking: a candidate's rank is 1 + how many have strictly higher keys
-        for _, tied in itertools.groupby(ordered, key=lambda i: entries[i].keys):
-            sharing = list(tied)
-            for index in sharing:
-                placings[index] = Placing(entries[index].candidate, entries[index].group, higher + 1,
-                                          top is not None and higher + 1 <= top, len(sharing) > 1)
-            higher += len(sharing)
-    return [placings[i] for i in range(len(entries))]
-
-
-def describe(ranking: ast.RankingDecl) -> str:
-    """The rule in words, for reports."""
-    words = "by " + ", then ".join(ranking.keys)
-    if ranking.within:
-        words += f" within each {ranking.within}"
-    if ranking.nominate is not None:
-        words += f"; the top {plain(ranking.nominate)} nominated"
-    return words
+def describe(rules: Rules) -> str:
+    """The funnel in words, for reports."""
+    parts = []
+    for cut in rules.model.cuts:
+        parts.append(f"after {cut.stage} the best {cut.top}" + (f" of each {cut.within}" if cut.within else "")
+                     + " go on" + (" (ties at the cut stay out)" if cut.ties == "excluded" else ""))
+    ranking = rules.model.ranking
+    if ranking is not None:
+        words = "ranked by " + ", then ".join(ranking.keys)
+        if ranking.within:
+            words += f" within each {ranking.within}"
+        if ranking.nominate is not None:
+            words += f"; the top {plain(ranking.nominate)} nominated"
+        parts.append(words)
+    for award in rules.model.awards:
+        places = f"rank {award.first}" if award.first == award.last else (
+            f"the top {award.last}" if award.first == 1 else f"ranks {award.first} to {award.last}")
+        parts.append(f"{award.decl.name} to {places}" + (f" of each {award.decl.within}" if award.decl.within
+                                                          else ""))
+    return "; ".join(parts)

@@ -10,15 +10,15 @@ from paritrana_rules.language import ast
 
 def sources(w: Writer) -> list[Block]:
     found: list[Block] = []
-    header = _citations(w, w.model.rubric.meta)
+    header = citations(w, w.model.rubric.meta)
     if header:
         found += [Heading(3, w.w("sources_rubric")), items(header)]
     for key, members in _groups(w):
         cited: list[tuple[int, str]] = []
         for title, meta in members:
-            citations = _citations(w, meta)
-            if citations:
-                cited += [(0, title), *((1, c) for c in citations)]
+            named = citations(w, meta)
+            if named:
+                cited += [(0, title), *((1, c) for c in named)]
         if cited:
             found += [Heading(3, w.w(key)), Items(tuple(cited))]
     return [Heading(2, w.w("s_sources")), Para(w.w("sources_intro")), *(found or [Para(w.w("sources_none"))])]
@@ -38,6 +38,7 @@ def _groups(w: Writer) -> list[tuple[str, list[tuple[str, tuple[ast.Meta, ...]]]
     ]
 
 
-def _citations(w: Writer, meta: tuple[ast.Meta, ...]) -> list[str]:
+def citations(w: Writer, meta: tuple[ast.Meta, ...]) -> list[str]:
+    """The sources and assumptions a declaration names, worded."""
     return ([w.w("source", text=t) for t in strings(meta, "source")]
             + [w.w("assumption", text=t) for t in strings(meta, "assumption")])

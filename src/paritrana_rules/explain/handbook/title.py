@@ -47,5 +47,5 @@ def _round_name(w: Writer, name: str) -> str:
 def _sections(w: Writer) -> tuple[str, ...]:
     """The phrase keys of the sections this rubric's handbook has, in order."""
     staged = ("s_stages",) if w.model.stages else ()
-    ranked = ("s_rank",) if w.model.ranking is not None else ()
+    ranked = ("s_rank",) if w.model.ranking is not None or w.model.cuts else ()
     return ("s_score", "s_points", "s_gates", "s_adjust", *staged, *ranked, "s_inputs", "s_sources")

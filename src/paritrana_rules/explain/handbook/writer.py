@@ -131,6 +131,9 @@ class Writer:
             return self.label(self.inputs[name].decl.meta, name)
         if name in self.lets:
             return self.label(self.lets[name].decl.meta, name)
+        grouping = next((g for g in self.model.groupings if g.decl.name == name), None)
+        if grouping is not None:
+            return self.label(grouping.decl.meta, name)
         return name
 
     def member(self, name: str, member: str) -> str:
