@@ -162,7 +162,7 @@ def busy_workers(parent: int) -> list[int]:
 @contextlib.contextmanager
 def batch_in_background(tmp_path: Path) -> Iterator[subprocess.Popen[bytes]]:
     """A long `score --jobs 2` in a session of its own (as a terminal runs it); killed if the test fails."""
-    command = [*COMMAND, "score", str(DESA), str(many_villages(tmp_path, 3000)), "--format", "jsonl", "--jobs", "2",
+    command = [*COMMAND, "score", str(DESA), str(many_villages(tmp_path, 10_000)), "--format", "jsonl", "--jobs", "2",
                "--output", str(tmp_path / "out.jsonl")]
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                start_new_session=True)
