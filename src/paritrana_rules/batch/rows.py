@@ -222,9 +222,21 @@ def csv_parts(rubric: AnyRubric, item: dict[str, Any], *, raw: bool = False) -> 
 
 def csv_text(cells: list[str]) -> str:
     """Cells as one CSV line (with its newline)."""
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerow(cells)
-    return buffer.getvalue()
+    return CsvLines()(cells)
+
+
+class CsvLines:
+    """Cells as CSV lines, one after another, through one writer (a loop over many rows makes one)."""
+
+    def __init__(self) -> None:
+        self.buffer = io.StringIO()
+        self.writer = csv.writer(self.buffer, lineterminator="\n")
+
+    def __call__(self, cells: list[str]) -> str:
+        self.buffer.seek(0)
+        self.buffer.truncate()
+        self.writer.writerow(cells)
+        return self.buffer.getvalue()
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what makes a spreadsheet read a cell as a formula

@@ -24,6 +24,7 @@ from paritrana_rules.audit.records import Nomination
 from paritrana_rules.audit.signing import SigningKey
 from paritrana_rules.batch.render import RENDERERS
 from paritrana_rules.batch.rows import (
+    CsvLines,
     Options,
     Row,
     counted,
@@ -139,13 +140,13 @@ def _write_around(rubric: AnyRubric, rows: Iterable[Row], funnel: Funnel, option
     for row in rows:
         kept.append(row.around or row.text)
     output.write(csv_text(csv_header(rubric)).encode("utf-8"))
-    words = FunnelWords(rubric.model, options.lang)
+    words, lines = FunnelWords(rubric.model, options.lang), CsvLines()
     placings = funnel.placings()
     for piece in kept:
         if isinstance(piece, tuple):
             ranked = rank_cells(words, next(placings))
             cells = ranked if options.raw_csv else [spreadsheet_text(cell) for cell in ranked]
-            output.write((piece[0] + csv_text(cells)[:-1] + piece[1]).encode("utf-8"))
+            output.write((piece[0] + lines(cells)[:-1] + piece[1]).encode("utf-8"))
         else:
             output.write(str(piece).encode("utf-8"))
 

@@ -29,6 +29,7 @@ class FunnelWords:
         self.model, self.lang = model, lang
         self.within = model.ranking.within if model.ranking else None
         self.groups: dict[tuple[str | None, str | None], str] = {}
+        self.cuts: dict[tuple[str, str | None, int, int], str] = {}
 
     def group(self, within: str | None, group: str | None) -> str:
         key = (within, group)
@@ -47,7 +48,13 @@ class FunnelWords:
         """The placings won ("; " between them), else the cut that ended the run, else nothing."""
         if placing is None or (placing.cut is None and not placing.awards):
             return ""
-        return funnel_outcome(self.model, placing, self.lang)
+        cut = placing.cut
+        if cut is None:
+            return funnel_outcome(self.model, placing, self.lang)
+        key = (cut.stage, cut.group, cut.of, cut.top)
+        if key not in self.cuts:
+            self.cuts[key] = cut_frame(self.model, cut, self.lang)
+        return self.cuts[key].replace(_RANK, str(cut.rank))
 
 
 def funnel_outcome(model: RubricModel, placing: Placing | None, lang: str) -> str:
@@ -85,9 +92,17 @@ def award_words(model: RubricModel, outcome: AwardOutcome, lang: str) -> str:
 
 
 def cut_words(model: RubricModel, cut: CutOutcome, lang: str) -> str:
+    return cut_frame(model, cut, lang).replace(_RANK, str(cut.rank))
+
+
+_RANK = "\x00"  # where a cut's words take the rank: no rubric text holds a control character
+
+
+def cut_frame(model: RubricModel, cut: CutOutcome, lang: str) -> str:
+    """A cut's words with `_RANK` for the rank: the same for every candidate cut in one group."""
     stage = next(s for s in model.stages if s.decl.name == cut.stage)
     within = next(c.within for c in model.cuts if c.stage == cut.stage)
-    return _PHRASES[lang]["cut"].format(stage=label(stage.decl.meta, cut.stage, lang), rank=cut.rank, of=cut.of,
+    return _PHRASES[lang]["cut"].format(stage=label(stage.decl.meta, cut.stage, lang), rank=_RANK, of=cut.of,
                                         where=_where(model, within, cut.group, lang), top=cut.top)
 
 

@@ -168,6 +168,7 @@ class Funnel:
     def __init__(self, rules: Rules) -> None:
         self.rules = rules
         self.entries = Spill()
+        self.ranked = Spill()  # (index, entry) of each ranked entry: what placings choose from, often few
         self.decided: _Decisions | None = None
 
     def add(self, item: Entry) -> None:
@@ -175,6 +176,7 @@ class Funnel:
 
     def close(self) -> None:
         self.entries.close()
+        self.ranked.close()
 
     def placings(self) -> Iterator[Placing]:
         """A placing for every entry, in the order they were added (decided once, however often asked)."""
@@ -182,7 +184,7 @@ class Funnel:
             self.decided = self._decide()
         decided = self.decided
         wanted = {index for outcomes in decided.awards.values() for *_, ahead, _ in outcomes for index in ahead}
-        names = {index: item.candidate for index, item in enumerate(self.entries) if index in wanted}
+        names = {index: item.candidate for index, item in self.ranked if index in wanted} if wanted else {}
         for index, item in enumerate(self.entries):
             yield decided.placing(self.rules, index, item, names)
 
@@ -194,6 +196,13 @@ class Funnel:
         for number in range(len(self.rules.model.awards)):
             self._award(number, decided)
         return decided
+
+    def _kept(self, ranked: Callable[[int, Entry], bool]) -> Iterator[tuple[int, Entry]]:
+        """The entries that are ranked, by index, kept aside for the placings' passes as they go by."""
+        for index, item in enumerate(self.entries):
+            if ranked(index, item):
+                self.ranked.append((index, item))
+                yield index, item
 
     def _cut(self, number: int, decided: _Decisions) -> None:
         cut = self.rules.model.cuts[number]
@@ -212,7 +221,7 @@ class Funnel:
             return
         top = int(ranking.nominate) if ranking.nominate is not None else 0
         pool = ((item.groups[0] or "", *(-k for k in item.keys), index)
-                for index, item in enumerate(self.entries) if item.eligible and decided.cut_at[index] < 0)
+                for index, item in self._kept(lambda index, item: item.eligible and decided.cut_at[index] < 0))
         for name, rank, block, of in _ranked(pool):
             decided.ranked_of[name] = of
             for record in block:
@@ -223,7 +232,7 @@ class Funnel:
         award = self.rules.model.awards[number]
         group = self.rules.groups.index(award.decl.within)
         pool = ((item.groups[group] or "", *(-k for k in item.keys), index)
-                for index, item in enumerate(self.entries) if decided.rank[index] and item.qualifies[number])
+                for index, item in self.ranked if item.qualifies[number])
         ahead: list[SortRecord] = []  # the block placed just above, in the same group
         for name, rank, block, of in _ranked(pool):
             if ahead and ahead[0][0] != name:
