@@ -246,7 +246,9 @@ def test_edited_seal(tmp_path: Path) -> None:
 def test_edited_rubric_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     ledger = write_ledger(tmp_path)
     rubrics = tmp_path / "rubrics"
-    shutil.copytree(RUBRICS_DIR, rubrics)
+    shutil.copytree(RUBRICS_DIR / "wilayah", rubrics / "wilayah")  # the shared provinces the rubric uses
+    (rubrics / "2024").mkdir()
+    shutil.copy(RUBRICS_DIR / "2024/pemerintah-desa.rubric", rubrics / "2024")
     changed = rubrics / "2024/pemerintah-desa.rubric"
     text = changed.read_text(encoding="utf-8")
     assert "when perkades in produk_hukum_desa -> 30" in text

@@ -2,20 +2,37 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from paritrana_rules import api
 from paritrana_rules.cli import main
+from paritrana_rules.committee import catalogue
 
 ROOT = Path(__file__).resolve().parents[1]
 RUBRICS = ROOT / "rubrics"
 HEADER = re.compile(r'^rubric "Paritrana Award" edition (\d{4}) period (\d{4})$', re.MULTILINE)
 CEREMONY = "titles name the ceremony year, as from period 2022"
 PERIOD = "titles named the assessment period up to period 2021, and some provinces still do, e.g. Jawa Timur"
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _bundled_rubrics_checked_once() -> Iterator[None]:
+    """Each bundled rubric is checked once for the whole module (the listing's tests list the library ten
+    times); a rubric a test writes is checked every time, as the command does."""
+    check = functools.cache(catalogue.entry)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(catalogue, "entry", lambda path, root: (check if RUBRICS in Path(path).parents
+                                                               else catalogue_entry)(path, root))
+        yield
+
+
+catalogue_entry = catalogue.entry
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
