@@ -159,13 +159,19 @@ def busy_workers(parent: int) -> list[int]:
     pytest.fail(f"process {parent} did not start two workers")
 
 
+def _default_interrupt() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @contextlib.contextmanager
 def batch_in_background(tmp_path: Path) -> Iterator[subprocess.Popen[bytes]]:
     """A long `score --jobs 2` in a session of its own (as a terminal runs it); killed if the test fails."""
     command = [*COMMAND, "score", str(DESA), str(many_villages(tmp_path, 10_000)), "--format", "jsonl", "--jobs", "2",
                "--output", str(tmp_path / "out.jsonl")]
+    # As a terminal starts it: with Ctrl-C's default action, even when these tests run in a background job
+    # (whose shell ignores SIGINT for what it starts).
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               start_new_session=True)
+                               start_new_session=True, preexec_fn=_default_interrupt)  # noqa: PLW1509 (one thread)
     try:
         yield process
     finally:
