@@ -117,3 +117,15 @@ def test_header_sources_are_compared(tmp_path: Path) -> None:
                      encoding="utf-8")
     changes = diff_rubrics(pr.load(DESA), pr.load(extra))
     assert [(c.name, c.detail) for c in changes] == [("source", 'added "Notulen rapat 2026"')]
+
+
+def test_a_change_of_provinces_and_zones_is_told_by_value() -> None:
+    """Edition 2024 adds four Papuan provinces to the 2023 list, each in a zone: named, not the whole list."""
+    found = diff_rubrics(pr.load(ROOT / "rubrics/2023/kabupaten-kota-nasional.rubric"),
+                         pr.load(ROOT / "rubrics/2024/kabupaten-kota-nasional.rubric"))
+    details = {(c.what, c.name): c.detail for c in found if c.sign == "~"}
+    assert details[("input", "provinsi")] == ("values added: papua_selatan, papua_tengah, papua_pegunungan, "
+                                              "papua_barat_daya")
+    assert details[("group", "zona")].startswith("into part nusa_tenggara_maluku_papua: papua_selatan (new)")
+    added = {c.name: c.detail for c in found if c.sign == "+" and c.what == "stage"}
+    assert added["penilaian"].endswith("then the best 11 go on")

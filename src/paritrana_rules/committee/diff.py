@@ -113,9 +113,11 @@ def _summary(decl: ast.Declaration, model: RubricModel) -> str:
     if isinstance(decl, ast.StageDecl):
         order = [s.decl.name for s in model.stages]
         position = f"stage {order.index(decl.name) + 1} of {len(order)}"
+        cuts = "".join(f", then the best {plain(c.top)}" + (f" of each {c.within}" if c.within else "") + " go on"
+                       for c in decl.cuts[:1])
         if decl.name == order[-1] and not decl.advance:
-            return position
-        return f"{position}, {_advance(decl.advance, model)}"
+            return position + cuts
+        return f"{position}, {_advance(decl.advance, model)}{cuts}"
     return _excerpt(model, decl.span).split(" label ")[0][:100]
 
 
@@ -139,6 +141,10 @@ def _what_changed(old: Any, new: Any, old_model: RubricModel, new_model: RubricM
             found += _options_changes(before, after, old_model, new_model, new.span)
         elif field.name == "weight":
             found.append((f"weight {plain(before)}% → {plain(after)}%", new.weight_span))
+        elif field.name == "type" and before.kind == after.kind and before.kind in ("one_of", "set_of"):
+            found += _members_changes(before.members, after.members, new.span)
+        elif field.name == "parts":
+            found += _parts_changes(before, after, new.span)
         elif isinstance(after, (Decimal, str, type(None))):
             where = getattr(new, f"{field.name}_span", None) or new.span  # e.g. the `under` of a `change`
             found.append((f"{field.name} {_show(before)} → {_show(after)}", where))
@@ -146,6 +152,38 @@ def _what_changed(old: Any, new: Any, old_model: RubricModel, new_model: RubricM
             old_text = _excerpt(old_model, _span_of(before, old.span))
             new_text = _excerpt(new_model, _span_of(after, new.span))
             found.append((f"{field.name.replace('_', ' ')} '{old_text}' → '{new_text}'", _span_of(after, new.span)))
+    return found
+
+
+def _members_changes(before: tuple[ast.EnumMember, ...], after: tuple[ast.EnumMember, ...],
+                     span: Span) -> list[tuple[str, Span]]:
+    """Values added and removed by name, and those whose labels or aliases changed: a province list stays short."""
+    old = {m.name: m for m in before}
+    new = {m.name: m for m in after}
+    found = []
+    if added := [m.span for m in after if m.name not in old]:
+        found.append((f"values added: {', '.join(m.name for m in after if m.name not in old)}", added[0]))
+    if removed := [m.name for m in before if m.name not in new]:
+        found.append((f"values removed: {', '.join(removed)}", span))
+    found += [(f"value {m.name}: labels or aliases changed", m.span) for m in after
+              if m.name in old and canonical_form(m) != canonical_form(old[m.name])]
+    return found
+
+
+def _parts_changes(before: tuple[ast.GroupPart, ...], after: tuple[ast.GroupPart, ...],
+                   span: Span) -> list[tuple[str, Span]]:
+    """Which values moved into which part, parts added or removed: a zone map's change in a line each."""
+    old = {member: part.name for part in before for member in part.members}
+    found = [(f"part {p.name} added", p.span) for p in after if p.name not in {q.name for q in before}]
+    found += [(f"part {p.name} removed", span) for p in before if p.name not in {q.name for q in after}]
+    for part in after:
+        moved = [m for m in part.members if old.get(m) != part.name]
+        if moved:
+            found.append((f"into part {part.name}: "
+                          + ", ".join(f"{m} (from {old[m]})" if m in old else f"{m} (new)" for m in moved), part.span))
+    labels = {p.name: p.label for p in before}
+    found += [(f"part {p.name}: label changed", p.span) for p in after
+              if p.name in labels and canonical_form(p.label) != canonical_form(labels[p.name])]
     return found
 
 
