@@ -15,6 +15,8 @@ from paritrana_rules.audit.records import content_hash
 from paritrana_rules.canonical import canonical
 from paritrana_rules.cli import main
 
+from .test_ledger_trust import rechain
+
 ROOT = Path(__file__).resolve().parents[1]
 KABKOTA = ROOT / "rubrics/2024/kabupaten-kota.rubric"
 NATIONAL = ROOT / "rubrics/2024/kabupaten-kota-nasional.rubric"
@@ -234,22 +236,12 @@ def test_a_forged_nomination_is_refused(tmp_path: Path, provincial: Path, capsys
     loser["nominated"] = True
     ranking = next(d for d in documents if d["kind"] == "ranking")
     ranking["nominated"] = [p["candidate"] for p in placings if p["nominated"]]
-    _rechain(documents)
+    rechain(documents)
     forged = tmp_path / "forged.jsonl"
     forged.write_bytes(b"".join(canonical(d) + b"\n" for d in documents))
     capsys.readouterr()
     assert score(str(NATIONAL), str(NATIONAL_DATA), "--nominees", str(forged)) == 1
     assert "ranking" in capsys.readouterr().err
-
-
-def _rechain(documents: list[dict[str, Any]]) -> None:
-    """What a forger would do: every hash and link computed again, and the seal too."""
-    previous = None
-    for document in documents[:-1]:
-        document["prev"] = previous
-        document["sha256"] = previous = content_hash(document)
-    documents[-1].update(prev=previous, head=previous)
-    documents[-1]["sha256"] = content_hash(documents[-1])
 
 
 def test_replay_says_which_named_ledgers_were_not_given(tmp_path: Path, provincial: Path) -> None:

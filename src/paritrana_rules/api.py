@@ -231,8 +231,8 @@ def sensitivity(rubric: CompiledRubric, data: str | Path, *, criteria: Sequence[
     names = [c.decl.name for c in rubric.model.criteria]
     for name in criteria or ():
         if name not in names:
-            raise UsageError(f"the rubric has no criterion '{name}'" + (f"; {did_you_mean(name, names)}"
-                                                                       if did_you_mean(name, names) else ""))
+            hint = did_you_mean(name, names)
+            raise UsageError(f"the rubric has no criterion '{name}'" + (f"; {hint}" if hint else ""))
     return rank_sensitivity(rubric, results, criteria=criteria)
 
 

@@ -34,7 +34,7 @@ from paritrana_rules.explain.explanation import explain
 from paritrana_rules.explain.outcome import summary, to_dict
 from paritrana_rules.processes import ordered_map
 from paritrana_rules.explain.funnel import FunnelWords
-from paritrana_rules.rank.ranking import Entry, Placing, Rules, result_entry
+from paritrana_rules.rank.ranking import Entry, Placing, Rules, decides_across, result_entry
 
 CHUNK = 500  # rows per task: large enough that handing work to a process costs little per row
 
@@ -94,6 +94,7 @@ class Scorer:
         self.rubric, self.options = rubric, options
         self.writers: dict[Program, RecordWriter] = {}
         self.rules = Rules(rubric.model)
+        self.words = FunnelWords(rubric.model, options.lang)
 
     def __getstate__(self) -> dict[str, Any]:
         return {**self.__dict__, "writers": {}}
@@ -106,10 +107,10 @@ class Scorer:
         outcome = rubric.score_record(raw, first, stage=options.stage, trace=options.audit or options.explain) \
             if _nominated(raw, options) else _not_nominated(raw)
         if isinstance(outcome, Rejected):
-            return _finished(rubric, Row(rejected_item(outcome), outcome, None), options)
+            return _finished(rubric, Row(rejected_item(outcome), outcome, None), options, self.words)
         record = self._writer(outcome.program).pieces(outcome) if options.audit else None
         entry = result_entry(self.rules, outcome) if self.rules.ranks else None
-        return _finished(rubric, Row(item_of(outcome, options), record, entry), options)
+        return _finished(rubric, Row(item_of(outcome, options), record, entry), options, self.words)
 
     def _writer(self, program: Program) -> RecordWriter:
         if program not in self.writers:
@@ -128,7 +129,7 @@ def _not_nominated(raw: RawCandidate) -> Rejected:
     return Rejected(label, raw.name, raw.origin, (problem,))
 
 
-def _finished(rubric: AnyRubric, row: Row, options: Options) -> Row:
+def _finished(rubric: AnyRubric, row: Row, options: Options, words: FunnelWords) -> Row:
     """The row with its output line written, when asked: it then travels between processes as one string.
     A ranked CSV row is written around its rank columns, which wait for every total (`Row.around`)."""
     if options.line is None or row.item is None:
@@ -137,8 +138,7 @@ def _finished(rubric: AnyRubric, row: Row, options: Options) -> Row:
         before, after = csv_parts(rubric, row.item, raw=options.raw_csv)
         return attrs.evolve(row, item=None, around=(csv_text(before)[:-1] + ",", "," + csv_text(after)))
     form = "csv" if options.line == "csv-around" else options.line
-    return attrs.evolve(row, item=None, text=line(rubric, row.item, None, form, FunnelWords(rubric.model, options.lang),
-                                                  raw_csv=options.raw_csv))
+    return attrs.evolve(row, item=None, text=line(rubric, row.item, None, form, words, raw_csv=options.raw_csv))
 
 
 def line(rubric: AnyRubric, item: dict[str, Any], placing: Placing | None, form: str, words: FunnelWords, *,
@@ -182,7 +182,7 @@ RANK_COLUMNS = ["rank", "nominated", "placing"]
 
 
 def csv_header(rubric: AnyRubric) -> list[str]:
-    ranked = RANK_COLUMNS if Rules(rubric.model).ranks else []
+    ranked = RANK_COLUMNS if decides_across(rubric.model) else []
     return ["id", "name", "status", "total", *ranked, *(c.decl.name for c in rubric.model.criteria), "reasons"]
 
 
@@ -198,7 +198,7 @@ def csv_cells(rubric: AnyRubric, item: dict[str, Any], placing: Placing | None, 
     Each cell is `spreadsheet_text`, unless `raw`.
     """
     before, after = csv_parts(rubric, item, raw=raw)
-    if not Rules(rubric.model).ranks:
+    if not decides_across(rubric.model):
         return [*before, *after]
     ranked = rank_cells(words, placing) if item["status"] != "rejected" else ["", "", ""]
     return [*before, *(ranked if raw else [spreadsheet_text(cell) for cell in ranked]), *after]

@@ -18,6 +18,7 @@ in, so the merged rubric's diagnostics and traces point at the right file.
 from __future__ import annotations
 
 import codecs
+import functools
 import os
 from collections.abc import Callable, Sequence
 from pathlib import Path, PurePosixPath
@@ -163,23 +164,32 @@ def _resolve(rubric: ast.Rubric, source: SourceFile, read: Reader, sources: dict
                                        "a rubric cannot build on itself", rubric.extends_span,
                                        "extend the previous year's rubric, which must not extend this one"))
         return None
-    try:
-        text = read(parent_path)
-    except RubricError as error:
-        missing = [d for d in error.diagnostics if d.code == "F001"]
-        diagnostics.extend(_not_found(rubric, source, sources) if missing else error.diagnostics)
+    parsed = _read_parsed(parent_path, read, sources, diagnostics, lambda: _not_found(rubric, source, sources))
+    if parsed is None:
         return None
-    outcome = parse(text, parent_path)
-    sources[parent_path] = outcome.source
-    diagnostics.extend(outcome.diagnostics)
-    if outcome.rubric is None or outcome.diagnostics:
-        return None
-    parent = _resolve(outcome.rubric, outcome.source, read, sources, diagnostics, [*chain, _identity(parent_path)])
+    parent = _resolve(*parsed, read, sources, diagnostics, [*chain, _identity(parent_path)])
     if parent is None:
         return None
     if used:
         parent = attrs.evolve(parent, declarations=(*parent.declarations, *used))
     return _merge(parent, rubric, sources, diagnostics)
+
+
+def _read_parsed(path: str, read: Reader, sources: dict[str, SourceFile], diagnostics: list[Diagnostic],
+                 missing: Callable[[], list[Diagnostic]]) -> tuple[ast.Rubric, SourceFile] | None:
+    """A file an `extends` or `uses` names, read and parsed; None after reporting why not (`missing` says
+    what to report when there is no such file)."""
+    try:
+        text = read(path)
+    except RubricError as error:
+        diagnostics.extend(missing() if any(d.code == "F001" for d in error.diagnostics) else error.diagnostics)
+        return None
+    outcome = parse(text, path)
+    sources[path] = outcome.source
+    diagnostics.extend(outcome.diagnostics)
+    if outcome.rubric is None or outcome.diagnostics:
+        return None
+    return outcome.rubric, outcome.source
 
 
 def _base(rubric: ast.Rubric, used: Sequence[ast.Declaration]) -> ast.Rubric:
@@ -197,24 +207,17 @@ def _used(rubric: ast.Rubric, source: SourceFile, read: Reader, sources: dict[st
         path = _file_path("uses", written, clause.span, source, sources, diagnostics)
         if path is None:
             return None
-        try:
-            text = read(path)
-        except RubricError as error:
-            missing = [d for d in error.diagnostics if d.code == "F001"]
-            diagnostics.extend([_diagnostic(sources, "X102", f"there is no shared file '{written}'", clause.span,
-                                            _shared_hint(written, source))] if missing else error.diagnostics)
+        parsed = _read_parsed(path, read, sources, diagnostics,
+                              functools.partial(_no_shared_file, written, clause.span, source, sources))
+        if parsed is None:
             return None
-        outcome = parse(text, path)
-        sources[path] = outcome.source
-        diagnostics.extend(outcome.diagnostics)
-        if outcome.rubric is None or outcome.diagnostics:
-            return None
-        if not outcome.rubric.shared:
+        shared = parsed[0]
+        if not shared.shared:
             diagnostics.append(_diagnostic(sources, "X110", f"'{written}' is a rubric, not a shared file", clause.span,
                                            "build on a rubric with 'extends'; 'uses' takes a file that starts with "
                                            "'shared \"...\"'"))
             return None
-        for decl in outcome.rubric.declarations:
+        for decl in shared.declarations:
             if not isinstance(decl, (ast.InputDecl, ast.LetDecl, ast.GroupDecl)):
                 diagnostics.append(_diagnostic(sources, "X111", f"a shared file holds inputs, lets and groups; "
                                                f"this is a {declaration_kind(decl)}", decl.span,
@@ -222,6 +225,10 @@ def _used(rubric: ast.Rubric, source: SourceFile, read: Reader, sources: dict[st
                 return None
             used.append(decl)
     return used
+
+
+def _no_shared_file(written: str, span: Span, source: SourceFile, sources: dict[str, SourceFile]) -> list[Diagnostic]:
+    return [_diagnostic(sources, "X102", f"there is no shared file '{written}'", span, _shared_hint(written, source))]
 
 
 def _shared_hint(written: str, source: SourceFile) -> str:

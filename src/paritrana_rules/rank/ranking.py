@@ -97,6 +97,11 @@ class Placing:
                 "awards": [a.to_dict() for a in self.awards]}
 
 
+def decides_across(model: RubricModel) -> bool:
+    """Whether the rubric decides anything across candidates (ranks or cuts): cheap, asked once per row."""
+    return model.ranking is not None or bool(model.cuts)
+
+
 class Rules:
     """The funnel a rubric declares, ready to apply: made once per rubric, in each process that uses it
     (it pickles as its model; placing conditions are compiled again where it lands)."""
@@ -118,8 +123,7 @@ class Rules:
 
     @property
     def ranks(self) -> bool:
-        """Whether the rubric decides anything across candidates."""
-        return self.model.ranking is not None or bool(self.model.cuts)
+        return decides_across(self.model)
 
     def group_of(self, name: str | None, values: Mapping[str, Any]) -> GroupValue:
         """A candidate's group by `name`: a grouping's part, or the input's value; None for no grouping."""
