@@ -188,7 +188,10 @@ def _score(args: argparse.Namespace) -> int:
         report = api.score_file(rubric, args.data, output, form=args.format, lang=args.lang, explain=args.explain,
                                 raw_csv=args.csv_raw, signing_key=signing_key, data_format=args.data_format,
                                 stage=args.stage, ledger=ledger, nominations=nominations, jobs=args.jobs,
-                                tick=_Progress() if sys.stderr.isatty() else None)
+                                tick=_Progress() if sys.stderr.isatty() else None, columns=not args.row_by_row)
+    if report.row_by_row is not None:
+        print(f"paritrana-rules: note: rows scored one by one, not a column at a time: {report.row_by_row}",
+              file=sys.stderr)
     _show_rejections(report)
     return EXIT_PROBLEM if report.rejected else EXIT_OK
 

@@ -80,6 +80,10 @@ def _add_score(commands: Commands, common: argparse.ArgumentParser) -> None:
     score.add_argument("--csv-raw", action="store_true",
                        help="write CSV cells as they are, even those a spreadsheet would run as formulas (by "
                             "default a cell starting with =, +, -, @, tab or CR gets a leading ')")
+    score.add_argument("--row-by-row", action="store_true",
+                       help="score every row on its own, not a column at a time (the same output, slower; with "
+                            "the 'columnar' extra installed, plainly written CSV and xlsx rows are scored in "
+                            "columns)")
 
 
 def _add_replay(commands: Commands, common: argparse.ArgumentParser) -> None:

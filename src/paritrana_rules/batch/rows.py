@@ -25,6 +25,11 @@ from typing import Any
 import attrs
 
 from paritrana_rules.audit.records import RecordPieces, RecordWriter
+
+try:  # the column lane needs numpy (the `columnar` extra); without it every row is scored one by one
+    from paritrana_rules.batch import columns
+except ImportError:  # pragma: no cover - depends on what is installed
+    columns = None  # type: ignore[assignment]
 from paritrana_rules.compile.program import Program
 from paritrana_rules.data import CellRow, RawCandidate, Rejected
 from paritrana_rules.errors import InputProblem
@@ -37,6 +42,7 @@ from paritrana_rules.explain.funnel import FunnelWords
 from paritrana_rules.rank.ranking import Entry, Placing, Rules, decides_across, result_entry
 
 CHUNK = 500  # rows per task: large enough that handing work to a process costs little per row
+COLUMN_CHUNK = 5_000  # rows per task scored a column at a time: each step of the rubric is one array operation
 
 
 @attrs.frozen
@@ -67,16 +73,16 @@ class Options:
     line: str | None = None
     nominated: frozenset[str] | None = None  # a national round scores only these ids (see nominations.py)
     raw_csv: bool = False  # CSV cells as they are, formulas included (see `spreadsheet_text`)
+    columns: bool = True  # plainly written rows scored a column at a time, where the rubric allows (`columns.py`)
 
 
 Read = RawCandidate | CellRow  # a record as read (see data.iter_rows), with where its id was first used
 Reads = Sequence[tuple[Read, str | None]]
 
 
-def score_rows(rubric: AnyRubric, raws: Iterable[tuple[Read, str | None]], options: Options,
-               jobs: int = 1) -> Iterator[Row]:
+def score_rows(scorer: Scorer, raws: Iterable[tuple[Read, str | None]], jobs: int = 1) -> Iterator[Row]:
     """Each record (with where its id was first used) scored or rejected, in order."""
-    return ordered_map(_score, Scorer(rubric, options), raws, jobs, CHUNK)
+    return ordered_map(_score, scorer, raws, jobs, COLUMN_CHUNK if scorer.lane is not None else CHUNK)
 
 
 def _score(scorer: Scorer, chunk: Reads) -> list[Row]:
@@ -95,12 +101,16 @@ class Scorer:
         self.writers: dict[Program, RecordWriter] = {}
         self.rules = Rules(rubric.model)
         self.words = FunnelWords(rubric.model, options.lang)
+        self.lane, self.row_by_row = _lane(rubric, options, self.rules)
 
     def __getstate__(self) -> dict[str, Any]:
         return {**self.__dict__, "writers": {}}
 
     def chunk(self, chunk: Reads) -> list[Row]:
-        return [self.row(read.record() if isinstance(read, CellRow) else read, first) for read, first in chunk]
+        made = self.lane.rows(chunk) if self.lane is not None else [None] * len(chunk)
+        return [self.row(read.record() if isinstance(read, CellRow) else read, first) if scored is None
+                else _finished(self.rubric, Row(scored[0], None, scored[1]), self.options, self.words)
+                for (read, first), scored in zip(chunk, made, strict=True)]
 
     def row(self, raw: RawCandidate, first: str | None) -> Row:
         rubric, options = self.rubric, self.options
@@ -116,6 +126,15 @@ class Scorer:
         if program not in self.writers:
             self.writers[program] = RecordWriter(program)
         return self.writers[program]
+
+
+def _lane(rubric: AnyRubric, options: Options, rules: Rules) -> tuple[Any, str | None]:
+    """The column lane when the outputs asked for are ones it makes (points only: no explanation, audit record
+    or every part), and why the rows are scored one by one when the rubric cannot take it."""
+    if columns is None or not options.columns or options.explain or options.audit or options.detail:
+        return None, None
+    lane = columns.lane_for(rubric, rules, options.lang, options.stage, options.nominated)
+    return (None, lane) if isinstance(lane, str) else (lane, None)
 
 
 def _nominated(raw: RawCandidate, options: Options) -> bool:

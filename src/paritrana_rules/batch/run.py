@@ -27,6 +27,7 @@ from paritrana_rules.batch.rows import (
     CsvLines,
     Options,
     Row,
+    Scorer,
     counted,
     csv_header,
     csv_text,
@@ -50,13 +51,15 @@ class BatchReport:
     rows: int
     rejected: int
     first_rejected: tuple[Rejected, ...]  # the first `REJECTIONS_KEPT`
+    row_by_row: str | None = None  # why the rubric's rows could not be scored a column at a time, if they could not
 
 
 def score_file(rubric: AnyRubric, data: str | Path, output: BinaryIO, *, form: str = "table",
                lang: str = "en", explain: bool = False, stage: str | None = None, ledger: BinaryIO | None = None,
                nominations: Sequence[Nomination] | None = None, jobs: int = 1,
                tick: Callable[[int], None] | None = None, raw_csv: bool = False,
-               signing_key: SigningKey | None = None, data_format: Format | None = None) -> BatchReport:
+               signing_key: SigningKey | None = None, data_format: Format | None = None,
+               columns: bool = True) -> BatchReport:
     """Score every row of `data` into `output` as `form` (see `render.RENDERERS`), and into `ledger` if given.
 
     `data_format` says how `data` is written when its name does not ("-" reads standard input; see
@@ -64,8 +67,9 @@ def score_file(rubric: AnyRubric, data: str | Path, output: BinaryIO, *, form: s
     `signing_key` signs the ledger's seal (see `audit.signing`).
     UsageError for a stage the rubric does not declare. `tick` is called with the number of rows scored so
     far (for a progress display). CSV cells that a spreadsheet would run as formulas are escaped unless
-    `raw_csv` (see `rows.spreadsheet_text`). A worker process that dies ends the run with
-    `processes.WorkerDied`.
+    `raw_csv` (see `rows.spreadsheet_text`). With `columns`, plainly written CSV and spreadsheet rows are scored
+    a column at a time (`batch.columns`), with the same output; `BatchReport.row_by_row` says why a rubric could
+    not be. A worker process that dies ends the run with `processes.WorkerDied`.
     """
     if stage is not None and stage not in rubric.stage_names:
         hint = did_you_mean(stage, rubric.stage_names)
@@ -76,8 +80,10 @@ def score_file(rubric: AnyRubric, data: str | Path, output: BinaryIO, *, form: s
     around = rules.ranks and form == "csv"  # rows written in the workers but for their rank columns
     options = Options(lang=lang, explain=explain, audit=ledger is not None, stage=stage,
                       detail=form in ("json", "jsonl"), line=form if streamed else "csv-around" if around else None,
-                      nominated=nominated_ids(nominations) if nominations is not None else None, raw_csv=raw_csv)
-    rows = score_rows(rubric, with_first_origins(iter_rows(data, data_format)), options, jobs=jobs)
+                      nominated=nominated_ids(nominations) if nominations is not None else None, raw_csv=raw_csv,
+                      columns=columns)
+    scorer = Scorer(rubric, options)
+    rows = score_rows(scorer, with_first_origins(iter_rows(data, data_format)), jobs=jobs)
     render = RENDERERS[form]
     with contextlib.ExitStack() as files:
         funnel = Funnel(rules) if rules.ranks else None
@@ -101,7 +107,7 @@ def score_file(rubric: AnyRubric, data: str | Path, output: BinaryIO, *, form: s
         if tally.ledger is not None:
             tally.ledger.close(funnel)
     output.flush()
-    return BatchReport(tally.rows, tally.rejected, tuple(tally.first_rejected))
+    return BatchReport(tally.rows, tally.rejected, tuple(tally.first_rejected), scorer.row_by_row)
 
 
 class _Tally:

@@ -8,6 +8,8 @@ of "-" reads standard input, whose format must then be named.
 from __future__ import annotations
 
 import contextlib
+import itertools
+import json
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
@@ -106,10 +108,27 @@ def with_first_origins(raws: Iterable[Row]) -> Iterator[tuple[Row, str | None]]:
     """
     with contextlib.closing(sqlite3.connect("")) as seen:  # "": a private database in a temporary file
         seen.execute("CREATE TABLE first_use (id TEXT PRIMARY KEY, origin TEXT NOT NULL)")
-        for raw in raws:
-            if raw.id is None or id_issue(raw.id):
-                yield raw, None
-            elif seen.execute("INSERT OR IGNORE INTO first_use VALUES (?, ?)", (raw.id, escaped(raw.origin))).rowcount:
-                yield raw, escaped(raw.origin)  # as `judge` writes origins
-            else:
-                yield raw, seen.execute("SELECT origin FROM first_use WHERE id = ?", (raw.id,)).fetchone()[0]
+        records = iter(raws)
+        while batch := list(itertools.islice(records, _FIRST_USE_BATCH)):
+            yield from _first_origins(seen, batch)
+
+
+_FIRST_USE_BATCH = 2_000  # records looked up and stored together: one query each way, not one per record
+
+
+def _first_origins(seen: sqlite3.Connection, batch: list[Row]) -> list[tuple[Row, str | None]]:
+    """A batch's first origins: ids used before it from the database, the others from the batch in order."""
+    ids = [raw.id if raw.id is not None and not id_issue(raw.id) else None for raw in batch]
+    wanted = json.dumps(sorted({candidate_id for candidate_id in ids if candidate_id is not None}))
+    earlier = dict(seen.execute("SELECT id, origin FROM first_use WHERE id IN (SELECT value FROM json_each(?))",
+                                (wanted,)))
+    first_here: dict[str, str] = {}
+    found: list[tuple[Row, str | None]] = []
+    for raw, candidate_id in zip(batch, ids, strict=True):
+        if candidate_id is None:
+            found.append((raw, None))
+            continue
+        first = earlier.get(candidate_id) or first_here.setdefault(candidate_id, escaped(raw.origin))
+        found.append((raw, first))  # as `judge` writes origins
+    seen.executemany("INSERT INTO first_use VALUES (?, ?)", first_here.items())
+    return found

@@ -47,7 +47,7 @@ def raw_candidate(record: object, origin: str, issues: Sequence[Issue] = ()) -> 
         return unread(origin, f"{NOT_A_RECORD}: the record has {len(record):,} fields; at most {MAX_FIELDS} are "
                       "allowed", "check that the records were not run together")
     candidate_id, id_problem = _read_id(record.get("id"))
-    name, name_problem = _text_field(record.get("name"), "a name", name_issue)
+    name, name_problem = text_field(record.get("name"), "a name", name_issue)
     label = candidate_id if candidate_id is not None else origin
     problems = [InputProblem(label, None, issue.message, issue.hint) for issue in issues]
     for field, issue in (("id", id_problem), ("name", name_problem)):
@@ -92,11 +92,11 @@ def _repeated_key_problems(record: Mapping[object, object], label: str) -> list[
 def _read_id(raw: object) -> tuple[str | None, Issue | None]:
     """Ids are text; a whole number (from JSON) becomes its text."""
     if isinstance(raw, int) and not isinstance(raw, bool):
-        return _text_field(str(Decimal(raw)), "an id", id_issue)  # str(int) refuses very long ints
-    return _text_field(raw, "an id", id_issue)
+        return text_field(str(Decimal(raw)), "an id", id_issue)  # str(int) refuses very long ints
+    return text_field(raw, "an id", id_issue)
 
 
-def _text_field(raw: object, what: str, limits: Callable[[str], Issue | None]) -> tuple[str | None, Issue | None]:
+def text_field(raw: object, what: str, limits: Callable[[str], Issue | None]) -> tuple[str | None, Issue | None]:
     """Text, stripped (blank is none) and within its limits; anything else is an issue of the record."""
     if isinstance(raw, str):
         text = raw.strip()

@@ -118,18 +118,23 @@ def _converted(values: Mapping[str, object], specs: Sequence[InputSpec],
     result: dict[str, object] = {}
     defaulted = []
     for spec in specs:
-        raw = values.get(spec.name)
         try:
-            if _takes_default(spec, raw):
-                result[spec.name] = _fallback(spec, "empty value" if spec.name in values else "missing value")
+            result[spec.name], took_default = input_value(spec, values.get(spec.name), spec.name in values)
+            if took_default:
                 defaulted.append(spec.name)
-            else:
-                result[spec.name] = _converted_value(raw, spec)
         except Invalid as bad:
             problems.extend(InputProblem(candidate, spec.name, i.message, i.hint) for i in bad.issues)
     if len(values) > len(result) or any(key not in result for key in values):
         problems.extend(_unknown_fields(values, specs, candidate))
     return result, frozenset(defaulted), problems
+
+
+def input_value(spec: InputSpec, raw: object, given: bool) -> tuple[object, bool]:
+    """One input's value from its raw form (`given`: whether the record has the field at all), and whether it took
+    its default; `Invalid` when it cannot. A batch scored a column at a time converts each distinct cell with it."""
+    if _takes_default(spec, raw):
+        return _fallback(spec, "empty value" if given else "missing value"), True
+    return _converted_value(raw, spec), False
 
 
 def _converted_value(raw: object, spec: InputSpec) -> object:

@@ -119,14 +119,14 @@ class CompiledRubricBase(abc.ABC, Generic[ResultT]):
         if not self.whole.stages:
             return self
         reached = 0
-        for index, arriving in enumerate(self._arriving[1:], 1):
+        for index, arriving in enumerate(self.arriving[1:], 1):
             if any(data.is_missing(values.get(name)) for name in arriving):
                 break
             reached = index
         return self.at_stage(reached)
 
     @functools.cached_property
-    def _arriving(self) -> list[list[str]]:
+    def arriving(self) -> list[list[str]]:
         """For each stage, the inputs without a default that arrive at it."""
         return [[i.spec.name for i in self.whole.inputs if i.stage == index and not i.spec.has_default]
                 for index in range(last_stage(self.whole) + 1)]

@@ -12,6 +12,7 @@ page in `lines`.
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -55,14 +56,20 @@ def explain(result: Result, lang: str = "en", format: str = "text") -> str:
 
 def stage_reasons(result: Result, lang: str) -> list[tuple[str, Span]]:
     """Why a candidate stopped at a stage, or what a pending candidate is still waiting for; each with its line."""
-    if result.status not in ("eliminated", "pending"):
+    return stopped_reasons(result.program, [s.name for s in result.stages if not s.advanced], result.status, lang)
+
+
+def stopped_reasons(program: Program, not_advanced: Sequence[str], status: str,
+                    lang: str) -> list[tuple[str, Span]]:
+    """`stage_reasons` from the stages whose advance rule failed, in order, and the status."""
+    if status not in ("eliminated", "pending"):
         return []
-    words, program = PHRASES[lang], result.program
+    words = PHRASES[lang]
     stages, texts_by_stage = {s.decl.name: s for s in program.whole.stages}, _stage_texts(program, lang)
     stopped = []
-    for stage in result.stages:  # the provisional total is in the trace: reasons stay the same text
-        advance, (shown, rule) = stages[stage.name].advance, texts_by_stage[stage.name]
-        if not stage.advanced and advance is not None:
+    for name in not_advanced:  # the provisional total is in the trace: reasons stay the same text
+        advance, (shown, rule) = stages[name].advance, texts_by_stage[name]
+        if advance is not None:
             stopped.append((words["not_advanced"].format(stage=shown, rule=rule), advance.span))
     if stopped or program.stage_name is None:
         return stopped
@@ -72,8 +79,15 @@ def stage_reasons(result: Result, lang: str) -> list[tuple[str, Span]]:
 
 def reasons(result: Result, lang: str = "en") -> list[str]:
     """Why the candidate is not simply eligible: failed gates, a stage not passed, or what it still waits for."""
-    return ([gate_reason(result.program.model, g.name, lang) for g in result.failed_gates]
-            + [reason for reason, _ in stage_reasons(result, lang)])
+    return reasons_for(result.program, [g.name for g in result.failed_gates],
+                       [s.name for s in result.stages if not s.advanced], result.status, lang)
+
+
+def reasons_for(program: Program, failed_gates: Sequence[str], not_advanced: Sequence[str], status: str,
+                lang: str) -> list[str]:
+    """`reasons` from the names of the failed gates and of the stages not passed, and the status."""
+    return ([gate_reason(program.model, gate, lang) for gate in failed_gates]
+            + [reason for reason, _ in stopped_reasons(program, not_advanced, status, lang)])
 
 
 @functools.lru_cache(maxsize=256)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from paritrana_rules.compile.program import Program
 from paritrana_rules.evaluate.result import Result, plain_points
 from paritrana_rules.explain.explanation import reasons
 from paritrana_rules.numeric import plain
@@ -15,14 +16,21 @@ from paritrana_rules.numeric import plain
 
 def outcome(result: Result, lang: str) -> dict[str, Any]:
     """Who, the total, the status, the stage (when the rubric has stages) and the reasons in `lang`."""
-    program = result.program
+    return outcome_of(result.program, result.candidate_id, result.candidate_name, plain(result.total), result.status,
+                      reasons(result, lang))
+
+
+def outcome_of(program: Program, candidate_id: str, candidate_name: str | None, total: str, status: str,
+               why: list[str]) -> dict[str, Any]:
+    """`outcome` from its parts, the total as text: what a batch scored a column at a time builds too."""
+    stage = program.stage_name
     return {
-        "candidate_id": result.candidate_id,
-        "candidate_name": result.candidate_name,
-        "total": plain(result.total),
-        "status": result.status,
-        **({"stage": result.stage, "awaiting": list(program.awaiting)} if result.stage is not None else {}),
-        "reasons": reasons(result, lang),
+        "candidate_id": candidate_id,
+        "candidate_name": candidate_name,
+        "total": total,
+        "status": status,
+        **({"stage": stage, "awaiting": list(program.awaiting)} if stage is not None else {}),
+        "reasons": why,
     }
 
 

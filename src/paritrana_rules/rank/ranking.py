@@ -141,14 +141,21 @@ def entry(rules: Rules, candidate: str, status: str, total: Decimal, points: Map
           values: Mapping[str, Any], stages: Mapping[str, tuple[bool, Decimal | None]]) -> Entry:
     """What the funnel needs of a scored candidate. `values` are its inputs and lets; `stages` each advance
     rule decided for it: (advanced, provisional total). One scored at an earlier stage is not ranked."""
+    qualifies = tuple(bool(condition(values)) if condition is not None else True for condition in rules.conditions)
+    return entry_of(rules, candidate, status, total, points, stages,
+                    tuple(rules.group_of(name, values) for name in rules.groups), qualifies)
+
+
+def entry_of(rules: Rules, candidate: str, status: str, total: Decimal, points: Mapping[str, Decimal],
+             stages: Mapping[str, tuple[bool, Decimal | None]], groups: tuple[GroupValue, ...],
+             qualifies: tuple[bool, ...]) -> Entry:
+    """`entry` with the groups and the placing conditions already decided (by a batch scored a column at a time)."""
     ranking = rules.model.ranking
     keys: tuple[Decimal, ...] = ()  # none for a candidate scored at an earlier stage: it is not ranked
     if ranking is not None and all(key == "total" or key in points for key in ranking.keys):
         keys = tuple(total if key == "total" else points[key] for key in ranking.keys)
     cut_totals = tuple(_in_running(rules, cut.index, cut.stage, status, stages) for cut in rules.model.cuts)
-    qualifies = tuple(bool(condition(values)) if condition is not None else True for condition in rules.conditions)
-    return Entry(candidate, status == "eligible" and bool(keys), keys,
-                 tuple(rules.group_of(name, values) for name in rules.groups), cut_totals, qualifies)
+    return Entry(candidate, status == "eligible" and bool(keys), keys, groups, cut_totals, qualifies)
 
 
 def _in_running(rules: Rules, index: int, stage: str, status: str,

@@ -1,0 +1,356 @@
+"""The column lane of a batch: the plainly written rows of a chunk validated and scored a column at a time.
+
+A chunk of CSV or spreadsheet rows is turned into columns. A row takes this
+lane only when it is read exactly as the row-by-row path would read it: its
+cells are where the header says, its id is its own, every number is plain
+digits (`-12.50`) within its bounds, and every other cell is one the data
+layer's own converter accepts (each distinct cell is converted once, with
+`data.input_value`). Such rows are scored by the rubric's column program
+(`compile.columnar`); every other row (a problem to report, an unusual
+number, a value past the columns' range) is left to the row-by-row path,
+which says what is wrong. Both give the same output for the same row: the
+lane builds its items with the same functions (`outcome_of`, `reasons_for`,
+`entry_of`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+
+from paritrana_rules.compile.column_values import (
+    MAX_INPUT_PLACES,
+    Bits,
+    Codes,
+    Column,
+    Fixed,
+    Unsupported,
+    fixed_column,
+)
+from paritrana_rules.compile.columnar import ColumnProgram, Scores, columns, statuses
+from paritrana_rules.compile.program import Program
+from paritrana_rules.data import CellRow, InputSpec, Panel
+from paritrana_rules.data.limits import escaped, id_issue, name_issue
+from paritrana_rules.data.records import text_field
+from paritrana_rules.data.specs import Invalid
+from paritrana_rules.data.values import input_value, is_missing
+from paritrana_rules.evaluate.rubric import AnyRubric
+from paritrana_rules.explain.explanation import reasons_for
+from paritrana_rules.explain.outcome import outcome_of
+from paritrana_rules.numeric import plain
+from paritrana_rules.rank.ranking import Entry, Rules, entry_of
+
+_NUMBER_CHARS = 20  # the longest plain number the lane reads (the data layer's short form)
+_WHOLE_DIGITS = 15  # digits before the point: numbers are below 10^15 (`data.MAX_MAGNITUDE`)
+_DIGITS = 18  # digits in all: a scaled integer below 10^18
+_CACHED_CELLS = 100_000  # distinct non-number cells remembered per input, across chunks
+
+
+class ColumnLane:
+    """Scores the rows of a chunk that it can; `rows` gives None for each row it leaves to the row-by-row path.
+
+    Made with `lane_for`, which says why a rubric cannot take it.
+    """
+
+    def __init__(self, rubric: AnyRubric, rules: Rules, lang: str, stage: str | None,
+                 nominated: frozenset[str] | None) -> None:
+        self.rubric, self.rules, self.lang, self.stage, self.nominated = rubric, rules, lang, stage, nominated
+        self.programs: dict[int, ColumnProgram] = {}
+        self.converted: dict[str, dict[str, tuple[object, bool] | None]] = {}
+        self.headers: dict[tuple[str, ...], bool] = {}
+        self.names = {i.spec.name for i in rubric.whole.inputs} | {"id", "name"}
+        self.conditions = [(index, a.condition) for index, a in enumerate(rubric.model.awards)
+                           if a.condition is not None]
+
+    def __reduce__(self) -> tuple[Any, ...]:  # its column programs are made again where it lands
+        return (ColumnLane, (self.rubric, self.rules, self.lang, self.stage, self.nominated))
+
+    def rows(self, chunk: Sequence[tuple[Any, str | None]]) -> list[tuple[dict[str, Any], Entry | None] | None]:
+        """Each read with its item (what outputs show) and ranking entry when this lane scored it, else None."""
+        made: list[tuple[dict[str, Any], Entry | None] | None] = [None] * len(chunk)
+        by_header: dict[int, list[tuple[int, CellRow, str, str | None]]] = {}
+        for position, (read, first) in enumerate(chunk):
+            identity = self.identity(read, first)
+            if identity is not None:
+                by_header.setdefault(id(read.header), []).append((position, read, *identity))
+        for rows in by_header.values():
+            table = _Table(rows[0][1].header, [read.cells for _, read, _, _ in rows])
+            reached = self.stages_reached(table)
+            for stage in np.unique(reached):
+                chosen = np.flatnonzero(reached == stage)
+                scored = self.scored(self.rubric.at_stage(int(stage)), table.subset(chosen),
+                                     [rows[i] for i in chosen])
+                for position, item in scored:
+                    made[position] = item
+        return made
+
+    def identity(self, read: Any, first: str | None) -> tuple[str, str | None] | None:
+        """(id, name) of a row read as the row-by-row path reads it, with nothing to report; else None."""
+        if not isinstance(read, CellRow) or read.too_long is not None or len(read.cells) > len(read.header):
+            return None
+        if not self.plain_header(read.header) or first != escaped(read.origin):
+            return None
+        candidate_id, id_problem = text_field(_cell(read, "id"), "an id", id_issue)
+        name, name_problem = text_field(_cell(read, "name"), "a name", name_issue)
+        if candidate_id is None or id_problem or name_problem:
+            return None
+        if self.nominated is not None and candidate_id not in self.nominated:
+            return None
+        return candidate_id, name
+
+    def plain_header(self, header: list[str]) -> bool:
+        """Every column named once, each an input, the id or the name (decided once per header)."""
+        key = tuple(header)
+        if key not in self.headers:
+            self.headers[key] = all(header) and len(set(header)) == len(header) and set(header) <= self.names
+        return self.headers[key]
+
+    def stages_reached(self, table: _Table) -> Any:
+        """Each row's stage, as `CompiledRubric.stage_for` decides it: the last stage whose inputs without a default
+        are all there, and every earlier stage's too (or the stage asked for)."""
+        if self.stage is not None:
+            return np.full(table.size, self.rubric.stage_names.index(self.stage))
+        reached = np.zeros(table.size, dtype=np.int64)
+        complete = np.ones(table.size, dtype=bool)
+        for index, arriving in enumerate(self.rubric.arriving[1:], 1):
+            for name in arriving:
+                complete &= ~np.array([is_missing(cell) for cell in table.column(name)], dtype=bool)
+            reached[complete] = index
+        return reached
+
+    def program(self, view: AnyRubric) -> ColumnProgram:
+        if view.stage not in self.programs:
+            self.programs[view.stage] = columns(view.program)
+        return self.programs[view.stage]
+
+    def scored(self, view: AnyRubric, table: _Table, rows: list[tuple[int, CellRow, str, str | None]]
+               ) -> list[tuple[int, tuple[dict[str, Any], Entry | None]]]:
+        program = self.program(view)
+        inputs, unread = self.inputs(view.input_specs, table)
+        scores = program.run(inputs, table.size)
+        qualifies = self.qualifies(program, scores)
+        words = _Words(view.program, scores, statuses(view.program, scores), self.lang)
+        out = []
+        for index, (position, _, candidate_id, name) in enumerate(rows):
+            if unread[index] or scores.scalar[index]:
+                continue
+            item = words.item(index, candidate_id, name)
+            entry = words.entry(self.rules, index, candidate_id, tuple(bool(q[index]) for q in qualifies)) \
+                if self.rules.ranks else None
+            out.append((position, (item, entry)))
+        return out
+
+    def qualifies(self, program: ColumnProgram, scores: Scores) -> list[Any]:
+        """Each placing's `when` per row (always, for a placing without one)."""
+        decided = dict(zip((index for index, _ in self.conditions),
+                           program.conditions(scores, [c for _, c in self.conditions]), strict=True))
+        return [decided.get(index, np.ones(scores.size, dtype=bool)) for index in range(len(self.rules.conditions))]
+
+    def inputs(self, specs: Sequence[InputSpec], table: _Table) -> tuple[dict[str, Column], Any]:
+        """One column per input, and the rows with a cell this lane does not read."""
+        unread = np.zeros(table.size, dtype=bool)
+        made: dict[str, Column] = {}
+        for spec in specs:
+            cells = table.column(spec.name)
+            if spec.kind in ("number", "count"):
+                made[spec.name] = _numbers(spec, cells, unread)
+            else:
+                made[spec.name] = self.converted_column(spec, cells, unread)
+        return made, unread
+
+    def converted_column(self, spec: InputSpec, cells: list[str | None], unread: Any) -> Column:
+        """A column of members, sets, yes/no or text: each distinct cell converted once by the data layer."""
+        known = self.converted.setdefault(spec.name, {})
+        if len(known) > _CACHED_CELLS:
+            known.clear()
+        values: list[object] = []
+        for row, cell in enumerate(cells):
+            key = "\0" if cell is None else cell  # a column the file lacks: the field is missing
+            if key not in known:
+                known[key] = _converted(spec, cell)
+            value = known[key]
+            if value is None:
+                unread[row] = True
+            values.append(None if value is None else value[0])
+        if spec.kind == "panel":  # a jury panel enters the rules as the number its scores come to
+            return fixed_column([v.value if isinstance(v, Panel) else Decimal(0) for v in values], unread)
+        return _member_column(spec, values)
+
+
+def lane_for(rubric: AnyRubric, rules: Rules, lang: str, stage: str | None,
+             nominated: frozenset[str] | None) -> ColumnLane | str:
+    """The column lane for a rubric's batch, or why it cannot take one (its rows are then scored one by one)."""
+    try:
+        for index in range(len(rubric.whole.stages) or 1):
+            columns(rubric.at_stage(index).program)
+    except Unsupported as why:
+        return str(why)
+    inputs = {i.spec.name: i.spec.kind for i in rubric.whole.inputs}
+    for name in rules.groups:
+        source = rules.groupings[name][0] if name in rules.groupings else name
+        if source is not None and inputs.get(source) not in ("one_of", "text"):
+            return f"candidates are grouped by {source}, which is not an input of members or text"
+    return ColumnLane(rubric, rules, lang, stage, nominated)
+
+
+class _Table:
+    """Rows of one header, read a column at a time."""
+
+    def __init__(self, header: list[str], rows: list[list[str]]) -> None:
+        self.header, self.rows, self.size = header, rows, len(rows)
+        self.columns: dict[str, list[str | None]] = {}
+
+    def column(self, name: str) -> list[str | None]:
+        """Each row's cell under `name` ("" past a short row's end), or None in every row when there is no such
+        column (the field is missing)."""
+        if name not in self.columns:
+            if name not in self.header:
+                self.columns[name] = [None] * self.size
+            else:
+                at = self.header.index(name)
+                self.columns[name] = [cells[at] if at < len(cells) else "" for cells in self.rows]
+        return self.columns[name]
+
+    def subset(self, rows: Any) -> _Table:
+        return _Table(self.header, [self.rows[i] for i in rows])
+
+
+def _cell(read: CellRow, name: str) -> str | None:
+    """A row's cell under a column name: "" past the row's end, None when the header lacks the column."""
+    try:
+        column = read.header.index(name)
+    except ValueError:
+        return None
+    return read.cells[column] if column < len(read.cells) else ""
+
+
+def _converted(spec: InputSpec, cell: str | None) -> tuple[object, bool] | None:
+    try:
+        return input_value(spec, cell, cell is not None)
+    except Invalid:
+        return None
+
+
+def _member_column(spec: InputSpec, values: list[object]) -> Column:
+    """Members as codes, sets as bit masks, yes/no as booleans, texts as codes into the texts seen."""
+    if spec.kind == "bool":
+        return np.array([bool(v) for v in values], dtype=bool)
+    if spec.kind == "set_of":
+        bits = {member: 1 << code for code, member in enumerate(spec.members)}
+        return Bits(np.array([sum(bits[m] for m in v) if isinstance(v, frozenset) else 0 for v in values],
+                             dtype=np.int64), spec.members)
+    members = spec.members or tuple(dict.fromkeys(str(v) for v in values if v is not None)) or ("",)
+    index = {member: code for code, member in enumerate(members)}
+    return Codes(np.array([index.get(str(v), 0) for v in values], dtype=np.int64), members)
+
+
+def _numbers(spec: InputSpec, cells: list[str | None], unread: Any) -> Fixed:
+    """Plain numbers as scaled integers at the largest scale the column needs; an empty cell takes the default.
+
+    A cell is read here only when the data layer would read it as the very same number: digits, at most one
+    point with digits on both sides, a leading minus (not for counts), nothing else, short enough to be exact.
+    """
+    size = len(cells)
+    default = _default_text(spec)
+    texts = [c if c and len(c) <= _NUMBER_CHARS else (default if not c and default is not None else "")
+             for c in cells]
+    array = np.array(texts, dtype=f"<U{_NUMBER_CHARS}")
+    codes = array.view(np.uint32).reshape(size, _NUMBER_CHARS)
+    length = np.count_nonzero(codes, axis=1)
+    digit = (codes >= 48) & (codes <= 57)
+    point, minus = codes == 46, codes == 45
+    points = np.count_nonzero(point, axis=1)
+    negative = minus[:, 0]
+    where = np.argmax(point, axis=1)
+    first = negative.astype(np.int64)
+    whole = np.where(points == 1, where, length) - first
+    places = np.where(points == 1, length - where - 1, 0)
+    readable = (digit | point | (codes == 0))[:, 1:].all(axis=1) & (digit[:, 0] | negative)
+    readable &= (points <= 1) & (whole >= 1) & (length > 0)
+    readable &= (points == 0) | (places >= 1)
+    readable &= (whole <= _WHOLE_DIGITS) & (places <= MAX_INPUT_PLACES) & (whole + places <= _DIGITS)
+    if spec.kind == "count":
+        readable &= ~negative & (points == 0)
+    scale = int(places[readable].max()) if readable.any() else 0
+    ints = np.zeros(size, dtype=np.int64)
+    with np.errstate(over="ignore"):  # only rows not read can overflow, and they are set to 0 below
+        for column in range(_NUMBER_CHARS):  # the digits, the point skipped, as one integer
+            ints = np.where(digit[:, column], ints * 10 + (codes[:, column].astype(np.int64) - 48), ints)
+    ints = np.where(negative, -ints, ints) * 10 ** np.where(readable, scale - places, 0)
+    readable &= _within_bounds(spec, ints, scale)
+    unread |= ~readable
+    return Fixed(np.where(readable, ints, 0), scale)
+
+
+def _default_text(spec: InputSpec) -> str | None:
+    """The default of a number input as plain text, so that an empty cell reads as it (None: no default)."""
+    if not spec.has_default or not isinstance(spec.default, Decimal):
+        return None
+    text = plain(spec.default)
+    return text if len(text) <= _NUMBER_CHARS else None
+
+
+def _within_bounds(spec: InputSpec, ints: Any, scale: int) -> Any:
+    """Rows within the input's bounds, compared exactly: the bound scaled up, rounded towards the inside."""
+    low, high = np.iinfo(np.int64).min, np.iinfo(np.int64).max
+    inside = np.ones(len(ints), dtype=bool)
+    if spec.lower is not None:
+        inside &= ints >= min(max(math.ceil(Fraction(spec.lower) * 10**scale), low), high)
+    if spec.upper is not None:
+        inside &= ints <= max(min(math.floor(Fraction(spec.upper) * 10**scale), high), low)
+    return inside
+
+
+class _Words:
+    """A chunk's scores as the items and entries the row-by-row path makes of results."""
+
+    def __init__(self, program: Program, scores: Scores, status: Any, lang: str) -> None:
+        self.program, self.scores, self.status, self.lang = program, scores, status, lang
+        self.points = {c.decl.name: self.texts(scores.points[c.decl.name]) for c in program.model.criteria}
+        self.total = self.texts(scores.total)
+        self.reasons: dict[tuple[Any, ...], list[str]] = {}
+        ranking = program.model.ranking
+        self.keys = [key for key in (ranking.keys if ranking is not None else ()) if key in scores.points]
+
+    def texts(self, scaled: Any) -> list[str]:
+        """Scaled integers as the plain text of the decimals they are, each distinct value written once."""
+        distinct, where = np.unique(scaled, return_inverse=True)
+        written = [plain(self.decimal(value)) for value in distinct]
+        return [written[i] for i in where]
+
+    def decimal(self, scaled: Any) -> Decimal:
+        return Decimal(int(scaled)).scaleb(-self.scores.scale)
+
+    def item(self, index: int, candidate_id: str, name: str | None) -> dict[str, Any]:
+        """What `outcome.summary` makes of the row's result."""
+        scores, status = self.scores, str(self.status[index])
+        failed = tuple(gate for gate, passed in scores.gates.items() if not passed[index])
+        stopped = tuple(stage for stage, advanced in scores.advanced.items() if not advanced[index])
+        key = (failed, stopped, status)
+        if key not in self.reasons:
+            self.reasons[key] = reasons_for(self.program, failed, stopped, status, self.lang)
+        points = {criterion: texts[index] for criterion, texts in self.points.items()}
+        return {**outcome_of(self.program, candidate_id, name, self.total[index], status, list(self.reasons[key])),
+                "points": points}
+
+    def entry(self, rules: Rules, index: int, candidate_id: str, qualifies: tuple[bool, ...]) -> Entry:
+        """What `ranking.result_entry` makes of the row's result (points: those the ranking is by)."""
+        scores = self.scores
+        points = {key: self.decimal(scores.points[key][index]) for key in self.keys}
+        stages = {name: (bool(advanced[index]), None if scores.provisional[name] is None
+                         else self.decimal(scores.provisional[name][index]))  # type: ignore[index]
+                  for name, advanced in scores.advanced.items()}
+        values: dict[str, str] = {}
+        for name in rules.groups:
+            source = rules.groupings[name][0] if name in rules.groupings else name
+            column = scores.values.get(source) if source is not None else None
+            if source is not None and isinstance(column, Codes):
+                values[source] = column.members[column.codes[index]]
+        groups = tuple(rules.group_of(name, values) for name in rules.groups)
+        return entry_of(rules, candidate_id, str(self.status[index]), self.decimal(scores.total[index]), points,
+                        stages, groups, qualifies)
