@@ -5,6 +5,11 @@ A `Result` keeps the entries its program's function returned (see
 laid out from them, through the program's `Layout`, when first asked for, so
 that scoring a batch pays only for what it reads.
 
+Reading the criteria is what nearly every caller does, so it costs little
+more than picking each criterion's points out of the entries: what is the
+same for every candidate (names, parents, weights, where each entry sits) is
+worked out once per program, in `CriteriaTable`.
+
 The trace is the record of the derivation: one `TraceStep` per input, let,
 criterion, gate, adjustment, advance rule and the total, each with its rubric
 location, the values it read and the value it produced. Explanations and audit
@@ -15,6 +20,7 @@ nothing of them.
 from __future__ import annotations
 
 import functools
+import weakref
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any, Literal
@@ -62,12 +68,101 @@ class TraceStep:
 
 
 @attrs.frozen
-class CriterionResult:
+class CriterionPlace:
+    """Where a criterion sits in its rubric's tree: the same for every candidate a program scores."""
+
     name: str
     parent: str | None
     weight: Decimal  # within its parent, as a fraction
-    points: Decimal  # on the scale, rounded per the rubric
-    contribution: Decimal  # what it adds to the total: product of weights down to it × points
+    path_weight: Decimal  # product of the weights from the top down to it
+
+
+class CriterionResult:
+    """One criterion's result: its place in the tree (shared by all of a program's results) and its points.
+
+    A light, read-only object rather than an attrs class: one is made for every criterion of every
+    result whose criteria are read, so making one is only storing two references. It compares, hashes
+    and prints by name, parent, weight, points and contribution.
+    """
+
+    __slots__ = ("_place", "_points")
+
+    def __init__(self, place: CriterionPlace, points: Decimal) -> None:
+        self._place = place
+        self._points = points
+
+    @property
+    def name(self) -> str:
+        return self._place.name
+
+    @property
+    def parent(self) -> str | None:
+        return self._place.parent
+
+    @property
+    def weight(self) -> Decimal:
+        """Within its parent, as a fraction."""
+        return self._place.weight
+
+    @property
+    def points(self) -> Decimal:
+        """On the scale, rounded per the rubric."""
+        return self._points
+
+    @property
+    def contribution(self) -> Decimal:
+        """What it adds to the total: the product of the weights down to it × its points (made when read)."""
+        return CONTEXT.multiply(self._place.path_weight, self._points)
+
+    def _fields(self) -> tuple[str, str | None, Decimal, Decimal, Decimal]:
+        return self.name, self.parent, self.weight, self.points, self.contribution
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, CriterionResult) or type(other) is not type(self):
+            return NotImplemented
+        return self._fields() == other._fields()
+
+    def __hash__(self) -> int:
+        return hash(self._fields())
+
+    def __repr__(self) -> str:
+        return (f"{type(self).__name__}(name={self.name!r}, parent={self.parent!r}, weight={self.weight!r}, "
+                f"points={self.points!r}, contribution={self.contribution!r})")
+
+    def __reduce__(self) -> tuple[type[CriterionResult], tuple[CriterionPlace, Decimal]]:
+        return type(self), (self._place, self._points)
+
+
+@attrs.frozen(eq=False)  # one per program: compared by identity, as programs are
+class CriteriaTable:
+    """A program's criteria in the rubric's order: each one's place, and which entry holds its points."""
+
+    places: tuple[CriterionPlace, ...]
+    names: tuple[str, ...]
+    entries: tuple[int, ...]  # the index, in the list the program's function returns, of each one's entry
+    positions: dict[str, int]  # name -> its position in the rubric's order
+
+    @classmethod
+    def of(cls, program: Program) -> CriteriaTable:
+        """The criteria known at the program's stage; the entries are in `program.criteria`'s order."""
+        start = program.layout.criteria.start
+        entry_of = {step.name: start + offset for offset, step in enumerate(program.criteria)}
+        places = tuple(CriterionPlace(c.decl.name, c.decl.parent, c.weight, program.path_weights[c.decl.name])
+                       for c in program.model.criteria)
+        names = tuple(place.name for place in places)
+        return cls(places, names, tuple(entry_of[name] for name in names),
+                   {name: position for position, name in enumerate(names)})
+
+
+_TABLES: weakref.WeakKeyDictionary[Program, CriteriaTable] = weakref.WeakKeyDictionary()
+
+
+def criteria_table(program: Program) -> CriteriaTable:
+    """The program's `CriteriaTable`, made on first use and kept for as long as the program lives."""
+    table = _TABLES.get(program)
+    if table is None:
+        table = _TABLES[program] = CriteriaTable.of(program)
+    return table
 
 
 @attrs.frozen
@@ -112,17 +207,19 @@ class Result:
 
     @functools.cached_property
     def criteria(self) -> tuple[CriterionResult, ...]:
-        program, points = self.program, self.points
-        return tuple(CriterionResult(c.decl.name, c.decl.parent, c.weight, points[c.decl.name],
-                                     CONTEXT.multiply(program.path_weights[c.decl.name], points[c.decl.name]))
-                     for c in program.model.criteria)
+        """Every criterion scored at the program's stage, in the rubric's order."""
+        table = criteria_table(self.program)
+        return tuple(map(CriterionResult, table.places, self._points_in_order(table)))
 
     @property
     def points(self) -> dict[str, Decimal]:
-        """Each scored criterion's points, in the rubric's order."""
-        scored = zip(self.program.criteria, self.entries[self.program.layout.criteria], strict=True)
-        by_name = {step.name: entry[0] for step, entry in scored}
-        return {c.decl.name: by_name[c.decl.name] for c in self.program.model.criteria}
+        """Each scored criterion's points by name, in the rubric's order: the cheapest way to read them."""
+        table = criteria_table(self.program)
+        return dict(zip(table.names, self._points_in_order(table), strict=True))
+
+    def _points_in_order(self, table: CriteriaTable) -> list[Decimal]:
+        entries = self.entries
+        return [entries[index][0] for index in table.entries]
 
     @functools.cached_property
     def gates(self) -> tuple[GateResult, ...]:
@@ -154,10 +251,7 @@ class Result:
 
     def criterion(self, name: str) -> CriterionResult:
         """One criterion's result by name; KeyError if the rubric has no such criterion."""
-        for criterion in self.criteria:
-            if criterion.name == name:
-                return criterion
-        raise KeyError(name)
+        return self.criteria[criteria_table(self.program).positions[name]]
 
     @functools.cached_property
     def trace(self) -> tuple[TraceStep, ...] | None:

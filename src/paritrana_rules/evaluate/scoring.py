@@ -36,15 +36,20 @@ def evaluate(
     """Score validated inputs (see `data.validate`) with a compiled program; `make` builds the result from
     `Result`'s fields, given as keywords."""
     entries = program.run(environment(values) if program.panels else values)
+    outcome = entries[program.layout.total]
+    # The inputs are copied (about half a microsecond): a result must not change when the caller's mapping does.
     return make(program=program, candidate_id=candidate_id, candidate_name=candidate_name, inputs=dict(values),
-                total=entries[program.layout.total][0], status=_status(program, entries), entries=entries,
+                total=outcome[0], status=_status(program, outcome, entries), entries=entries,
                 defaulted=defaulted, traced=trace)
 
 
-def _status(program: Program, entries: list[Any]) -> Status:
-    """Disqualified by a gate; else eliminated by a stage's advance rule; else pending later stages, or eligible."""
-    if entries[program.layout.total][-1]:
+def _status(program: Program, outcome: tuple[Any, ...], entries: list[Any]) -> Status:
+    """Disqualified by a gate; else eliminated by a stage's advance rule; else pending later stages, or eligible.
+
+    `outcome` is the total's entry, whose last item says whether a gate disqualified the candidate.
+    """
+    if outcome[-1]:
         return "disqualified"
-    if not all(advanced for advanced, _ in entries[program.layout.stages]):
+    if program.stages and not all([advanced for advanced, _ in entries[program.layout.stages]]):
         return "eliminated"
     return "eligible" if program.final else "pending"
