@@ -6,10 +6,16 @@ Sections:
 1. Load time (parse + check + compile) of every bundled rubric, and per-candidate
    costs of the 2024 originals on their example candidates.
 2. Per-candidate cost for the 2024 regency/city rubric on 2,000 varied synthetic
-   candidates (benchmarks/synth.py): the hand-written function
-   (handwritten_kabkota.py), the engine's fast and audited paths, GoRules Zen and
-   rule-engine (engines.py), with the ratios against the targets. The same for the
-   village rubric against handwritten_desa.py.
+   candidates (benchmarks/synth.py), every scorer timed in the same rounds: the
+   hand-written function (handwritten_kabkota.py); the engine's scoring call alone,
+   the same with every criterion's points read (what a user does), and its audited
+   and traced paths; GoRules Zen through its fast path (loader + precompiled
+   `ZenDecisionContent`) and through `create_decision`, and rule-engine
+   (engines.py); with the ratios against the targets. Then the batch baselines:
+   the same rubric as whole-column numpy and polars code (columnar_baselines.py),
+   checked on 10,000 synthetic candidates and timed per candidate over 1,000,000
+   rows, beside the engine's own column back end (compile/columnar.py) on the
+   same rows. The village rubric against handwritten_desa.py.
 3. End to end: `paritrana-rules score ... --audit ... --jobs 2` on 100,000 and
    1,000,000 generated candidates (20,000 and 100,000 with --quick) in a
    subprocess: wall time, peak memory of the whole process tree, rows in and out.
@@ -39,12 +45,18 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
+import attrs
+import numpy
+
 import paritrana_rules as pr
+from paritrana_rules.compile.column_values import columns_of
+from paritrana_rules.compile.columnar import columns
 from paritrana_rules.data import Candidate
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
+import columnar_baselines  # noqa: E402
 import engines  # noqa: E402
 import handwritten_desa  # noqa: E402
 import handwritten_kabkota  # noqa: E402
@@ -59,9 +71,13 @@ ORIGINALS = [KABKOTA, DESA, BESAR]
 # does: rows wait for the funnel (benchmarks/funnel.py compares that with a run that ranks nothing).
 BATCH = BESAR
 VARIED_CANDIDATES = 2_000
+COLUMN_CANDIDATES = 10_000  # checked against the engine, then repeated to BATCH_ROWS
+BATCH_ROWS = 1_000_000
 SEED = 2024
 TARGET_FAST_VS_HAND = 1.5
 TARGET_AUDITED_VS_FAST = 3.0
+TARGET_COLUMNS_VS_NUMPY = 5.0  # the engine's column back end within this many times the numpy baseline
+TARGET_ZEN_VS_POINTS = 2.0  # Zen's fast path at least this many times slower than the engine with points read
 CACHE = Path(tempfile.gettempdir()) / "paritrana-bench"
 
 # ------------------------------------------------------------------ timing
@@ -89,7 +105,32 @@ def median_per_item(action: Callable[[Any], object], items: Sequence[Any], round
     return statistics.median(times)
 
 
+def race(entries: dict[str, tuple[Callable[[Any], object], Sequence[Any]]], rounds: int,
+         slices: int = 8) -> dict[str, float]:
+    """Median over rounds of each entry's mean time per item.
+
+    The entries take turns within every round, a slice of their items at a time, so that a busy spell on a
+    shared machine falls on all of them alike rather than on whichever ran then.
+    """
+    times: dict[str, list[float]] = {name: [] for name in entries}
+    parts = {name: [items[i::slices] for i in range(min(slices, len(items)))] for name, (_, items) in entries.items()}
+    for _ in range(rounds):
+        spent = dict.fromkeys(entries, 0.0)
+        for turn in range(slices):
+            for name, (action, _) in entries.items():
+                if turn < len(parts[name]):
+                    start = time.perf_counter()
+                    for item in parts[name][turn]:
+                        action(item)
+                    spent[name] += time.perf_counter() - start
+        for name, (_, items) in entries.items():
+            times[name].append(spent[name] / len(items))
+    return {name: statistics.median(each) for name, each in times.items()}
+
+
 def micro(seconds: float) -> str:
+    if seconds < 1e-5:
+        return f"{seconds * 1e6:,.2f} µs"
     return f"{seconds * 1e6:,.0f} µs"
 
 
@@ -152,12 +193,6 @@ def synthetic_candidates(path: Path, count: int) -> list[pr.Candidate]:
     return candidates
 
 
-class Measured(NamedTuple):
-    label: str
-    seconds: float
-    ratio: str = ""
-
-
 def check_agreement(candidates: Sequence[pr.Candidate], rubric: pr.CompiledRubric,
                     scorers: dict[str, Callable[[Any], tuple[Any, ...]]]) -> None:
     """Timing code that computes something else would be meaningless: every scorer must agree first."""
@@ -170,58 +205,172 @@ def check_agreement(candidates: Sequence[pr.Candidate], rubric: pr.CompiledRubri
                                  f"vs {result.total} {result.status}")
 
 
+def with_points(rubric: pr.CompiledRubric) -> Callable[[pr.Candidate], dict[str, Any]]:
+    """What a user of the fast path does: score, then read every criterion's points (hand-written code returns
+    them too)."""
+    def score(candidate: pr.Candidate) -> dict[str, Any]:
+        result = rubric.evaluate_candidate(candidate, trace=False)
+        return {c.name: c.points for c in result.criteria}
+    return score
+
+
 def kabkota_section(rounds: int) -> None:
     rubric = pr.load(KABKOTA)
     candidates = synthetic_candidates(KABKOTA, VARIED_CANDIDATES)
     values = [c.values for c in candidates]
     others = {name: make() for name, make in engines.SCORERS.items()}
     check_agreement(candidates, rubric, {"hand-written": handwritten_kabkota.score, **others})
+    zen = engines.zen_fast_engine()
+    encoded = [engines.candidate_json(v) for v in values]
 
-    hand = median_per_item(handwritten_kabkota.score, values, rounds)
-    fast = median_per_item(lambda c: rubric.evaluate_candidate(c, trace=False), candidates, rounds)
-    traced = median_per_item(lambda c: rubric.evaluate_candidate(c).trace, candidates, rounds)  # built on first use
-    audited = median_per_item(lambda c: audit_record(rubric, c), candidates, rounds)
+    t = race({
+        "hand": (handwritten_kabkota.score, values),
+        "call": (lambda c: rubric.evaluate_candidate(c, trace=False), candidates),
+        "points": (with_points(rubric), candidates),
+        "audited": (lambda c: audit_record(rubric, c), candidates),
+        "traced": (lambda c: rubric.evaluate_candidate(c).trace, candidates),  # built on first use
+        "zen": (lambda text: zen.evaluate(engines.ZEN_KEY, text), encoded),
+        "zen+json": (others["GoRules Zen"], values),
+        "zen binding": (others["GoRules Zen, create_decision"], values),
+        "rule-engine": (others["rule-engine"], values),
+    }, rounds)
+    hand, call, points, zen_fast = t["hand"], t["call"], t["points"], t["zen"]
+
+    def vs_hand(name: str) -> str:
+        return f"{t[name] / hand:.1f}×"
+
+    zen_lead = zen_fast / points
     rows = [
-        Measured("hand-written Python function (`handwritten_kabkota.py`)", hand, "1.0× hand-written"),
-        Measured("engine, fast path (`evaluate_candidate(c, trace=False)`)", fast,
-                 against(fast, hand, "hand-written", TARGET_FAST_VS_HAND)),
-        Measured("engine, audited: every step recorded in the canonical audit record a ledger holds "
-                 "(`record_writer.scored(evaluate_candidate(c))`)", audited,
-                 against(audited, fast, "fast", TARGET_AUDITED_VS_FAST)),
-        Measured("engine, trace laid out as `TraceStep` objects for explanations (`evaluate_candidate(c).trace`)",
-                 traced, f"{traced / fast:.1f}× fast"),
+        ("hand-written Python function, total, status and every criterion's points "
+         "(`handwritten_kabkota.score(values)`)", "hand", "1.0×", ""),
+        ("engine, scoring call alone (`evaluate_candidate(c, trace=False)`)", "call", vs_hand("call"), ""),
+        ("engine, fast path with every criterion's points read (`evaluate_candidate(c, trace=False)`, then "
+         "`{c.name: c.points for c in result.criteria}`)", "points", vs_hand("points"),
+         f"≤ {TARGET_FAST_VS_HAND:g}× hand-written: {verdict(points / hand <= TARGET_FAST_VS_HAND)}; "
+         f"Zen fast path {zen_lead:.1f}× slower, ≥ {TARGET_ZEN_VS_POINTS:g}×: "
+         f"{verdict(zen_lead >= TARGET_ZEN_VS_POINTS)}"),
+        ("engine, audited: every step recorded in the canonical audit record a ledger holds "
+         "(`record_writer.scored(evaluate_candidate(c))`)", "audited", vs_hand("audited"),
+         f"{t['audited'] / call:.1f}× scoring call, ≤ {TARGET_AUDITED_VS_FAST:g}×: "
+         f"{verdict(t['audited'] / call <= TARGET_AUDITED_VS_FAST)}"),
+        ("engine, trace laid out as `TraceStep` objects for explanations (`evaluate_candidate(c).trace`)", "traced",
+         vs_hand("traced"), f"{t['traced'] / call:.1f}× scoring call"),
+        ("GoRules Zen, fast path: `ZenEngine({\"loader\": ...}).evaluate(key, text)`, the loader handing out a "
+         "`ZenDecisionContent` compiled once; the candidate's JSON text written beforehand", "zen", vs_hand("zen"),
+         f"{zen_lead:.1f}× engine with points"),
+        ("GoRules Zen, fast path as above, including writing the candidate as exact JSON text "
+         "(`engines.candidate_json`)", "zen+json", vs_hand("zen+json"),
+         f"{t['zen+json'] / points:.1f}× engine with points"),
+        ("GoRules Zen, `create_decision(json).evaluate(text)`: the binding's basic usage, not its fast path "
+         "(JSON writing included)", "zen binding", vs_hand("zen binding"),
+         f"{t['zen binding'] / t['zen+json']:.1f}× the fast path with JSON writing"),
+        ("rule-engine, one `Rule.evaluate` per step, 50-digit decimals", "rule-engine", vs_hand("rule-engine"), ""),
     ]
-    notes = {"GoRules Zen": "JDM graph, incl. JSON encoding", "rule-engine": "rules, 50-digit decimals"}
-    rows += [Measured(f"{name} ({notes[name]})", median_per_item(scorer, values, rounds))
-             for name, scorer in others.items()]
-    rows = [r._replace(ratio=r.ratio or f"{r.seconds / hand:.1f}× hand-written") for r in rows]
-    print(f"2024 regency/city rubric, {len(candidates):,} varied synthetic candidates (validated), "
-          f"median of {rounds} rounds:")
+    print(f"2024 regency/city rubric, {len(candidates):,} varied synthetic candidates (validated), every "
+          f"implementation timed in each of {rounds} rounds, medians:")
     print()
-    print("| implementation | per candidate | ratio (target) |")
-    print("|---|---|---|")
-    for row in rows:
-        print(f"| {row.label} | {micro(row.seconds)} | {row.ratio} |")
+    print("| implementation (call path) | per candidate | vs hand-written | target, or ratio |")
+    print("|---|---|---|---|")
+    for label, name, ratio, note in rows:
+        print(f"| {label} | {micro(t[name])} | {ratio} | {note} |")
+
+
+def verdict(met: bool) -> str:
+    return "met" if met else "not met"
 
 
 def against(value: float, base: float, base_name: str, target: float) -> str:
     ratio = value / base
-    verdict = "met" if ratio <= target else "not met"
-    return f"{ratio:.1f}× {base_name} (target ≤ {target:g}×: {verdict})"
+    return f"{ratio:.1f}× {base_name} (target ≤ {target:g}×: {verdict(ratio <= target)})"
+
+
+def columnar_section(rounds: int) -> None:
+    """The batch baselines: whole-column numpy and polars code, checked against the engine, then timed in the
+    same rounds as the per-record hand-written function and engine on the same candidates."""
+    import polars as pl
+
+    rubric = pr.load(KABKOTA)
+    candidates = synthetic_candidates(KABKOTA, COLUMN_CANDIDATES)
+    wrong = {name: found for name, found in columnar_baselines.disagreements(rubric, candidates).items() if found}
+    if wrong:
+        raise SystemExit(f"a batch baseline disagrees with the engine: {wrong}")
+    batch = columnar_baselines.tile(columnar_baselines.columns([c.values for c in candidates]), BATCH_ROWS)
+    data = columnar_baselines.frame(batch)
+    program, engine_columns = engine_batch(rubric, candidates)
+    engine_totals = program.run(engine_columns, BATCH_ROWS).total
+    if not numpy.array_equal(engine_totals, columnar_baselines.score_numpy(batch)["total"]):
+        raise SystemExit("the engine's column back end disagrees with the numpy baseline")
+    t = race({
+        "hand": (handwritten_kabkota.score, [c.values for c in candidates]),
+        "points": (with_points(rubric), candidates),
+        "numpy": (columnar_baselines.score_numpy, [batch]),
+        "polars": (lambda d: columnar_baselines.score_polars(d, batch.scales), [data]),
+        "columns": (lambda c: program.run(c, BATCH_ROWS), [engine_columns]),
+    }, rounds)
+    for name in ("numpy", "polars", "columns"):
+        t[name] /= BATCH_ROWS
+    hand, points = t["hand"], t["points"]
+    rows = [
+        ("hand-written Python function, per record (`handwritten_kabkota.score(values)`)", "hand"),
+        ("engine, per record, every criterion's points read (`evaluate_candidate(c, trace=False)`, then "
+         "`{c.name: c.points for c in result.criteria}`)", "points"),
+        ("numpy, whole batch: int64 columns of exact scaled integers (`columnar_baselines.score_numpy`), "
+         "one thread", "numpy"),
+        (f"polars, whole batch: Int64 columns, one lazy query (`columnar_baselines.score_polars`), "
+         f"{pl.thread_pool_size()} threads", "polars"),
+        ("engine, column back end, whole batch: the rubric's program over exact columns "
+         "(`compile.columnar.columns(program).run`), one thread", "columns"),
+    ]
+    print(f"Batch baselines: the same rubric hand-written as whole-column exact code, checked to agree with the "
+          f"engine (total, status and every criterion's points) on {len(candidates):,} synthetic candidates, then "
+          f"timed over {BATCH_ROWS:,} rows (those candidates repeated; columns already in memory), in the same "
+          f"{rounds} rounds as the per-record rows on the {len(candidates):,} candidates; medians:")
+    print()
+    print("| implementation (call) | per candidate | vs hand-written, per record | vs engine with points, per record |")
+    print("|---|---|---|---|")
+    for label, name in rows:
+        print(f"| {label} | {micro(t[name])} | {times(t[name], hand)} | {times(t[name], points)} |")
+    print()
+    met = t["columns"] <= TARGET_COLUMNS_VS_NUMPY * t["numpy"]
+    print(f"The engine's column back end takes {t['columns'] / t['numpy']:.1f}× the numpy baseline per candidate "
+          f"(target ≤ {TARGET_COLUMNS_VS_NUMPY:.0f}×: {verdict(met)}); its totals equal the baseline's on every row.")
+
+
+def engine_batch(rubric: pr.CompiledRubric, candidates: Sequence[pr.Candidate]) -> tuple[Any, dict[str, Any]]:
+    """The rubric's column program, and the candidates' columns repeated to BATCH_ROWS rows (as the baselines')."""
+    program = columns(rubric.program)
+    made, left = columns_of(rubric.input_specs, [c.values for c in candidates])
+    assert not left.any()
+    repeat = -(-BATCH_ROWS // len(candidates))
+
+    def tiled(column: Any) -> Any:
+        if isinstance(column, numpy.ndarray):
+            return numpy.tile(column, repeat)[:BATCH_ROWS]
+        field = "ints" if hasattr(column, "ints") else "codes" if hasattr(column, "codes") else "bits"
+        return attrs.evolve(column, **{field: numpy.tile(getattr(column, field), repeat)[:BATCH_ROWS]})
+    return program, {name: tiled(column) for name, column in made.items()}
+
+
+def times(value: float, base: float) -> str:
+    """'1.1×', or for a small fraction '0.004× (250× faster)'."""
+    ratio = value / base
+    return f"{ratio:.1f}×" if ratio >= 0.1 else f"{ratio:.3f}× ({1 / ratio:,.0f}× faster)"
 
 
 def village_section(rounds: int) -> None:
     rubric = pr.load(DESA)
     candidates = synthetic_candidates(DESA, VARIED_CANDIDATES)
     check_agreement(candidates, rubric, {"handwritten_desa": handwritten_desa.score})
-    hand = median_per_item(handwritten_desa.score, [c.values for c in candidates], rounds)
-    fast = median_per_item(lambda c: rubric.evaluate_candidate(c, trace=False), candidates, rounds)
+    t = race({"hand": (handwritten_desa.score, [c.values for c in candidates]),
+              "fast": (lambda c: rubric.evaluate_candidate(c, trace=False), candidates)}, rounds)
+    hand, fast = t["hand"], t["fast"]
     print(f"2024 village rubric, {len(candidates):,} varied synthetic candidates:")
     print()
     print("| implementation | per candidate | ratio |")
     print("|---|---|---|")
-    print(f"| hand-written Python function (`handwritten_desa.py`) | {micro(hand)} | 1.0× |")
-    print(f"| engine, fast path | {micro(fast)} | {against(fast, hand, 'hand-written', TARGET_FAST_VS_HAND)} |")
+    print(f"| hand-written Python function, total and status only (`handwritten_desa.score`) | {micro(hand)} | 1.0× |")
+    print(f"| engine, scoring call alone, no points read (`evaluate_candidate(c, trace=False)`) | {micro(fast)} "
+          f"| {against(fast, hand, 'hand-written', TARGET_FAST_VS_HAND)} |")
 
 
 # ------------------------------------------------------------------ 3. end to end, in a subprocess
@@ -407,7 +556,8 @@ def machine() -> str:
     commit = subprocess.run(["git", "describe", "--always", "--dirty"], cwd=ROOT, capture_output=True, text=True,
                             check=False)  # outside a git checkout the commit is just unknown
     return (f"Python {platform.python_version()} on {platform.system()} {platform.machine()}, "
-            f"{os.cpu_count()} CPUs; paritrana_rules at {commit.stdout.strip() or 'unknown commit'}")
+            f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at the start (other jobs share a "
+            f"busy machine); paritrana_rules at {commit.stdout.strip() or 'unknown commit'}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -427,6 +577,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     load_section(rounds)
     print()
     kabkota_section(rounds)
+    print()
+    columnar_section(rounds)
     print()
     village_section(rounds)
     if not args.skip_batch:

@@ -29,7 +29,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import paritrana_rules as pr
-from paritrana_rules.batch.rows import FORMULA_STARTS, spreadsheet_text
+from paritrana_rules.batch.cells import FORMULA_STARTS, spreadsheet_text
 from paritrana_rules.batch.run import score_file
 from paritrana_rules.outputs import for_terminal, write_atomically
 from paritrana_rules.processes import ordered_map

@@ -16,13 +16,15 @@ lane builds its items with the same functions (`outcome_of`, `reasons_for`,
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+import attrs
 import numpy as np
 
+from paritrana_rules.batch.cells import CsvLines, scored_parts, spreadsheet_text
 from paritrana_rules.compile.column_values import (
     MAX_INPUT_PLACES,
     Bits,
@@ -51,15 +53,36 @@ _DIGITS = 18  # digits in all: a scaled integer below 10^18
 _CACHED_CELLS = 100_000  # distinct non-number cells remembered per input, across chunks
 
 
+@attrs.frozen
+class Form:
+    """What the rows are written as: `rows.Options.line` ("csv", "csv-around" or None for items), the language of
+    the reasons, and whether CSV cells are left as they are."""
+
+    line: str | None
+    lang: str
+    raw_csv: bool
+
+
+@attrs.frozen
+class Made:
+    """A row this lane scored, as `rows.Row` holds it: its item, or its CSV line, or its text around the rank
+    columns; and its ranking entry."""
+
+    item: dict[str, Any] | None
+    entry: Entry | None
+    text: str | None = None
+    around: tuple[str, str] | None = None
+
+
 class ColumnLane:
     """Scores the rows of a chunk that it can; `rows` gives None for each row it leaves to the row-by-row path.
 
     Made with `lane_for`, which says why a rubric cannot take it.
     """
 
-    def __init__(self, rubric: AnyRubric, rules: Rules, lang: str, stage: str | None,
+    def __init__(self, rubric: AnyRubric, rules: Rules, form: Form, stage: str | None,
                  nominated: frozenset[str] | None) -> None:
-        self.rubric, self.rules, self.lang, self.stage, self.nominated = rubric, rules, lang, stage, nominated
+        self.rubric, self.rules, self.form, self.stage, self.nominated = rubric, rules, form, stage, nominated
         self.programs: dict[int, ColumnProgram] = {}
         self.converted: dict[str, dict[str, tuple[object, bool] | None]] = {}
         self.headers: dict[tuple[str, ...], bool] = {}
@@ -68,11 +91,11 @@ class ColumnLane:
                            if a.condition is not None]
 
     def __reduce__(self) -> tuple[Any, ...]:  # its column programs are made again where it lands
-        return (ColumnLane, (self.rubric, self.rules, self.lang, self.stage, self.nominated))
+        return (ColumnLane, (self.rubric, self.rules, self.form, self.stage, self.nominated))
 
-    def rows(self, chunk: Sequence[tuple[Any, str | None]]) -> list[tuple[dict[str, Any], Entry | None] | None]:
+    def rows(self, chunk: Sequence[tuple[Any, str | None]]) -> list[Made | None]:
         """Each read with its item (what outputs show) and ranking entry when this lane scored it, else None."""
-        made: list[tuple[dict[str, Any], Entry | None] | None] = [None] * len(chunk)
+        made: list[Made | None] = [None] * len(chunk)
         by_header: dict[int, list[tuple[int, CellRow, str, str | None]]] = {}
         for position, (read, first) in enumerate(chunk):
             identity = self.identity(read, first)
@@ -129,21 +152,17 @@ class ColumnLane:
         return self.programs[view.stage]
 
     def scored(self, view: AnyRubric, table: _Table, rows: list[tuple[int, CellRow, str, str | None]]
-               ) -> list[tuple[int, tuple[dict[str, Any], Entry | None]]]:
+               ) -> list[tuple[int, Made]]:
         program = self.program(view)
         inputs, unread = self.inputs(view.input_specs, table)
         scores = program.run(inputs, table.size)
         qualifies = self.qualifies(program, scores)
-        words = _Words(view.program, scores, statuses(view.program, scores), self.lang)
-        out = []
-        for index, (position, _, candidate_id, name) in enumerate(rows):
-            if unread[index] or scores.scalar[index]:
-                continue
-            item = words.item(index, candidate_id, name)
-            entry = words.entry(self.rules, index, candidate_id, tuple(bool(q[index]) for q in qualifies)) \
-                if self.rules.ranks else None
-            out.append((position, (item, entry)))
-        return out
+        words = _Words(view.program, scores, statuses(view.program, scores), self.form)
+        entry = words.entries(self.rules, qualifies) if self.rules.ranks else None
+        left = (unread | scores.scalar).tolist()
+        return [(position, words.made(index, candidate_id, name,
+                                      entry(index, candidate_id) if entry is not None else None))
+                for index, (position, _, candidate_id, name) in enumerate(rows) if not left[index]]
 
     def qualifies(self, program: ColumnProgram, scores: Scores) -> list[Any]:
         """Each placing's `when` per row (always, for a placing without one)."""
@@ -182,7 +201,7 @@ class ColumnLane:
         return _member_column(spec, values)
 
 
-def lane_for(rubric: AnyRubric, rules: Rules, lang: str, stage: str | None,
+def lane_for(rubric: AnyRubric, rules: Rules, form: Form, stage: str | None,
              nominated: frozenset[str] | None) -> ColumnLane | str:
     """The column lane for a rubric's batch, or why it cannot take one (its rows are then scored one by one)."""
     try:
@@ -195,7 +214,7 @@ def lane_for(rubric: AnyRubric, rules: Rules, lang: str, stage: str | None,
         source = rules.groupings[name][0] if name in rules.groupings else name
         if source is not None and inputs.get(source) not in ("one_of", "text"):
             return f"candidates are grouped by {source}, which is not an input of members or text"
-    return ColumnLane(rubric, rules, lang, stage, nominated)
+    return ColumnLane(rubric, rules, form, stage, nominated)
 
 
 class _Table:
@@ -284,7 +303,7 @@ def _numbers(spec: InputSpec, cells: list[str | None], unread: Any) -> Fixed:
     ints = np.where(negative, -ints, ints) * 10 ** np.where(readable, scale - places, 0)
     readable &= _within_bounds(spec, ints, scale)
     unread |= ~readable
-    return Fixed(np.where(readable, ints, 0), scale)
+    return Fixed.of(np.where(readable, ints, 0), scale)
 
 
 def _default_text(spec: InputSpec) -> str | None:
@@ -307,50 +326,109 @@ def _within_bounds(spec: InputSpec, ints: Any, scale: int) -> Any:
 
 
 class _Words:
-    """A chunk's scores as the items and entries the row-by-row path makes of results."""
+    """A chunk's scores as the items, CSV lines and entries the row-by-row path makes of results.
 
-    def __init__(self, program: Program, scores: Scores, status: Any, lang: str) -> None:
-        self.program, self.scores, self.status, self.lang = program, scores, status, lang
+    Everything a row shows takes few distinct values (points, statuses, reasons): each is written once per
+    chunk, and a row picks its texts from lists.
+    """
+
+    def __init__(self, program: Program, scores: Scores, status: Any, form: Form) -> None:
+        self.program, self.scores, self.form = program, scores, form
+        self.decimals: dict[int, Decimal] = {}
+        self.status: list[str] = status.tolist()
         self.points = {c.decl.name: self.texts(scores.points[c.decl.name]) for c in program.model.criteria}
         self.total = self.texts(scores.total)
-        self.reasons: dict[tuple[Any, ...], list[str]] = {}
+        self.cells = [c.decl.name for c in program.whole.criteria]  # the criteria a CSV row shows
+        self.reasons = self.outcomes()
+        self.reason_cells = self.joined(self.reasons)
+        self.lines = CsvLines()
         ranking = program.model.ranking
         self.keys = [key for key in (ranking.keys if ranking is not None else ()) if key in scores.points]
 
     def texts(self, scaled: Any) -> list[str]:
-        """Scaled integers as the plain text of the decimals they are, each distinct value written once."""
+        """Scaled integers as the plain text of the decimals they are, each distinct value written once (and made
+        a CSV cell once: see `made`)."""
         distinct, where = np.unique(scaled, return_inverse=True)
-        written = [plain(self.decimal(value)) for value in distinct]
-        return [written[i] for i in where]
+        written = [self.cell(plain(self.decimal(value))) for value in distinct.tolist()]
+        return [written[i] for i in where.tolist()]
 
-    def decimal(self, scaled: Any) -> Decimal:
-        return Decimal(int(scaled)).scaleb(-self.scores.scale)
+    def cell(self, text: str) -> str:
+        return text if self.form.raw_csv or self.form.line is None else spreadsheet_text(text)
+
+    def outcomes(self) -> list[list[str]]:
+        """Each row's reasons: made once for each distinct set of failed gates, stages not passed and status."""
+        scores = self.scores
+        flags = [~passed for passed in scores.gates.values()] + [~advanced for advanced in scores.advanced.values()]
+        names = [*scores.gates, *scores.advanced]
+        signature = np.zeros(scores.size, dtype=object) if len(flags) > 62 else np.zeros(scores.size, dtype=np.int64)
+        for bit, flag in enumerate(flags):
+            signature = signature + flag.astype(np.int64) * (1 << bit)
+        made: dict[tuple[int, str], list[str]] = {}
+        rows = []
+        for code, status in zip(signature.tolist(), self.status, strict=True):
+            if (code, status) not in made:
+                failed = [name for bit, name in enumerate(names) if code >> bit & 1]
+                made[(code, status)] = reasons_for(self.program, [n for n in failed if n in scores.gates],
+                                                   [n for n in failed if n in scores.advanced], status,
+                                                   self.form.lang)
+            rows.append(made[(code, status)])
+        return rows
+
+    def joined(self, reasons: list[list[str]]) -> list[str]:
+        """Each row's reasons as its CSV cell, each distinct list joined once."""
+        cells: dict[int, str] = {}
+        return [cells.setdefault(id(why), self.cell("; ".join(why))) for why in reasons]
+
+    def made(self, index: int, candidate_id: str, name: str | None, entry: Entry | None) -> Made:
+        """The row as `rows._finished` would make it of the row-by-row path's result: its CSV line, its CSV text
+        around the rank columns, or its item."""
+        if self.form.line not in ("csv", "csv-around"):
+            return Made(self.item(index, candidate_id, name), entry)
+        points, cell = self.points, self.cell  # points, totals and reasons are cells already: made once a chunk
+        before, after = scored_parts(cell(candidate_id), cell(name or ""), cell(self.status[index]), self.total[index],
+                                     [points[c][index] if c in points else "" for c in self.cells],
+                                     self.reason_cells[index], raw=True)
+        if self.form.line == "csv":
+            return Made(None, entry, text=self.lines([*before, *after]))
+        return Made(None, entry, around=(self.lines(before)[:-1] + ",", "," + self.lines(after)))
+
+    def decimal(self, scaled: int) -> Decimal:
+        if scaled not in self.decimals:
+            self.decimals[scaled] = Decimal(scaled).scaleb(-self.scores.scale)
+        return self.decimals[scaled]
 
     def item(self, index: int, candidate_id: str, name: str | None) -> dict[str, Any]:
         """What `outcome.summary` makes of the row's result."""
-        scores, status = self.scores, str(self.status[index])
-        failed = tuple(gate for gate, passed in scores.gates.items() if not passed[index])
-        stopped = tuple(stage for stage, advanced in scores.advanced.items() if not advanced[index])
-        key = (failed, stopped, status)
-        if key not in self.reasons:
-            self.reasons[key] = reasons_for(self.program, failed, stopped, status, self.lang)
         points = {criterion: texts[index] for criterion, texts in self.points.items()}
-        return {**outcome_of(self.program, candidate_id, name, self.total[index], status, list(self.reasons[key])),
-                "points": points}
+        return {**outcome_of(self.program, candidate_id, name, self.total[index], self.status[index],
+                             list(self.reasons[index])), "points": points}
 
-    def entry(self, rules: Rules, index: int, candidate_id: str, qualifies: tuple[bool, ...]) -> Entry:
-        """What `ranking.result_entry` makes of the row's result (points: those the ranking is by)."""
-        scores = self.scores
-        points = {key: self.decimal(scores.points[key][index]) for key in self.keys}
-        stages = {name: (bool(advanced[index]), None if scores.provisional[name] is None
-                         else self.decimal(scores.provisional[name][index]))  # type: ignore[index]
-                  for name, advanced in scores.advanced.items()}
-        values: dict[str, str] = {}
-        for name in rules.groups:
-            source = rules.groupings[name][0] if name in rules.groupings else name
-            column = scores.values.get(source) if source is not None else None
-            if source is not None and isinstance(column, Codes):
-                values[source] = column.members[column.codes[index]]
-        groups = tuple(rules.group_of(name, values) for name in rules.groups)
-        return entry_of(rules, candidate_id, str(self.status[index]), self.decimal(scores.total[index]), points,
-                        stages, groups, qualifies)
+    def entries(self, rules: Rules, qualifies: list[Any]) -> Callable[[int, str], Entry]:
+        """A maker of each row's entry, as `ranking.result_entry` makes it of the row's result (its points: those
+        the ranking is by), from the chunk's columns as lists."""
+        scores, decimal = self.scores, self.decimal
+        total = scores.total.tolist()
+        keys = {key: scores.points[key].tolist() for key in self.keys}
+        stages = [(name, advanced.tolist(), None if scores.provisional[name] is None
+                   else scores.provisional[name].tolist())  # type: ignore[union-attr]
+                  for name, advanced in scores.advanced.items()]
+        groups = [self.group_column(rules, name) for name in rules.groups]
+        placing = [q.tolist() for q in qualifies]
+
+        def entry(index: int, candidate_id: str) -> Entry:
+            return entry_of(rules, candidate_id, self.status[index], decimal(total[index]),
+                            {key: decimal(column[index]) for key, column in keys.items()},
+                            {name: (advanced[index], None if provisional is None else decimal(provisional[index]))
+                             for name, advanced, provisional in stages},
+                            tuple(column[index] if column is not None else None for column in groups),
+                            tuple(q[index] for q in placing))
+        return entry
+
+    def group_column(self, rules: Rules, name: str | None) -> list[Any] | None:
+        """Each row's group by `name`, as `Rules.group_of` finds it from the row's member of its source input."""
+        source = rules.groupings[name][0] if name in rules.groupings else name
+        column = self.scores.values.get(source) if source is not None else None
+        if not isinstance(column, Codes):
+            return None
+        by_code = [rules.group_of(name, {source: member}) for member in column.members]  # type: ignore[dict-item]
+        return [by_code[code] for code in column.codes.tolist()]

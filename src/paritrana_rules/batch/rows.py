@@ -15,16 +15,14 @@ records complete but for that link (`audit.RecordWriter.pieces`).
 
 from __future__ import annotations
 
-import csv
-import io
 import json
-import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 import attrs
 
 from paritrana_rules.audit.records import RecordPieces, RecordWriter
+from paritrana_rules.batch.cells import csv_text, scored_parts, spreadsheet_text
 
 try:  # the column lane needs numpy (the `columnar` extra); without it every row is scored one by one
     from paritrana_rules.batch import columns
@@ -109,7 +107,7 @@ class Scorer:
     def chunk(self, chunk: Reads) -> list[Row]:
         made = self.lane.rows(chunk) if self.lane is not None else [None] * len(chunk)
         return [self.row(read.record() if isinstance(read, CellRow) else read, first) if scored is None
-                else _finished(self.rubric, Row(scored[0], None, scored[1]), self.options, self.words)
+                else Row(scored.item, None, scored.entry, scored.text, scored.around)
                 for (read, first), scored in zip(chunk, made, strict=True)]
 
     def row(self, raw: RawCandidate, first: str | None) -> Row:
@@ -133,7 +131,8 @@ def _lane(rubric: AnyRubric, options: Options, rules: Rules) -> tuple[Any, str |
     or every part), and why the rows are scored one by one when the rubric cannot take it."""
     if columns is None or not options.columns or options.explain or options.audit or options.detail:
         return None, None
-    lane = columns.lane_for(rubric, rules, options.lang, options.stage, options.nominated)
+    form = columns.Form(options.line, options.lang, options.raw_csv)
+    lane = columns.lane_for(rubric, rules, form, options.stage, options.nominated)
     return (None, lane) if isinstance(lane, str) else (lane, None)
 
 
@@ -232,49 +231,11 @@ def csv_parts(rubric: AnyRubric, item: dict[str, Any], *, raw: bool = False) -> 
         after = [*("" for _ in names), "; ".join(p.render() for p in problems)]
     else:
         points = points_of(item)  # a pending candidate has no points yet for what later stages score
-        before = [item["candidate_id"], item["candidate_name"] or "", item["status"], item["total"]]
-        after = [*(points.get(n, "") for n in names), "; ".join(item["reasons"])]
+        return scored_parts(item["candidate_id"], item["candidate_name"], item["status"], item["total"],
+                            [points.get(n, "") for n in names], "; ".join(item["reasons"]), raw=raw)
     if raw:
         return before, after
     return [spreadsheet_text(cell) for cell in before], [spreadsheet_text(cell) for cell in after]
-
-
-def csv_text(cells: list[str]) -> str:
-    """Cells as one CSV line (with its newline)."""
-    return CsvLines()(cells)
-
-
-class CsvLines:
-    """Cells as CSV lines, one after another, through one writer (a loop over many rows makes one)."""
-
-    def __init__(self) -> None:
-        self.buffer = io.StringIO()
-        self.writer = csv.writer(self.buffer, lineterminator="\n")
-
-    def __call__(self, cells: list[str]) -> str:
-        self.buffer.seek(0)
-        self.buffer.truncate()
-        self.writer.writerow(cells)
-        return self.buffer.getvalue()
-
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what makes a spreadsheet read a cell as a formula
-_PLAIN_NUMBER = re.compile(r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)")
-
-
-def spreadsheet_text(cell: str) -> str:
-    """`cell` as a spreadsheet shows it, never runs it: CSV injection escaped as OWASP advises.
-
-    Candidate ids, names and the values quoted in reasons are the candidates'
-    own text: `=HYPERLINK(...)` or `+cmd|...` would run when the output is
-    opened. A cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage
-    return gets a leading `'`, which spreadsheets read as "text follows". Plain
-    numbers (totals and points, negative ones included) and a character alone
-    (the `-` of no rank) cannot run, and stay as they are.
-    """
-    if len(cell) > 1 and cell.startswith(FORMULA_STARTS) and not _PLAIN_NUMBER.fullmatch(cell):
-        return "'" + cell
-    return cell
 
 
 def counted(rows: Iterable[Row], tick: Callable[[int], None]) -> Iterator[Row]:

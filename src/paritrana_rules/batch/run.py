@@ -23,17 +23,15 @@ from paritrana_rules.audit.nominations import nominated_ids
 from paritrana_rules.audit.records import Nomination
 from paritrana_rules.audit.signing import SigningKey
 from paritrana_rules.batch.render import RENDERERS
+from paritrana_rules.batch.cells import CsvLines, csv_text, spreadsheet_text
 from paritrana_rules.batch.rows import (
-    CsvLines,
     Options,
     Row,
     Scorer,
     counted,
     csv_header,
-    csv_text,
     rank_cells,
     score_rows,
-    spreadsheet_text,
 )
 from paritrana_rules.data import Format, Rejected, iter_rows, with_first_origins
 from paritrana_rules.errors import UsageError, did_you_mean
@@ -67,7 +65,7 @@ def score_file(rubric: AnyRubric, data: str | Path, output: BinaryIO, *, form: s
     `signing_key` signs the ledger's seal (see `audit.signing`).
     UsageError for a stage the rubric does not declare. `tick` is called with the number of rows scored so
     far (for a progress display). CSV cells that a spreadsheet would run as formulas are escaped unless
-    `raw_csv` (see `rows.spreadsheet_text`). With `columns`, plainly written CSV and spreadsheet rows are scored
+    `raw_csv` (see `cells.spreadsheet_text`). With `columns`, plainly written CSV and spreadsheet rows are scored
     a column at a time (`batch.columns`), with the same output; `BatchReport.row_by_row` says why a rubric could
     not be. A worker process that dies ends the run with `processes.WorkerDied`.
     """

@@ -57,10 +57,16 @@ class Unsupported(Exception):
 
 @attrs.frozen
 class Fixed:
-    """Exact numbers as scaled integers: the value of row i is ints[i] / 10**scale."""
+    """Exact numbers as scaled integers: the value of row i is ints[i] / 10**scale; no |ints[i]| exceeds `bound`."""
 
     ints: Array
     scale: int
+    bound: int  # what the arithmetic knows of the magnitude: checks run on the rows only when it passes LIMIT
+
+    @classmethod
+    def of(cls, ints: Array, scale: int) -> Fixed:
+        """A column read from data: its bound is its largest magnitude."""
+        return cls(ints, scale, int(np.abs(ints).max()) if len(ints) else 0)
 
 
 @attrs.frozen
@@ -69,6 +75,8 @@ class Quotient:
 
     num: Array
     den: Array
+    num_bound: int
+    den_bound: int
 
 
 @attrs.frozen
@@ -113,42 +121,62 @@ class Exact:
         ints = int(value.scaleb(scale))
         if abs(ints) > LIMIT:
             raise Unsupported(f"number {value}", "it has more digits than a 64-bit column holds")
-        return Fixed(np.full(self.size, ints, dtype=np.int64), scale)
+        return Fixed(np.full(self.size, ints, dtype=np.int64), scale, abs(ints))
 
-    def guard(self, ints: Array, limit: int = LIMIT) -> Array:
-        """Mark rows beyond `limit` for the scalar path, and zero them so that nothing overflows after them."""
-        beyond = np.abs(ints) > limit
+    def guard(self, ints: Array, bound: int) -> tuple[Array, int]:
+        """Rows past LIMIT marked for the scalar path and zeroed (so that nothing overflows after them); the rows
+        are looked at only when `bound` says some may be."""
+        if bound <= LIMIT:
+            return ints, bound
+        beyond = np.abs(ints) > LIMIT
         if beyond.any():
             self.scalar |= beyond
             ints = np.where(beyond, 0, ints)
-        return ints
+        return ints, LIMIT
 
-    def rescaled(self, value: Fixed, scale: int) -> Array:
-        """`value`'s integers at a larger scale."""
-        factor = _EXPONENTS[scale - value.scale] if scale - value.scale < len(_EXPONENTS) else None
-        if factor is None:
+    def mul(self, a: Array, a_bound: int, b: Array | int, b_bound: int) -> tuple[Array, int]:
+        """a * b for integers, rows past LIMIT marked for the scalar path."""
+        if a_bound * b_bound <= LIMIT:
+            return a * b, a_bound * b_bound
+        fits = np.abs(a) <= LIMIT // np.maximum(np.abs(b), 1)
+        if not np.all(fits):
+            self.scalar |= ~fits
+            a = np.where(fits, a, 0)
+        return self.guard(np.multiply(a, b, dtype=np.int64), LIMIT)
+
+    def rescaled(self, value: Fixed, scale: int) -> tuple[Array, int]:
+        """`value`'s integers at a larger scale, with their bound."""
+        if scale == value.scale:
+            return value.ints, value.bound
+        if scale - value.scale >= len(_EXPONENTS):
             self.scalar |= value.ints != 0
-            return np.zeros(self.size, dtype=np.int64)
-        return self.guard(self.guard(value.ints, LIMIT // factor) * factor)
+            return np.zeros(self.size, dtype=np.int64), 0
+        return self.mul(value.ints, value.bound, _EXPONENTS[scale - value.scale], _EXPONENTS[scale - value.scale])
 
     def add(self, a: Numeric, b: Numeric) -> Numeric:
         if isinstance(a, Fixed) and isinstance(b, Fixed):
             scale = max(a.scale, b.scale)
-            return Fixed(self.guard(self.rescaled(a, scale) + self.rescaled(b, scale)), scale)
+            (left, left_bound), (right, right_bound) = self.rescaled(a, scale), self.rescaled(b, scale)
+            ints, bound = self.guard(left + right, left_bound + right_bound)
+            return Fixed(ints, scale, bound)
         if isinstance(a, Quotient) and isinstance(b, Quotient):
             raise Unsupported("sum of two quotients", "it may not divide exactly to 50 digits as the scalar path does")
         q, f = (a, b) if isinstance(a, Quotient) else (b, a)
         assert isinstance(q, Quotient) and isinstance(f, Fixed)
-        return self.fraction(self.mul(q.num, _EXPONENTS[f.scale]) + self.mul(f.ints, q.den),
-                             self.mul(q.den, _EXPONENTS[f.scale]))
+        unit = _EXPONENTS[f.scale]
+        scaled_num, scaled_bound = self.mul(q.num, q.num_bound, unit, unit)
+        part, part_bound = self.mul(f.ints, f.bound, q.den, q.den_bound)
+        den, den_bound = self.mul(q.den, q.den_bound, unit, unit)
+        num, num_bound = self.guard(scaled_num + part, scaled_bound + part_bound)
+        return self.fraction(num, num_bound, den, den_bound)
 
     def sub(self, a: Numeric, b: Numeric) -> Numeric:
         return self.add(a, self.negate(b))
 
     def negate(self, value: Numeric) -> Numeric:
         if isinstance(value, Fixed):
-            return Fixed(-value.ints, value.scale)
-        return Quotient(-value.num, value.den)
+            return Fixed(-value.ints, value.scale, value.bound)
+        return Quotient(-value.num, value.den, value.num_bound, value.den_bound)
 
     def add_up(self, terms: Sequence[Numeric]) -> Numeric:
         total: Numeric = self.constant(Decimal(0))
@@ -156,18 +184,9 @@ class Exact:
             total = self.add(total, term)
         return total
 
-    def mul(self, a: Array | int, b: Array | int) -> Array:
-        """a * b for integers, rows past LIMIT marked for the scalar path."""
-        a_abs, b_abs = np.abs(a), np.maximum(np.abs(b), 1)
-        fits = a_abs <= LIMIT // b_abs
-        if not np.all(fits):
-            self.scalar |= ~fits
-            a = np.where(fits, a, 0)
-        return self.guard(np.multiply(a, b, dtype=np.int64))
-
     def times(self, weight: Fixed, points: Fixed) -> Fixed:
         """A criterion's points times its weight: both scaled integers."""
-        return self.fixed(self.mul(weight.ints, points.ints), weight.scale + points.scale)
+        return self.fixed(*self.mul(weight.ints, weight.bound, points.ints, points.bound), weight.scale + points.scale)
 
     def multiply(self, a: Numeric, b: Numeric, link: ast.Binary) -> Numeric:
         if isinstance(a, Fixed) and isinstance(b, Fixed):
@@ -180,38 +199,48 @@ class Exact:
         if not _constant_of_twos_and_fives(factor):
             raise Unsupported("product with a quotient", "only a constant whose digits are 2s and 5s multiplies a "
                               "quotient exactly as the scalar path does", link.span)
-        return self.fraction(self.mul(q.num, f.ints), self.mul(q.den, _EXPONENTS[f.scale]))
+        unit = _EXPONENTS[f.scale]
+        return self.fraction(*self.mul(q.num, q.num_bound, f.ints, f.bound), *self.mul(q.den, q.den_bound, unit, unit))
 
     def divide(self, a: Numeric, b: Numeric, link: ast.Binary, *, check_zero: bool) -> Numeric:
         if isinstance(b, Quotient) or (isinstance(a, Quotient) and not _constant_of_twos_and_fives(link.right)):
             raise Unsupported("division of a quotient", "only by a constant whose digits are 2s and 5s", link.span)
-        num_a, den_a = (a.num, a.den) if isinstance(a, Quotient) else (a.ints, _EXPONENTS[a.scale])
-        num = self.mul(num_a, _EXPONENTS[b.scale])
-        den = self.mul(den_a, b.ints)
+        if isinstance(a, Quotient):
+            num_a, num_a_bound, den_a, den_a_bound = a.num, a.num_bound, a.den, a.den_bound
+        else:
+            num_a, num_a_bound, den_a, den_a_bound = a.ints, a.bound, _EXPONENTS[a.scale], _EXPONENTS[a.scale]
+        unit = _EXPONENTS[b.scale]
+        num, num_bound = self.mul(num_a, num_a_bound, unit, unit)
+        den, den_bound = self.mul(b.ints, b.bound, den_a, den_a_bound)
         zero = den == 0
         if check_zero and zero.any():
             self.scalar |= zero  # the scalar path refuses to divide by zero: it rejects the row
-        return self.fraction(num, np.where(zero, 1, den))
+        return self.fraction(num, num_bound, np.where(zero, 1, den), max(den_bound, 1))
 
-    def fraction(self, num: Array, den: Array) -> Quotient:
-        """num / den with den > 0, reduced; rows past LIMIT are marked."""
+    def fraction(self, num: Array, num_bound: int, den: Array, den_bound: int) -> Quotient:
+        """num / den with den > 0; reduced only when its bounds pass LIMIT, and then rows still past it marked."""
         negative = den < 0
-        num, den = np.where(negative, -num, num), np.abs(den)
+        if negative.any():
+            num, den = np.where(negative, -num, num), np.abs(den)
+        if num_bound <= LIMIT and den_bound <= LIMIT:
+            return Quotient(num, den, num_bound, den_bound)
         common = np.maximum(np.gcd(num, den), 1)
-        return Quotient(self.guard(num // common), self.guard(den // common))
+        num, num_bound = self.guard(num // common, num_bound)
+        den, den_bound = self.guard(den // common, den_bound)
+        return Quotient(num, den, num_bound, den_bound)
 
-    def fixed(self, ints: Array, scale: int) -> Fixed:
+    def fixed(self, ints: Array, bound: int, scale: int) -> Fixed:
         """Scaled integers; a scale past 18 is brought down to 18 where the digits dropped are zeros, else the
         row is marked."""
         if scale <= 18:
-            return Fixed(ints, scale)
+            return Fixed(ints, scale, bound)
         factor = 10 ** (scale - 18)
         if factor > LIMIT:
             self.scalar |= ints != 0
-            return Fixed(np.zeros(self.size, dtype=np.int64), 18)
+            return Fixed(np.zeros(self.size, dtype=np.int64), 18, 0)
         inexact = ints % factor != 0
         self.scalar |= inexact
-        return Fixed(np.where(inexact, 0, ints // factor), 18)
+        return Fixed(np.where(inexact, 0, ints // factor), 18, bound // factor)
 
     def is_zero(self, value: Numeric) -> Array:
         return (value.ints if isinstance(value, Fixed) else value.num) == 0
@@ -220,10 +249,12 @@ class Exact:
         """a op b exactly: fixed numbers at one scale, or fractions cross-multiplied."""
         if isinstance(a, Fixed) and isinstance(b, Fixed):
             scale = max(a.scale, b.scale)
-            left, right = self.rescaled(a, scale), self.rescaled(b, scale)
+            left, right = self.rescaled(a, scale)[0], self.rescaled(b, scale)[0]
         else:
-            (num_a, den_a), (num_b, den_b) = _as_fraction(a), _as_fraction(b)
-            left, right = self.mul(num_a, den_b), self.mul(num_b, den_a)
+            (num_a, num_a_bound, den_a, den_a_bound), (num_b, num_b_bound, den_b, den_b_bound) = \
+                _as_fraction(a), _as_fraction(b)
+            left = self.mul(num_a, num_a_bound, den_b, den_b_bound)[0]
+            right = self.mul(num_b, num_b_bound, den_a, den_a_bound)[0]
         return _COMPARISONS[op](left, right)
 
     def select(self, condition: Array, then: Column, otherwise: Column) -> Column:
@@ -240,31 +271,37 @@ class Exact:
         """`select` for numbers: one scale for both, or fractions when either is one."""
         if isinstance(then, Fixed) and isinstance(otherwise, Fixed):
             scale = max(then.scale, otherwise.scale)
-            return Fixed(np.where(condition, self.rescaled(then, scale), self.rescaled(otherwise, scale)), scale)
-        (num_a, den_a), (num_b, den_b) = _as_fraction(then), _as_fraction(otherwise)
-        return Quotient(np.where(condition, num_a, num_b), np.where(condition, den_a, den_b))
+            (a, a_bound), (b, b_bound) = self.rescaled(then, scale), self.rescaled(otherwise, scale)
+            return Fixed(np.where(condition, a, b), scale, max(a_bound, b_bound))
+        (num_a, num_a_bound, den_a, den_a_bound), (num_b, num_b_bound, den_b, den_b_bound) = \
+            _as_fraction(then), _as_fraction(otherwise)
+        return Quotient(np.where(condition, num_a, num_b), np.where(condition, den_a, den_b),
+                        max(num_a_bound, num_b_bound), max(den_a_bound, den_b_bound))
 
     def rounded(self, value: Numeric, places: int) -> Fixed:
         """`value` rounded to `places` with the rubric's rounding mode, exactly (as `Decimal.quantize`)."""
         if isinstance(value, Fixed) and value.scale <= places:
-            return Fixed(self.rescaled(value, places), places)
+            ints, bound = self.rescaled(value, places)
+            return Fixed(ints, places, bound)
         if isinstance(value, Fixed):
-            num, den = value.ints, np.full(self.size, _EXPONENTS[value.scale - places], dtype=np.int64)
+            num, num_bound, den = value.ints, value.bound, _EXPONENTS[value.scale - places]
         else:
-            num, den = self.mul(value.num, _EXPONENTS[places]), value.den
+            (num, num_bound), den = self.mul(value.num, value.num_bound, _EXPONENTS[places], _EXPONENTS[places]), \
+                value.den
         negative = num < 0
         quotient, remainder = np.divmod(np.abs(num), den)
         if self.mode == "half_up":
             quotient += 2 * remainder >= den
         elif self.mode == "half_even":
             quotient += (2 * remainder > den) | ((2 * remainder == den) & (quotient % 2 == 1))
-        return Fixed(np.where(negative, -quotient, quotient), places)
+        return Fixed(np.where(negative, -quotient, quotient), places, num_bound + 1)
 
 
-def _as_fraction(value: Numeric) -> tuple[Array, Array]:
+def _as_fraction(value: Numeric) -> tuple[Array, int, Array | int, int]:
+    """(numerator, its bound, denominator, its bound)."""
     if isinstance(value, Quotient):
-        return value.num, value.den
-    return value.ints, np.full(value.ints.shape, _EXPONENTS[value.scale], dtype=np.int64)
+        return value.num, value.num_bound, value.den, value.den_bound
+    return value.ints, value.bound, _EXPONENTS[value.scale], _EXPONENTS[value.scale]
 
 
 _COMPARISONS: dict[str, Callable[[Array, Array], Array]] = {
@@ -324,7 +361,7 @@ def fixed_column(values: Sequence[Decimal], scalar: Array) -> Fixed:
             scalar[row] = True
             scaled = 0
         ints.append(scaled)
-    return Fixed(np.array(ints, dtype=np.int64), scale)
+    return Fixed.of(np.array(ints, dtype=np.int64), scale)
 
 
 def decimal_of(ints: Any, scale: int) -> Decimal:

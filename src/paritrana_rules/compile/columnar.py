@@ -111,7 +111,7 @@ def _supported_inputs(model: RubricModel) -> None:
 
 def _sample(kind: str, members: tuple[str, ...]) -> Column:
     if kind in ("number", "count", "panel"):
-        return Fixed(np.zeros(1, dtype=np.int64), 0)
+        return Fixed(np.zeros(1, dtype=np.int64), 0, 0)
     if kind == "bool":
         return np.zeros(1, dtype=bool)
     if kind in ("one_of", "text"):
@@ -262,7 +262,7 @@ class _Run(Exact):
             else:
                 total = self.stage_total(step.index, points, gates, amounts)
                 provisional[name] = total
-                self.env[TOTAL] = Fixed(total, self.places)
+                self.env[TOTAL] = Fixed.of(total, self.places)
             advanced[name] = self.boolean(stage.advance) if stage.advance is not None \
                 else np.ones(self.size, dtype=bool)
             self.env.pop(TOTAL, None)
@@ -389,7 +389,7 @@ class _Run(Exact):
             counted = self.expr(args[0])
             if not isinstance(counted, Bits):
                 raise Unsupported("count_of", "it counts something other than a set input", span)
-            return Fixed(np.bitwise_count(counted.bits).astype(np.int64), 0)
+            return Fixed(np.bitwise_count(counted.bits).astype(np.int64), 0, MAX_MEMBERS_IN_SET)
         raise Unsupported(f"function {func}", "not computed on columns", span)
 
     # ---------------------------------------------------------- members and sets

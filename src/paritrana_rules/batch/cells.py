@@ -1,0 +1,55 @@
+"""The cells of a CSV output row, and the one way they are quoted and kept from running as formulas."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+
+def scored_parts(candidate_id: str, name: str | None, status: str, total: str, points: list[str], reasons: str, *,
+                 raw: bool = False) -> tuple[list[str], list[str]]:
+    """A scored row's cells before the rank columns (id, name, status, total) and after them (each criterion's
+    points, then the reasons), each `spreadsheet_text` unless `raw`."""
+    before, after = [candidate_id, name or "", status, total], [*points, reasons]
+    if raw:
+        return before, after
+    return [spreadsheet_text(cell) for cell in before], [spreadsheet_text(cell) for cell in after]
+
+
+def csv_text(cells: list[str]) -> str:
+    """Cells as one CSV line (with its newline)."""
+    return CsvLines()(cells)
+
+
+class CsvLines:
+    """Cells as CSV lines, one after another, through one writer (a loop over many rows makes one)."""
+
+    def __init__(self) -> None:
+        self.buffer = io.StringIO()
+        self.writer = csv.writer(self.buffer, lineterminator="\n")
+
+    def __call__(self, cells: list[str]) -> str:
+        self.buffer.seek(0)
+        self.buffer.truncate()
+        self.writer.writerow(cells)
+        return self.buffer.getvalue()
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what makes a spreadsheet read a cell as a formula
+_PLAIN_NUMBER = re.compile(r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)")
+
+
+def spreadsheet_text(cell: str) -> str:
+    """`cell` as a spreadsheet shows it, never runs it: CSV injection escaped as OWASP advises.
+
+    Candidate ids, names and the values quoted in reasons are the candidates'
+    own text: `=HYPERLINK(...)` or `+cmd|...` would run when the output is
+    opened. A cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage
+    return gets a leading `'`, which spreadsheets read as "text follows". Plain
+    numbers (totals and points, negative ones included) and a character alone
+    (the `-` of no rank) cannot run, and stay as they are.
+    """
+    if len(cell) > 1 and cell.startswith(FORMULA_STARTS) and not _PLAIN_NUMBER.fullmatch(cell):
+        return "'" + cell
+    return cell
