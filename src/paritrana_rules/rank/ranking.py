@@ -52,6 +52,18 @@ class Entry(NamedTuple):
     qualifies: tuple[bool, ...] = ()  # per placing: whether its condition holds
 
 
+class _Kept(NamedTuple):
+    """An entry as the funnel keeps it: its keys and cut totals in whole numbers of the rubric's last decimal
+    place (they are all rounded to it), which are cheaper to keep on disk, read back and sort than decimals."""
+
+    candidate: str
+    eligible: bool
+    keys: tuple[int, ...]
+    groups: tuple[GroupValue, ...]
+    cut_totals: tuple[int | None, ...]
+    qualifies: tuple[bool, ...]
+
+
 @attrs.frozen
 class CutOutcome:
     stage: str
@@ -181,9 +193,13 @@ class Funnel:
         self.entries = Spill()
         self.ranked = Spill()  # (index, entry) of each ranked entry: what placings choose from, often few
         self.decided: _Decisions | None = None
+        self.places = rules.model.rounding_places
 
     def add(self, item: Entry) -> None:
-        self.entries.append(item)
+        places = self.places
+        self.entries.append(_Kept(item.candidate, item.eligible, tuple(int(k.scaleb(places)) for k in item.keys),
+                                  item.groups, tuple(None if t is None else int(t.scaleb(places))
+                                                     for t in item.cut_totals), item.qualifies))
 
     def close(self) -> None:
         self.entries.close()
@@ -208,7 +224,7 @@ class Funnel:
             self._award(number, decided)
         return decided
 
-    def _kept(self, ranked: Callable[[int, Entry], bool]) -> Iterator[tuple[int, Entry]]:
+    def _kept(self, ranked: Callable[[int, _Kept], bool]) -> Iterator[tuple[int, _Kept]]:
         """The entries that are ranked, by index, kept aside for the placings' passes as they go by."""
         for index, item in enumerate(self.entries):
             if ranked(index, item):
@@ -252,7 +268,7 @@ class Funnel:
                 for record in block:
                     decided.awards.setdefault(record[-1], []).append(
                         (number, rank, of, name, tuple(r[-1] for r in ahead),
-                         record[1] - ahead[0][1] if ahead else None))
+                         Decimal(record[1] - ahead[0][1]).scaleb(-self.places) if ahead else None))
             ahead = block
 
 
@@ -298,7 +314,7 @@ class _Decisions:
         # ahead (a tie: several), behind by).
         self.awards: dict[int, list[tuple[int, int, int, str, tuple[int, ...], Decimal | None]]] = {}
 
-    def placing(self, rules: Rules, index: int, item: Entry, names: Mapping[int, str]) -> Placing:
+    def placing(self, rules: Rules, index: int, item: _Kept, names: Mapping[int, str]) -> Placing:
         group = item.groups[0] if rules.groups else None
         cut = None
         if self.cut_at[index] >= 0:
