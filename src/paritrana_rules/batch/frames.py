@@ -3,7 +3,8 @@
 A frame holds one candidate a row: an `id` column, an optional `name`, and a
 column per input. Its cells are read as a CSV export of it would hold them
 (`data.cell_text`; NaN, None and pd.NA are empty cells), then every row goes
-through the batch scorer (`batch.rows.Scorer`) and comes back as the row
+through the batch scorer (`batch.rows.Scorer`: plainly written rows a column at
+a time, with the `columnar` extra) and comes back as the row
 `paritrana-rules score --format csv` would print for it, rejected rows
 included with their problems. Nothing here scores, validates or formats on its
 own account, so a frame and a file of the same candidates give the same cells.
@@ -38,13 +39,13 @@ except ImportError as error:  # pragma: no cover - depends on what is installed
 
 from paritrana_rules.evaluate.rubric import AnyRubric
 from paritrana_rules.batch.rows import Options, Row, Scorer, csv_cells, csv_header
-from paritrana_rules.data import RawCandidate, check_header, candidate_from_cells, cell_text, with_first_origins
+from paritrana_rules.data import CellRow, check_header, cell_text, with_first_origins
 from paritrana_rules.explain.funnel import FunnelWords
 from paritrana_rules.rank.ranking import Entry, Placing, Rules, place
 
 FIRST_ROW = 2  # row 1 is the header, as in a CSV file: a frame read from one names the same rows
 
-_Positioned = list[tuple[int, RawCandidate]]  # each record with its row's position in its frame or partition
+_Positioned = list[tuple[int, CellRow]]  # each row with its position in its frame or partition
 
 
 # ------------------------------------------------------------------ pandas
@@ -94,13 +95,14 @@ def _header(columns: Iterable[Any], source: str) -> list[str]:
 
 
 def _records(part: pd.DataFrame, header: list[str], source: str, rows: Sequence[int] | None) -> _Positioned:
-    """Each row's record, with its position; wholly empty rows are skipped, as `candidate_from_cells` says."""
+    """Each row as a CSV file's row reads (scored a column at a time where it can be), with its position; wholly
+    empty rows are skipped, as `candidate_from_cells` says."""
     numbers = range(FIRST_ROW, FIRST_ROW + len(part)) if rows is None else rows
     records: _Positioned = []
-    for position, (number, cells) in enumerate(zip(numbers, part.itertuples(index=False, name=None), strict=True)):
-        raw = candidate_from_cells([_cell(value) for value in cells], header, f"{source}, row {number}")
-        if raw is not None:
-            records.append((position, raw))
+    for position, (number, values) in enumerate(zip(numbers, part.itertuples(index=False, name=None), strict=True)):
+        cells = [_cell(value) for value in values]
+        if any(cell.strip() for cell in cells):
+            records.append((position, CellRow(cells, header, f"{source}, row {number}")))
     return records
 
 

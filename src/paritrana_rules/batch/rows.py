@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 import attrs
 
@@ -43,9 +43,8 @@ CHUNK = 500  # rows per task: large enough that handing work to a process costs 
 COLUMN_CHUNK = 5_000  # rows per task scored a column at a time: each step of the rubric is one array operation
 
 
-@attrs.frozen
-class Row:
-    """One input row, scored or rejected, as plain data (it crosses processes).
+class Row(NamedTuple):
+    """One input row, scored or rejected, as plain data (it crosses processes: a tuple pickles cheaply).
 
     `item` is what the outputs show (see `item_of`); `record` the pieces of a
     scored record when auditing, or the rejected candidate with its problems;
@@ -154,9 +153,9 @@ def _finished(rubric: AnyRubric, row: Row, options: Options, words: FunnelWords)
         return row
     if options.line == "csv-around" and row.item["status"] != "rejected":
         before, after = csv_parts(rubric, row.item, raw=options.raw_csv)
-        return attrs.evolve(row, item=None, around=(csv_text(before)[:-1] + ",", "," + csv_text(after)))
+        return row._replace(item=None, around=(csv_text(before)[:-1] + ",", "," + csv_text(after)))
     form = "csv" if options.line == "csv-around" else options.line
-    return attrs.evolve(row, item=None, text=line(rubric, row.item, None, form, words, raw_csv=options.raw_csv))
+    return row._replace(item=None, text=line(rubric, row.item, None, form, words, raw_csv=options.raw_csv))
 
 
 def line(rubric: AnyRubric, item: dict[str, Any], placing: Placing | None, form: str, words: FunnelWords, *,

@@ -118,7 +118,8 @@ _FIRST_USE_BATCH = 2_000  # records looked up and stored together: one query eac
 
 def _first_origins(seen: sqlite3.Connection, batch: list[Row]) -> list[tuple[Row, str | None]]:
     """A batch's first origins: ids used before it from the database, the others from the batch in order."""
-    ids = [raw.id if raw.id is not None and not id_issue(raw.id) else None for raw in batch]
+    ids = [candidate_id if (candidate_id := raw.id) is not None and not id_issue(candidate_id) else None
+           for raw in batch]
     wanted = json.dumps(sorted({candidate_id for candidate_id in ids if candidate_id is not None}))
     earlier = dict(seen.execute("SELECT id, origin FROM first_use WHERE id IN (SELECT value FROM json_each(?))",
                                 (wanted,)))

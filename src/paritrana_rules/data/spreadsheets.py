@@ -131,7 +131,7 @@ def _csv_rows(reader: Iterator[list[str]], lines: _RowLines, header: list[str], 
         except _RowTooLong as long:
             yield CellRow([], header, f"{label}, row {start}", too_long=long.length)
             continue
-        if any(cell.strip() for cell in row):
+        if "".join(row).strip():  # a value in some cell: some cell is more than blanks
             yield CellRow(row, header, f"{label}, row {start}")
 
 

@@ -194,12 +194,19 @@ class Funnel:
         self.ranked = Spill()  # (index, entry) of each ranked entry: what placings choose from, often few
         self.decided: _Decisions | None = None
         self.places = rules.model.rounding_places
+        self.known: dict[Decimal, int] = {}
 
     def add(self, item: Entry) -> None:
-        places = self.places
-        self.entries.append(_Kept(item.candidate, item.eligible, tuple(int(k.scaleb(places)) for k in item.keys),
-                                  item.groups, tuple(None if t is None else int(t.scaleb(places))
-                                                     for t in item.cut_totals), item.qualifies))
+        scaled = self.scaled
+        self.entries.append(_Kept(item.candidate, item.eligible, tuple(scaled(k) for k in item.keys), item.groups,
+                                  tuple(None if t is None else scaled(t) for t in item.cut_totals), item.qualifies))
+
+    def scaled(self, value: Decimal) -> int:
+        """A key as a whole number of the last place (remembered: totals and points take few values)."""
+        known = self.known.get(value)
+        if known is None:
+            known = self.known[value] = int(value.scaleb(self.places))
+        return known
 
     def close(self) -> None:
         self.entries.close()
