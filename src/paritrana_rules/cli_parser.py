@@ -57,8 +57,8 @@ def _add_score(commands: Commands, common: argparse.ArgumentParser) -> None:
                                             "one output row per input row, in order. CSV, JSON Lines and .xlsx are "
                                             "read as a stream, so files of any size score in flat memory.")
     score.add_argument("rubric", metavar="RUBRIC")
-    score.add_argument("data", metavar="DATA", help="candidates: .yaml, .yml, .json, .jsonl, .csv or .xlsx; - reads "
-                                                    "standard input (with --data-format)")
+    score.add_argument("data", metavar="DATA", help="candidates: .yaml, .yml, .json, .jsonl, .csv, .xlsx or "
+                                                    ".parquet; - reads standard input (with --data-format)")
     _add_data_format(score)
     score.add_argument("--format", choices=api.FORMATS, default="table",
                        help="jsonl: one JSON object per input row, in file order")
@@ -110,7 +110,7 @@ def _add_replay(commands: Commands, common: argparse.ArgumentParser) -> None:
 
 
 def _add_data_format(command: argparse.ArgumentParser) -> None:
-    command.add_argument("--data-format", choices=("yaml", "json", "jsonl", "csv", "xlsx"),
+    command.add_argument("--data-format", choices=("yaml", "json", "jsonl", "csv", "xlsx", "parquet"),
                          help="how DATA is written (default: from its ending; needed for -)")
 
 

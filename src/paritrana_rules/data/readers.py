@@ -19,10 +19,10 @@ from paritrana_rules.data.documents import read_json, read_json_lines, read_yaml
 from paritrana_rules.data.files import STDIN, STDIN_LABEL, file_error
 from paritrana_rules.data.limits import escaped, id_issue
 from paritrana_rules.data.specs import InputSpec
-from paritrana_rules.data.spreadsheets import CellRow, read_csv, read_xlsx
+from paritrana_rules.data.spreadsheets import CellRow, read_csv, read_parquet, read_xlsx
 from paritrana_rules.data.values import Candidate, RawCandidate, Rejected, judge
 
-Format = Literal["yaml", "json", "jsonl", "csv", "xlsx"]
+Format = Literal["yaml", "json", "jsonl", "csv", "xlsx", "parquet"]
 
 _READERS: dict[str, Callable[[Path, str], Iterator[RawCandidate | CellRow]]] = {
     "yaml": read_yaml,
@@ -30,8 +30,10 @@ _READERS: dict[str, Callable[[Path, str], Iterator[RawCandidate | CellRow]]] = {
     "jsonl": read_json_lines,
     "csv": read_csv,
     "xlsx": read_xlsx,
+    "parquet": read_parquet,
 }
-_FORMATS = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".jsonl": "jsonl", ".csv": "csv", ".xlsx": "xlsx"}
+_FORMATS = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".jsonl": "jsonl", ".csv": "csv", ".xlsx": "xlsx",
+            ".parquet": "parquet"}
 
 
 # ------------------------------------------------------------------ reading files
@@ -43,11 +45,11 @@ def read_candidates(path: str | Path, format: Format | None = None) -> list[RawC
 
 
 def iter_candidates(path: str | Path, format: Format | None = None) -> Iterator[RawCandidate]:
-    """The raw records of a .yaml/.yml/.json/.jsonl/.csv/.xlsx file, in file order.
+    """The raw records of a .yaml/.yml/.json/.jsonl/.csv/.xlsx/.parquet file, in file order.
 
     `format` is known from the file's ending unless given; a path of "-" reads
     standard input, and then `format` must be given (the label in problems and
-    origins is "<stdin>"). CSV, JSON Lines and spreadsheets are read as a
+    origins is "<stdin>"). CSV, JSON Lines, spreadsheets and Parquet are read as a
     stream, a record at a time, so a batch of any size takes the same memory;
     YAML and JSON documents are read whole. Every limit of `data.limits`
     applies. Raises InputError (candidate = the file path) only if the file
@@ -68,10 +70,10 @@ def _reader(path: Path, label: str, format: str | None) -> Callable[[Path, str],
         file_error(label, "the format of standard input is not known", "name it, e.g. format='csv'")
     reader = _READERS.get(format or _FORMATS.get(path.suffix.lower(), ""))
     if reader is None and format:
-        file_error(label, f"cannot read the format '{format}'", "name yaml, json, jsonl, csv or xlsx")
+        file_error(label, f"cannot read the format '{format}'", "name yaml, json, jsonl, csv, xlsx or parquet")
     if reader is None:
         file_error(label, f"cannot read '{path.suffix or path.name}' files",
-                   "use .yaml, .yml, .json, .jsonl, .csv or .xlsx")
+                   "use .yaml, .yml, .json, .jsonl, .csv, .xlsx or .parquet")
     return reader
 
 

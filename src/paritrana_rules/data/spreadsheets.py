@@ -18,7 +18,7 @@ from typing import Any, TextIO
 
 import attrs
 
-from paritrana_rules.data.files import file_error, rest_of_line, text_stream
+from paritrana_rules.data.files import STDIN, file_error, rest_of_line, text_stream
 from paritrana_rules.data.limits import MAX_FIELDS, MAX_ROW_CHARS, XLSX_LAST_ROW, field_name_issue, safe_text, usable_id
 from paritrana_rules.data.records import duplicates, raw_candidate, unread_line
 from paritrana_rules.data.specs import Issue, show
@@ -179,6 +179,49 @@ def _sheet_rows(sheet: Any, label: str) -> Iterator[CellRow]:
         cells = [cell_text(cell) for cell in row]
         if any(cell.strip() for cell in cells):
             yield CellRow(cells, header, f"{label}, row {number}")
+
+
+# ---- Parquet
+
+PARQUET_BATCH = 10_000  # rows read from a Parquet file at a time
+
+
+def read_parquet(path: Path, label: str) -> Iterator[CellRow]:
+    """A Parquet file read like a CSV file: its column names are the header, each value the text a CSV export
+    would hold (`cell_text`), a batch of rows at a time. Standard input is refused: a Parquet file's index is at
+    its end."""
+    if path == STDIN:
+        file_error(label, "a Parquet file cannot be read from standard input", "give the file's path")
+    parquet = _parquet(label)
+    try:
+        file = parquet.ParquetFile(path)
+        header = [str(name).strip() for name in file.schema_arrow.names]
+    except Exception as error:  # pyarrow raises many kinds for a file that is not Parquet
+        file_error(label, f"not a readable Parquet file: {error}", "write it with pandas' to_parquet or pyarrow")
+    check_header(header, label)
+    try:
+        yield from _parquet_rows(file, header, label)
+    except (OSError, ValueError) as error:  # pyarrow's errors for a damaged file subclass these
+        file_error(label, f"not a readable Parquet file: {error}", "write it again with pandas' to_parquet or pyarrow")
+
+
+def _parquet_rows(file: Any, header: list[str], label: str) -> Iterator[CellRow]:
+    number = 1  # the header is row 1, as in a CSV file
+    for batch in file.iter_batches(batch_size=PARQUET_BATCH):
+        for values in zip(*(column.to_pylist() for column in batch.columns), strict=True):
+            number += 1
+            cells = [cell_text(value) for value in values]
+            if "".join(cells).strip():
+                yield CellRow(cells, header, f"{label}, row {number}")
+
+
+def _parquet(label: str) -> Any:
+    try:
+        # Imported here, not at the top: pyarrow comes with the optional 'parquet' extra, and only Parquet needs it.
+        import pyarrow.parquet  # type: ignore[import-untyped]
+    except ImportError:
+        file_error(label, "reading Parquet files needs the 'parquet' extra", "pip install 'paritrana-rules[parquet]'")
+    return pyarrow.parquet
 
 
 def cell_text(cell: object) -> str:
