@@ -84,7 +84,7 @@ class ColumnLane:
                  nominated: frozenset[str] | None) -> None:
         self.rubric, self.rules, self.form, self.stage, self.nominated = rubric, rules, form, stage, nominated
         self.programs: dict[int, ColumnProgram] = {}
-        self.converted: dict[str, dict[str, tuple[object, bool] | None]] = {}
+        self.converted: dict[str, dict[str | None, tuple[object, bool] | None]] = {}
         self.headers: dict[tuple[str, ...], bool] = {}
         self.names = {i.spec.name for i in rubric.whole.inputs} | {"id", "name"}
         self.conditions = [(index, a.condition) for index, a in enumerate(rubric.model.awards)
@@ -187,15 +187,12 @@ class ColumnLane:
         known = self.converted.setdefault(spec.name, {})
         if len(known) > _CACHED_CELLS:
             known.clear()
-        values: list[object] = []
-        for row, cell in enumerate(cells):
-            key = "\0" if cell is None else cell  # a column the file lacks: the field is missing
-            if key not in known:
-                known[key] = _converted(spec, cell)
-            value = known[key]
-            if value is None:
-                unread[row] = True
-            values.append(None if value is None else value[0])
+        for cell in set(cells):
+            if cell not in known:
+                known[cell] = _converted(spec, cell)  # None as a key: a column the file lacks (the field is missing)
+        converted = [known[cell] for cell in cells]
+        unread |= np.array([value is None for value in converted], dtype=bool)
+        values = [None if value is None else value[0] for value in converted]
         if spec.kind == "panel":  # a jury panel enters the rules as the number its scores come to
             return fixed_column([v.value if isinstance(v, Panel) else Decimal(0) for v in values], unread)
         return _member_column(spec, values)
@@ -223,6 +220,9 @@ class _Table:
     def __init__(self, header: list[str], rows: list[list[str]]) -> None:
         self.header, self.rows, self.size = header, rows, len(rows)
         self.columns: dict[str, list[str | None]] = {}
+        width = len(header)
+        if rows and all(len(cells) == width for cells in rows):  # the common case: every row full, transposed at once
+            self.columns = {name: list(cells) for name, cells in zip(header, zip(*rows, strict=True), strict=True)}
 
     def column(self, name: str) -> list[str | None]:
         """Each row's cell under `name` ("" past a short row's end), or None in every row when there is no such
