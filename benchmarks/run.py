@@ -16,7 +16,9 @@ Sections:
    checked on 10,000 synthetic candidates and timed per candidate over 1,000,000
    rows, beside the engine's own column back end (compile/columnar.py) on the
    same rows. The village rubric against handwritten_desa.py.
-3. End to end: `paritrana-rules score ... --audit ... --jobs 2` on 100,000 and
+3. End to end, the 2024 regency/city rubric in columns and row by row on 1,000,000
+   generated candidates (100,000 with --quick), outputs compared byte for byte; then
+   `paritrana-rules score ... --audit ... --jobs 2` on 100,000 and
    1,000,000 generated candidates (20,000 and 100,000 with --quick) in a
    subprocess: wall time, peak memory of the whole process tree, rows in and out.
 
@@ -376,14 +378,14 @@ def village_section(rounds: int) -> None:
 # ------------------------------------------------------------------ 3. end to end, in a subprocess
 
 
-def cached_candidates(count: int, seed: int, bad_share: float) -> Path:
-    """A generated CSV, kept under the temp dir by generator version, seed, count and share of bad rows."""
+def cached_candidates(count: int, seed: int, bad_share: float, rubric: Path = BATCH) -> Path:
+    """A generated CSV, kept under the temp dir by rubric, generator version, seed, count and share of bad rows."""
     CACHE.mkdir(parents=True, exist_ok=True)
     version = hashlib.sha256(Path(synth.__file__).read_bytes()).hexdigest()[:12]  # a changed generator: new data
-    path = CACHE / f"{BATCH.stem}-{version}-seed{seed}-n{count}-bad{bad_share:g}.csv"
+    path = CACHE / f"{rubric.stem}-{version}-seed{seed}-n{count}-bad{bad_share:g}.csv"
     if not path.exists():
         partial = path.with_suffix(".partial")
-        synth.write(BATCH, partial, count, seed=seed, bad_share=bad_share)
+        synth.write(rubric, partial, count, seed=seed, bad_share=bad_share)
         partial.replace(path)  # a run stopped halfway never leaves a short file behind in the cache
     return path
 
@@ -518,6 +520,43 @@ def enough_disk(count: int) -> bool:
     return shutil.disk_usage(tempfile.gettempdir()).free > count * 8 * 1024
 
 
+def lane_section(count: int, bad_share: float, timeout: float, memory_limit: int) -> None:
+    """The 2024 regency/city rubric (ranked within provinces, one nominated) CSV -> scored CSV, in columns and
+    row by row: wall time, CPU of the process tree, peak memory, and that both outputs are the same bytes."""
+    data = cached_candidates(count, SEED, bad_share, KABKOTA)
+    print(f"End to end, in columns and row by row: `paritrana-rules score {relative(KABKOTA)} FILE.csv --format csv "
+          f"--output OUT.csv --jobs 2 [--row-by-row]` on {count:,} generated candidates ({bad_share:.0%} with a "
+          "planted data mistake), no ledger; CPU is user + system time of the process and its workers:")
+    print()
+    print("| path | wall time | per candidate | CPU | peak memory (process tree) | output |")
+    print("|---|---|---|---|---|---|")
+    digests = {}
+    for label, flags in (("columns (`columnar` extra)", []), ("row by row (`--row-by-row`)", ["--row-by-row"])):
+        with tempfile.TemporaryDirectory(prefix="paritrana-lane-") as folder:
+            out = Path(folder) / "scores.csv"
+            tool = Path(sys.executable).with_name("paritrana-rules")
+            command = [str(tool), "score", relative(KABKOTA), str(data), "--format", "csv", "--output", str(out),
+                       "--jobs", "2", *flags]
+            before = os.times()
+            start = time.perf_counter()
+            process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                       start_new_session=True)
+            sampler = Sampler(process, memory_limit)
+            sampler.start()
+            code = process.wait(timeout=timeout)
+            seconds = time.perf_counter() - start
+            sampler.join()
+            after = os.times()
+            cpu = (after.children_user - before.children_user) + (after.children_system - before.children_system)
+            digests[label] = hashlib.sha256(out.read_bytes()).hexdigest() if out.exists() else None
+        outcome = "ok" if code in (0, 1) else f"exit {code}"
+        print(f"| {label} | {seconds:,.1f} s | {micro(seconds / count)} | {cpu:,.1f} s "
+              f"| {sampler.peak / 2**20:,.0f} MiB | {outcome} |")
+    same = len(set(digests.values())) == 1 and None not in digests.values()
+    print()
+    print(f"The two outputs are {'the same bytes' if same else 'DIFFERENT'} (SHA-256 {next(iter(digests.values()))}).")
+
+
 def batch_section(counts: Sequence[int], bad_share: float, timeout: float, memory_limit: int) -> None:
     print(f"End to end: `paritrana-rules score {relative(BATCH)} FILE.csv --format csv --output OUT.csv "
           f"--audit LEDGER.jsonl --jobs 2` in a subprocess, on generated candidates "
@@ -582,6 +621,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     print()
     village_section(rounds)
     if not args.skip_batch:
+        print()
+        lane_section(100_000 if args.quick else BATCH_ROWS, bad_share=0.01, timeout=args.batch_timeout,
+                     memory_limit=memory)
         print()
         batch_section((20_000, 100_000) if args.quick else (100_000, 1_000_000), bad_share=0.01,
                       timeout=args.batch_timeout, memory_limit=memory)
