@@ -37,6 +37,9 @@ class CellRow:
     origin: str
     too_long: int | None = None  # the row's length, when it was longer than MAX_ROW_CHARS and so not read
 
+    def __reduce__(self) -> tuple[Any, ...]:  # as a plain tuple: rows are sent to worker processes by the thousand
+        return (CellRow, (self.cells, self.header, self.origin, self.too_long))
+
     @property
     def id(self) -> str | None:
         column = self.header.index("id")

@@ -198,8 +198,9 @@ class Funnel:
 
     def add(self, item: Entry) -> None:
         scaled = self.scaled
-        self.entries.append(_Kept(item.candidate, item.eligible, tuple(scaled(k) for k in item.keys), item.groups,
-                                  tuple(None if t is None else scaled(t) for t in item.cut_totals), item.qualifies))
+        cuts = tuple(None if t is None else scaled(t) for t in item.cut_totals) if item.cut_totals else ()
+        self.entries.append(_Kept(item.candidate, item.eligible, tuple(map(scaled, item.keys)), item.groups, cuts,
+                                  item.qualifies))
 
     def scaled(self, value: Decimal) -> int:
         """A key as a whole number of the last place (remembered: totals and points take few values)."""
