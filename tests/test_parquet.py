@@ -36,8 +36,7 @@ def test_a_typed_parquet_file_scores_like_its_csv(tmp_path: Path) -> None:
         column_types={"id": pa.string()}, true_values=["yes"], false_values=["no"], strings_can_be_null=True))
     assert {str(t) for t in table.schema.types} >= {"int64", "double", "bool", "string"}
     pq.write_table(table, tmp_path / "c.parquet", row_group_size=250)  # several row groups, read in batches
-    for jobs in (1, 2):
-        assert scored(tmp_path / "c.parquet", jobs=jobs) == scored(csv_path, jobs=jobs)
+    assert scored(tmp_path / "c.parquet") == scored(csv_path)
 
 
 def test_text_columns_with_mistakes_score_like_their_csv(tmp_path: Path) -> None:
