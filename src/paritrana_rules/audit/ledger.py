@@ -7,7 +7,8 @@ the head hash, signed when the committee's key is given (see `signing.py`).
 Each record carries the hash of the one before (`prev`), so that removing,
 reordering or editing any record breaks the chain. `score --audit` writes
 ledgers with `Ledger`; `replay` and the national round's nominations read them
-with `LedgerFile` and check their chain with `check_links`.
+with `Records` and check their chain with `Chain` (`check_links`), on disk
+past a chunk of records, so that a ledger's length does not bound its check.
 
 A line is read only if it is the canonical JSON of the record it holds, byte
 for byte: hashes are taken over the parsed record, so bytes that parse alike
@@ -17,30 +18,27 @@ readers parse differently (a key written twice) would be edits no hash shows.
 
 from __future__ import annotations
 
+import functools
+import itertools
 import json
+import os
+import re
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any, BinaryIO, Literal
+from typing import Any, BinaryIO, Literal, NamedTuple
 
 import attrs
 
-from paritrana_rules.audit.records import (
-    FORMAT,
-    Decisions,
-    Nomination,
-    RecordPieces,
-    RecordWriter,
-    content_hash,
-    hashed,
-    rubric_reference,
-    seal_body,
-)
+from paritrana_rules.audit.records import (FORMAT, Decisions, Nomination, RecordPieces, RecordWriter, content_hash,
+                                           funnel_rule, hashed, rubric_reference, seal_body)
 from paritrana_rules.audit.signing import SigningKey
 from paritrana_rules.canonical import canonical
 from paritrana_rules.compile.program import Program
 from paritrana_rules.data import Rejected
+from paritrana_rules.evaluate.result import Result
 from paritrana_rules.rank.ranking import Funnel
+from paritrana_rules.rank.spill import Spill, sorted_records
 
 Severity = Literal["error", "note"]
 
@@ -114,6 +112,10 @@ def _refuse_constant(name: str) -> Any:
     raise ValueError(f"{name} is not allowed in an audit record")
 
 
+# One decoder for every line (`json.loads` would make one per line, each a cycle left to the garbage collector).
+_DECODER = json.JSONDecoder(parse_constant=_refuse_constant)
+
+
 def hash_or_none(hash_of: Callable[[Any], str], part: Any) -> str | None:
     """The hash of a record or a part of it, or None if it holds something JSON cannot (after tampering)."""
     try:
@@ -125,6 +127,11 @@ def hash_or_none(hash_of: Callable[[Any], str], part: Any) -> str | None:
 def text_or_none(value: Any) -> str | None:
     """A hash or a name as written, or None when it is not even text (after tampering)."""
     return value if isinstance(value, str) else None
+
+
+def shown(value: Any) -> str:
+    """A recorded value as a finding shows it."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
 def as_mapping(value: Any) -> Mapping[str, Any]:
@@ -142,57 +149,63 @@ def read_ledger(path: Path, findings: list[Finding]) -> list[tuple[int, dict[str
     return list(_ledger_documents(path, findings))
 
 
-class LedgerFile:
-    """A ledger file that is read again on each pass over it; problems with its lines are reported once."""
+def _last_lines(stream: BinaryIO, start: int, count: int) -> list[bytes]:
+    """The last `count` lines of a stream after `start`, read backwards in growing blocks."""
+    end = stream.seek(0, os.SEEK_END)
+    block, tail, begin = 1 << 16, b"", end
+    while begin > start and tail.count(b"\n") <= count:
+        step = min(block, begin - start)
+        begin -= step
+        stream.seek(begin)
+        tail = stream.read(step) + tail
+        block *= 2
+    lines = tail.splitlines(keepends=True)
+    whole = lines if begin <= start else lines[1:]  # a block's first line may start before it
+    return whole[-count:] if count else []
 
-    def __init__(self, path: Path, findings: list[Finding]) -> None:
-        self.path, self.findings, self.read = path, findings, False
 
-    def __iter__(self) -> Iterator[tuple[int, dict[str, Any]]]:
-        findings: list[Finding] = self.findings if not self.read else []
-        self.read = True
-        return _ledger_documents(self.path, findings)
-
-    def lines(self) -> Iterator[tuple[int, bytes]]:
-        """Each line as read, numbered (for a pass that parses them elsewhere)."""
-        try:
-            with self.path.open("rb") as stream:
-                yield from ((number, line.rstrip(b"\n")) for number, line in enumerate(stream, start=1))
-        except OSError:
-            return  # reported by the first pass
+def _unreadable(path: Path, error: OSError) -> Finding:
+    return Finding("unreadable", f"cannot read {path}: {error.strerror}")
 
 
 def _ledger_documents(path: Path, findings: list[Finding]) -> Iterator[tuple[int, dict[str, Any]]]:
     try:
         stream = path.open("rb")
     except OSError as error:
-        findings.append(Finding("unreadable", f"cannot read {path}: {error.strerror}"))
+        findings.append(_unreadable(path, error))
         return
     with stream:
         for number, line in enumerate(stream, start=1):
-            complete = line.endswith(b"\n")
-            text = line[:-1] if complete else line
-            document = parse_line(text)
-            if not complete:
-                findings.append(Finding("truncated", "the last line is incomplete: the ledger was cut off", number))
-                if document is None:
-                    return
-            if document is None:
-                findings.append(Finding("malformed", "this line is not a JSON record", number))
-            elif document.get("format") != FORMAT:
-                findings.append(Finding("malformed", f"this line is not a {FORMAT} record", number))
-            else:
-                problem = not_canonical(text, document)
+            document = read_line(number, line, findings)
+            if document is not None:
+                problem = not_canonical(line.rstrip(b"\n"), document)
                 if problem is not None:
                     findings.append(Finding("not-canonical", problem, number, candidate_of(document)))
                 yield number, document
+
+
+def read_line(number: int, line: bytes, findings: list[Finding]) -> dict[str, Any] | None:
+    """The record a ledger's line holds (as read, with its line feed), or None when it holds none; a line cut off,
+    or that is not a record, is a finding. Whether it is the record's canonical bytes is `not_canonical`'s."""
+    complete = line.endswith(b"\n")
+    document = parse_line(line[:-1] if complete else line)
+    if not complete:
+        findings.append(Finding("truncated", "the last line is incomplete: the ledger was cut off", number))
+    if document is None:
+        if complete:
+            findings.append(Finding("malformed", "this line is not a JSON record", number))
+        return None
+    if document.get("format") != FORMAT:
+        findings.append(Finding("malformed", f"this line is not a {FORMAT} record", number))
+        return None
+    return document
 
 
 def parse_line(line: bytes) -> dict[str, Any] | None:
     """A line as a JSON object, or None when it is not JSON (bad JSON, NaN/Infinity, absurdly long numbers or
     nesting)."""
     try:
-        document = json.loads(line, parse_constant=_refuse_constant)
+        document = _DECODER.decode(line.decode(json.detect_encoding(line), "surrogatepass"))  # as `json.loads`
     except (ValueError, RecursionError):
         return None
     return document if isinstance(document, dict) else {"format": None}
@@ -240,9 +253,8 @@ def check_record(line: int, document: Mapping[str, Any], findings: list[Finding]
                                 "was written", line, candidate_of(document)))
 
 
-@attrs.frozen
-class Link:
-    """What the chain check needs of one record: compact, so a long ledger's chain fits in memory."""
+class Link(NamedTuple):
+    """What the chain check needs of one record: compact, and a plain tuple, since a ledger has millions."""
 
     line: int
     kind: str | None
@@ -254,52 +266,137 @@ class Link:
     head: Any = None  # a seal's
 
 
-def link_of(line: int, document: Mapping[str, Any]) -> Link:
+def link_of(line: int, document: Mapping[str, Any], *, intact: bool = False) -> Link:
+    """A record's link; `intact` when its bytes are known to be those its hash was taken over (written again
+    alike), so that it need not be hashed again."""
     kind = document.get("kind")
-    return Link(line, kind if isinstance(kind, str) else None, text_or_none(document.get("sha256")),
-                 hash_or_none(content_hash, document), document.get("prev"), candidate_of(document),
-                 document.get("count") if kind == "seal" else None, document.get("head") if kind == "seal" else None)
+    digest = text_or_none(document.get("sha256"))
+    return Link(line, kind if isinstance(kind, str) else None, digest,
+                digest if intact else hash_or_none(content_hash, document), document.get("prev"),
+                candidate_of(document), document.get("count") if kind == "seal" else None,
+                document.get("head") if kind == "seal" else None)
 
 
-def check_links(links: list[Link], findings: list[Finding]) -> None:
+def check_links(links: Iterable[Link], findings: list[Finding]) -> None:
     """Follow the hash chain and the seal."""
-    seals = [(i, link) for i, link in enumerate(links) if link.kind == "seal"]
-    records = [link for link in links if link.kind != "seal"]
-    present = {link.digest: link.line for link in records}
-    seen: dict[str | None, int] = {}
-    previous: str | None = None
-    for link in records:
-        if link.content != link.digest:
-            findings.append(Finding("edited", "the record's content does not match its hash: it was changed after "
-                                    "it was written", link.line, link.candidate))
-        if link.digest in seen:
-            findings.append(Finding("duplicated", f"this record repeats the one on line {seen[link.digest]}",
-                                    link.line, link.candidate))
-            continue
-        seen[link.digest] = link.line
-        prev = text_or_none(link.prev)
-        if prev != previous or link.prev != prev:
-            findings.append(_chain_break(prev, previous, present, link.line, link.candidate))
-        previous = link.digest
-    if not seals:
-        findings.append(Finding("truncated", "the ledger has no seal: it was cut off, or its end was removed",
-                                links[-1].line if links else None))
-        return
-    position, seal = seals[-1]
-    if position != len(links) - 1 or len(seals) > 1:
-        findings.append(Finding("seal", "records follow the seal: they were added after the ledger was closed",
-                                seal.line))
-    if seal.content != seal.digest:
-        findings.append(Finding("seal", "the seal's content does not match its hash: it was edited", seal.line))
-    if seal.count != len(records):
-        findings.append(Finding("seal", f"the seal counts {seal.count} records; the ledger holds {len(records)}",
-                                seal.line))
-    head = text_or_none(seal.head)
-    if head != previous or seal.prev != previous or seal.head != head:
-        kind = "deleted" if head not in present and head is not None else "seal"
-        detail = ("the last record(s) before the seal were removed" if kind == "deleted"
-                  else "the seal does not close on the last record")
-        findings.append(Finding(kind, detail, seal.line))
+    chain = Chain()
+    try:
+        for link in links:
+            chain.add(link)
+        findings.extend(chain.findings())
+    finally:
+        chain.close()
+
+
+class Chain:
+    """The hash chain and the seal, followed as the records are read; the links go to disk (a `Spill`). While
+    every record matches its hash and names the one before, as in a ledger as written, none is out of place.
+    Otherwise the chain is followed again from disk: the hashes sorted on disk give the records repeated
+    (`duplicated`), and one more pass the records that broken links name."""
+
+    def __init__(self, held: int | None = None) -> None:
+        self.links = Spill(held)  # `held` links are held in memory at a time
+        self.records = 0  # links that are not seals
+        self.last: Link | None = None
+        self.previous: str | None = None  # the hash of the last record read
+        self.intact = True  # so far, each record matches its hash and names the one before
+        self.seals: list[tuple[int, Link]] = []  # with their position among the links: few, even after tampering
+
+    def add(self, link: Link) -> None:
+        if link.kind == "seal":
+            self.seals.append((len(self.links), link))
+        else:
+            self.intact = (self.intact and link.digest is not None and link.content == link.digest
+                           and _follows(link, self.previous))
+            self.previous = link.digest
+            self.records += 1
+        self.links.append(link)
+        self.last = link
+
+    def close(self) -> None:
+        self.links.close()
+
+    def findings(self) -> list[Finding]:
+        findings: list[Finding] = []
+        previous = self.previous if self.intact else self._follow(findings)
+        if not self.seals:
+            findings.append(Finding("truncated", "the ledger has no seal: it was cut off, or its end was removed",
+                                    self.last.line if self.last is not None else None))
+            return findings
+        findings += self._seal_findings(previous)
+        return findings
+
+    def _follow(self, findings: list[Finding]) -> str | None:
+        """The chain record by record: each edited, repeated or out-of-place record is a finding. Returns the
+        hash of the last record in the chain."""
+        repeats = self._repeats()
+        breaks: list[tuple[int, Any, str | None, int, str | None]] = []  # where a break goes among the findings
+        previous: str | None = None
+        for link in self._records():
+            if link.content != link.digest:
+                findings.append(Finding("edited", "the record's content does not match its hash: it was changed "
+                                        "after it was written", link.line, link.candidate))
+            if link.line in repeats:
+                findings.append(Finding("duplicated", f"this record repeats the one on line {repeats[link.line]}",
+                                        link.line, link.candidate))
+                continue
+            if not _follows(link, previous):
+                breaks.append((len(findings), text_or_none(link.prev), previous, link.line, link.candidate))
+            previous = link.digest
+        present = self._lines_of({prev for _, prev, *_ in breaks})
+        for at, prev, before, line, candidate in reversed(breaks):
+            findings.insert(at, _chain_break(prev, before, present, line, candidate))
+        return previous
+
+    def _records(self) -> Iterator[Link]:
+        return (link for link in self.links if link.kind != "seal")
+
+    def _repeats(self) -> dict[int, int]:
+        """Records whose hash an earlier record has: their line -> the line of the first. The hashes are sorted on
+        disk, so that the ledger's length does not bound it."""
+        repeats: dict[int, int] = {}
+        first: tuple[tuple[bool, str], int] | None = None
+        for digest, line in sorted_records(((link.digest is None, link.digest or ""), link.line)
+                                           for link in self._records()):
+            if first is not None and first[0] == digest:
+                repeats[line] = first[1]
+            else:
+                first = (digest, line)
+        return repeats
+
+    def _lines_of(self, digests: set[Any]) -> dict[Any, int]:
+        """The line of the last record with each of these hashes (for the few a broken link names)."""
+        present: dict[Any, int] = {}
+        if digests:
+            for link in self._records():
+                if link.digest in digests:
+                    present[link.digest] = link.line
+        return present
+
+    def _seal_findings(self, previous: str | None) -> list[Finding]:
+        findings = []
+        position, seal = self.seals[-1]
+        if position != len(self.links) - 1 or len(self.seals) > 1:
+            findings.append(Finding("seal", "records follow the seal: they were added after the ledger was closed",
+                                    seal.line))
+        if seal.content != seal.digest:
+            findings.append(Finding("seal", "the seal's content does not match its hash: it was edited", seal.line))
+        if seal.count != self.records:
+            findings.append(Finding("seal", f"the seal counts {seal.count} records; the ledger holds {self.records}",
+                                    seal.line))
+        head = text_or_none(seal.head)
+        if head != previous or seal.prev != previous or seal.head != head:
+            kind = "deleted" if head is not None and head not in self._lines_of({head}) else "seal"
+            detail = ("the last record(s) before the seal were removed" if kind == "deleted"
+                      else "the seal does not close on the last record")
+            findings.append(Finding(kind, detail, seal.line))
+        return findings
+
+
+def _follows(link: Link, previous: str | None) -> bool:
+    """Whether a record names `previous` as the record before it."""
+    prev = text_or_none(link.prev)
+    return prev == previous and link.prev == prev
 
 
 def _chain_break(prev: Any, previous: str | None, present: Mapping[Any, int], line: int, who: str | None) -> Finding:
@@ -311,3 +408,183 @@ def _chain_break(prev: Any, previous: str | None, present: Mapping[Any, int], li
     return Finding("deleted", "the record written before this one is missing", line, who)
 
 
+# ------------------------------------------------------------------ reading for a replay
+
+
+@attrs.frozen
+class Records:
+    """What is replayed: a ledger file, whose lines are read elsewhere (with `read_line`), or records given in
+    memory."""
+
+    path: Path | None
+    documents: tuple[dict[str, Any], ...]
+    single: bool  # one record, not a ledger: no chain, no seal
+
+    @classmethod
+    def of(cls, source: Mapping[str, Any] | Sequence[Mapping[str, Any]] | str | Path) -> Records:
+        if isinstance(source, (str, Path)):
+            return cls(Path(source), (), single=False)
+        if isinstance(source, Mapping):
+            return cls(None, (dict(source),), single=True)
+        return cls(None, tuple(dict(d) for d in source), single=False)
+
+    def chunks(self, findings: list[Finding], size: int, count: int
+               ) -> Iterator[tuple[int, Sequence[bytes | dict[str, Any]]]]:
+        """A file's lines as read, with their line feeds (so that one cut off shows), about `size` bytes at a time,
+        or the records, `count` at a time; each chunk with the number of its first line."""
+        if self.path is None:
+            yield from ((n + 1, self.documents[n:n + count]) for n in range(0, len(self.documents), count))
+            return
+        try:
+            stream = self.path.open("rb")
+        except OSError as error:
+            findings.append(_unreadable(self.path, error))
+            return
+        with stream:
+            first = 1
+            while lines := stream.readlines(size):
+                yield first, lines
+                first += len(lines)
+
+    def known(self) -> Iterator[dict[str, Any]]:
+        """The records given in memory, or those of a ledger file where a ledger as written has the records that
+        the others are read with: its first line (the rubric record) and its last two (the ranking, the seal)."""
+        if self.path is None:
+            return iter(self.documents)
+        try:
+            with self.path.open("rb") as stream:
+                lines = [*itertools.islice(stream, 1), *_last_lines(stream, stream.tell(), 2)]
+        except OSError:
+            return iter(())  # a finding of the pass that reads it all
+        return (document for document in (read_line(0, line, []) for line in lines) if document is not None)
+
+
+class Contexts:
+    """Where the records say their rubric was loaded from. No hash covers it, so it is only a hint to find the
+    rubric by; but a ledger is written with one context throughout, so a record that says otherwise was edited."""
+
+    def __init__(self) -> None:
+        self.paths: set[str] = set()
+        self.first: tuple[int, Any] | None = None
+        self.last: tuple[Any, bool] = (None, False)  # the last context seen, and whether it differs from the first
+
+    def add(self, line: int, context: Any, candidate: str | None, findings: list[Finding]) -> None:
+        if self.first is None:
+            self.first = (line, context)
+        if context is not self.last[0]:  # equal contexts read together are one object: each is looked at once
+            path = as_mapping(context).get("rubric_path")
+            if isinstance(path, str):
+                self.paths.add(path)
+            self.last = (context, context != self.first[1])
+        if self.last[1]:
+            findings.append(Finding("context", f"the record's context (where its rubric was loaded from, which no hash "
+                                    f"covers) differs from line {self.first[0]}'s: one of them was edited", line,
+                                    candidate))
+
+
+_HASH = re.compile("[0-9a-f]{64}")
+
+
+def written_alike(line: bytes, document: Mapping[str, Any], writer: RecordWriter, result: Result) -> bool:
+    """Whether a line is, byte for byte, the record `writer` writes for the result derived again from it (with the
+    line's own link and context). Then it is canonical, matches its hash and its inputs' hash, and every step,
+    the result and the engine are as recorded: nothing more needs comparing."""
+    prev, context = document.get("prev"), document.get("context")
+    if not (prev is None or (isinstance(prev, str) and _HASH.fullmatch(prev))) or not isinstance(context, dict):
+        return False
+    written, _ = writer.scored(result, prev)
+    if context != {"rubric_path": writer.program.path}:  # found elsewhere than the record says: its context
+        try:
+            recorded = b',"context":' + canonical(context)
+        except (TypeError, ValueError, RecursionError):
+            return False
+        written = written.replace(_context_field(writer.program.path), recorded, 1)
+    return written == line
+
+
+@functools.cache
+def _context_field(rubric_path: str) -> bytes:
+    """A record's context as the writer writes it, after the candidate (the only key before it)."""
+    return b',"context":' + canonical({"rubric_path": rubric_path})
+
+
+# ------------------------------------------------------------------ placings and nominations recorded
+
+
+def placing_findings(line: int, document: Mapping[str, Any], recorded: Iterable[tuple[int, Any]], funnel: Funnel
+                     ) -> Iterator[tuple[int, Finding]]:
+    """Placings are steps too: each placing record against the funnel's decision for its candidate, in order,
+    then the ranking record against what those decisions sum up to. The first difference is reported. `recorded`
+    holds each placing record's line and the decision it records."""
+    decisions = Decisions()
+    records = iter(recorded)
+    for placing in funnel.placings():
+        decisions.add(placing)
+        found = next(records, None)
+        fresh = placing.to_dict()
+        if found is None:
+            yield line, Finding("ranking", f"no placing record for candidate {placing.candidate}: recomputed "
+                                f"{shown(fresh)}", line, placing.candidate)
+            return
+        if as_mapping(found[1]) != fresh:
+            yield found[0], Finding("ranking", f"candidate {placing.candidate}: recorded {shown(found[1])}, "
+                                    f"recomputed {shown(fresh)}", found[0], placing.candidate)
+            return
+    extra = next(records, None)
+    if extra is not None:
+        yield extra[0], Finding("ranking", "a placing record for a candidate the ledger did not score", extra[0])
+        return
+    summed = decisions.to_dict()
+    for key in ("placings", "nominated", "awarded"):
+        if document.get(key) != summed[key]:
+            yield line, Finding("ranking", f"the ranking record's {key}: recorded {shown(document.get(key))}, "
+                                f"recomputed {shown(summed[key])}", line)
+            return
+    if document.get("rule") != funnel_rule(funnel.rules.model):
+        yield line, Finding("ranking", f"the ranking record's rule: recorded {shown(document.get('rule'))}, the "
+                            f"rubric's {shown(funnel_rule(funnel.rules.model))}", line)
+
+
+
+
+def recorded_nominations(rubric_records: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """The provincial ledgers a national ledger's rubric records name, with their nominees."""
+    return [n for d in rubric_records for n in as_list(d.get("nominations")) if isinstance(n, Mapping)]
+
+
+def nominated_in(rubric_records: Sequence[Mapping[str, Any]]) -> set[str] | None:
+    """Every candidate the ledger's nominating ledgers nominated; None when it is not a national round's."""
+    recorded = recorded_nominations(rubric_records)
+    if not recorded:
+        return None
+    return {str(c) for n in recorded for c in as_list(n.get("nominated"))}
+
+
+def as_list(value: Any) -> list[Any]:
+    """A part of a record that should be a list; anything else (after tampering) reads as empty."""
+    return value if isinstance(value, list) else []
+
+
+def nominee_findings(rubric_records: Sequence[Mapping[str, Any]], given: Sequence[Nomination] | None,
+                     unusable: Sequence[str]) -> list[Finding]:
+    """Each given provincial ledger is named, with the same nominees, by the ledger's rubric record."""
+    if unusable:
+        return [Finding("nominations", message) for message in unusable]
+    if given is None:
+        return []
+    recorded = {str(n.get("head")): n for n in recorded_nominations(rubric_records)}
+    findings = []
+    for nomination in given:
+        named = recorded.get(nomination.head)
+        if named is None:
+            findings.append(Finding("nominations", f"{nomination.ledger} is not a ledger this one names (its head "
+                                    f"{nomination.head[:12]}… is not recorded)"))
+        elif named != nomination.to_dict():
+            findings.append(Finding("nominations", f"{nomination.ledger} nominates other candidates than the ledger "
+                                    "records"))
+    missing = recorded.keys() - {n.head for n in given}
+    if missing:
+        findings.append(Finding("nominations", f"the ledger names {len(recorded)} nominating ledgers and "
+                                f"{len(missing)} of them were not given, so their nominees were not checked "
+                                f"against them (heads {', '.join(sorted(h[:12] + '…' for h in missing))})"))
+    return findings

@@ -17,12 +17,19 @@ Three layers, each reported with its own kind of finding:
    the trace compared step by step; the first step that differs is the
    `divergence`, with its location, both values and what it read.
 
+A ledger file is read once, in chunks of lines that the workers parse, check
+and re-derive; what the checks across records need is gathered here, on disk
+where it grows with the ledger, so memory stays flat in its length. A line that
+is, byte for byte, the record the rubric writes again needs no other comparison.
+The records that re-deriving reads from elsewhere in the ledger (`_Setting`) are
+read first where a ledger as written has them; if they are not, it is read twice.
+
 Findings never raise: `ReplayReport.ok` says whether everything held.
 """
 
 from __future__ import annotations
 
-import json
+import pickle
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -30,37 +37,21 @@ from typing import Any
 import attrs
 
 from paritrana_rules.audit.anchors import anchor_findings, public_key_of, published_head
-from paritrana_rules.audit.ledger import (
-    Finding,
-    LedgerFile,
-    as_mapping,
-    candidate_of,
-    check_links,
-    check_record,
-    hash_or_none,
-    link_of,
-    parse_line,
-    text_or_none,
-)
-from paritrana_rules.audit.records import (
-    FORMAT,
-    Nomination,
-    encode,
-    Decisions,
-    funnel_rule,
-    step_locations,
-)
+from paritrana_rules.audit.ledger import (Chain, Contexts, Finding, Link, Records, as_mapping, candidate_of,
+                                          check_record, hash_or_none, link_of, nominated_in, nominee_findings,
+                                          not_canonical, placing_findings, read_line, shown, text_or_none,
+                                          written_alike)
+from paritrana_rules.audit.records import FORMAT, Nomination, encode, step_locations
 from paritrana_rules.audit.rubric_search import RubricFinder
 from paritrana_rules.audit.signing import PublicKey
+from paritrana_rules.canonical import sha256
 from paritrana_rules.errors import InputError
 from paritrana_rules.evaluate.result import Result
 from paritrana_rules.evaluate.rubric import CompiledRubric
-from paritrana_rules.canonical import sha256
 from paritrana_rules.language.identity import declaration_hashes
 from paritrana_rules.processes import ordered_map
 from paritrana_rules.rank.ranking import Funnel, Rules, result_entry
 from paritrana_rules.rank.spill import Spill
-
 
 
 @attrs.frozen
@@ -78,9 +69,9 @@ class Divergence:
     def describe(self) -> str:
         where = (f" at {self.location.get('file')}:{self.location.get('line')}:{self.location.get('column')}"
                  if self.location else "")
-        read = ", ".join(f"{name} = {_show(value)}" for name, value in self.reads)
+        read = ", ".join(f"{name} = {shown(value)}" for name, value in self.reads)
         reads = f" (it read {read})" if self.reads else ""
-        return f"step {self.step}{where}: recorded {_show(self.recorded)}, recomputed {_show(self.recomputed)}{reads}"
+        return f"step {self.step}{where}: recorded {shown(self.recorded)}, recomputed {shown(self.recomputed)}{reads}"
 
 
 @attrs.frozen
@@ -95,9 +86,37 @@ class RecordReport:
         return not any(f.severity == "error" for f in self.findings)
 
 
+class RecordReports:
+    """Every record's report, in line order, made again from disk each time they are gone through: a ledger of any
+    length is reported on with flat memory. Findings are few, and kept by line."""
+
+    def __init__(self, stored: Spill, findings: Iterable[Finding]) -> None:
+        self.stored = stored  # (line, candidate, kind) of each record, on disk past a chunk
+        self.by_line: dict[int, tuple[Finding, ...]] = {}
+        for finding in findings:
+            if finding.line is not None:
+                self.by_line[finding.line] = (*self.by_line.get(finding.line, ()), finding)
+        troubled = {line for line, found in self.by_line.items() if any(f.severity == "error" for f in found)}
+        self.verified = sum(1 for line, _, _ in stored if line not in troubled) if troubled else len(stored)
+
+    def __len__(self) -> int:
+        return len(self.stored)
+
+    def __iter__(self) -> Iterator[RecordReport]:
+        for line, candidate, kind in self.stored:
+            yield RecordReport(line, candidate, kind, self.by_line.get(line, ()))
+
+    def __eq__(self, other: object) -> bool:
+        """The same reports, record by record (read back from disk as they are compared)."""
+        return (isinstance(other, RecordReports) and len(self) == len(other)
+                and all(mine == theirs for mine, theirs in zip(self, other, strict=True)))
+
+    __hash__ = None  # type: ignore[assignment]  # they are read from a file: equal, not the same
+
+
 @attrs.frozen
 class ReplayReport:
-    records: tuple[RecordReport, ...]
+    records: RecordReports  # every record's report, in line order (read back from disk: go through it, or count it)
     findings: tuple[Finding, ...]  # every finding, ledger-level ones included, in line order
     first_divergence: Divergence | None
 
@@ -107,7 +126,7 @@ class ReplayReport:
 
     @property
     def verified(self) -> int:
-        return sum(1 for r in self.records if r.ok)
+        return self.records.verified
 
     def render(self) -> str:
         lines = [f.render() for f in self.findings]
@@ -122,10 +141,6 @@ class ReplayReport:
             lines.append(f"{self.verified} of {count} records verified; "
                          f"{problems} problem{'s' if problems != 1 else ''}")
         return "\n".join(lines)
-
-
-def _show(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
 # ------------------------------------------------------------------ entry point
@@ -150,172 +165,221 @@ def replay(
     either, only the ledger the committee sealed verifies; UsageError when `head`
     is not a SHA-256 or the key cannot be read.
 
-    A ledger file is read twice, a record at a time, so its length does not
-    bound what can be replayed: first its integrity (hashes, chain, seal), then
-    each derivation. For a national round, `nominees` are the nominations read
-    from the provincial ledgers (see `nominations.read_nominations`), and
-    `unusable_nominees` says why those that could not be read were not: each
-    given ledger must be one the ledger names, nominating the same candidates
-    (every scored candidate is checked against the nominations the ledger
-    records anyway). `jobs` > 1 re-derives the records in that many processes.
+    A ledger file is read a chunk of lines at a time, so its length does not
+    bound what can be replayed. For a national round, `nominees` are the
+    nominations read from the provincial ledgers (see
+    `nominations.read_nominations`), and `unusable_nominees` says why those that
+    could not be read were not: each given ledger must be one the ledger names,
+    nominating the same candidates (every scored candidate is checked against the
+    nominations the ledger records anyway). `jobs` > 1 reads and re-derives the
+    lines in that many processes.
     """
     published = published_head(head) if head is not None else None
     key = public_key_of(public_key) if public_key is not None else None
     paths = list(rubric_paths) if rubric_paths is not None else None  # searched here, and in each worker
-    findings: list[Finding] = []
-    documents: Iterable[tuple[int, dict[str, Any]]]
-    if isinstance(source, (str, Path)):
-        documents = LedgerFile(Path(source), findings)
-    elif isinstance(source, Mapping):
-        documents = [(1, dict(source))]
-        check_record(1, documents[0][1], findings)
-    else:
-        documents = [(i, dict(d)) for i, d in enumerate(source, start=1)]
-    scan = _scan(documents, findings, sealed=not isinstance(source, Mapping))
-    findings += anchor_findings(scan.seal, scan.rubric_records, published, key)
-    rubrics = RubricFinder(paths, scan.contexts.paths)
-    findings += _verify_nominees(scan.rubric_records, nominees, unusable_nominees)
-    ranked = _Ranked(scan, rubrics)
-    context = _Context(paths, scan.contexts.paths, {str(as_mapping(d.get("rubric")).get("sha256")): d
-                                                     for d in scan.rubric_records},
-                       _nominated(scan.rubric_records), ranked.reference, against_current, rubrics)
-    by_line: dict[int | None, list[Finding]] = {}
-    for finding in findings:
-        by_line.setdefault(finding.line, []).append(finding)
-    reports = []
-    first: Divergence | None = None
-    # A file's lines go to the workers as they are: parsing them is part of the work that is shared out.
-    records: Iterator[tuple[int, dict[str, Any] | bytes]] = (
-        documents.lines() if isinstance(documents, LedgerFile) else iter(documents))
-    for derived in ordered_map(_derive, context, records, jobs, _CHUNK):
-        ranked.add(derived.entries, derived.unrankable)
-        first = first or derived.divergence
-        reports.append(RecordReport(derived.line, derived.candidate, derived.kind,
-                                    tuple(by_line.get(derived.line, []) + list(derived.findings))))
-        findings.extend(derived.findings)
-    for line, finding in ranked.verify():
-        findings.append(finding)
-        reports = [attrs.evolve(r, findings=(*r.findings, finding)) if r.line == line else r for r in reports]
-    findings.sort(key=lambda f: (f.line if f.line is not None else 10**9))
-    return ReplayReport(tuple(reports), tuple(findings), first)
+    replayed = Records.of(source)
+    expected = _Setting.of(replayed.known())
+    passed = _read_through(replayed, expected, paths, against_current, jobs)
+    if passed.setting != expected:  # re-derived with other records than the ledger has: again, with those
+        passed.close()
+        passed = _read_through(replayed, passed.setting, paths, against_current, jobs)
+    return passed.report(published, key, nominees, unusable_nominees)
 
 
 @attrs.frozen
-class _Scan:
-    """What the integrity pass keeps: the few records the derivations need, and where rubrics were loaded from."""
+class _Setting:
+    """What re-deriving a record needs of other records: where the records say their rubric was loaded from (the
+    order to try the rubric files in), the rubric records (the rubric's declarations, the nominations) and the
+    rubric each ranking record names."""
 
-    contexts: _Contexts
+    paths: frozenset[str]
     rubric_records: tuple[dict[str, Any], ...]
-    rankings: tuple[tuple[int, dict[str, Any]], ...]
-    placings: Spill  # (line, placing record) in order, kept on disk past a chunk
-    seal: tuple[int, dict[str, Any]] | None  # the last seal, with its line
+    rankings: tuple[Mapping[str, Any], ...]
+
+    @classmethod
+    def of(cls, documents: Iterable[Mapping[str, Any]]) -> _Setting:
+        listed = list(documents)
+        paths = (as_mapping(d.get("context")).get("rubric_path") for d in listed if d.get("kind") != "seal")
+        return cls(frozenset(path for path in paths if isinstance(path, str)),
+                   tuple(dict(d) for d in listed if d.get("kind") == "rubric"),
+                   tuple(as_mapping(d.get("rubric")) for d in listed if d.get("kind") == "ranking"))
 
 
-def _scan(documents: Iterable[tuple[int, dict[str, Any]]], findings: list[Finding], sealed: bool) -> _Scan:
-    """One pass: the hash chain and seal (for a ledger), the records' contexts, and what the second pass needs."""
-    contexts, rubric_records, rankings, placings = _Contexts(), [], [], Spill()
-    links, seal = [], None
-    for line, document in documents:
-        kind = document.get("kind")
-        if kind == "seal":
-            seal = (line, document)
-        else:
-            contexts.add(line, document, findings)
-        if kind == "rubric":
-            rubric_records.append(document)
-        elif kind == "ranking":
-            rankings.append((line, document))
-        elif kind == "placing":
-            placings.append((line, document))
-        if sealed:
-            links.append(link_of(line, document))
-    if sealed:
-        check_links(links, findings)
-    return _Scan(contexts, tuple(rubric_records), tuple(rankings), placings, seal if sealed else None)
+HELD = 2_000  # of each kind of record that grows with the ledger, how many are held in memory before going to disk
 
 
-class _Contexts:
-    """Where the records say their rubric was loaded from. No hash covers it, so it is only a hint to find the
-    rubric by; but a ledger is written with one context throughout, so a record that says otherwise was edited."""
+def _read_through(source: Records, setting: _Setting, rubric_paths: list[str | Path] | None, against_current: bool,
+                  jobs: int) -> _Pass:
+    """One pass over what is replayed, its lines read and re-derived in `jobs` processes, in order."""
+    rubrics = RubricFinder(rubric_paths, setting.paths)
+    passed = _Pass(source, setting, rubrics)
+    context = _Context(rubric_paths, setting, against_current, rubrics, sealed=not source.single)
+    try:
+        for chunk in ordered_map(_read_chunk, context, source.chunks(passed.read, _CHUNK_BYTES, _CHUNK), jobs, 1):
+            passed.add(chunk)
+    except BaseException:
+        passed.close()
+        raise
+    return passed
 
-    def __init__(self) -> None:
-        self.paths: set[str] = set()
-        self.first: tuple[int, Any] | None = None
 
-    def add(self, line: int, document: Mapping[str, Any], findings: list[Finding]) -> None:
-        context = document.get("context")
-        path = as_mapping(context).get("rubric_path")
-        if isinstance(path, str):
-            self.paths.add(path)
-        if self.first is None:
-            self.first = (line, context)
-        elif context != self.first[1]:
-            findings.append(Finding("context", f"the record's context (where its rubric was loaded from, which no hash "
-                                    f"covers) differs from line {self.first[0]}'s: one of them was edited", line,
-                                    candidate_of(document)))
+class _Pass:
+    """What one pass gathers from the lines as they come back from the workers, in order: findings (few), the
+    records the checks across records need (few), and on disk what grows with the ledger: the chain's links, each
+    record's report, the placings and the funnel's entries."""
+
+    def __init__(self, source: Records, setting: _Setting, rubrics: RubricFinder) -> None:
+        self.read: list[Finding] = []  # reading the lines, and their contexts, in line order
+        if source.single:
+            check_record(1, source.documents[0], self.read)
+        self.derived: list[Finding] = []
+        self.contexts = Contexts()
+        self.rubric_records: list[dict[str, Any]] = []
+        self.rankings: list[tuple[int, dict[str, Any]]] = []
+        self.seal: tuple[int, dict[str, Any]] | None = None  # the last one, with its line
+        self.chain = Chain(HELD) if not source.single else None
+        self.records = Spill(HELD)  # (line, candidate, kind) of each record
+        self.ranked = _Ranked(setting, rubrics)
+        self.first: Divergence | None = None
+
+    def add(self, chunk: _Chunk) -> None:
+        self.read += chunk.findings
+        for line, context, candidate in chunk.contexts:
+            self.contexts.add(line, context, candidate, self.read)
+        for line, kind, document in chunk.kept:
+            if kind == "seal":
+                self.seal = (line, document)
+            elif kind == "rubric":
+                self.rubric_records.append(document)
+            else:
+                self.rankings.append((line, document))
+        for placing in chunk.placings:
+            self.ranked.placings.append(placing)
+        if self.chain is not None:
+            for link in chunk.links:
+                self.chain.add(link)
+        for record in chunk.records:
+            self.records.append(record)
+        for entry in chunk.entries:
+            self.ranked.entries.append(entry)
+        self.ranked.broken = self.ranked.broken or chunk.unrankable
+        self.derived += chunk.derived
+        self.first = self.first or chunk.divergence
+
+    @property
+    def setting(self) -> _Setting:
+        """The setting the ledger has: the records it was re-derived with should have been these."""
+        return _Setting(frozenset(self.contexts.paths), tuple(self.rubric_records),
+                        tuple(as_mapping(document.get("rubric")) for _, document in self.rankings))
+
+    def report(self, published: str | None, key: PublicKey | None, nominees: Sequence[Nomination] | None,
+               unusable_nominees: Sequence[str]) -> ReplayReport:
+        """Every finding, those across records included, in line order."""
+        try:
+            findings = [*self.read, *(self.chain.findings() if self.chain is not None else [])]
+            findings += anchor_findings(self.seal if self.chain is not None else None, self.rubric_records,
+                                        published, key)
+            findings += nominee_findings(self.rubric_records, nominees, unusable_nominees)
+            findings += self.derived
+            findings += [finding for _, finding in self.ranked.verify(self.rankings)]
+        finally:
+            self.close(but_records=True)  # the report reads them
+        findings.sort(key=lambda f: (f.line if f.line is not None else 10**9))
+        return ReplayReport(RecordReports(self.records, findings), tuple(findings), self.first)
+
+    def close(self, *, but_records: bool = False) -> None:
+        self.ranked.close()
+        if self.chain is not None:
+            self.chain.close()
+        if not but_records:
+            self.records.close()
 
 
 class _Ranked:
     """Placing and ranking records checked against the funnel's decisions, made again from the scored records
-    as they are re-derived (entries gathered on disk: memory stays flat in the ledger's size)."""
+    as they are re-derived. Their entries and the placings are gathered on disk, and the funnel is made only once
+    the workers are done, so that its memory and theirs never add up."""
 
-    def __init__(self, scan: _Scan, rubrics: RubricFinder) -> None:
-        self.scan = scan
-        self.rankings = [(line, document, rubrics.find(as_mapping(document.get("rubric")))[0])
-                         for line, document in scan.rankings]
-        found = [c for _, _, c in self.rankings if c is not None]
-        self.rules = Rules(found[0].model) if found else None
-        self.reference = as_mapping(scan.rankings[0][1].get("rubric")) if scan.rankings else None
-        self.funnel = Funnel(self.rules) if self.rules is not None else None
-        self.broken = False
+    def __init__(self, setting: _Setting, rubrics: RubricFinder) -> None:
+        self.named = setting.rankings  # the rubric each ranking record names: the first found ranks
+        self.rubrics = rubrics
+        self.entries = Spill(HELD)  # each scored record's funnel entry, pickled (see `_derived`)
+        self.placings = Spill(HELD)  # (line, the decision it records) of each placing record, in order
+        self.broken = False  # a scored record could not be derived again
 
-    def add(self, entries: Sequence[Any], unrankable: bool) -> None:
-        if self.funnel is not None:
-            for item in entries:
-                self.funnel.add(item)
-        self.broken = self.broken or unrankable
-
-    def verify(self) -> Iterator[tuple[int, Finding]]:
+    def verify(self, rankings: Sequence[tuple[int, dict[str, Any]]]) -> Iterator[tuple[int, Finding]]:
+        funnel = self._funnel()
         try:
-            for line, document, compiled in self.rankings:
-                if compiled is None or self.funnel is None:
-                    yield line, Finding("rubric-not-found", "no rubric with this ranking rule among the rubric files",
-                                        line)
+            for line, document in rankings:
+                compiled = self.rubrics.find(as_mapping(document.get("rubric")))[0]
+                if compiled is None or funnel is None:
+                    yield line, Finding("rubric-not-found", "no rubric with this ranking rule among the rubric "
+                                        "files", line)
                 elif self.broken:  # why is reported on the record: not a second error here
                     yield line, Finding("ranking", "not verified: a scored record could not be derived again, so "
                                         "the funnel cannot be decided again", line, None, "note")
                 else:
-                    yield from _verify_placings(line, document, self.scan.placings, self.funnel)
-            if not self.rankings and len(self.scan.placings):
-                line = next(iter(self.scan.placings))[0]
+                    yield from placing_findings(line, document, self.placings, funnel)
+            if not rankings and len(self.placings):
+                line = next(iter(self.placings))[0]
                 yield line, Finding("ranking", "placing records without the ranking record that sums them up", line)
         finally:
-            self.scan.placings.close()
-            if self.funnel is not None:
-                self.funnel.close()
+            if funnel is not None:
+                funnel.close()
+
+    def _funnel(self) -> Funnel | None:
+        """The funnel of the first ranking rubric found, holding every entry."""
+        found = [c for c in (self.rubrics.find(reference)[0] for reference in self.named) if c is not None]
+        if not found:
+            return None
+        funnel = Funnel(Rules(found[0].model))
+        for item in self.entries:
+            funnel.add(pickle.loads(item))  # pickled by a worker of this replay
+        return funnel
+
+    def close(self) -> None:
+        self.entries.close()
+        self.placings.close()
 
 
-_CHUNK = 200  # records re-derived per task when replaying in several processes
+# ------------------------------------------------------------------ in the workers
+
+
+_CHUNK_BYTES = 1 << 19  # of a ledger's lines read and re-derived per task
+_CHUNK = 200  # records given in memory re-derived per task
+_IDENTITIES = 64  # rubric identities whose rubric a worker remembers: a ledger's records name one
 
 
 class _Context:
-    """What re-deriving a record needs besides the record: it travels to each worker process once, where
+    """What reading and re-deriving a line needs besides the line: it travels to each worker process once, where
     the rubrics are found and compiled again."""
 
-    def __init__(self, rubric_paths: list[str | Path] | None, recorded: set[str],
-                 described: dict[str, dict[str, Any]], nominated: set[str] | None, ranking: Mapping[str, Any] | None,
-                 against_current: bool, rubrics: RubricFinder) -> None:
+    def __init__(self, rubric_paths: list[str | Path] | None, setting: _Setting, against_current: bool,
+                 rubrics: RubricFinder, *, sealed: bool) -> None:
         self.rubric_paths = rubric_paths
-        self.recorded = recorded  # where the records say their rubric was: the order to try the files in
-        self.described = described  # rubric records by the rubric's hash
-        self.nominated = nominated
-        self.ranking = ranking  # the rubric the ranking record names, when the ledger ranks
+        self.recorded = setting.paths  # where the records say their rubric was: the order to try the files in
+        self.described = {str(as_mapping(d.get("rubric")).get("sha256")): d for d in setting.rubric_records}
+        self.nominated = nominated_in(setting.rubric_records)
+        self.ranking = setting.rankings[0] if setting.rankings else None  # the rubric that ranks, when one does
         self.against_current = against_current
+        self.sealed = sealed  # a ledger: each record's link is wanted
         self.finder: RubricFinder | None = rubrics
         self.found_rules: Rules | None = None
+        self.found: dict[Any, tuple[CompiledRubric | None, list[str]]] = {}
 
     def __getstate__(self) -> dict[str, Any]:
-        return {**self.__dict__, "finder": None, "found_rules": None}
+        return {**self.__dict__, "finder": None, "found_rules": None, "found": {}}
+
+    def find(self, identity: Mapping[str, Any]) -> tuple[CompiledRubric | None, list[str]]:
+        """The rubric of a record (see `RubricFinder.find`), remembered for the few identities records name."""
+        key = tuple(sorted(identity.items()))
+        try:
+            known = self.found.get(key)
+        except TypeError:  # a part no hash takes (after tampering): looked for each time
+            return self.rubrics.find(identity)
+        if known is None and len(self.found) < _IDENTITIES:
+            known = self.found[key] = self.rubrics.find(identity)
+        return known or self.rubrics.find(identity)
 
     @property
     def rules(self) -> Rules | None:
@@ -332,93 +396,80 @@ class _Context:
         return self.finder
 
 
-@attrs.frozen
-class _Derived:
-    line: int
-    candidate: str | None
-    kind: str
-    findings: tuple[Finding, ...]
-    divergence: Divergence | None
-    entries: tuple[Any, ...]  # what ranking needs of it
-    unrankable: bool  # a scored record whose result cannot be ranked (it was altered)
+@attrs.define
+class _Chunk:
+    """What a worker made of a chunk of lines, by kind: a few lists rather than an object per line (they come back
+    by the million). All but the findings is about records, a seal included."""
+
+    findings: list[Finding] = attrs.Factory(list)  # reading: cut off, not a record, not its canonical bytes
+    contexts: list[tuple[int, Any, str | None]] = attrs.Factory(list)  # (line, context, candidate), seals aside
+    kept: list[tuple[int, Any, dict[str, Any]]] = attrs.Factory(list)  # (line, kind, record): rubric, ranking, seal
+    placings: list[tuple[int, Any]] = attrs.Factory(list)  # (line, the decision it records)
+    links: list[Link] = attrs.Factory(list)  # in a ledger
+    records: list[tuple[int, str | None, str]] = attrs.Factory(list)  # (line, candidate, kind) of those re-derived
+    entries: list[bytes] = attrs.Factory(list)  # funnel entries of the scored records, pickled
+    derived: list[Finding] = attrs.Factory(list)  # re-deriving them
+    divergence: Divergence | None = None  # the first
+    unrankable: bool = False  # a scored record could not be derived again
+
+    def read(self, line: int, document: dict[str, Any], link: Link | None) -> None:
+        """What the checks across records need of a record read."""
+        kind = document.get("kind")
+        if kind != "seal":
+            context, last = document.get("context"), self.contexts[-1][1] if self.contexts else None
+            self.contexts.append((line, last if context == last else context, candidate_of(document)))  # one object
+        if kind in ("rubric", "ranking", "seal"):
+            self.kept.append((line, kind, document))
+        elif kind == "placing":
+            self.placings.append((line, document.get("placing")))
+        if link is not None:
+            self.links.append(link)
 
 
-def _derive(context: _Context, records: list[tuple[int, dict[str, Any] | bytes]]) -> list[_Derived]:
-    """Each record of a chunk (a ledger's line as read, or a record) re-derived; the seal and what is not a
-    record (reported by the first pass) are left out."""
-    derived = []
-    for line, record in records:
-        document = parse_line(record) if isinstance(record, bytes) else record
-        if document is not None and document.get("format") == FORMAT and document.get("kind") != "seal":
-            derived.append(_derived(context, line, document))
-    return derived
+def _read_chunk(context: _Context, chunks: list[tuple[int, Sequence[bytes | dict[str, Any]]]]) -> list[_Chunk]:
+    """Each chunk (a ledger's lines as read, or records), its first line numbered, read, checked and re-derived."""
+    gathered = [_Chunk() for _ in chunks]
+    for (first, items), chunk in zip(chunks, gathered, strict=True):
+        for number, item in enumerate(items, start=first):
+            _read_one(context, number, item, chunk)
+    return gathered
 
 
-def _derived(context: _Context, line: int, document: dict[str, Any]) -> _Derived:
-    """One record checked: its rubric, its derivation, its nomination, and what ranking needs of it."""
-    own: list[Finding] = []
-    if document.get("kind") == "rubric":
-        _verify_rubric(line, document, context.rubrics, own)
-    divergence, result = _replay_record(line, document, context.rubrics, context.described, context.against_current,
-                                        own)
-    who = candidate_of(document)
-    if context.nominated is not None and document.get("kind") == "scored" and who not in context.nominated:
-        own.append(Finding("not-nominated", "no provincial ledger the ledger names nominated this candidate", line,
-                           who))
-    entries: list[Any] = []
-    unrankable = False
-    rules = context.rules if document.get("kind") == "scored" else None
-    if rules is not None:
-        if result is None:
-            unrankable = True  # its derivation failed (reported): the ranking cannot be decided again
-        else:
-            entries = [result_entry(rules, result)]
-    return _Derived(line, who, str(document.get("kind")), tuple(own), divergence, tuple(entries), unrankable)
+def _read_one(context: _Context, number: int, item: bytes | dict[str, Any], chunk: _Chunk) -> None:
+    """One line read and its record re-derived; its bytes are compared with the record's canonical form, and its
+    hash taken again, only when they are not the record written again alike."""
+    raw = item.rstrip(b"\n") if isinstance(item, bytes) else None
+    document = read_line(number, item, chunk.findings) if isinstance(item, bytes) else item
+    if document is None:
+        return
+    intact = document.get("format") == FORMAT and document.get("kind") != "seal" and _derive(
+        context, number, document, raw, chunk)
+    if raw is not None and not intact and (problem := not_canonical(raw, document)) is not None:
+        chunk.findings.append(Finding("not-canonical", problem, number, candidate_of(document)))
+    chunk.read(number, document, link_of(number, document, intact=intact) if context.sealed else None)
+
+
+def _derive(context: _Context, line: int, document: dict[str, Any], raw: bytes | None, chunk: _Chunk) -> bool:
+    """One record checked (its rubric, its derivation, its nomination) and what ranking needs of it; whether its
+    line is the record written again, byte for byte."""
+    kind, who = document.get("kind"), candidate_of(document)
+    if kind == "rubric":
+        _verify_rubric(line, document, context.rubrics, chunk.derived)
+    divergence, result, intact = _replay_record(context, line, document, raw, chunk.derived)
+    if context.nominated is not None and kind == "scored" and who not in context.nominated:
+        chunk.derived.append(Finding("not-nominated", "no provincial ledger the ledger names nominated this "
+                                     "candidate", line, who))
+    chunk.records.append((line, who, str(kind)))
+    chunk.divergence = chunk.divergence or divergence
+    rules = context.rules if kind == "scored" else None
+    if rules is not None and result is None:
+        chunk.unrankable = True  # its derivation failed (reported): the ranking cannot be decided again
+    elif rules is not None:  # pickled here, it travels and waits for the funnel as a few hundred bytes
+        chunk.entries.append(pickle.dumps(result_entry(rules, result), protocol=pickle.HIGHEST_PROTOCOL))
+    return intact
 
 
 # ------------------------------------------------------------------ derivations
-
-
-def _recorded_nominations(rubric_records: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
-    return [n for d in rubric_records for n in _list(d.get("nominations")) if isinstance(n, Mapping)]
-
-
-def _nominated(rubric_records: Sequence[Mapping[str, Any]]) -> set[str] | None:
-    """Every candidate the ledger's nominating ledgers nominated; None when it is not a national round's."""
-    recorded = _recorded_nominations(rubric_records)
-    if not recorded:
-        return None
-    return {str(c) for n in recorded for c in _list(n.get("nominated"))}
-
-
-def _list(value: Any) -> list[Any]:
-    """A part of a record that should be a list; anything else (after tampering) reads as empty."""
-    return value if isinstance(value, list) else []
-
-
-def _verify_nominees(rubric_records: Sequence[Mapping[str, Any]], given: Sequence[Nomination] | None,
-                     unusable: Sequence[str]) -> list[Finding]:
-    """Each given provincial ledger is named, with the same nominees, by the ledger's rubric record."""
-    if unusable:
-        return [Finding("nominations", message) for message in unusable]
-    if given is None:
-        return []
-    recorded = {str(n.get("head")): n for n in _recorded_nominations(rubric_records)}
-    findings = []
-    for nomination in given:
-        named = recorded.get(nomination.head)
-        if named is None:
-            findings.append(Finding("nominations", f"{nomination.ledger} is not a ledger this one names (its head "
-                                    f"{nomination.head[:12]}… is not recorded)"))
-        elif named != nomination.to_dict():
-            findings.append(Finding("nominations", f"{nomination.ledger} nominates other candidates than the ledger "
-                                    "records"))
-    missing = recorded.keys() - {n.head for n in given}
-    if missing:
-        findings.append(Finding("nominations", f"the ledger names {len(recorded)} nominating ledgers and "
-                                f"{len(missing)} of them were not given, so their nominees were not checked "
-                                f"against them (heads {', '.join(sorted(h[:12] + '…' for h in missing))})"))
-    return findings
 
 
 def _verify_rubric(line: int, document: Mapping[str, Any], rubrics: RubricFinder, findings: list[Finding]) -> None:
@@ -436,33 +487,58 @@ def _verify_rubric(line: int, document: Mapping[str, Any], rubrics: RubricFinder
                                 None, "note"))
 
 
-def _replay_record(line: int, document: dict[str, Any], rubrics: RubricFinder,
-                   described: Mapping[str, Mapping[str, Any]], against_current: bool,
-                   findings: list[Finding]) -> tuple[Divergence | None, Any]:
-    """The first divergence of a scored record, and the result derived again (None when it cannot be)."""
+def _replay_record(context: _Context, line: int, document: dict[str, Any], raw: bytes | None,
+                   findings: list[Finding]) -> tuple[Divergence | None, Any, bool]:
+    """The first divergence of a scored record, the result derived again (None when it cannot be), and whether
+    its line (`raw`, when read from a file) is the record written again, byte for byte."""
     if document.get("kind") != "scored":
-        return None, None
+        return None, None, False
     who = candidate_of(document) or "?"
     identity = as_mapping(document.get("rubric"))
-    compiled, broken = rubrics.find(identity)
+    rubrics = context.rubrics
+    compiled, broken = context.find(identity)
     if compiled is None:
         named = f"{identity.get('category')} edition {identity.get('edition')}"
         extra = f"; these rubric files did not load: {', '.join(broken)}" if broken else ""
         findings.append(Finding("rubric-not-found", f"no rubric {named} among {len(rubrics.files)} rubric files{extra}",
                                 line, who))
-        return None, None
+        return None, None, False
     changed = ""
     if rubrics.sha256(compiled) != identity.get("sha256"):
-        described_rubric = as_mapping(as_mapping(described.get(str(identity.get("sha256")))).get("rubric"))
+        described_rubric = as_mapping(as_mapping(context.described.get(str(identity.get("sha256")))).get("rubric"))
         declarations = described_rubric.get("declarations")
         changed = _changed_declarations(as_mapping(declarations), compiled) or "its content hash differs"
-    if changed and not against_current:
+    if changed and not context.against_current:
         findings.append(Finding("rubric-changed", f"{compiled.path} changed since scoring: {changed}; "
                                 "replay with --against-current to re-score under it", line, who))
-        return None, None
-    inputs = as_mapping(document.get("inputs"))
+        return None, None, False
+    rescored = _rescored(line, who, document, compiled)
+    if raw is not None and not changed and isinstance(rescored, tuple) and written_alike(
+            raw, document, rubrics.writer(rescored[0]), rescored[1]):
+        return None, rescored[1], True
     if hash_or_none(sha256, document.get("inputs")) != document.get("inputs_sha256"):
         findings.append(Finding("input-edited", "the recorded inputs do not match their hash", line, who))
+    if isinstance(rescored, Finding):
+        findings.append(rescored)
+        return None, None, False
+    scorer, result = rescored
+    fresh = rubrics.writer(scorer).record(result)
+    if changed:
+        return _against_current(line, who, document, fresh, changed, result, findings), result, False
+    divergence = _first_difference(line, who, document, fresh, result)
+    if divergence is not None:
+        findings.append(Finding("divergence", divergence.describe(), line, who))
+    engine = as_mapping(document.get("engine"))
+    if engine != fresh["engine"]:
+        findings.append(Finding("engine", f"scored with {engine.get('name')} {engine.get('version')}, replayed with "
+                                f"{fresh['engine']['version']}", line, who, "note"))
+    return divergence, result, False
+
+
+def _rescored(line: int, who: str, document: Mapping[str, Any], compiled: CompiledRubric
+              ) -> tuple[CompiledRubric, Result] | Finding:
+    """The recorded inputs scored again at the recorded stage, or why they cannot be."""
+    inputs = as_mapping(document.get("inputs"))
     candidate = as_mapping(document.get("candidate"))
     defaulted = {str(d) for d in document.get("defaulted") or () if isinstance(d, str)} if isinstance(
         document.get("defaulted"), list) else set()
@@ -471,58 +547,12 @@ def _replay_record(line: int, document: dict[str, Any], rubrics: RubricFinder,
     try:
         scorer = compiled.at_stage(stage) if isinstance(stage, str) else compiled
     except KeyError:
-        findings.append(Finding("divergence", f"the rubric has no stage {stage!r} any more", line, who))
-        return None, None
+        return Finding("divergence", f"the rubric has no stage {stage!r} any more", line, who)
     try:
-        result = scorer.evaluate(given, str(candidate.get("id")), name=text_or_none(candidate.get("name")))
+        return scorer, scorer.evaluate(given, str(candidate.get("id")), name=text_or_none(candidate.get("name")))
     except InputError as error:
-        findings.append(Finding("divergence", f"the recorded inputs no longer validate: {error}", line, who))
-        return None, None
-    fresh = rubrics.writer(scorer).record(result)
-    if changed:
-        return _against_current(line, who, document, fresh, changed, result, findings), result
-    divergence = _first_difference(line, who, document, fresh, result)
-    if divergence is not None:
-        findings.append(Finding("divergence", divergence.describe(), line, who))
-    engine = as_mapping(document.get("engine"))
-    if engine != fresh["engine"]:
-        findings.append(Finding("engine", f"scored with {engine.get('name')} {engine.get('version')}, replayed with "
-                                f"{fresh['engine']['version']}", line, who, "note"))
-    return divergence, result
+        return Finding("divergence", f"the recorded inputs no longer validate: {error}", line, who)
 
-
-def _verify_placings(line: int, document: Mapping[str, Any], recorded: Spill, funnel: Funnel
-                     ) -> Iterator[tuple[int, Finding]]:
-    """Placings are steps too: each placing record against the funnel's decision for its candidate, in order,
-    then the ranking record against what those decisions sum up to. The first difference is reported."""
-    decisions = Decisions()
-    records = iter(recorded)
-    for placing in funnel.placings():
-        decisions.add(placing)
-        found = next(records, None)
-        fresh = placing.to_dict()
-        if found is None:
-            yield line, Finding("ranking", f"no placing record for candidate {placing.candidate}: recomputed "
-                                f"{_show(fresh)}", line, placing.candidate)
-            return
-        if as_mapping(found[1].get("placing")) != fresh:
-            yield found[0], Finding("ranking", f"candidate {placing.candidate}: recorded "
-                                    f"{_show(found[1].get('placing'))}, recomputed {_show(fresh)}", found[0],
-                                    placing.candidate)
-            return
-    extra = next(records, None)
-    if extra is not None:
-        yield extra[0], Finding("ranking", "a placing record for a candidate the ledger did not score", extra[0])
-        return
-    summed = decisions.to_dict()
-    for key in ("placings", "nominated", "awarded"):
-        if document.get(key) != summed[key]:
-            yield line, Finding("ranking", f"the ranking record's {key}: recorded {_show(document.get(key))}, "
-                                f"recomputed {_show(summed[key])}", line)
-            return
-    if document.get("rule") != funnel_rule(funnel.rules.model):
-        yield line, Finding("ranking", f"the ranking record's rule: recorded {_show(document.get('rule'))}, the "
-                            f"rubric's {_show(funnel_rule(funnel.rules.model))}", line)
 
 def _changed_declarations(recorded: Mapping[str, str], compiled: CompiledRubric) -> str:
     current = declaration_hashes(compiled.model.rubric)
@@ -547,11 +577,10 @@ def _first_difference(line: int, who: str, document: Mapping[str, Any], fresh: M
                       result: Result) -> Divergence | None:
     """The first step, in the order of the derivation, whose recorded value is not the recomputed one."""
     recorded = as_mapping(document.get("trace"))
-    steps = {step.id: step for step in result.trace or ()}
     for step_id in (str(location[0]) for location in step_locations(result.program)):
         if step_id not in fresh["trace"] or recorded.get(step_id) == fresh["trace"][step_id]:
             continue
-        step = steps[step_id]
+        step = next(step for step in result.trace or () if step.id == step_id)  # traced only now: it differs
         where = {"file": step.span.path, "line": step.span.line, "column": step.span.column}
         return Divergence(line, who, step_id, where, recorded.get(step_id), fresh["trace"][step_id],
                           tuple((name, encode(value)) for name, value in step.reads))

@@ -22,7 +22,8 @@ CHUNK = 20_000  # records held in memory at a time (an entry pickles to about a 
 class Spill:
     """An append-only sequence of picklable records, read back in order as often as needed."""
 
-    def __init__(self) -> None:
+    def __init__(self, held: int | None = None) -> None:
+        self.held = held  # how many records are held in memory before they go to disk (default `CHUNK`)
         self.files = contextlib.ExitStack()
         self.head: list[Any] = []  # the records not yet written out
         self.store: IO[bytes] | None = None
@@ -32,7 +33,7 @@ class Spill:
     def append(self, record: Any) -> None:
         self.head.append(record)
         self.count += 1
-        if len(self.head) >= CHUNK:
+        if len(self.head) >= (self.held or CHUNK):
             self._write(self.head)
             self.head = []
 
