@@ -276,8 +276,8 @@ def _numbers(spec: InputSpec, cells: list[str | None], unread: Any) -> Fixed:
     """
     size = len(cells)
     default = _default_text(spec)
-    texts = [c if c and len(c) <= _NUMBER_CHARS else (default if not c and default is not None else "")
-             for c in cells]
+    texts = [c if c and len(c) <= _NUMBER_CHARS and "\0" not in c  # numpy's fixed-width text drops a NUL
+             else (default if not c and default is not None else "") for c in cells]
     array = np.array(texts, dtype=f"<U{_NUMBER_CHARS}")
     codes = array.view(np.uint32).reshape(size, _NUMBER_CHARS)
     length = np.count_nonzero(codes, axis=1)
@@ -296,6 +296,7 @@ def _numbers(spec: InputSpec, cells: list[str | None], unread: Any) -> Fixed:
     if spec.kind == "count":
         readable &= ~negative & (points == 0)
     scale = int(places[readable].max()) if readable.any() else 0
+    readable &= whole + scale <= _DIGITS  # at the column's scale, not only its own: still below 10^18
     ints = np.zeros(size, dtype=np.int64)
     with np.errstate(over="ignore"):  # only rows not read can overflow, and they are set to 0 below
         for column in range(_NUMBER_CHARS):  # the digits, the point skipped, as one integer
