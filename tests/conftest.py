@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 UPDATE_OPTION = "--update-goldens"
 UPDATE_VARIABLE = "PARITRANA_UPDATE_GOLDENS"
 
-settings.register_profile("ci", max_examples=60, deadline=None, derandomize=True,
+settings.register_profile("ci", max_examples=40, deadline=None, derandomize=True,
                           suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("dev", max_examples=100, deadline=None)
 settings.register_profile("long", max_examples=2_000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
