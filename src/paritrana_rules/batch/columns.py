@@ -96,30 +96,31 @@ class ColumnLane:
     def rows(self, chunk: Sequence[tuple[Any, str | None]]) -> list[Made | None]:
         """Each read with its item (what outputs show) and ranking entry when this lane scored it, else None."""
         made: list[Made | None] = [None] * len(chunk)
-        by_header: dict[int, list[tuple[int, CellRow, str, str | None]]] = {}
+        by_header: dict[int, list[tuple[int, CellRow]]] = {}
         for position, (read, first) in enumerate(chunk):
-            identity = self.identity(read, first)
-            if identity is not None:
-                by_header.setdefault(id(read.header), []).append((position, read, *identity))
+            if _whole_row(read, first):
+                by_header.setdefault(id(read.header), []).append((position, read))
         for rows in by_header.values():
-            table = _Table(rows[0][1].header, [read.cells for _, read, _, _ in rows])
+            header = rows[0][1].header
+            if not self.plain_header(header):
+                continue
+            table = _Table(header, [read.cells for _, read in rows])
+            identities = [self.identity(*cells) for cells in zip(table.column("id"), table.column("name"),
+                                                                  strict=True)]
             reached = self.stages_reached(table)
             for stage in np.unique(reached):
-                chosen = np.flatnonzero(reached == stage)
-                scored = self.scored(self.rubric.at_stage(int(stage)), table.subset(chosen),
-                                     [rows[i] for i in chosen])
+                chosen = [(i, identity) for i in np.flatnonzero(reached == stage).tolist()
+                          if (identity := identities[i]) is not None]
+                scored = self.scored(self.rubric.at_stage(int(stage)), table.subset([i for i, _ in chosen]),
+                                     [(rows[i][0], *identity) for i, identity in chosen])
                 for position, item in scored:
                     made[position] = item
         return made
 
-    def identity(self, read: Any, first: str | None) -> tuple[str, str | None] | None:
-        """(id, name) of a row read as the row-by-row path reads it, with nothing to report; else None."""
-        if not isinstance(read, CellRow) or read.too_long is not None or len(read.cells) > len(read.header):
-            return None
-        if not self.plain_header(read.header) or first != escaped(read.origin):
-            return None
-        candidate_id, id_problem = text_field(_cell(read, "id"), "an id", id_issue)
-        name, name_problem = text_field(_cell(read, "name"), "a name", name_issue)
+    def identity(self, id_cell: str | None, name_cell: str | None) -> tuple[str, str | None] | None:
+        """(id, name) as the row-by-row path reads them, when it has nothing to report of them; else None."""
+        candidate_id, id_problem = text_field(id_cell, "an id", id_issue)
+        name, name_problem = text_field(name_cell, "a name", name_issue)
         if candidate_id is None or id_problem or name_problem:
             return None
         if self.nominated is not None and candidate_id not in self.nominated:
@@ -151,7 +152,7 @@ class ColumnLane:
             self.programs[view.stage] = columns(view.program)
         return self.programs[view.stage]
 
-    def scored(self, view: AnyRubric, table: _Table, rows: list[tuple[int, CellRow, str, str | None]]
+    def scored(self, view: AnyRubric, table: _Table, rows: list[tuple[int, str, str | None]]
                ) -> list[tuple[int, Made]]:
         program = self.program(view)
         inputs, unread = self.inputs(view.input_specs, table)
@@ -162,7 +163,7 @@ class ColumnLane:
         left = (unread | scores.scalar).tolist()
         return [(position, words.made(index, candidate_id, name,
                                       entry(index, candidate_id) if entry is not None else None))
-                for index, (position, _, candidate_id, name) in enumerate(rows) if not left[index]]
+                for index, (position, candidate_id, name) in enumerate(rows) if not left[index]]
 
     def qualifies(self, program: ColumnProgram, scores: Scores) -> list[Any]:
         """Each placing's `when` per row (always, for a placing without one)."""
@@ -208,7 +209,7 @@ def lane_for(rubric: AnyRubric, rules: Rules, form: Form, stage: str | None,
         return str(why)
     inputs = {i.spec.name: i.spec.kind for i in rubric.whole.inputs}
     for name in rules.groups:
-        source = rules.groupings[name][0] if name in rules.groupings else name
+        source = rules.source_of(name) if name is not None else None
         if source is not None and inputs.get(source) not in ("one_of", "text"):
             return f"candidates are grouped by {source}, which is not an input of members or text"
     return ColumnLane(rubric, rules, form, stage, nominated)
@@ -239,13 +240,10 @@ class _Table:
         return _Table(self.header, [self.rows[i] for i in rows])
 
 
-def _cell(read: CellRow, name: str) -> str | None:
-    """A row's cell under a column name: "" past the row's end, None when the header lacks the column."""
-    try:
-        column = read.header.index(name)
-    except ValueError:
-        return None
-    return read.cells[column] if column < len(read.cells) else ""
+def _whole_row(read: Any, first: str | None) -> bool:
+    """A CSV or spreadsheet row read whole, no longer than its header, its id used here first."""
+    return (isinstance(read, CellRow) and read.too_long is None and len(read.cells) <= len(read.header)
+            and first == escaped(read.origin))
 
 
 def _converted(spec: InputSpec, cell: str | None) -> tuple[object, bool] | None:
@@ -427,9 +425,11 @@ class _Words:
 
     def group_column(self, rules: Rules, name: str | None) -> list[Any] | None:
         """Each row's group by `name`, as `Rules.group_of` finds it from the row's member of its source input."""
-        source = rules.groupings[name][0] if name in rules.groupings else name
-        column = self.scores.values.get(source) if source is not None else None
+        if name is None:
+            return None
+        source = rules.source_of(name)
+        column = self.scores.values.get(source)
         if not isinstance(column, Codes):
             return None
-        by_code = [rules.group_of(name, {source: member}) for member in column.members]  # type: ignore[dict-item]
+        by_code = [rules.group_of(name, {source: member}) for member in column.members]
         return [by_code[code] for code in column.codes.tolist()]

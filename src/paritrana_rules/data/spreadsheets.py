@@ -134,7 +134,7 @@ def _csv_rows(reader: Iterator[list[str]], lines: _RowLines, header: list[str], 
         except _RowTooLong as long:
             yield CellRow([], header, f"{label}, row {start}", too_long=long.length)
             continue
-        if "".join(row).strip():  # a value in some cell: some cell is more than blanks
+        if _filled(row):
             yield CellRow(row, header, f"{label}, row {start}")
 
 
@@ -180,7 +180,7 @@ def _sheet_rows(sheet: Any, label: str) -> Iterator[CellRow]:
         if row.count(None) == len(row):
             continue  # a row openpyxl fills in where the sheet has none
         cells = [cell_text(cell) for cell in row]
-        if any(cell.strip() for cell in cells):
+        if _filled(cells):
             yield CellRow(cells, header, f"{label}, row {number}")
 
 
@@ -214,7 +214,7 @@ def _parquet_rows(file: Any, header: list[str], label: str) -> Iterator[CellRow]
         for values in zip(*(column.to_pylist() for column in batch.columns), strict=True):
             number += 1
             cells = [cell_text(value) for value in values]
-            if "".join(cells).strip():
+            if _filled(cells):
                 yield CellRow(cells, header, f"{label}, row {number}")
 
 
@@ -225,6 +225,11 @@ def _parquet(label: str) -> Any:
     except ImportError:
         file_error(label, "reading Parquet files needs the 'parquet' extra", "pip install 'paritrana-rules[parquet]'")
     return pyarrow.parquet
+
+
+def _filled(cells: list[str]) -> bool:
+    """Whether a row has a value: some cell more than blanks (a wholly empty row is no candidate)."""
+    return bool("".join(cells).strip())
 
 
 def cell_text(cell: object) -> str:

@@ -137,16 +137,18 @@ class Rules:
     def ranks(self) -> bool:
         return decides_across(self.model)
 
+    def source_of(self, name: str) -> str:
+        """The input (or let) a group is read from: a grouping's `by`, or the name itself."""
+        return self.groupings[name][0] if name in self.groupings else name
+
     def group_of(self, name: str | None, values: Mapping[str, Any]) -> GroupValue:
         """A candidate's group by `name`: a grouping's part, or the input's value; None for no grouping."""
         if name is None:
             return None
-        if name in self.groupings:
-            source, part_of = self.groupings[name]
-            member = values.get(source)
-            return part_of.get(str(member)) if member is not None else None
-        value = values.get(name)
-        return str(value) if value is not None else None
+        value = values.get(self.source_of(name))
+        if value is None:
+            return None
+        return self.groupings[name][1].get(str(value)) if name in self.groupings else str(value)
 
 
 def entry(rules: Rules, candidate: str, status: str, total: Decimal, points: Mapping[str, Decimal],
@@ -183,6 +185,7 @@ def _in_running(rules: Rules, index: int, stage: str, status: str,
 # ------------------------------------------------------------------ deciding
 
 SortRecord = tuple[Any, ...]  # (group, negated keys..., entry index)
+KNOWN_KEYS = 100_000  # distinct keys the funnel remembers as whole numbers (10,001 on a scale 0 to 100, 2 places)
 
 
 class Funnel:
@@ -203,9 +206,12 @@ class Funnel:
                                   item.qualifies))
 
     def scaled(self, value: Decimal) -> int:
-        """A key as a whole number of the last place (remembered: totals and points take few values)."""
+        """A key as a whole number of the last place (remembered: totals and points take few values; on a scale
+        wide enough to take many, what is remembered is let go past KNOWN_KEYS, so memory stays flat)."""
         known = self.known.get(value)
         if known is None:
+            if len(self.known) >= KNOWN_KEYS:
+                self.known.clear()
             known = self.known[value] = int(value.scaleb(self.places))
         return known
 
