@@ -928,7 +928,7 @@ class TooSlow(BaseException):
 _AREAS = (("data/", "data"), ("language/", "rubric"), ("check/", "check-compile"), ("compile/", "check-compile"),
           ("evaluate/", "check-compile"), ("audit/", "ledger"), ("batch/", "batch-output"), ("outputs.py",
           "batch-output"), ("processes.py", "batch-output"), ("explain/", "batch-output"), ("rank/", "batch-output"),
-          ("cli.py", "batch-output"))
+          ("cli/", "batch-output"))
 KIND_AREAS = {"rubric": "rubric", "scoring": "check-compile", "record": "data", "file": "data",
               "command": "batch-output", "ledger": "ledger", "harness": "harness"}
 _PACKAGE = "/paritrana_rules/"
@@ -954,7 +954,7 @@ def exception_failure(error: BaseException, kind: str) -> Failure:
 
 def _place(frames: list[tuple[str, str]], kind: str) -> tuple[str, str]:
     """The area of the innermost stage a traceback passed through, and the library function it ended in."""
-    staged = [module for module, _ in frames if "/" in module or module in ("cli.py", "outputs.py", "processes.py")]
+    staged = [module for module, _ in frames if "/" in module or module in ("outputs.py", "processes.py")]
     where = f"{frames[-1][0]}:{frames[-1][1]}" if frames else "outside the library"
     return area_of(staged[-1] if staged else None, kind), where
 

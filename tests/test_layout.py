@@ -40,12 +40,13 @@ LAYERS: list[tuple[str, ...]] = [
     ("batch",),
     # committee: a rubric and its example cases and properties -> test results; two rubrics -> their difference
     ("committee",),
-    # top: calls of the public API (`paritrana_rules`, `api`) and command lines (`cli`, `cli_parser`, `__main__`)
+    # top: calls of the public API (`paritrana_rules`, `api`) and the command line (`cli` and its modules, `__main__`)
     # -> the layers below
     ("top",),
 ]
 RANK = {layer: rank for rank, tier in enumerate(LAYERS) for layer in tier}
-COMMAND_LINE = {f"{PACKAGE}.cli", f"{PACKAGE}.cli_parser"}  # the command's modules: they use only the public API
+COMMAND_LINE = {f"{PACKAGE}.cli", *(f"{PACKAGE}.cli.{path.stem}" for path in (SOURCE / "cli").glob("*.py")
+                                     if path.stem != "__init__")}  # the command line: it uses only the public API
 TOP_MODULES = {PACKAGE, f"{PACKAGE}.api", *COMMAND_LINE, f"{PACKAGE}.__main__"}
 MAX_LINES = 600
 

@@ -1,0 +1,24 @@
+"""The command line's arguments: each command's module adds its parser and says what runs it."""
+
+from __future__ import annotations
+
+import argparse
+
+from paritrana_rules import api
+from paritrana_rules.cli import check, diff, docs, explain, fmt, keygen, listing, replay, score, sensitivity, test
+
+COMMANDS = (check, score, replay, test, diff, fmt, docs, explain, keygen, listing, sensitivity)  # in --help's order
+
+
+def build() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="paritrana-rules",
+        description="Check Paritrana Award rubrics and score candidates with explained, exact results.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {api.VERSION}")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--debug", action="store_true", help="show a traceback on internal errors")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for command in COMMANDS:
+        command.add(commands, common)
+    return parser
