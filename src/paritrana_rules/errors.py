@@ -22,11 +22,20 @@ Severity = Literal["error", "warning"]
 
 
 @attrs.frozen
+class Indonesian:
+    """A diagnostic's message and hint in Bahasa Indonesia, written where the English is."""
+
+    message: str
+    hint: str | None = None
+
+
+@attrs.frozen
 class Diagnostic:
     """One problem in a rubric: a stable code, where it is, what is wrong, how to fix it.
 
     `line_text` is the source line the span starts on, kept so that a
-    diagnostic renders on its own, long after the file was read.
+    diagnostic renders on its own, long after the file was read. `message` and
+    `hint` are English; `indonesian` holds the same in Bahasa Indonesia.
     """
 
     code: str
@@ -35,18 +44,26 @@ class Diagnostic:
     line_text: str = ""
     hint: str | None = None
     severity: Severity = "error"
+    indonesian: Indonesian | None = None
 
     def sort_key(self) -> tuple[str, int, int, str]:
         return (*self.span.sort_key(), self.code)
 
-    def render(self) -> str:
+    def words(self, lang: str = "en") -> tuple[str, str | None]:
+        """The message and hint in `lang` ("id" or "en"); English where no Indonesian was written."""
+        if lang == "id" and self.indonesian is not None:
+            return self.indonesian.message, self.indonesian.hint
+        return self.message, self.hint
+
+    def render(self, lang: str = "en") -> str:
         """The human form: header, location, excerpt with caret, hint."""
+        message, hint = self.words(lang)
         margin = gutter(self.span)
-        parts = [f"{self.severity}[{self.code}]: {self.message}", f"{margin}--> {self.span.location()}"]
+        parts = [f"{self.severity}[{self.code}]: {message}", f"{margin}--> {self.span.location()}"]
         if self.line_text:  # a file that cannot be read has no line to show
             parts.append(render_excerpt(self.line_text, self.span))
-        if self.hint:
-            parts.append(f"{margin} = hint: {self.hint}")
+        if hint:
+            parts.append(f"{margin} = hint: {hint}")
         return "\n".join(parts)
 
     def to_dict(self) -> dict[str, Any]:

@@ -15,7 +15,7 @@ import attrs
 from paritrana_rules.check.intervals import Interval
 from paritrana_rules.check.model import InputModel, LetModel, ValueType
 from paritrana_rules.data import MAX_DIGITS, MAX_MAGNITUDE
-from paritrana_rules.errors import Diagnostic, Severity, did_you_mean
+from paritrana_rules.errors import Diagnostic, Indonesian, Severity, did_you_mean
 from paritrana_rules.language import ast
 from paritrana_rules.numeric import plain
 from paritrana_rules.source import SourceFile, Span
@@ -52,9 +52,10 @@ class CheckState:
         self.advancing: tuple[str, int, Mapping[str, int]] | None = None
 
     def report(self, code: str, message: str, span: Span, hint: str | None = None,
-               severity: Severity = "error") -> None:
+               severity: Severity = "error", indonesian: Indonesian | None = None) -> None:
         source = self.sources.get(span.path, self.source)
-        self.diagnostics.append(Diagnostic(code, message, span, source.line_text(span.line), hint, severity))
+        self.diagnostics.append(Diagnostic(code, message, span, source.line_text(span.line), hint, severity,
+                                           indonesian))
 
     def errors_since(self, count: int) -> bool:
         """Whether errors were reported since; an analysis on top of them would only echo them."""
