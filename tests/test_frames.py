@@ -6,6 +6,7 @@ import csv
 import subprocess
 import sys
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ distributed = pytest.importorskip("distributed")
 
 import paritrana_rules as pr  # noqa: E402
 from paritrana_rules.cli import main  # noqa: E402
+from paritrana_rules.batch.cells import spreadsheet_text  # noqa: E402
 from paritrana_rules.batch.frames import entries_of, score_dask, score_frame, score_part  # noqa: E402
 from paritrana_rules.rank.ranking import Rules, place  # noqa: E402
 
@@ -45,7 +47,16 @@ def cli_csv(rubric: str, data: Path, tmp_path: Path) -> list[list[str]]:
 
 
 def cells(frame: Any) -> list[list[str]]:
-    return [list(frame.columns), *frame.values.tolist()]
+    """The frame's header and rows as CSV text: typed numbers and booleans written as the CSV writes them."""
+    return [list(frame.columns), *([text(value) for value in row] for row in frame.values.tolist())]
+
+
+def text(value: object) -> str:
+    if isinstance(value, Decimal):
+        return spreadsheet_text(str(value))
+    if isinstance(value, bool):
+        return "yes" if value else ""
+    return "" if value is None or value is pd.NA else str(value)
 
 
 def kabkota_frame() -> Any:
@@ -78,7 +89,22 @@ def test_village_frame_matches_the_cli_with_ranks(tmp_path: Path) -> None:
     scored = score_frame(pr.load(DESA), pd.read_csv(DESA_CSV))
     assert cells(scored) == cli_csv(DESA, DESA_CSV, tmp_path)
     assert scored["rank"].tolist()[:2] == ["1 in East Java", "2 in East Java"]
-    assert scored["nominated"].tolist() == ["yes", "", "yes", "yes"]
+    assert scored["nominated"].tolist() == [True, False, True, True]
+
+
+def test_numbers_are_exact_decimals_and_as_text_gives_the_csv_cells(tmp_path: Path) -> None:
+    path = troubled_csv(tmp_path)
+    rubric, frame = pr.load(DESA), pd.read_csv(path)
+    typed = score_frame(rubric, frame, source=str(path))
+    criteria = [c.decl.name for c in rubric.model.criteria]
+    assert {str(typed[name].dtype) for name in ["total", *criteria]} == {"decimal128(38, 2)[pyarrow]"}
+    assert str(typed["nominated"].dtype) == "boolean"
+    assert typed["total"].tolist()[0] == Decimal("80.50")
+    assert typed["total"].isna().tolist() == (typed["status"] == "rejected").tolist()
+    assert typed["total"].sum() == sum(Decimal(t) for t in score_frame(rubric, frame, as_text=True)["total"] if t)
+    as_text = score_frame(rubric, frame, source=str(path), as_text=True)
+    assert as_text.dtypes.tolist() == [object] * len(as_text.columns)
+    assert [list(as_text.columns), *as_text.values.tolist()] == cells(typed) == cli_csv(DESA, path, tmp_path)
 
 
 def test_bad_cells_and_repeated_ids_are_rejected_as_by_the_cli(tmp_path: Path) -> None:

@@ -9,6 +9,13 @@ a time, with the `columnar` extra) and comes back as the row
 included with their problems. Nothing here scores, validates or formats on its
 own account, so a frame and a file of the same candidates give the same cells.
 
+The result's totals and points are exact decimals (`decimal128` at the
+rubric's rounding places, through pyarrow), `nominated` is a boolean, and a
+rejected row's numbers are missing, so a frame can be summed and sorted
+without parsing text; `as_text=True` gives every cell as the CSV's text
+instead. Either way the values are the CSV's: the numbers are read from the
+same items the CSV cells are written from.
+
 Rows are numbered as in a CSV file whose first line is the header: the frame's
 first row is "frame, row 2". Wholly empty rows are no candidate, as in a CSV
 file, and give no output row; every other input row gives one, in order, under
@@ -27,23 +34,26 @@ one process. `score_part` and `entries_of` are those steps for other engines
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
 from typing import Any
 
 try:
     import numpy
     import pandas as pd  # type: ignore[import-untyped,unused-ignore]
+    import pyarrow  # type: ignore[import-untyped,unused-ignore]
 except ImportError as error:  # pragma: no cover - depends on what is installed
     raise ImportError(
         "paritrana_rules.frames needs pandas and dask: pip install 'paritrana-rules[dask]'"
     ) from error
 
 from paritrana_rules.evaluate.rubric import AnyRubric
-from paritrana_rules.batch.rows import Options, Row, Scorer, csv_cells, csv_header
+from paritrana_rules.batch.rows import RANK_COLUMNS, Options, Row, Scorer, csv_cells, csv_header, points_of
 from paritrana_rules.data import CellRow, check_header, cell_text, with_first_origins
 from paritrana_rules.explain.funnel import FunnelWords
 from paritrana_rules.rank.ranking import Entry, Placing, Rules, place
 
 FIRST_ROW = 2  # row 1 is the header, as in a CSV file: a frame read from one names the same rows
+DECIMAL_DIGITS = 38  # of a decimal128 column: a total or points value is below 10^15 with at most 10 places
 
 _Positioned = list[tuple[int, CellRow]]  # each row with its position in its frame or partition
 
@@ -51,20 +61,21 @@ _Positioned = list[tuple[int, CellRow]]  # each row with its position in its fra
 # ------------------------------------------------------------------ pandas
 
 
-def score_frame(rubric: AnyRubric, frame: pd.DataFrame, *, lang: str = "en",
-                source: str = "frame") -> pd.DataFrame:
-    """Every row of `frame` scored or rejected, as the columns and cells of `score --format csv`.
+def score_frame(rubric: AnyRubric, frame: pd.DataFrame, *, lang: str = "en", source: str = "frame",
+                as_text: bool = False) -> pd.DataFrame:
+    """Every row of `frame` scored or rejected, as the columns of `score --format csv`: numbers as exact decimals,
+    or, `as_text`, every cell as the CSV's text.
 
     `source` names the frame in origins ("frame, row 2"); pass a file's path to
     read exactly like the CLI on that file. Raises `InputError` when the
     columns cannot be read (no `id` column, a column named twice).
     """
-    return score_part(rubric, frame, lang=lang, source=source)
+    return score_part(rubric, frame, lang=lang, source=source, as_text=as_text)
 
 
 def score_part(rubric: AnyRubric, part: pd.DataFrame, *, rows: Sequence[int] | None = None,
                repeated: Mapping[str, str] | None = None, placings: Mapping[str, Placing] | None = None,
-               lang: str = "en", source: str = "frame") -> pd.DataFrame:
+               lang: str = "en", source: str = "frame", as_text: bool = False) -> pd.DataFrame:
     """One piece of a larger frame, given what only the whole frame knows (for engines other than Dask).
 
     `rows` are the piece's row numbers in the whole frame; `repeated` maps each
@@ -77,7 +88,7 @@ def score_part(rubric: AnyRubric, part: pd.DataFrame, *, rows: Sequence[int] | N
     scored = _score_rows(rubric, records, repeated, lang)
     if placings is None:
         placings = _placings(rubric, [row.entry for row in scored if row.entry is not None])
-    return _cells(rubric, part.index[[position for position, _ in records]], scored, placings, lang)
+    return _cells(rubric, part.index[[position for position, _ in records]], scored, placings, lang, as_text)
 
 
 def entries_of(rubric: AnyRubric, part: pd.DataFrame, *, rows: Sequence[int] | None = None,
@@ -132,11 +143,33 @@ def _placings(rubric: AnyRubric, entries: Sequence[Entry]) -> dict[str, Placing]
 
 
 def _cells(rubric: AnyRubric, index: pd.Index, rows: Sequence[Row],
-           placings: Mapping[str, Placing], lang: str) -> pd.DataFrame:
+           placings: Mapping[str, Placing], lang: str, as_text: bool) -> pd.DataFrame:
     items = [row.item for row in rows if row.item is not None]  # scored without `Options.line`: items are kept
     words = FunnelWords(rubric.model, lang)
     cells = [csv_cells(rubric, item, placings.get(item["candidate_id"]), words) for item in items]
-    return pd.DataFrame(cells, columns=csv_header(rubric), index=index, dtype=object)
+    frame = pd.DataFrame(cells, columns=csv_header(rubric), index=index, dtype=object)
+    return frame if as_text else _typed(rubric, frame, items)
+
+
+def _typed(rubric: AnyRubric, frame: pd.DataFrame, items: Sequence[dict[str, Any]]) -> pd.DataFrame:
+    """The numbers of the CSV's cells as exact decimals and `nominated` as booleans, read from the items the
+    cells were written from (a rejected row, or a criterion a pending candidate has not reached, is missing)."""
+    number = pd.ArrowDtype(pyarrow.decimal128(DECIMAL_DIGITS, rubric.model.rounding_places))
+    scored = [item if item["status"] != "rejected" else None for item in items]
+    frame["total"] = pd.Series([_decimal(item["total"] if item else None) for item in scored], index=frame.index,
+                               dtype=number)
+    for name in (c.decl.name for c in rubric.model.criteria):
+        frame[name] = pd.Series([_decimal(points_of(item).get(name) if item else None) for item in scored],
+                                index=frame.index, dtype=number)
+    if RANK_COLUMNS[1] in frame.columns:
+        frame["nominated"] = pd.Series([None if item is None else cell == "yes"
+                                        for item, cell in zip(scored, frame["nominated"], strict=True)],
+                                       index=frame.index, dtype="boolean")
+    return frame
+
+
+def _decimal(text: str | None) -> Decimal | None:
+    return Decimal(text) if text else None
 
 
 # ------------------------------------------------------------------ dask
@@ -144,7 +177,8 @@ def _cells(rubric: AnyRubric, index: pd.Index, rows: Sequence[Row],
 _Shared = tuple[AnyRubric, dict[str, str], dict[str, Placing]]  # rubric, repeated ids, placings
 
 
-def score_dask(rubric: AnyRubric, frame: Any, *, lang: str = "en", source: str = "frame") -> Any:
+def score_dask(rubric: AnyRubric, frame: Any, *, lang: str = "en", source: str = "frame",
+               as_text: bool = False) -> Any:
     """`score_frame` partition by partition: a lazy Dask DataFrame with the same rows and cells.
 
     Reads `frame` two or three times before the result is computed (partition
@@ -158,8 +192,8 @@ def score_dask(rubric: AnyRubric, frame: Any, *, lang: str = "en", source: str =
     placings = _dask_placings(rubric, frame, source, first_rows, repeated) if Rules(rubric.model).ranks else {}
     # One task holds what every partition needs, so it is sent once per worker rather than once per partition.
     shared = dask.delayed((rubric, repeated, placings), traverse=False, pure=False)
-    meta = _cells(rubric, frame._meta.index, [], {}, lang)
-    return frame.map_partitions(_score_partition, shared, source, first_rows, lang, meta=meta)
+    meta = _cells(rubric, frame._meta.index, [], {}, lang, as_text)
+    return frame.map_partitions(_score_partition, shared, source, first_rows, lang, as_text, meta=meta)
 
 
 def _dask() -> Any:
@@ -219,10 +253,10 @@ def _partition_entries(part: pd.DataFrame, shared: _Shared, source: str, first: 
 
 
 def _score_partition(part: pd.DataFrame, shared: _Shared, source: str, first_rows: list[int], lang: str,
-                     partition_info: dict[str, Any] | None = None) -> pd.DataFrame:
+                     as_text: bool, partition_info: dict[str, Any] | None = None) -> pd.DataFrame:
     rubric, repeated, placings = shared
     return score_part(rubric, part, rows=_rows_of(part, first_rows, partition_info), repeated=repeated,
-                      placings=placings, lang=lang, source=source)
+                      placings=placings, lang=lang, source=source, as_text=as_text)
 
 
-__all__ = ["FIRST_ROW", "entries_of", "score_dask", "score_frame", "score_part"]
+__all__ = ["DECIMAL_DIGITS", "FIRST_ROW", "entries_of", "score_dask", "score_frame", "score_part"]
