@@ -1,4 +1,4 @@
-"""The Python API as PRODUCT.md writes it, plus the promises developers rely on."""
+"""The Python API as README and docs/api.md describe it, plus the promises developers rely on."""
 
 from __future__ import annotations
 

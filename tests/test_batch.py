@@ -311,3 +311,70 @@ def test_a_record_with_text_that_is_not_unicode_is_rejected_alone(tmp_path: Path
     data.write_text('{"id":"a1","name":"bad \\ud800","provinsi":"x"}\n', encoding="utf-8")
     assert score(str(KABKOTA), str(data), "--format", "csv") == 1
     assert "not valid Unicode" in capsys.readouterr().out
+
+
+# ------------------------------------------------------------------ what people read, in the language asked for
+
+
+def test_csv_and_table_speak_indonesian_while_json_keeps_its_codes(tmp_path: Path,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    rows = many(12)
+    data = write_csv(tmp_path / "c.csv", rows)
+    assert main(["score", str(KABKOTA), str(data), "--format", "csv", "--lang", "id", "-o", str(tmp_path / "id.csv")]) == 1
+    header, *lines = list(csv.reader((tmp_path / "id.csv").open(encoding="utf-8")))
+    assert header[:7] == ["id", "nama", "status", "nilai akhir", "peringkat", "dinominasikan", "keputusan"]
+    assert header[-1] == "alasan"
+    assert {line[2] for line in lines} == {"memenuhi syarat", "didiskualifikasi", "tidak lolos", "ditolak"}
+    assert {line[5] for line in lines} == {"ya", ""}
+    assert main(["score", str(KABKOTA), str(data), "--lang", "id"]) == 1
+    table = capsys.readouterr().out
+    assert table.startswith("id") and "nilai akhir" in table.splitlines()[0] and "memenuhi syarat" in table
+    assert main(["score", str(KABKOTA), str(data), "--format", "jsonl", "--lang", "id",
+                 "-o", str(tmp_path / "id.jsonl")]) == 1
+    statuses = {json.loads(line)["status"] for line in (tmp_path / "id.jsonl").read_text(encoding="utf-8").splitlines()}
+    assert statuses == {"eligible", "disqualified", "eliminated", "rejected"}
+
+
+def test_an_xlsx_output_holds_numbers_ranks_and_explanations(tmp_path: Path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    rows = many(12)
+    rows[2]["id"] = "=HYPERLINK(\"http://x\",\"y\")"  # a candidate's text is never a formula in the workbook
+    data = write_csv(tmp_path / "c.csv", rows)
+    out = tmp_path / "scores.xlsx"
+    assert main(["score", str(KABKOTA), str(data), "--lang", "id", "--explain", "-o", str(out)]) == 1  # by its ending
+    book = openpyxl.load_workbook(out)
+    assert book.sheetnames == ["Nilai", "Penjelasan"]
+    header, *cells = [[cell for cell in row] for row in book["Nilai"].iter_rows()]
+    names = [cell.value for cell in header]
+    assert names[:9] == ["id", "nama", "status", "nilai akhir", "peringkat", "seri", "kelompok", "dinominasikan",
+                         "keputusan"]
+    by_id = {row[0].value: row for row in cells}
+    first = by_id["row-00000"]
+    assert (first[2].value, first[3].number_format, first[7].value) == ("memenuhi syarat", "0.00", "ya")
+    assert isinstance(first[3].value, float) and isinstance(first[4].value, int)  # the total and the rank: numbers
+    assert first[6].value == "Kalimantan Timur"
+    assert isinstance(first[names.index("regulasi")].value, (int, float))
+    assert by_id['=HYPERLINK("http://x","y")'][0].data_type == "s"
+    rejected = by_id["row-00007"]
+    assert (rejected[2].value, rejected[3].value) == ("ditolak", None) and "12,5%" in rejected[-1].value
+    explained = [row for row in book["Penjelasan"].iter_rows(values_only=True) if row[0] == "row-00000"]
+    assert len(explained) > 10 and any("Nilai akhir" in (text or "") for _, text in explained)
+    again = tmp_path / "again.xlsx"
+    assert main(["score", str(KABKOTA), str(data), "--lang", "id", "--explain", "--format", "xlsx", "-o", str(again)]) == 1
+    assert again.read_bytes() == out.read_bytes()  # no clock in the file: the same scores, the same bytes
+
+
+def test_rows_past_a_sheets_last_go_on_in_another_sheet(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    from paritrana_rules.batch import workbook
+
+    monkeypatch.setattr(workbook, "XLSX_LAST_ROW", 5)  # a sheet of a heading and four rows
+    data = write_csv(tmp_path / "c.csv", many(12))
+    out = tmp_path / "scores.xlsx"
+    assert main(["score", str(KABKOTA), str(data), "-o", str(out)]) == 1
+    book = openpyxl.load_workbook(out)
+    assert book.sheetnames[:3] == ["Scores", "Explanations", "Scores (2)"]
+    scores = [sheet for sheet in book.worksheets if sheet.title.startswith("Scores")]
+    assert all(next(sheet.iter_rows(max_row=1, values_only=True))[0] == "id" for sheet in scores)
+    ids = [row[0] for sheet in scores for row in list(sheet.iter_rows(values_only=True))[1:]]
+    assert ids == [row["id"] for row in many(12)]

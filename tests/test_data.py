@@ -191,14 +191,16 @@ def test_nan_and_infinity_are_not_numbers(raw: object) -> None:
 @pytest.mark.parametrize(
     ("raw", "hint"),
     [
-        ("12,5", "decimals use a point: write 12.5"),
+        ("12,5", "did you mean 12.5? decimals are written with a point"),
         ("3,803", "write 3803 if ',' separates thousands, or 3.803 if it is a decimal comma"),
-        ("1,234,567.5", "leave out thousands separators: write 1234567.5"),
-        ("1.000.000", "leave out thousands separators: write 1000000"),
-        ("1.234,5", "leave out thousands separators and use a point for decimals: write 1234.5"),
+        ("1,234,567.5", "did you mean 1234567.5? numbers are written without thousands separators"),
+        ("1.000.000", "did you mean 1000000? numbers are written without thousands separators"),
+        ("1.234.567", "did you mean 1234567? numbers are written without thousands separators"),
+        ("1.234,5", "did you mean 1234.5? numbers are written without thousands separators, decimals are written "
+                    "with a point"),
         ("1e3", "write the number out in full: 1000"),
         ("50%", "leave out the % sign; write 50"),
-        ("Rp 1.500.000", "leave out 'Rp'; leave out thousands separators: write 1500000"),
+        ("Rp 1.500.000", "leave out 'Rp'; did you mean 1500000? numbers are written without thousands separators"),
         ("+5", "leave out the '+'; write 5"),
         ("abc", None),
     ],
@@ -207,6 +209,30 @@ def test_near_miss_numbers_are_rejected_with_a_hint(raw: str, hint: str | None) 
     problem = only_problem("budget", raw)
     assert problem.message == f"expected a number, got '{raw}'"
     assert problem.hint == hint
+
+
+@pytest.mark.parametrize(
+    ("raw", "hint"),
+    [
+        ("1.200", "did you mean 1200? numbers are written without thousands separators"),  # whole: only 1200
+        ("1,200", "did you mean 1200? numbers are written without thousands separators"),
+        ("1.234.567", "did you mean 1234567? numbers are written without thousands separators"),
+        ("12,5", None),  # 12.5 is no count either
+        ("1.234,5", None),
+        ("1.20", None),
+    ],
+)
+def test_a_count_written_with_separators_is_refused_with_the_whole_number_it_can_only_mean(raw: str,
+                                                                                          hint: str | None) -> None:
+    """Never read silently: '1.200' is refused (as a decimal it is 1.2, no count), with the 1200 it must mean."""
+    problem = only_problem("households", raw)
+    assert problem.message == f"expected a whole number ≥ 0 (count), got '{raw}'"
+    assert problem.hint == hint
+
+
+def test_a_number_with_one_point_and_three_digits_is_read_as_written() -> None:
+    """'1.200' is a plain decimal (1.2) for a number: it can mean either, so it is neither refused nor hinted."""
+    assert validate({**GOOD, "coverage": "1.200"}, SPECS, "c")["coverage"] == D("1.2")
 
 
 @pytest.mark.parametrize("raw", [True, False, [1], {"a": 1}])
@@ -326,7 +352,7 @@ def test_a_bad_candidate_is_rejected_with_every_problem_and_drops_nobody(name: s
     assert bad.id == "desa-03"
     assert {p.candidate for p in bad.problems} == {"desa-03"}
     assert [(p.field, p.hint) for p in bad.problems] == [
-        ("coverage", "decimals use a point: write 12.5"),
+        ("coverage", "did you mean 12.5? decimals are written with a point"),
         ("households", None),
         ("level", "did you mean 'desa'?"),
         ("programmes", None),

@@ -21,7 +21,7 @@ from hypothesis.extra.lark import from_lark
 from paritrana_rules import RubricError
 from paritrana_rules.language import grammar, syntax
 from paritrana_rules.cli import main
-from paritrana_rules.language.format import format_file, format_text
+from paritrana_rules.language.format import WIDTH, format_file, format_text
 
 from .conftest import Golden
 from .strategies import small_rubric
@@ -146,6 +146,47 @@ def test_a_syntax_error_raises_with_the_parsers_diagnostics() -> None:
     assert raised.value.diagnostics[0].span.path == "draft.rubric"
 
 
+def test_text_edits_and_texts_per_language_keep_their_form() -> None:
+    text = HEADER + (
+        'source id "Sumber"  en "Source"\nassumption en "Only in English"\n'
+        'remove  assumption "old"\nreplace source id "a" with "b"\n'
+        'change input x remove evidence "e" replace label id "l" with id "m" en "n"\n'
+    )
+    assert assert_good_format(text).endswith(
+        'source id "Sumber" en "Source"\nassumption en "Only in English"\nremove assumption "old"\n'
+        'replace source id "a" with "b"\n\nchange input x\n    remove evidence "e"\n'
+        '    replace label id "l" with id "m" en "n"\n')
+
+
+def test_a_text_edit_changes_the_meaning_a_layout_does_not() -> None:
+    plain = HEADER + 'replace assumption "a" with "b"\n'
+    assert _parsed(format_text(plain)) == _parsed(plain)
+    assert _parsed(plain) != _parsed(HEADER + 'replace assumption "a" with "c"\n')
+    assert _parsed(plain) != _parsed(HEADER + 'remove assumption "a"\n')
+    assert _parsed(HEADER + 'source en "a"\n') != _parsed(HEADER + 'source "a"\n')
+
+
+def _code_lines(text: str) -> list[str]:
+    return [line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+
+
+def test_a_long_formula_breaks_at_its_operators_within_the_width() -> None:
+    operands = [f"nilai_{i} * {i + 1}" for i in range(30)]
+    text = HEADER + "let total_nilai = " + " + ".join(operands) + "\n"
+    formatted = assert_good_format(text)
+    lines = formatted[len(HEADER):].strip().splitlines()
+    assert len(lines) > 1 and all(len(line) <= WIDTH for line in lines)
+    assert lines[0].startswith("let total_nilai = nilai_0 * 1 + ")
+    assert all(line.startswith("    + nilai_") for line in lines[1:])  # continuations break before an operator
+    assert format_text(HEADER + "let total_nilai = " + "\n + ".join(operands) + "\n") == formatted
+
+
+def test_a_minus_that_starts_a_continuation_stays_binary() -> None:
+    text = HEADER + "let x = " + " - ".join(f"nilai_panjang_{i}" for i in range(12)) + " - -3\n"
+    formatted = assert_good_format(text)
+    assert "\n    - nilai_panjang_" in formatted and "\n    -nilai" not in formatted
+
+
 # ------------------------------------------------------------------ the command
 
 
@@ -211,6 +252,7 @@ def _spaced_terminals() -> dict[str, st.SearchStrategy[str]]:
     explicit["NUMBER"] = st.from_regex(r"\A[0-9]{1,3}(\.[0-9]{1,2})?\Z").map(lambda n: f" {n} ")
     explicit["COMMENT"] = st.sampled_from(["# a comment\n", "#\n", "# another   \n"])
     # texts hold a '#' (not a comment) and every escape, which the formatter quotes again
+    explicit["REMOVE_TEXT"] = st.just(" remove ")  # the grammar puts a text's kind after it
     explicit["STRING"] = st.from_regex(r'\A"([a-zA-Z %#]|\\["\\n]){0,10}"\Z').map(lambda n: f" {n} ")
     return explicit
 
@@ -222,3 +264,39 @@ def test_grammar_generated_rubrics_format_well(text: str) -> None:
     # the formatter's output is then right by the grammar but means something else to the engine. Reported.
     assume(not SIGN_BEFORE_LINE_BREAK.search(text))
     assert_good_format(text)
+
+
+_WORDS = st.from_regex(r"\A[a-z][a-z_]{2,12}\Z").filter(lambda word: word not in grammar_keywords())
+
+
+def grammar_keywords() -> frozenset[str]:
+    return frozenset(t.pattern.value for t in grammar.parser().terminals if t.pattern.type == "str")
+
+
+@st.composite
+def formula(draw: st.DrawFn, depth: int = 0) -> str:
+    """A formula of every breakable kind: runs of operators, comparisons, calls, if/then/else, brackets."""
+    if depth >= 4 or draw(st.integers(0, 4)) == 0:
+        return draw(_WORDS) if draw(st.booleans()) else str(draw(st.integers(0, 10**12)))
+    parts = draw(st.lists(formula(depth + 1), min_size=2, max_size=5))
+    kind = draw(st.integers(0, 5))
+    if kind == 0:
+        return "(" + f" {draw(st.sampled_from(['+', '-', '*', '/']))} ".join(parts) + ")"
+    if kind == 1:
+        return "(" + f" {draw(st.sampled_from(['and', 'or']))} ".join(parts) + ")"
+    if kind == 2:
+        return f"({parts[0]} {draw(st.sampled_from(['<', '>=', '=', '!=', 'is', 'in']))} {parts[1]})"
+    if kind == 3:
+        return f"{draw(st.sampled_from(['min', 'max']))}({', '.join(parts)})"
+    if kind == 4:
+        return f"(if {parts[0]} then {parts[1]} else {parts[-1]})"
+    return f"-({parts[0]})"
+
+
+@GENERATED
+@given(formula())
+def test_generated_long_formulas_break_within_the_width(text: str) -> None:
+    """Any formula of short operands fits the width once broken, and the formatter's promises hold."""
+    rubric = HEADER + f"let x = {text}\ngate g: {text} = 1 otherwise disqualify\n"
+    formatted = assert_good_format(rubric)
+    assert all(len(line) <= WIDTH for line in _code_lines(formatted))

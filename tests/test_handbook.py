@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 import paritrana_rules as pr
+from paritrana_rules import api
 from paritrana_rules.language import ast
 from paritrana_rules.explain.handbook import handbook
 from paritrana_rules.check.model import strings, texts
@@ -97,7 +98,7 @@ def weight_rows(markdown: str) -> list[tuple[str, Decimal, Decimal]]:
     """(number, weight, share) from the criteria table, numbers read back from either language."""
     rows = []
     for line in markdown.splitlines():
-        match = re.fullmatch(r"\| (\d+(?:\.\d+)*) \| .* \| ([\d.,]+)% \| ([\d.,]+)% \|", line)
+        match = re.fullmatch(r"\| (\d+(?:\.\d+)*) \| .* \| ([\d.,]+)% \| ([\d.,]+)% \| [^|]* \|", line)
         if match:
             number, weight, share = match.groups()
             rows.append((number, read_number(weight), read_number(share)))
@@ -139,8 +140,8 @@ def test_output_is_identical_across_calls_and_loads(relative: Path) -> None:
 def test_indonesian_handbook_uses_indonesian_numbers() -> None:
     rubric = load(Path("rubrics/2024/kabupaten-kota.rubric"))
     indonesian, english = handbook(rubric, "id"), handbook(rubric, "en")
-    assert "| mulai 20.000 sampai di bawah 50.000 | 85 |" in indonesian
-    assert "| from 20,000 to below 50,000 | 85 |" in english
+    assert "| dari 20.000 sampai kurang dari 50.000 | 85 | baris 285 |" in indonesian
+    assert "| from 20,000 to below 50,000 | 85 | line 285 |" in english
     assert "| 2.1 | Cakupan Penerima Upah (PU) | 45% | 15,75% |" in indonesian
     assert "| 2.1 | Wage-earner (PU) coverage | 45% | 15.75% |" in english
     assert "2,445 menjadi 2,45" in indonesian
@@ -182,7 +183,7 @@ def test_unknown_language_or_format_is_a_value_error() -> None:
     with pytest.raises(ValueError, match="language"):
         handbook(rubric, "fr")
     with pytest.raises(ValueError, match="format"):
-        handbook(rubric, "id", "html")
+        handbook(rubric, "id", "pdf")
 
 
 # ------------------------------------------------------------------ wording of bands, tables and conditions
@@ -268,26 +269,25 @@ def bands_rubric() -> pr.CompiledRubric:
 
 def test_indonesian_band_rows() -> None:
     out = handbook(bands_rubric(), "id")
-    for row in ["di bawah -10", "mulai -10 sampai dengan -5", "di atas -5 sampai di bawah 0", "tepat 0",
-                "di atas 0 sampai dengan 10", "di atas 10 sampai di bawah 20", "mulai 20 sampai di bawah 30",
-                "selain itu", "0,5 atau kurang", "di atas 0,5 sampai di bawah 1.000", "1.000 atau lebih",
-                "di bawah 5", "tepat 5", "di atas 5"]:
+    for row in ["kurang dari -10", "dari -10 sampai -5", "lebih dari -5 sampai kurang dari 0", "tepat 0",
+                "lebih dari 0 sampai 10", "lebih dari 10 sampai kurang dari 20", "dari 20 sampai kurang dari 30",
+                "selain itu", "0,5 atau kurang", "lebih dari 0,5 sampai kurang dari 1.000", "1.000 atau lebih",
+                "kurang dari 5", "tepat 5", "lebih dari 5"]:
         assert f"| {row} |" in out, row
 
 
-def test_english_band_rows_use_the_checker_wording_with_english_numbers() -> None:
+def test_english_band_rows_in_words_with_english_numbers() -> None:
     out = handbook(bands_rubric(), "en")
-    for row in ["below -10", "from -10 to -5", "above -5 to below 0", "exactly 0", "above 0 to 10",
-                "above 10 to below 20", "from 20 to below 30", "otherwise", "up to 0.5", "above 0.5 to below 1,000",
-                "from 1,000", "below 5", "exactly 5", "above 5"]:
+    for row in ["below -10", "from -10 to -5", "more than -5 to below 0", "exactly 0", "more than 0 up to 10",
+                "more than 10 to below 20", "from 20 to below 30", "any other value", "0.5 or less",
+                "more than 0.5 to below 1,000", "1,000 or more", "below 5", "exactly 5", "more than 5"]:
         assert f"| {row} |" in out, row
-    assert "| Value y (%) | Points |" in out
+    assert "| Value y (%) | Points | In the rubric |" in out
 
 
-def test_conditions_in_words_with_labels_and_as_written() -> None:
+def test_conditions_in_words_with_labels_and_their_rubric_line() -> None:
     out = handbook(bands_rubric(), "id")
-    assert ("jika Pilihan: Pilihan A atau Pilihan B dan Aktif: ya → **100 poin** — di rubrik: "
-            "`pilihan in {a, b} and aktif`") in out
+    assert "jika Pilihan: Pilihan A atau Pilihan B dan Aktif: ya → **100 poin** (baris 69)" in out
     assert "jika Pilihan: bukan Pilihan A maupun Pilihan B dan Aktif: tidak → **50 poin**" in out
     assert "jika Daftar centang: tidak ada Butir P atau Pilihan: Pilihan B → **20 poin**" in out
     english = handbook(bands_rubric(), "en")
@@ -313,16 +313,16 @@ def test_markdown_escapes_labels() -> None:
     assert rounding in out
 
 
-def test_gates_and_adjustments_in_words_or_as_written() -> None:
+def test_gates_and_adjustments_in_words_with_their_rubric_line() -> None:
     out = handbook(bands_rubric(), "id")
-    assert "- Yang harus terpenuhi: “Nilai x”: mulai -100 sampai di bawah 1.000\n- Di rubrik: `x >= -100 and x < 1000`" in out
+    assert "- Yang harus terpenuhi: “Nilai x”: dari -100 sampai kurang dari 1.000 (baris 30)" in out
     assert "- Jika tidak terpenuhi: nilai akhir dibatasi paling tinggi 50." in out
-    assert ("- Poin yang ditambahkan pada nilai akhir: banyaknya pilihan pada “Daftar centang”, tetapi paling tinggi 5."
-            "\n- Di rubrik: `min(5, count of centang)`\n- Selalu berlaku.") in out
-    assert "- Berlaku jika: `kota = \"Batu\"`" in out  # text compared with text: no words, the rubric text alone
+    assert ("- Poin yang ditambahkan pada nilai akhir: banyaknya pilihan pada “Daftar centang”, tetapi paling tinggi 5 "
+            "(baris 34).\n- Selalu berlaku.") in out
+    assert "- Berlaku jika: “Kota” sama dengan teks “Batu” (baris 37)" in out
     english = handbook(bands_rubric(), "en")
-    assert "- Must hold: “Value x”: from -100 to below 1,000" in english
-    assert "- Takes **2 points** off the total." in english
+    assert "- Must hold: “Value x”: from -100 to below 1,000 (line 30)" in english
+    assert "- Takes **2 points** off the total (line 37)." in english
 
 
 def test_a_derived_value_tested_only_by_a_condition_is_explained(tmp_path: Path) -> None:
@@ -345,3 +345,25 @@ criterion c weight 100%
 ''', str(tmp_path / "x.rubric"))
     points_section = handbook(rubric, lang="en").split("## How points are given")[1].split("## Conditions")[0]
     assert "`rasio`: Ratio, worked out as: “Participants” ÷ “Potential” (or 0 when “Potential” is 0)" in points_section
+
+
+def test_numbers_resting_on_an_assumption_are_marked_as_such() -> None:
+    out = handbook(load(Path("rubrics/2024/kabupaten-kota.rubric")), "id")
+    assert "| 1.1 | Jenis produk hukum tertinggi | 80% | 20% | asumsi |" in out
+    assert ("Bobot 80% di dalam 1 Regulasi dan kebijakan; porsi 20% dari nilai akhir (asumsi panitia; lihat "
+            "“Sumber dan asumsi”).") in out
+    assert "Jika tidak terpenuhi: nilai akhir dibatasi paling tinggi 60 (asumsi panitia" in out
+    english = handbook(load(Path("rubrics/2024/kabupaten-kota.rubric")), "en")
+    assert "Its size is the committee's assumption (see “Sources and assumptions”)." in english
+
+
+def test_an_extending_rubric_lists_what_changed_this_edition() -> None:
+    rubric = load(Path("rubrics/2025/pemerintah-desa.rubric"))
+    changes = [change.render("id") for change in api.diff_rubrics(load(Path("rubrics/2024/pemerintah-desa.rubric")),
+                                                                  rubric)]
+    out = handbook(rubric, "id", changes=changes)
+    section = out.partition("## Perubahan pada edisi ini\n")[2].partition("\n## ")[0]
+    assert "`2024/pemerintah-desa.rubric`" in section
+    assert all(f"- {unescape(change)}" in unescape(section) for change in changes)
+    assert "What changed" not in handbook(rubric, "en") and "Perubahan pada edisi" not in handbook(rubric, "id")
+    assert "## What changed this edition" in handbook(rubric, "en", changes=changes)

@@ -40,14 +40,19 @@ LAYERS: list[tuple[str, ...]] = [
     ("batch",),
     # committee: a rubric and its example cases and properties -> test results; two rubrics -> their difference
     ("committee",),
-    # top: calls of the public API (`paritrana_rules`, `api`) and the command line (`cli` and its modules, `__main__`)
-    # -> the layers below
+    # top: the public API (`paritrana_rules`, `api`) -> the layers below
     ("top",),
+    # studio: HTTP requests -> calls of the public API (the `studio` extra)
+    ("studio",),
+    # command: the command line (`cli` and its modules, `__main__`) -> calls of the public API, or the studio served
+    ("command",),
 ]
 RANK = {layer: rank for rank, tier in enumerate(LAYERS) for layer in tier}
 COMMAND_LINE = {f"{PACKAGE}.cli", *(f"{PACKAGE}.cli.{path.stem}" for path in (SOURCE / "cli").glob("*.py")
                                      if path.stem != "__init__")}  # the command line: it uses only the public API
-TOP_MODULES = {PACKAGE, f"{PACKAGE}.api", *COMMAND_LINE, f"{PACKAGE}.__main__"}
+TOP_MODULES = {PACKAGE, f"{PACKAGE}.api"}
+COMMAND_MODULES = {*COMMAND_LINE, f"{PACKAGE}.__main__"}
+STUDIO = f"{PACKAGE}.studio"
 MAX_LINES = 600
 
 
@@ -106,6 +111,8 @@ def all_imports() -> list[tuple[str, int, str]]:
 def layer_of(module: str) -> str:
     if module in TOP_MODULES:
         return "top"
+    if module in COMMAND_MODULES:
+        return "command"
     parts = module.split(".")
     if len(parts) == 2 and (SOURCE / f"{parts[1]}.py").is_file():
         return "foundation"
@@ -221,9 +228,15 @@ def test_foundation_imports_no_subpackage() -> None:
         "  " + o for o in offending)
 
 
-def test_the_command_line_uses_only_the_public_api() -> None:
+def test_the_command_line_uses_only_the_public_api_and_the_studio() -> None:
     used = {imported for importer, _, imported in all_imports() if importer in COMMAND_LINE}
-    assert used - COMMAND_LINE == {f"{PACKAGE}.api"}
+    assert {layer_of(module) for module in used - COMMAND_LINE} == {"top", "studio"}
+    assert {module for module in used if layer_of(module) == "top"} == {f"{PACKAGE}.api"}
+
+
+def test_the_studio_uses_only_the_public_api() -> None:
+    used = {imported for importer, _, imported in all_imports() if layer_of(importer) == "studio"}
+    assert {module for module in used if layer_of(module) != "studio"} == {f"{PACKAGE}.api"}
 
 
 # ------------------------------------------------------------------ module size

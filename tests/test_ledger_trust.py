@@ -27,7 +27,8 @@ from hypothesis import strategies as st
 import paritrana_rules as pr
 from paritrana_rules.audit.ledger import Ledger
 from paritrana_rules.audit.records import Decisions, content_hash
-from paritrana_rules.audit.replay import ReplayReport, replay
+from paritrana_rules.audit.replay import replay
+from paritrana_rules.audit.reports import ReplayReport
 from paritrana_rules.audit.signing import SigningKey, keygen, load_public_key, load_signing_key
 from paritrana_rules.canonical import canonical
 from paritrana_rules.cli import main

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import functools
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
+import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra.lark import from_lark
 
 import paritrana_rules as pr
+from paritrana_rules.committee.properties import check_properties, check_property, subject_value
+from paritrana_rules.language import ast
 from paritrana_rules.language.grammar import parser
 
 from .strategies import candidate_inputs, raw_candidate, small_rubric
@@ -127,3 +132,80 @@ def test_the_same_inputs_give_the_same_bytes() -> None:
                      "rubrics/2024/perusahaan-besar.rubric")
     second = [again.evaluate_candidate(c).explain("id") for c in pr.load_candidates(data, again.input_specs)[0]]
     assert first == second
+
+
+# ------------------------------------------------------------------ committee properties about derived values
+
+COVERAGE = '''rubric "Paritrana Award" edition 2024 period 2023
+category uji
+label id "Uji" en "Test"
+scale 0 to 100
+rounding half_up to 2 places
+
+input peserta: count
+    label id "Peserta" en "Participants"
+input sasaran: count
+    at least 1
+    label id "Sasaran" en "Target"
+
+let cakupan = peserta * 100 / sasaran
+    label id "Cakupan (%)" en "Coverage (%)"
+
+criterion kepesertaan weight 100%
+    label id "Kepesertaan" en "Participation"
+    points by band of cakupan
+        from 50 -> 100
+        below 50 -> 40
+
+property total never decreases when peserta rises
+'''
+
+
+def about(rubric: pr.CompiledRubric, subject: str, rises: str | None = None) -> ast.PropertyDecl:
+    """A property of the rubric about `subject` (the bounded one when nothing rises), placed where its first is."""
+    return attrs.evolve(rubric.model.properties[0], subject=subject, kind="monotone" if rises else "bounded",
+                        input=rises)
+
+
+def test_a_let_is_read_from_the_scored_result() -> None:
+    rubric = pr.loads(COVERAGE, "uji.rubric")
+    result = rubric.evaluate({"peserta": 30, "sasaran": 40})
+    assert subject_value(result, "cakupan") == Decimal(75)
+    assert subject_value(result, "kepesertaan") == result.total == Decimal(100)
+
+
+def test_a_belief_about_a_derived_value_is_checked_and_its_counterexample_shrunk() -> None:
+    rubric = pr.loads(COVERAGE, "uji.rubric")
+    rises = check_property(rubric, about(rubric, "cakupan", rises="peserta"), max_examples=50)
+    assert rises.holds is True
+    outside = check_property(rubric, about(rubric, "cakupan"), max_examples=100)
+    assert outside.holds is False and outside.counterexample is not None
+    [case] = yaml.safe_load(outside.counterexample.en)
+    assert int(case["peserta"]) * 100 / int(case["sasaran"]) > 100
+    assert outside.message.en.startswith("cakupan is ") and outside.message.en.endswith(", outside the scale")
+    assert outside.message.id.startswith("cakupan bernilai ") and outside.counterexample.id.startswith("# cakupan")
+
+
+def test_a_bundled_coverage_percentage_stays_within_the_scale() -> None:
+    rubric = bundled(Path("rubrics/2024/pemerintah-desa.rubric"))
+    assert check_property(rubric, about(rubric, "cakupan_aparat"), max_examples=50).holds is True
+
+
+def test_a_property_tells_its_progress_as_it_goes() -> None:
+    rubric = pr.loads(COVERAGE, "uji.rubric")
+    heard: list[tuple[str, int]] = []
+    [outcome] = check_properties(rubric, 30, lambda what, count: heard.append((what, count)))
+    assert outcome.holds is True
+    assert heard == [(outcome.prop.name, count) for count in range(1, len(heard) + 1)] and len(heard) >= 30
+
+
+def test_a_property_about_a_let_is_written_in_the_rubric_and_tested() -> None:
+    text = (ROOT / "rubrics/2024/pemerintah-desa.rubric").read_text(encoding="utf-8")
+    rubric = pr.loads(text + "\nproperty cakupan_aparat never decreases when aparat_terdaftar rises\n"
+                      "property cakupan_aparat stays within the scale\n",
+                      str(ROOT / "rubrics/2024/pemerintah-desa.rubric"))
+    outcomes = check_properties(rubric, 30)
+    assert {(o.prop.subject, o.holds) for o in outcomes} >= {("cakupan_aparat", True)}
+    with pytest.raises(pr.RubricError, match="N211"):
+        pr.loads(text + "\nproperty cakupan_apparat stays within the scale\n",
+                 str(ROOT / "rubrics/2024/pemerintah-desa.rubric"))

@@ -253,7 +253,8 @@ def test_an_edition_adds_replaces_and_removes_stages(folder: Path) -> None:
 def test_an_inherited_input_naming_a_removed_stage_is_reported_in_the_file_that_names_it(folder: Path) -> None:
     path = edition(folder, "remove stage wawancara\n")
     _, diagnostics = diagnose(path.read_text(encoding="utf-8"), str(path))
-    assert {d.code for d in diagnostics} == {"N215", "L804"}
+    # L808 besides: the 2025 edition inherits 2024's dated evidence texts (see check/years.py)
+    assert {d.code for d in diagnostics} - {"L808"} == {"N215", "L804"}
     unknown = [d for d in diagnostics if d.code == "N215"]
     assert all(d.span.path.endswith("2024/pemerintah-desa.rubric") for d in unknown)
     assert all("wawancara" in d.message for d in unknown)
@@ -297,16 +298,18 @@ def test_stages_and_from_stage_get_their_own_lines() -> None:
     assert format_text(messy) == FUNNEL
 
 
-@pytest.mark.parametrize(("lang", "heading", "advance"), [
-    ("en", "### Stage 2: Desk assessment", "To go on to the next stage:"),
-    ("id", "### Tahap 2: Penilaian dokumen", "Syarat lanjut ke tahap berikutnya:"),
+@pytest.mark.parametrize(("lang", "heading", "advance", "rule"), [
+    ("en", "### Stage 2: Desk assessment", "To go on to the next stage:",
+     "“the provisional total” is at least 30 and “Half” is at least 10 (line 13)"),
+    ("id", "### Tahap 2: Penilaian dokumen", "Syarat lanjut ke tahap berikutnya:",
+     "“nilai total sementara” paling sedikit 30 dan “Separuh” paling sedikit 10 (baris 13)"),
 ])
-def test_the_handbook_walks_through_the_stages(lang: str, heading: str, advance: str) -> None:
+def test_the_handbook_walks_through_the_stages(lang: str, heading: str, advance: str, rule: str) -> None:
     text = handbook(load(FUNNEL), lang)
     section = text[text.index(heading):]
     section = section[: section.index("### ", 4)]
     assert "Coverage" in section or "Cakupan" in section
-    assert advance in section and "`total >= 30 and separuh >= 10`" in section
+    assert advance in section and rule in section
     assert ("1.1 " in section) and ("2 " in section)  # cak and paham are scored once the desk data is in
 
 

@@ -24,10 +24,13 @@ from paritrana_rules.audit import replay as replaying
 from paritrana_rules.audit.ledger import Finding
 from paritrana_rules.audit.nominations import nominations_for, read_nominations
 from paritrana_rules.audit.records import Nomination, RecordWriter
-from paritrana_rules.audit.replay import Divergence, ReplayReport
+from paritrana_rules.audit.reports import Divergence, ReplayReport
 from paritrana_rules.audit.signing import PublicKey, SigningKey, keygen, load_public_key, load_signing_key
 from paritrana_rules.batch.run import FORMATS, BatchReport, score_file
 from paritrana_rules.committee.cases import RubricTests, run_cases
+from paritrana_rules.committee.ci_report import FORMS as TEST_REPORT_FORMS
+from paritrana_rules.committee.ci_report import render as report_of_tests
+from paritrana_rules.committee.ci_report import summary as summary_of_tests
 from paritrana_rules.committee.catalogue import Entry as CatalogueEntry
 from paritrana_rules.committee.catalogue import Reading as TitleReading
 from paritrana_rules.committee.catalogue import Section as CatalogueSection
@@ -35,8 +38,12 @@ from paritrana_rules.committee.catalogue import catalogue, title_readings
 from paritrana_rules.committee.catalogue import render as render_catalogue
 from paritrana_rules.committee.catalogue import sections as catalogue_sections
 from paritrana_rules.committee.catalogue import to_json as catalogue_json
-from paritrana_rules.committee.diff import diff_rubrics, pair_folders, render_movements, rescore
+from paritrana_rules.committee.diff import Change, diff_rubrics, pair_folders
+from paritrana_rules.committee.edition import new_edition_text, write_new_rubric
+from paritrana_rules.committee.moves import Movement, rescore
+from paritrana_rules.committee.diff_report import RubricDiff, compare, render_json, render_movements, render_text
 from paritrana_rules.data import Format, RawCandidate, Rejected, iter_candidates, with_first_origins
+from paritrana_rules.data.schema import candidate_schema as schema_of_inputs
 from paritrana_rules.errors import (
     Diagnostic,
     Error,
@@ -51,8 +58,12 @@ from paritrana_rules.errors import (
 from paritrana_rules.evaluate.rubric import diagnose
 from paritrana_rules.explain import explanation, outcome
 from paritrana_rules.explain.handbook import handbook
+from paritrana_rules.explain.template import FORMATS as TEMPLATE_FORMATS
+from paritrana_rules.explain.template import candidate_template
+from paritrana_rules.explain.words import label
 from paritrana_rules.language.extends import Reader, read_rubric, rubric_files
 from paritrana_rules.language.format import format_file, format_text, rewrite_rubric
+from paritrana_rules.numeric import plain
 from paritrana_rules.outputs import atomic_file, for_terminal, write_atomically
 from paritrana_rules.processes import WorkerDied
 from paritrana_rules.rank.sensitivity import SensitivityReport
@@ -61,20 +72,25 @@ from paritrana_rules.version import VERSION
 
 __all__ = [
     "FORMATS",
+    "TEMPLATE_FORMATS",
+    "TEST_REPORT_FORMS",
     "VERSION",
     "BatchReport",
     "CatalogueEntry",
     "CatalogueSection",
+    "Change",
     "CompiledRubric",
     "Diagnostic",
     "Divergence",
     "Error",
     "Finding",
     "InputError",
+    "Movement",
     "NominationError",
     "PublicKey",
     "ReplayReport",
     "Result",
+    "RubricDiff",
     "RubricError",
     "RubricTests",
     "SensitivityReport",
@@ -83,27 +99,37 @@ __all__ = [
     "UsageError",
     "WorkerDied",
     "atomic_file",
+    "candidate_schema",
+    "candidate_template",
     "catalogue",
     "catalogue_json",
     "catalogue_sections",
     "check_file",
+    "compare",
     "diagnose",
+    "did_you_mean",
     "diff_rubrics",
     "for_terminal",
     "format_file",
     "format_text",
     "handbook",
     "keygen",
+    "label",
     "load",
     "load_public_key",
     "load_signing_key",
     "loads",
+    "new_edition_text",
     "nominations_for",
     "pair_folders",
+    "plain",
     "render_all",
     "render_catalogue",
+    "render_json",
     "render_movements",
+    "render_text",
     "replay",
+    "report_of_tests",
     "rescore",
     "rewrite_rubric",
     "rubric_files",
@@ -111,8 +137,10 @@ __all__ = [
     "score_candidate",
     "score_file",
     "sensitivity",
+    "summary_of_tests",
     "title_readings",
     "write_atomically",
+    "write_new_rubric",
 ]
 
 
@@ -236,25 +264,34 @@ def sensitivity(rubric: CompiledRubric, data: str | Path, *, criteria: Sequence[
     return rank_sensitivity(rubric, results, criteria=criteria)
 
 
+def candidate_schema(rubric: CompiledRubric, lang: str = "en") -> dict[str, Any]:
+    """The JSON Schema of a JSON data file of this rubric's candidates, titled in `lang` (see `data.schema`)."""
+    inputs = rubric.whole.inputs
+    return schema_of_inputs([i.spec for i in inputs], {i.spec.name: label(i.decl.meta, i.spec.name, lang)
+                                                        for i in inputs}, title=f"Candidates for {rubric.path}")
+
+
 def score_candidate(rubric: CompiledRubric, data: str | Path, candidate: str | None = None,
-                    data_format: Format | None = None) -> Result:
+                    data_format: Format | None = None, data_label: str | None = None) -> Result:
     """One candidate of a data file, scored at the stage its data has reached (as a batch would score it).
 
-    `candidate` is its id, which may be left out when the file holds one candidate only.
-    UsageError when there is no such candidate; InputError when its data does not validate.
+    `candidate` is its id, which may be left out when the file holds one candidate only; `data_label` is what
+    problems call the file, if not its path. UsageError when there is no such candidate; InputError when its
+    data does not validate.
     """
     records: dict[str, tuple[RawCandidate, str | None]] = {}
-    for raw, first in with_first_origins(iter_candidates(data, data_format)):
+    for raw, first in with_first_origins(iter_candidates(data, data_format, data_label)):
         records.setdefault(raw.id if raw.id is not None else raw.origin, (raw, first))
     known = list(records)
+    named = data_label or data
     if candidate is None:
         if len(known) != 1:
-            raise UsageError(f"{data} has {len(known)} candidates; choose one with --candidate "
+            raise UsageError(f"{named} has {len(known)} candidates; choose one with --candidate "
                              f"({', '.join(known[:10])}{', ...' if len(known) > 10 else ''})")
         candidate = known[0]
     if candidate not in records:
         hint = did_you_mean(candidate, known)
-        raise UsageError(f"no candidate '{candidate}' in {data}" + (f"; {hint}" if hint else ""))
+        raise UsageError(f"no candidate '{candidate}' in {named}" + (f"; {hint}" if hint else ""))
     scored = rubric.score_record(*records[candidate])
     if isinstance(scored, Rejected):
         raise InputError(list(scored.problems))

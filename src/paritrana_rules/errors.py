@@ -22,6 +22,24 @@ Severity = Literal["error", "warning"]
 
 
 @attrs.frozen
+class _Vocabulary:
+    """How a language names each severity (one, many) and a hint, in rendered diagnostics and their count."""
+
+    error: tuple[str, str]
+    warning: tuple[str, str]
+    hint: str
+
+    def severity(self, severity: Severity) -> tuple[str, str]:
+        return self.error if severity == "error" else self.warning
+
+
+_VOCABULARIES = {
+    "en": _Vocabulary(("error", "errors"), ("warning", "warnings"), "hint"),
+    "id": _Vocabulary(("kesalahan", "kesalahan"), ("peringatan", "peringatan"), "saran"),  # no plural form
+}
+
+
+@attrs.frozen
 class Indonesian:
     """A diagnostic's message and hint in Bahasa Indonesia, written where the English is."""
 
@@ -56,18 +74,23 @@ class Diagnostic:
         return self.message, self.hint
 
     def render(self, lang: str = "en") -> str:
-        """The human form: header, location, excerpt with caret, hint."""
+        """The human form in `lang`: header, location, excerpt with caret, hint."""
         message, hint = self.words(lang)
+        vocabulary = _vocabulary(lang)
         margin = gutter(self.span)
-        parts = [f"{self.severity}[{self.code}]: {message}", f"{margin}--> {self.span.location()}"]
+        parts = [f"{vocabulary.severity(self.severity)[0]}[{self.code}]: {message}",
+                 f"{margin}--> {self.span.location()}"]
         if self.line_text:  # a file that cannot be read has no line to show
             parts.append(render_excerpt(self.line_text, self.span))
         if hint:
-            parts.append(f"{margin} = hint: {hint}")
+            parts.append(f"{margin} = {vocabulary.hint}: {hint}")
         return "\n".join(parts)
 
     def to_dict(self) -> dict[str, Any]:
-        """The machine form, for `check --format json` and editors."""
+        """The machine form, for `check --format json` and editors: the English texts, and the Indonesian
+        ones under "indonesian" (null where none was written)."""
+        indonesian = None if self.indonesian is None else {"message": self.indonesian.message,
+                                                           "hint": self.indonesian.hint}
         return {
             "code": self.code,
             "severity": self.severity,
@@ -78,35 +101,64 @@ class Diagnostic:
             "end_line": self.span.end_line,
             "end_column": self.span.end_column,
             "hint": self.hint,
+            "indonesian": indonesian,
         }
 
 
-def did_you_mean(word: str, options: Iterable[str]) -> str | None:
-    """A "did you mean" hint: an exact match ignoring case first, else the closest spelling, else None."""
+def did_you_mean(word: str, options: Iterable[str], lang: str = "en") -> str | None:
+    """A "did you mean" hint in `lang` ("en" or "id"), or None when no option is close."""
+    return you_meant(closest(word, options), lang)
+
+
+def closest(word: str, options: Iterable[str]) -> str | None:
+    """The option a misspelt word means: an exact match ignoring case first, else the closest spelling."""
     candidates = [option for option in options if option != word]
     by_lower = {option.lower(): option for option in candidates}
     match = by_lower.get(word.lower())
     if match is None:
         close = difflib.get_close_matches(word[:100], candidates, n=1, cutoff=0.6)
         match = close[0] if close else None
-    return f"did you mean '{match}'?" if match else None
+    return match
+
+
+def you_meant(option: str | None, lang: str = "en") -> str | None:
+    """The "did you mean" hint for an option found once by `closest`, so each language can say it."""
+    if option is None:
+        return None
+    return f"maksud Anda '{option}'?" if lang == "id" else f"did you mean '{option}'?"
+
+
+def grouped(count: int, lang: str = "en") -> str:
+    """A count with its thousands grouped as `lang` writes them: 1,001 in English, 1.001 in Indonesian."""
+    text = f"{count:,}"
+    return text.replace(",", ".") if lang == "id" else text
 
 
 def sort_diagnostics(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     return sorted(diagnostics, key=Diagnostic.sort_key)
 
 
-def render_all(diagnostics: list[Diagnostic]) -> str:
-    """All diagnostics, blank-line separated, then a one-line count."""
+def render_all(diagnostics: list[Diagnostic], lang: str = "en") -> str:
+    """All diagnostics in `lang` ("en" or "id"), blank-line separated, then a one-line count."""
     errors = sum(d.severity == "error" for d in diagnostics)
     warnings = len(diagnostics) - errors
-    body = "\n\n".join(d.render() for d in diagnostics)
-    summary = f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')}"
+    body = "\n\n".join(d.render(lang) for d in diagnostics)
+    vocabulary = _vocabulary(lang)
+    summary = f"{_counted(errors, vocabulary.error)}, {_counted(warnings, vocabulary.warning)}"
     return f"{body}\n\n{summary}" if body else summary
 
 
+def _vocabulary(lang: str) -> _Vocabulary:
+    """The words of `lang`; English for any other, as `Diagnostic.words` gives."""
+    return _VOCABULARIES.get(lang, _VOCABULARIES["en"])
+
+
+def _counted(count: int, forms: tuple[str, str]) -> str:
+    return f"{count} {forms[0] if count == 1 else forms[1]}"
+
+
 def _plural(count: int, word: str) -> str:
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+    return _counted(count, (word, f"{word}s"))
 
 
 class Error(Exception):

@@ -1,4 +1,5 @@
-"""The cells of a CSV output row, and the one way they are quoted and kept from running as formulas."""
+"""The cells of a CSV output row, the words its headings and statuses are shown in, and the one way cells are
+quoted and kept from running as formulas."""
 
 from __future__ import annotations
 
@@ -15,6 +16,24 @@ def scored_parts(candidate_id: str, name: str | None, status: str, total: str, p
     if raw:
         return before, after
     return [spreadsheet_text(cell) for cell in before], [spreadsheet_text(cell) for cell in after]
+
+
+# What people read in `--lang id`: the headings of tables, CSV files and workbooks, and the statuses in their rows.
+# English shows the codes themselves, which JSON, JSON Lines and ledgers keep in every language.
+_HEADINGS = {"id": {"name": "nama", "total": "nilai akhir", "rank": "peringkat", "nominated": "dinominasikan",
+                    "placing": "keputusan", "reasons": "alasan"}}
+_STATUSES = {"id": {"eligible": "memenuhi syarat", "disqualified": "didiskualifikasi", "eliminated": "tidak lolos",
+                    "pending": "belum selesai", "rejected": "ditolak"}}
+
+
+def heading(code: str, lang: str) -> str:
+    """A column's heading in `lang` ("id", "name", "total", ...); a criterion's name stays as the rubric writes it."""
+    return _HEADINGS.get(lang, {}).get(code, code)
+
+
+def status_word(status: str, lang: str) -> str:
+    """A status ("eligible", "rejected", ...) as a table, CSV file or workbook shows it in `lang`."""
+    return _STATUSES.get(lang, {}).get(status, status)
 
 
 def csv_text(cells: list[str]) -> str:

@@ -24,7 +24,7 @@ from typing import Any
 import attrs
 import numpy as np
 
-from paritrana_rules.batch.cells import CsvLines, scored_parts, spreadsheet_text
+from paritrana_rules.batch.cells import CsvLines, scored_parts, spreadsheet_text, status_word
 from paritrana_rules.compile.column_values import (
     MAX_INPUT_PLACES,
     Bits,
@@ -383,8 +383,9 @@ class _Words:
         around the rank columns, or its item."""
         if self.form.line not in ("csv", "csv-around"):
             return Made(self.item(index, candidate_id, name), entry)
-        points, cell = self.points, self.cell  # points, totals and reasons are cells already: made once a chunk
-        before, after = scored_parts(cell(candidate_id), cell(name or ""), cell(self.status[index]), self.total[index],
+        points, cell, lang = self.points, self.cell, self.form.lang  # points, totals, reasons: cells already
+        before, after = scored_parts(cell(candidate_id), cell(name or ""), cell(status_word(self.status[index], lang)),
+                                     self.total[index],
                                      [points[c][index] if c in points else "" for c in self.cells],
                                      self.reason_cells[index], raw=True)
         if self.form.line == "csv":

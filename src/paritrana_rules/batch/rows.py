@@ -22,7 +22,7 @@ from typing import Any, NamedTuple
 import attrs
 
 from paritrana_rules.audit.records import RecordPieces, RecordWriter
-from paritrana_rules.batch.cells import csv_text, scored_parts, spreadsheet_text
+from paritrana_rules.batch.cells import csv_text, heading, scored_parts, spreadsheet_text, status_word
 
 try:  # the column lane needs numpy (the `columnar` extra); without it every row is scored one by one
     from paritrana_rules.batch import columns
@@ -36,7 +36,8 @@ from paritrana_rules.evaluate.rubric import AnyRubric
 from paritrana_rules.explain.explanation import explain
 from paritrana_rules.explain.outcome import summary, to_dict
 from paritrana_rules.processes import ordered_map
-from paritrana_rules.explain.funnel import FunnelWords
+from paritrana_rules.explain.funnel import FunnelWords, funnel_sentences
+from paritrana_rules.explain.words import yes_no
 from paritrana_rules.rank.ranking import Entry, Placing, Rules, decides_across, result_entry
 
 CHUNK = 500  # rows per task: large enough that handing work to a process costs little per row
@@ -152,20 +153,22 @@ def _finished(rubric: AnyRubric, row: Row, options: Options, words: FunnelWords)
     if options.line is None or row.item is None:
         return row
     if options.line == "csv-around" and row.item["status"] != "rejected":
-        before, after = csv_parts(rubric, row.item, raw=options.raw_csv)
+        before, after = csv_parts(rubric, row.item, raw=options.raw_csv, lang=options.lang)
         return row._replace(item=None, around=(csv_text(before)[:-1] + ",", "," + csv_text(after)))
     form = "csv" if options.line == "csv-around" else options.line
-    return row._replace(item=None, text=line(rubric, row.item, None, form, words, raw_csv=options.raw_csv))
+    return row._replace(item=None, text=line(rubric, row.item, None, form, words, raw_csv=options.raw_csv,
+                                             lang=options.lang))
 
 
 def line(rubric: AnyRubric, item: dict[str, Any], placing: Placing | None, form: str, words: FunnelWords, *,
-         raw_csv: bool = False) -> str:
-    """An item as one line of a CSV file (see `csv_cells`) or of a JSON Lines file."""
+         raw_csv: bool = False, lang: str = "en") -> str:
+    """An item as one line of a CSV file (see `csv_cells`, its words in `lang`) or of a JSON Lines file (its
+    keys and status codes the same in every language)."""
     if form == "jsonl":
         if placing is not None:
             item = {**item, **placed(words, placing)}
         return json.dumps(item, ensure_ascii=False, sort_keys=True) + "\n"
-    return csv_text(csv_cells(rubric, item, placing, words, raw=raw_csv))
+    return csv_text(csv_cells(rubric, item, placing, words, raw=raw_csv, lang=lang))
 
 
 def item_of(result: Result, options: Options) -> dict[str, Any]:
@@ -188,19 +191,23 @@ def points_of(item: dict[str, Any]) -> dict[str, str]:
     return {c["name"]: c["points"] for c in item.get("criteria", ())}
 
 
-def rank_cells(words: FunnelWords, placing: Placing | None) -> list[str]:
-    """Rank (with its group), whether nominated, and the placings won or the cut that ended the run."""
+def rank_cells(words: FunnelWords, placing: Placing | None, lang: str = "en") -> list[str]:
+    """Rank (with its group), whether nominated (yes, or ya in `lang` id), and the placings won or the cut that
+    ended the run."""
     if placing is None:
         return ["-", "", ""]
-    return [words.rank(placing), "yes" if placing.nominated else "", words.outcome(placing)]
+    return [words.rank(placing), yes_no(True, lang) if placing.nominated else "", words.outcome(placing)]
 
 
 RANK_COLUMNS = ["rank", "nominated", "placing"]
 
 
-def csv_header(rubric: AnyRubric) -> list[str]:
+def csv_header(rubric: AnyRubric, lang: str = "en") -> list[str]:
+    """The headings of the CSV output in `lang` (see `cells.heading`); criteria by their names."""
     ranked = RANK_COLUMNS if decides_across(rubric.model) else []
-    return ["id", "name", "status", "total", *ranked, *(c.decl.name for c in rubric.model.criteria), "reasons"]
+    codes = ["id", "name", "status", "total", *ranked]
+    return [*(heading(code, lang) for code in codes), *(c.decl.name for c in rubric.model.criteria),
+            heading("reasons", lang)]
 
 
 def placed(words: FunnelWords, placing: Placing) -> dict[str, Any]:
@@ -208,30 +215,38 @@ def placed(words: FunnelWords, placing: Placing) -> dict[str, Any]:
     return {**{k: v for k, v in placing.to_dict().items() if k != "candidate"}, "placing": words.outcome(placing)}
 
 
+def explained(rubric: AnyRubric, item: dict[str, Any], placing: Placing | None, lang: str) -> str:
+    """A candidate's explanation, with what the funnel decided once every candidate was scored."""
+    text = str(item["explanation"])
+    sentences = funnel_sentences(rubric.model, placing, lang) if placing is not None else []
+    return text.rstrip() + "\n\n" + "\n".join(sentences) + "\n" if sentences else text
+
+
 def csv_cells(rubric: AnyRubric, item: dict[str, Any], placing: Placing | None, words: FunnelWords, *,
-              raw: bool = False) -> list[str]:
+              raw: bool = False, lang: str = "en") -> list[str]:
     """An item as a row of the CSV output (see `csv_header`): a rejected row gives its problems as reasons.
 
-    Each cell is `spreadsheet_text`, unless `raw`.
+    Each cell is `spreadsheet_text`, unless `raw`; statuses are words of `lang` (`cells.status_word`).
     """
-    before, after = csv_parts(rubric, item, raw=raw)
+    before, after = csv_parts(rubric, item, raw=raw, lang=lang)
     if not decides_across(rubric.model):
         return [*before, *after]
-    ranked = rank_cells(words, placing) if item["status"] != "rejected" else ["", "", ""]
+    ranked = rank_cells(words, placing, lang) if item["status"] != "rejected" else ["", "", ""]
     return [*before, *(ranked if raw else [spreadsheet_text(cell) for cell in ranked]), *after]
 
 
-def csv_parts(rubric: AnyRubric, item: dict[str, Any], *, raw: bool = False) -> tuple[list[str], list[str]]:
+def csv_parts(rubric: AnyRubric, item: dict[str, Any], *, raw: bool = False, lang: str = "en"
+              ) -> tuple[list[str], list[str]]:
     """The cells before the rank columns (id, name, status, total) and after them (points, reasons)."""
     names = [c.decl.name for c in rubric.model.criteria]
     if item["status"] == "rejected":
         problems = (InputProblem(p["candidate"], p["field"], p["message"], p["hint"]) for p in item["problems"])
-        before = [item["candidate_id"], item["candidate_name"] or "", "rejected", ""]
+        before = [item["candidate_id"], item["candidate_name"] or "", status_word("rejected", lang), ""]
         after = [*("" for _ in names), "; ".join(p.render() for p in problems)]
     else:
         points = points_of(item)  # a pending candidate has no points yet for what later stages score
-        return scored_parts(item["candidate_id"], item["candidate_name"], item["status"], item["total"],
-                            [points.get(n, "") for n in names], "; ".join(item["reasons"]), raw=raw)
+        return scored_parts(item["candidate_id"], item["candidate_name"], status_word(item["status"], lang),
+                            item["total"], [points.get(n, "") for n in names], "; ".join(item["reasons"]), raw=raw)
     if raw:
         return before, after
     return [spreadsheet_text(cell) for cell in before], [spreadsheet_text(cell) for cell in after]

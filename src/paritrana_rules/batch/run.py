@@ -57,11 +57,12 @@ def score_file(rubric: AnyRubric, data: str | Path, output: BinaryIO, *, form: s
                nominations: Sequence[Nomination] | None = None, jobs: int = 1,
                tick: Callable[[int], None] | None = None, raw_csv: bool = False,
                signing_key: SigningKey | None = None, data_format: Format | None = None,
-               columns: bool = True) -> BatchReport:
+               columns: bool = True, data_label: str | None = None) -> BatchReport:
     """Score every row of `data` into `output` as `form` (see `render.RENDERERS`), and into `ledger` if given.
 
     `data_format` says how `data` is written when its name does not ("-" reads standard input; see
-    `data.iter_rows`). `nominations` make it a national round: only the nominated ids are scored.
+    `data.iter_rows`); `data_label` is what origins and problems call it, if not its path. `nominations` make it a
+    national round: only the nominated ids are scored.
     `signing_key` signs the ledger's seal (see `audit.signing`).
     UsageError for a stage the rubric does not declare. `tick` is called with the number of rows scored so
     far (for a progress display). CSV cells that a spreadsheet would run as formulas are escaped unless
@@ -81,7 +82,7 @@ def score_file(rubric: AnyRubric, data: str | Path, output: BinaryIO, *, form: s
                       nominated=nominated_ids(nominations) if nominations is not None else None, raw_csv=raw_csv,
                       columns=columns)
     scorer = Scorer(rubric, options)
-    rows = score_rows(scorer, with_first_origins(iter_rows(data, data_format)), jobs=jobs)
+    rows = score_rows(scorer, with_first_origins(iter_rows(data, data_format, data_label)), jobs=jobs)
     render = RENDERERS[form]
     with contextlib.ExitStack() as files:
         funnel = Funnel(rules) if rules.ranks else None
@@ -91,17 +92,17 @@ def score_file(rubric: AnyRubric, data: str | Path, output: BinaryIO, *, form: s
                        if ledger is not None else None, funnel)
         rows = tally.passing(counted(rows, tick) if tick is not None else rows)
         if streamed:  # rows come with their output line: write them as they come
-            output.write("".join(render(rubric, [], None, options)).encode("utf-8"))  # the header, if any
+            output.write(b"".join(render(rubric, [], None, options)))  # the header, if any
             for row in rows:
                 output.write(str(row.text).encode("utf-8"))
         elif around and funnel is not None:
             _write_around(rubric, rows, funnel, options, output, files)
         else:
             kept = (row.item for row in rows if row.item is not None)
-            items = _set_aside(kept, files) if form in ("csv", "jsonl") else list(kept)
+            items = _set_aside(kept, files) if form in ("csv", "jsonl", "xlsx") else list(kept)
             placings = funnel.placings() if funnel is not None else None
-            for text in render(rubric, items, placings, options):
-                output.write(text.encode("utf-8"))
+            for piece in render(rubric, items, placings, options):
+                output.write(piece)
         if tally.ledger is not None:
             tally.ledger.close(funnel)
     output.flush()
@@ -143,12 +144,12 @@ def _write_around(rubric: AnyRubric, rows: Iterable[Row], funnel: Funnel, option
     files.callback(kept.close)
     for row in rows:
         kept.append(row.around or row.text)
-    output.write(csv_text(csv_header(rubric)).encode("utf-8"))
+    output.write(csv_text(csv_header(rubric, options.lang)).encode("utf-8"))
     words, lines = FunnelWords(rubric.model, options.lang), CsvLines()
     placings = funnel.placings()
     for piece in kept:
         if isinstance(piece, tuple):
-            ranked = rank_cells(words, next(placings))
+            ranked = rank_cells(words, next(placings), options.lang)
             cells = ranked if options.raw_csv else [spreadsheet_text(cell) for cell in ranked]
             output.write((piece[0] + lines(cells)[:-1] + piece[1]).encode("utf-8"))
         else:

@@ -7,6 +7,8 @@ add up, and analyses bands and decision tables for gaps, overlaps and rows
 that can never apply (`tables.py`). Diagnostic codes are stable and documented
 in docs/errors.md: P syntax, N names, T types, W weights and criteria tree,
 R ranges, bands and tables, G gates and adjustments, H header, L lint (warnings).
+Each diagnostic is written in English and in Bahasa Indonesia at the place it is
+reported; parts of a sentence that several messages share are a `state.Phrase`.
 Stages are checked here too: an input's `from stage`, and each advance rule,
 which may read `total` and only what is known by its stage (`stages.py`).
 
@@ -36,6 +38,7 @@ from paritrana_rules.check.stages import value_stages
 from paritrana_rules.check.stages_check import check_idle_stages, check_stages, order_stages
 from paritrana_rules.check.state import CheckState
 from paritrana_rules.check.texts import check_repeated_texts, check_translations
+from paritrana_rules.check.years import check_years
 from paritrana_rules.errors import Diagnostic
 from paritrana_rules.language import ast
 from paritrana_rules.source import SourceFile
@@ -73,6 +76,7 @@ def _checked_model(state: CheckState) -> RubricModel:
     report_unused(state, inputs, lets)
     check_repeated_texts(state)
     check_translations(state)
+    check_years(state)
     model = RubricModel(
         rubric=state.rubric, source=state.source, sources=state.sources, category=category, sector=sector,
         round=round_, scale=scale, rounding_mode=rounding[0], rounding_places=rounding[1], inputs=tuple(inputs),

@@ -40,12 +40,15 @@ class Interval:
     def hull(self, other: Interval) -> Interval:
         return Interval(min(self.low, other.low), max(self.high, other.high))
 
-    def describe(self) -> str:
-        return f"{_show(self.low)} to {_show(self.high)}"
+    def describe(self, lang: str = "en") -> str:
+        """'0 to 100' ("en"), '0 sampai 100' ("id")."""
+        return f"{_show(self.low, lang)} {'sampai' if lang == 'id' else 'to'} {_show(self.high, lang)}"
 
 
-def _show(value: Decimal) -> str:
+def _show(value: Decimal, lang: str) -> str:
     if value.is_infinite():
+        if lang == "id":
+            return "minus tak hingga" if value < 0 else "tak hingga"
         return "-infinity" if value < 0 else "infinity"
     return plain(value)
 

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from paritrana_rules.check.expressions import analyse
 from paritrana_rules.check.model import LetModel
 from paritrana_rules.check.state import CheckState
+from paritrana_rules.errors import Indonesian
 from paritrana_rules.language import ast
 from paritrana_rules.language.expressions import names_read
 
@@ -40,7 +41,9 @@ def _visit(state: CheckState, start: ast.LetDecl, by_name: dict[str, ast.LetDecl
             chain = [d.name for d in path]
             cycle = " -> ".join([*chain[chain.index(name):], name])
             state.report("N204", f"'{name}' depends on itself: {cycle}", by_name[name].name_span,
-                         "a let may only use inputs and other lets that do not use it")
+                         "a let may only use inputs and other lets that do not use it",
+                         indonesian=Indonesian(f"'{name}' bergantung pada dirinya sendiri: {cycle}",
+                                               "let hanya boleh memakai input dan let lain yang tidak memakainya"))
         elif progress.get(name) != "done":
             progress[name] = "active"
             path.append(by_name[name])

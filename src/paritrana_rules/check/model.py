@@ -26,11 +26,14 @@ class ValueType:
     kind: Literal["number", "bool", "enum", "set", "text", "unknown"]
     members: tuple[str, ...] = ()
 
-    def describe(self) -> str:
-        if self.kind in ("enum", "set"):
-            listed = ", ".join(self.members)
-            return f"one of {{{listed}}}" if self.kind == "enum" else f"a set of {{{listed}}}"
-        return {"number": "a number", "bool": "yes/no", "text": "text", "unknown": "unknown"}[self.kind]
+    def describe(self, lang: str = "en") -> str:
+        """The type in words of `lang` ("en" or "id"), for messages."""
+        listed = ", ".join(self.members)
+        if lang == "id":
+            return {"enum": f"salah satu dari {{{listed}}}", "set": f"kumpulan nilai dari {{{listed}}}",
+                    "number": "angka", "bool": "ya/tidak", "text": "teks", "unknown": "tidak diketahui"}[self.kind]
+        return {"enum": f"one of {{{listed}}}", "set": f"a set of {{{listed}}}",
+                "number": "a number", "bool": "yes/no", "text": "text", "unknown": "unknown"}[self.kind]
 
 
 NUMBER = ValueType("number")
@@ -42,11 +45,6 @@ UNKNOWN = ValueType("unknown")
 def texts(meta: tuple[ast.Meta, ...], kind: str) -> ast.Texts | None:
     """The first label/description/reason/evidence clause of a declaration."""
     return next((m.texts for m in meta if m.kind == kind), None)
-
-
-def strings(meta: tuple[ast.Meta, ...], kind: str) -> tuple[str, ...]:
-    """All source or assumption lines of a declaration."""
-    return tuple(m.text for m in meta if m.kind == kind and m.text is not None)
 
 
 def points_exprs(points: ast.Points) -> list[ast.Expr]:

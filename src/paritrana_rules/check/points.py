@@ -14,7 +14,8 @@ from paritrana_rules.check import tables
 from paritrana_rules.check.expressions import expect
 from paritrana_rules.check.intervals import Interval
 from paritrana_rules.check.model import BOOL, NUMBER, InputModel
-from paritrana_rules.check.state import CheckState
+from paritrana_rules.check.state import CheckState, Phrase
+from paritrana_rules.errors import Indonesian
 from paritrana_rules.language import ast
 from paritrana_rules.numeric import add_all, plain
 from paritrana_rules.source import Span
@@ -24,7 +25,7 @@ def check_points(state: CheckState, name: str, points: ast.Points) -> ast.Points
     """The points clause of criterion `name`, resolved."""
     match points:
         case ast.PointsExpr(expr):
-            analysed = expect(state, expr, NUMBER, "points must be a number")
+            analysed = expect(state, expr, NUMBER, Phrase("points must be a number", "poin harus berupa angka"))
             _on_scale(state, name, analysed.interval, expr.span)
             return attrs.evolve(points, expr=analysed.expr)
         case ast.PointsBand():
@@ -34,28 +35,42 @@ def check_points(state: CheckState, name: str, points: ast.Points) -> ast.Points
     raise TypeError(points)
 
 
-def _on_scale(state: CheckState, name: str, interval: Interval | None, span: Span, what: str = "points") -> None:
+_POINTS = Phrase("points", "poin")
+
+
+def _on_scale(state: CheckState, name: str, interval: Interval | None, span: Span, what: Phrase = _POINTS) -> None:
     if interval is None or interval.within(state.scale):
         return
-    state.report("R500", f"{what} of '{name}' can be {interval.describe()}, outside the scale "
-                 f"{state.scale.describe()}", span,
-                 f"limit it with clamp(..., {plain(state.scale.low)}, {plain(state.scale.high)}) or use a band")
+    clamp = f"clamp(..., {plain(state.scale.low)}, {plain(state.scale.high)})"
+    state.report("R500", f"{what.en} of '{name}' can be {interval.describe()}, outside the scale "
+                 f"{state.scale.describe()}", span, f"limit it with {clamp} or use a band",
+                 indonesian=Indonesian(f"{what.id} '{name}' dapat bernilai {interval.describe('id')}, di luar skala "
+                                       f"{state.scale.describe('id')}", f"batasi dengan {clamp} atau gunakan rentang "
+                                       "(band)"))
 
 
 def _band(state: CheckState, name: str, band: ast.PointsBand) -> ast.PointsBand:
     before = len(state.diagnostics)
-    subject = expect(state, band.subject, NUMBER, "a band needs a number to look up")
+    subject = expect(state, band.subject, NUMBER, Phrase("a band needs a number to look up",
+                                                         "rentang (band) memerlukan angka untuk dicocokkan"))
     rows = []
     for row in band.rows:
-        value = expect(state, row.points, NUMBER, "band points must be a number")
+        value = expect(state, row.points, NUMBER, Phrase("band points must be a number",
+                                                         "poin suatu rentang harus berupa angka"))
         _on_scale(state, name, value.interval, row.points.span)
         rows.append(attrs.evolve(row, points=value.expr))
         if row.otherwise and row is not band.rows[-1]:
             state.report("R506", "'otherwise' must be the last band; bands after it can never apply", row.span,
-                         "move the 'otherwise' row to the end, and keep only one")
+                         "move the 'otherwise' row to the end, and keep only one",
+                         indonesian=Indonesian("'otherwise' harus menjadi rentang terakhir; rentang sesudahnya tidak "
+                                               "akan pernah berlaku", "pindahkan baris 'otherwise' ke akhir, dan "
+                                               "sisakan satu saja"))
         if tables.empty_band_row(row):
             state.report("R510", "this band contains no value: its lower end is not below its upper end", row.span,
-                         "write the lower end first, e.g. 'from 50 to below 75'")
+                         "write the lower end first, e.g. 'from 50 to below 75'",
+                         indonesian=Indonesian("rentang ini tidak mencakup nilai apa pun: ujung bawahnya tidak lebih "
+                                               "rendah daripada ujung atasnya", "tulis ujung bawahnya lebih dulu, "
+                                               "misalnya 'from 50 to below 75'"))
     resolved = attrs.evolve(band, subject=subject.expr, rows=tuple(rows))
     if subject.interval is not None and not state.errors_since(before):
         whole = ((isinstance(band.subject, ast.Name) and _is_count(state, band.subject.id))
@@ -70,8 +85,8 @@ def _is_count(state: CheckState, name: str) -> bool:
     return isinstance(value, InputModel) and value.spec.kind == "count"
 
 
-def _describe_expr(expr: ast.Expr) -> str:
-    return expr.id if isinstance(expr, ast.Name) else "the value"
+def _describe_expr(expr: ast.Expr) -> str | None:
+    return expr.id if isinstance(expr, ast.Name) else None
 
 
 def _table(state: CheckState, name: str, table: ast.PointsTable) -> ast.PointsTable:
@@ -80,11 +95,15 @@ def _table(state: CheckState, name: str, table: ast.PointsTable) -> ast.PointsTa
     for index, row in enumerate(table.rows):
         condition = None
         if row.condition is not None:
-            condition = expect(state, row.condition, BOOL, "a table row's condition must be yes/no").expr
+            condition = expect(state, row.condition, BOOL, Phrase("a table row's condition must be yes/no",
+                                                                  "kondisi baris tabel harus bernilai ya/tidak")).expr
         elif index != len(table.rows) - 1:
             state.report("R506", "'otherwise' must be the last row; rows after it can never apply",
-                         table.rows[index + 1].span, "move the 'otherwise' row to the end")
-        value = expect(state, row.points, NUMBER, "table points must be a number")
+                         table.rows[index + 1].span, "move the 'otherwise' row to the end",
+                         indonesian=Indonesian("'otherwise' harus menjadi baris terakhir; baris sesudahnya tidak "
+                                               "akan pernah berlaku", "pindahkan baris 'otherwise' ke akhir"))
+        value = expect(state, row.points, NUMBER, Phrase("table points must be a number",
+                                                         "poin tabel harus berupa angka"))
         if table.policy != "sum":
             _on_scale(state, name, value.interval, row.points.span)
         rows.append((attrs.evolve(row, condition=condition, points=value.expr), value.interval))
@@ -96,7 +115,8 @@ def _table(state: CheckState, name: str, table: ast.PointsTable) -> ast.PointsTa
         state.report(*diagnostic)
     if table.policy == "sum":
         interval = analysis.points_range or _sum_range([i for _, i in rows])
-        _on_scale(state, name, interval, table.span, "the sum of matching rows")
+        _on_scale(state, name, interval, table.span, Phrase("the sum of matching rows",
+                                                            "jumlah baris yang cocok untuk"))
     return resolved
 
 

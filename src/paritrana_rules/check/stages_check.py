@@ -11,7 +11,8 @@ from collections.abc import Mapping
 from paritrana_rules.check.expressions import expect
 from paritrana_rules.check.model import BOOL, RubricModel, StageModel
 from paritrana_rules.check.stages import stage_index
-from paritrana_rules.check.state import CheckState
+from paritrana_rules.check.state import CheckState, Phrase
+from paritrana_rules.errors import Indonesian
 from paritrana_rules.language import ast
 
 
@@ -30,16 +31,21 @@ def check_stages(state: CheckState, decls: list[ast.StageDecl], known: Mapping[s
         index = state.stage_order[decl.name]
         for extra in decl.advance[1:]:
             state.report("W408", f"stage '{decl.name}' has more than one advance rule", extra.span,
-                         "keep one: join the conditions with 'and' or 'or'")
+                         "keep one: join the conditions with 'and' or 'or'",
+                         indonesian=Indonesian(f"tahap '{decl.name}' memiliki lebih dari satu aturan lolos",
+                                               "sisakan satu: gabungkan kondisinya dengan 'and' atau 'or'"))
         advance = None
         if decl.advance:
             state.advancing = (decl.name, index, known)
-            advance = expect(state, decl.advance[0], BOOL, "an advance rule must be yes/no").expr
+            advance = expect(state, decl.advance[0], BOOL, Phrase("an advance rule must be yes/no",
+                                                                  "aturan lolos harus bernilai ya/tidak")).expr
             state.advancing = None
             if index == len(state.stage_order) - 1:
                 state.report("L804", f"'{decl.name}' is the last stage, so its advance rule leads nowhere",
                              decl.advance[0].span, "remove the rule, or declare the stage it leads to after this one",
-                             "warning")
+                             "warning", Indonesian(f"'{decl.name}' adalah tahap terakhir, sehingga aturan lolosnya "
+                                                   "tidak mengarah ke tahap mana pun", "hapus aturan itu, atau "
+                                                   "deklarasikan tahap tujuannya setelah tahap ini"))
         models.append(StageModel(decl, advance))
     return tuple(models)
 
@@ -49,6 +55,9 @@ def check_idle_stages(state: CheckState, model: RubricModel) -> None:
     busy = {stage for key, stage in stage_index(model).items() if not key.startswith("let:")}
     for index, stage in enumerate(model.stages):
         if index not in busy and stage.decl.name not in state.suggested:  # a misspelt `from stage` meant it
-            state.report("L805", f"nothing arrives and nothing is scored at stage '{stage.decl.name}'",
-                         stage.decl.name_span, f"give the inputs collected at this stage 'from stage "
-                         f"{stage.decl.name}', or remove the stage", "warning")
+            name = stage.decl.name
+            state.report("L805", f"nothing arrives and nothing is scored at stage '{name}'", stage.decl.name_span,
+                         f"give the inputs collected at this stage 'from stage {name}', or remove the stage", "warning",
+                         Indonesian(f"tidak ada data yang masuk dan tidak ada yang dinilai pada tahap '{name}'",
+                                    f"beri input yang dikumpulkan pada tahap ini 'from stage {name}', atau hapus "
+                                    "tahap itu"))

@@ -15,10 +15,18 @@ import attrs
 from paritrana_rules.check.intervals import Interval
 from paritrana_rules.check.model import InputModel, LetModel, ValueType
 from paritrana_rules.data import MAX_DIGITS, MAX_MAGNITUDE
-from paritrana_rules.errors import Diagnostic, Indonesian, Severity, did_you_mean
+from paritrana_rules.errors import Diagnostic, Indonesian, Severity, closest
 from paritrana_rules.language import ast
 from paritrana_rules.numeric import plain
 from paritrana_rules.source import SourceFile, Span
+
+
+@attrs.frozen
+class Phrase:
+    """Part of a message in English and in Bahasa Indonesia, for checks that share the sentence around it."""
+
+    en: str
+    id: str
 
 
 @attrs.frozen
@@ -62,15 +70,19 @@ class CheckState:
         return any(d.severity == "error" for d in self.diagnostics[count:])
 
     def suggest(self, name: str, known: Iterable[str]) -> str | None:
-        """A did-you-mean hint for a misspelt name; the name it offers then does not count as unused."""
-        suggestion = did_you_mean(name, known)
-        if suggestion:
-            self.suggested.add(suggestion.split("'")[1])
-        return suggestion
+        """The name a misspelt one means (for `you_meant`); the name offered then does not count as unused."""
+        meant = closest(name, known)
+        if meant is not None:
+            self.suggested.add(meant)
+        return meant
 
     def check_size(self, value: Decimal, span: Span) -> None:
         """Numbers in a rubric stay well inside the engine's 50 digits, as inputs must (data.MAX_DIGITS)."""
         digits = len(value.as_tuple().digits)
         if value and (value.adjusted() >= MAX_MAGNITUDE or digits > MAX_DIGITS):
             self.report("T316", f"{plain(value)} is too large or too precise to compute with exactly", span,
-                        f"numbers must be below 10^{MAX_MAGNITUDE} with at most {MAX_DIGITS} digits")
+                        f"numbers must be below 10^{MAX_MAGNITUDE} with at most {MAX_DIGITS} digits",
+                        indonesian=Indonesian(f"{plain(value)} terlalu besar atau memiliki terlalu banyak digit "
+                                              "untuk dihitung secara tepat",
+                                              f"angka harus di bawah 10^{MAX_MAGNITUDE} dengan paling banyak "
+                                              f"{MAX_DIGITS} digit"))

@@ -27,12 +27,14 @@ from paritrana_rules.language import ast
 from paritrana_rules.language.expressions import compile_expr, names_read
 from paritrana_rules.check.intervals import INF, Interval
 from paritrana_rules.check.limits import MAX_OVERLAPS_REPORTED, MAX_TABLE_CASES, MAX_TABLE_TESTS
+from paritrana_rules.check.state import Phrase
 from paritrana_rules.numeric import CONTEXT, add_all, plain
-from paritrana_rules.errors import Severity
+from paritrana_rules.errors import Indonesian, Severity
 from paritrana_rules.source import Span
 
-# code, message, span, hint, severity: the arguments of CheckState.report (state.py)
-Finding = tuple[str, str, Span, str | None, Severity]
+# code, message, span, hint, severity, Indonesian: the arguments of CheckState.report (state.py)
+Finding = tuple[str, str, Span, str | None, Severity, Indonesian]
+Case = tuple[tuple[Phrase, ...], list[int]]  # a combination of cells, each in words, and the rows applying in it
 _Where = TypeVar("_Where")  # where two rows were found together: a band's cell, a table's case
 
 # Conditions nested deeper are beyond a table's analysis: `compile_expr` writes a bracket per level of
@@ -93,8 +95,11 @@ def _inside(low: Decimal, high: Decimal) -> Decimal:
     return CONTEXT.divide(CONTEXT.add(low, high), 2)
 
 
-def describe_range(low: Decimal, low_inclusive: bool, high: Decimal, high_inclusive: bool) -> str:
-    """A stretch of numbers in the band language: 'from 50 to below 75', 'exactly 100', 'below 0'."""
+def describe_range(low: Decimal, low_inclusive: bool, high: Decimal, high_inclusive: bool, lang: str = "en") -> str:
+    """A stretch of numbers in the band language: 'from 50 to below 75', 'exactly 100', 'below 0';
+    in Indonesian ("id") in the handbook's words: 'mulai 50 sampai di bawah 75', 'tepat 100', 'di bawah 0'."""
+    if lang == "id":
+        return _describe_range_id(low, low_inclusive, high, high_inclusive)
     if low == high:
         return f"exactly {plain(low)}"
     if low.is_infinite() and high.is_infinite():
@@ -105,6 +110,24 @@ def describe_range(low: Decimal, low_inclusive: bool, high: Decimal, high_inclus
     if high.is_infinite():
         return start
     return f"{start} to {'' if high_inclusive else 'below '}{plain(high)}"
+
+
+def _describe_range_id(low: Decimal, low_inclusive: bool, high: Decimal, high_inclusive: bool) -> str:
+    if low == high:
+        return f"tepat {plain(low)}"
+    if low.is_infinite() and high.is_infinite():
+        return "berapa pun"
+    if low.is_infinite():
+        return f"{plain(high)} atau kurang" if high_inclusive else f"di bawah {plain(high)}"
+    if high.is_infinite():
+        return f"{plain(low)} atau lebih" if low_inclusive else f"di atas {plain(low)}"
+    start = f"mulai {plain(low)}" if low_inclusive else f"di atas {plain(low)}"
+    return f"{start} sampai {'dengan' if high_inclusive else 'di bawah'} {plain(high)}"
+
+
+def _describe(low: Decimal, low_inclusive: bool, high: Decimal, high_inclusive: bool) -> Phrase:
+    """A stretch of numbers in both languages."""
+    return Phrase(*(describe_range(low, low_inclusive, high, high_inclusive, lang) for lang in ("en", "id")))
 
 
 def describe_band_row(row: ast.BandRow) -> str:
@@ -129,13 +152,15 @@ def _over(row: ast.BandRow, value: Decimal) -> bool:
 # ------------------------------------------------------------------ bands
 
 
-def analyse_band(band: ast.PointsBand, domain: Interval, subject: str, whole: bool = False) -> list[Finding]:
-    """Gaps, overlaps and rows that never apply, in n log n for n rows.
+def analyse_band(band: ast.PointsBand, domain: Interval, name: str | None, whole: bool = False) -> list[Finding]:
+    """Gaps, overlaps and rows that never apply, in n log n for n rows; `name` is what the band looks up
+    (None for a computed value).
 
     The cells a row covers are a stretch of consecutive cells, found by bisection: a value is under a
     row, then in it, then over it, as it grows. How many rows cover each cell follows from where
     stretches start and end.
     """
+    subject = Phrase(name, name) if name else Phrase("the value", "nilai yang dicocokkan")
     rows = [r for r in band.rows if not r.otherwise]
     otherwise = [r for r in band.rows if r.otherwise]
     thresholds = [b for r in rows for b in (r.lower, r.upper) if b is not None]
@@ -146,23 +171,32 @@ def analyse_band(band: ast.PointsBand, domain: Interval, subject: str, whole: bo
     gaps = [c for c, covered in zip(cells, _coverage(stretches, len(cells)), strict=True) if not covered]
     if gaps and not otherwise:
         for low, high in _runs(gaps):
-            stretch = describe_range(low.low, low.low_inclusive, high.high, high.high_inclusive)
+            stretch = _describe(low.low, low.low_inclusive, high.high, high.high_inclusive)
+            missing = f"'{stretch.en} -> ...'"
             findings.append((
-                "R501", f"no band covers {subject} {stretch}", band.span,
-                f"add a row '{stretch} -> ...', or an 'otherwise -> ...' row", "error",
+                "R501", f"no band covers {subject.en} {stretch.en}", band.span,
+                f"add a row {missing}, or an 'otherwise -> ...' row", "error",
+                Indonesian(f"tidak ada rentang yang mencakup {subject.id} {stretch.id}",
+                           f"tambahkan baris {missing}, atau baris 'otherwise -> ...'"),
             ))
     findings.extend(_band_overlaps(rows, stretches, cells, subject))
     for row, (first, end) in zip(rows, stretches, strict=True):
         if first >= end and not empty_band_row(row):
+            band_row = describe_band_row(row)
             findings.append((
-                "R503", f"band '{describe_band_row(row)}' can never apply: {subject} is always {domain.describe()}",
+                "R503", f"band '{band_row}' can never apply: {subject.en} is always {domain.describe()}",
                 row.span, "remove the row, or widen the input's declared bounds", "error",
+                Indonesian(f"rentang '{band_row}' tidak akan pernah berlaku: {subject.id} selalu bernilai "
+                           f"{domain.describe('id')}", "hapus baris itu, atau perlebar batas yang dideklarasikan "
+                           "pada inputnya"),
             ))
     for row in otherwise:
         if not gaps:
             findings.append((
                 "R503", "'otherwise' can never apply: the other bands cover every value", row.span,
                 "remove the 'otherwise' row", "error",
+                Indonesian("'otherwise' tidak akan pernah berlaku: rentang lainnya sudah mencakup semua nilai",
+                           "hapus baris 'otherwise'"),
             ))
     return findings
 
@@ -185,19 +219,23 @@ def _coverage(stretches: list[tuple[int, int]], cells: int) -> list[int]:
 
 
 def _band_overlaps(rows: list[ast.BandRow], stretches: list[tuple[int, int]], cells: list[Cell],
-                   subject: str) -> list[Finding]:
+                   subject: Phrase) -> list[Finding]:
     """R502 for the first pairs of rows that cover a cell in common, in the order of that first cell."""
     findings: list[Finding] = []
     for first, second, _ in itertools.islice(_pairs_met(_covering_where_rows_start(stretches)),
                                              MAX_OVERLAPS_REPORTED):
         low = cells[max(stretches[first][0], stretches[second][0])]
         high = cells[min(stretches[first][1], stretches[second][1]) - 1]
-        overlap = describe_range(low.low, low.low_inclusive, high.high, high.high_inclusive)
+        overlap = _describe(low.low, low.low_inclusive, high.high, high.high_inclusive)
+        one, other, line = describe_band_row(rows[first]), describe_band_row(rows[second]), rows[first].span.line
         findings.append((
-            "R502", f"bands '{describe_band_row(rows[first])}' (line {rows[first].span.line}) and "
-            f"'{describe_band_row(rows[second])}' both cover {subject} {overlap}", rows[second].span,
+            "R502", f"bands '{one}' (line {line}) and '{other}' both cover {subject.en} {overlap.en}",
+            rows[second].span,
             "bands must not overlap: make one end where the next begins, e.g. 'to below 75' then 'from 75'",
             "error",
+            Indonesian(f"rentang '{one}' (baris {line}) dan '{other}' sama-sama mencakup {subject.id} {overlap.id}",
+                       "rentang tidak boleh tumpang tindih: akhiri satu rentang tepat di awal rentang berikutnya, "
+                       "misalnya 'to below 75' lalu 'from 75'"),
         ))
     return findings
 
@@ -291,28 +329,40 @@ def analyse_table(table: ast.PointsTable, values: Mapping[str, Any], rounding_mo
     return TableAnalysis(_table_findings(table, cases), _sum_points(table, cases))
 
 
-def _cases(table: ast.PointsTable, domains: dict[str, list[tuple[Any, str]]],
-           rounding_mode: str) -> list[tuple[str, list[int]]]:
-    """Every combination of cells, described, with the rows that apply in it."""
+def _cases(table: ast.PointsTable, domains: dict[str, list[tuple[Any, Phrase]]], rounding_mode: str) -> list[Case]:
+    """Every combination of cells, each described, with the rows that apply in it."""
     names = list(domains)
     evaluators = [(i, compile_expr(r.condition, rounding_mode)) for i, r in enumerate(table.rows)
                   if r.condition is not None]
     cases = []
     for combo in itertools.product(*domains.values()):
         env = {n: v for n, (v, _) in zip(names, combo, strict=True)}
-        cases.append((" and ".join(d for _, d in combo if d), [i for i, e in evaluators if e(env)]))
+        cases.append((tuple(d for _, d in combo if d.en), [i for i, e in evaluators if e(env)]))
     return cases
 
 
+def _case_words(case: tuple[Phrase, ...]) -> Phrase:
+    """A case in words, made only for the few cases a message names."""
+    return Phrase(" and ".join(p.en for p in case), " dan ".join(p.id for p in case))
+
+
 def _unanalysed(table: ast.PointsTable) -> list[Finding]:
+    because = ("compare computed values or test too many combinations",
+               "membandingkan nilai hasil hitungan atau menguji terlalu banyak kombinasi")
     if table.policy == "unique":
         return [("R512", "the checker cannot prove that at most one row of this table applies: its conditions "
-                 "compare computed values or test too many combinations", table.span,
-                 "use 'first match' so the earlier row wins, or write conditions on single inputs", "error")]
+                 f"{because[0]}", table.span,
+                 "use 'first match' so the earlier row wins, or write conditions on single inputs", "error",
+                 Indonesian("pemeriksa tidak dapat membuktikan bahwa paling banyak satu baris tabel ini yang berlaku: "
+                            f"kondisinya {because[1]}", "gunakan 'first match' agar baris yang lebih awal yang "
+                            "berlaku, atau tulis kondisi pada input tunggal"))]
     if table.policy != "sum" and all(r.condition is not None for r in table.rows):
         return [("R511", "the checker cannot prove that some row of this table always applies: its conditions "
-                 "compare computed values or test too many combinations", table.span,
-                 "add a last row 'otherwise -> ...' for the cases no row covers", "error")]
+                 f"{because[0]}", table.span,
+                 "add a last row 'otherwise -> ...' for the cases no row covers", "error",
+                 Indonesian("pemeriksa tidak dapat membuktikan bahwa selalu ada baris tabel ini yang berlaku: "
+                            f"kondisinya {because[1]}", "tambahkan baris terakhir 'otherwise -> ...' untuk kasus "
+                            "yang tidak tercakup baris mana pun"))]
     return []
 
 
@@ -381,7 +431,7 @@ def _kind(values: Mapping[str, Any], name: str) -> str | None:
     return None if value is None else str(value.type.kind)
 
 
-def _domains(found: _Variables, values: Mapping[str, Any], conditions: int) -> dict[str, list[tuple[Any, str]]]:
+def _domains(found: _Variables, values: Mapping[str, Any], conditions: int) -> dict[str, list[tuple[Any, Phrase]]]:
     """The cells of each variable with their descriptions, once it is known that the cases they make
     are few enough to enumerate (a set tested value by value doubles them with each value)."""
     cells = {name: numeric_cells(values[name].interval or Interval.everything(), thresholds,
@@ -391,67 +441,89 @@ def _domains(found: _Variables, values: Mapping[str, Any], conditions: int) -> d
                        *(2 ** len(tested) for tested in found.sets.values())])
     if cases > MAX_TABLE_CASES or cases * conditions > MAX_TABLE_TESTS:
         raise _Unsupported
-    domains: dict[str, list[tuple[Any, str]]] = {
+    domains: dict[str, list[tuple[Any, Phrase]]] = {
         name: [(c.sample, _describe_cell(name, c)) for c in number_cells] for name, number_cells in cells.items()
     }
     for name, members in found.enums.items():
-        domains[name] = [(m, f"{name} is {m}") for m in members]
+        domains[name] = [(m, Phrase(f"{name} is {m}", f"{name} bernilai {m}")) for m in members]
     for name in found.bools:
-        domains[name] = [(True, f"{name} is yes"), (False, f"{name} is no")]
+        domains[name] = [(True, Phrase(f"{name} is yes", f"{name} bernilai ya")),
+                         (False, Phrase(f"{name} is no", f"{name} bernilai tidak"))]
     for name, tested in found.sets.items():
         options = []
         for present in itertools.product((True, False), repeat=len(tested)):
             chosen = frozenset(m for m, p in zip(tested, present, strict=True) if p)
-            words = " and ".join(f"{m} {'in' if p else 'not in'} {name}" for m, p in zip(tested, present, strict=True))
-            options.append((chosen, words))
+            words = [Phrase(f"{m} {'in' if p else 'not in'} {name}", f"{m} {'ada' if p else 'tidak ada'} di {name}")
+                     for m, p in zip(tested, present, strict=True)]
+            options.append((chosen, _case_words(tuple(words))))
         domains[name] = options
     return domains
 
 
-def _describe_cell(name: str, cell: Cell) -> str:
+def _describe_cell(name: str, cell: Cell) -> Phrase:
     if cell.low == cell.high:
-        return f"{name} = {plain(cell.low)}"
-    return f"{name} {describe_range(cell.low, cell.low_inclusive, cell.high, cell.high_inclusive)}"
+        return Phrase(f"{name} = {plain(cell.low)}", f"{name} = {plain(cell.low)}")
+    stretch = _describe(cell.low, cell.low_inclusive, cell.high, cell.high_inclusive)
+    return Phrase(f"{name} {stretch.en}", f"{name} {stretch.id}")
 
 
-def _table_findings(table: ast.PointsTable, cases: list[tuple[str, list[int]]]) -> list[Finding]:
+def _table_findings(table: ast.PointsTable, cases: list[Case]) -> list[Finding]:
     findings: list[Finding] = []
     rows = table.rows
     otherwise = [i for i, r in enumerate(rows) if r.condition is None]
-    unmatched = [words for words, matches in cases if not matches]
+    unmatched = [case for case, matches in cases if not matches]
     if unmatched and not otherwise and table.policy != "sum":
-        more = f" (and {len(unmatched) - 1} other cases)" if len(unmatched) > 1 else ""
-        findings.append((
-            "R504", f"no row applies when {unmatched[0] or 'the table is used'}{more}", table.span,
-            "add a row for this case, or a last row 'otherwise -> ...'", "error",
-        ))
+        findings.append(_uncovered(table, unmatched))
     if table.policy == "unique":
-        for first, second, words in itertools.islice(_pairs_met(cases), MAX_OVERLAPS_REPORTED):
+        for first, second, case in itertools.islice(_pairs_met(cases), MAX_OVERLAPS_REPORTED):
+            words, lines = _case_words(case), (rows[first].span.line, rows[second].span.line)
             findings.append((
-                "R505", f"rows on lines {rows[first].span.line} and {rows[second].span.line} both apply when "
-                f"{words}, but the table says 'unique match'", rows[second].span,
+                "R505", f"rows on lines {lines[0]} and {lines[1]} both apply when {words.en}, but the table says "
+                "'unique match'", rows[second].span,
                 "make the conditions exclusive, or use 'first match' to let the earlier row win", "error",
+                Indonesian(f"baris {lines[0]} dan baris {lines[1]} sama-sama berlaku bila {words.id}, padahal "
+                           "tabel ini menyatakan 'unique match'", "buat kondisinya saling meniadakan, atau gunakan "
+                           "'first match' agar baris yang lebih awal yang berlaku"),
             ))
     if table.policy == "first":
         applying = {matches[0] for _, matches in cases if matches}
-        shadow = "its condition is never true, or earlier rows already cover every case where it is"
+        shadow = Phrase("its condition is never true, or earlier rows already cover every case where it is",
+                        "kondisinya tidak pernah benar, atau baris sebelumnya sudah mencakup setiap kasus saat "
+                        "kondisinya benar")
     else:
         applying = {index for _, matches in cases for index in matches}
-        shadow = "its condition is never true for any input the declarations allow"
+        shadow = Phrase("its condition is never true for any input the declarations allow",
+                        "kondisinya tidak pernah benar untuk input apa pun yang diizinkan deklarasinya")
     for index, row in enumerate(rows):
         if row.condition is None:
             if cases and not unmatched:
                 findings.append((
                     "R506", "'otherwise' can never apply: the rows above cover every case", row.span,
                     "remove the 'otherwise' row", "error",
+                    Indonesian("'otherwise' tidak akan pernah berlaku: baris-baris di atasnya sudah mencakup setiap "
+                               "kasus", "hapus baris 'otherwise'"),
                 ))
         elif index not in applying:
-            findings.append(("R506", f"this row can never apply: {shadow}", row.span,
-                             "remove it, or reorder the rows", "error"))
+            findings.append(("R506", f"this row can never apply: {shadow.en}", row.span,
+                             "remove it, or reorder the rows", "error",
+                             Indonesian(f"baris ini tidak akan pernah berlaku: {shadow.id}",
+                                        "hapus baris itu, atau ubah urutan barisnya")))
     return findings
 
 
-def _sum_points(table: ast.PointsTable, cases: list[tuple[str, list[int]]]) -> Interval | None:
+def _uncovered(table: ast.PointsTable, unmatched: list[tuple[Phrase, ...]]) -> Finding:
+    """R504 for the first case no row covers, and how many more there are."""
+    words = _case_words(unmatched[0])
+    when = Phrase(words.en or "the table is used", words.id or "tabel ini dipakai")
+    others = len(unmatched) - 1
+    more_en, more_id = (f" (and {others} other cases)", f" (dan {others} kasus lain)") if others else ("", "")
+    return ("R504", f"no row applies when {when.en}{more_en}", table.span,
+            "add a row for this case, or a last row 'otherwise -> ...'", "error",
+            Indonesian(f"tidak ada baris yang berlaku bila {when.id}{more_id}",
+                       "tambahkan baris untuk kasus ini, atau baris terakhir 'otherwise -> ...'"))
+
+
+def _sum_points(table: ast.PointsTable, cases: list[Case]) -> Interval | None:
     if table.policy != "sum" or not all(isinstance(r.points, ast.Number) for r in table.rows):
         return None
     points = [r.points.value for r in table.rows if isinstance(r.points, ast.Number)]

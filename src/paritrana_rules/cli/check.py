@@ -16,6 +16,8 @@ def add(commands: Commands, common: argparse.ArgumentParser) -> None:
     check.add_argument("paths", nargs="+", metavar="PATH", help="rubric file or directory; - reads standard input")
     check.add_argument("--format", choices=("text", "json"), default="text")
     check.add_argument("--strict", action="store_true", help="treat warnings as problems (exit 1)")
+    check.add_argument("--lang", choices=("en", "id"), default="en",
+                       help="language of the messages and hints (default en); --format json gives both")
     check.set_defaults(run=run)
 
 
@@ -34,7 +36,13 @@ def run(args: argparse.Namespace) -> int:
                                     for p, found in reports]}, indent=2, ensure_ascii=False))
     else:
         if everything:
-            print(api.render_all(everything))
-        clean = sum(1 for _, found in reports if not found)
-        print(f"{len(files)} rubric{'s' if len(files) != 1 else ''} checked, {clean} clean")
+            print(api.render_all(everything, args.lang))
+        print(_checked(len(files), sum(1 for _, found in reports if not found), args.lang))
     return EXIT_PROBLEM if failing else EXIT_OK
+
+
+def _checked(files: int, clean: int, lang: str) -> str:
+    """The closing line: how many rubrics were checked, and how many had nothing to report."""
+    if lang == "id":
+        return f"{files} rubrik diperiksa, {clean} bersih"
+    return f"{files} rubric{'s' if files != 1 else ''} checked, {clean} clean"

@@ -14,11 +14,23 @@ def add(commands: Commands, common: argparse.ArgumentParser) -> None:
                                            "earned, conditions, bonuses, the data to submit and its evidence.")
     docs.add_argument("rubric", metavar="RUBRIC")
     docs.add_argument("--lang", choices=("id", "en"), default="id")
-    docs.add_argument("--format", choices=("markdown", "text"), default="markdown")
+    docs.add_argument("--format", choices=("markdown", "text", "html"), default="markdown",
+                      help="html: one self-contained page, to read in a browser or print")
     docs.add_argument("--output", "-o", metavar="FILE")
     docs.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    write(args.output, api.handbook(load_rubric(args.rubric), lang=args.lang, format=args.format))
+    rubric = load_rubric(args.rubric)
+    changes = [change.render(args.lang) for change in _changes(rubric)]
+    write(args.output, api.handbook(rubric, lang=args.lang, format=args.format, changes=changes))
     return EXIT_OK
+
+
+def _changes(rubric: api.CompiledRubric) -> list[api.Change]:
+    """What changed from the rubric this one extends (read from the file it was merged with); none otherwise."""
+    extends = rubric.model.rubric.extends
+    if extends is None:
+        return []
+    parent = next((path for path in rubric.model.sources if path.replace("\\", "/").endswith("/" + extends)), None)
+    return api.diff_rubrics(api.load(parent), rubric) if parent is not None else []

@@ -5,9 +5,28 @@ from __future__ import annotations
 import argparse
 
 from paritrana_rules import api
-from paritrana_rules.cli import check, diff, docs, explain, fmt, keygen, listing, replay, score, sensitivity, test
+from paritrana_rules.cli import (
+    check,
+    diff,
+    docs,
+    edition,
+    explain,
+    fmt,
+    keygen,
+    listing,
+    lsp,
+    replay,
+    score,
+    sensitivity,
+    serve,
+    studio,
+    template,
+    test,
+)
 
-COMMANDS = (check, score, replay, test, diff, fmt, docs, explain, keygen, listing, sensitivity)  # in --help's order
+# in --help's order
+COMMANDS = (check, score, replay, test, diff, edition, fmt, docs, template, explain, keygen, listing, sensitivity,
+            serve, studio, lsp)
 
 
 def build() -> argparse.ArgumentParser:

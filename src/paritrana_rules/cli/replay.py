@@ -7,8 +7,6 @@ import json
 from pathlib import Path
 from typing import Any
 
-import attrs
-
 from paritrana_rules import api
 from paritrana_rules.cli.common import EXIT_OK, EXIT_PROBLEM, Commands, positive
 
@@ -52,11 +50,7 @@ def run(args: argparse.Namespace) -> int:
     report = api.replay(source, args.rubrics, against_current=args.against_current, nominees=args.nominees or (),
                         jobs=args.jobs, head=args.head, public_key=args.public_key)
     if args.format == "json":
-        print(json.dumps({
-            "ok": report.ok, "verified": report.verified, "records": len(report.records),
-            "findings": [attrs.asdict(f) for f in report.findings],
-            "first_divergence": attrs.asdict(report.first_divergence) if report.first_divergence else None,
-        }, indent=2, ensure_ascii=False, default=list))
+        print(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
     else:
         print(report.render())
     return EXIT_OK if report.ok else EXIT_PROBLEM

@@ -30,10 +30,14 @@ def add(commands: Commands, common: argparse.ArgumentParser) -> None:
     score.add_argument("data", metavar="DATA", help="candidates: .yaml, .yml, .json, .jsonl, .csv, .xlsx or "
                                                     ".parquet; - reads standard input (with --data-format)")
     add_data_format(score)
-    score.add_argument("--format", choices=api.FORMATS, default="table",
-                       help="jsonl: one JSON object per input row, in file order")
+    score.add_argument("--format", choices=api.FORMATS,
+                       help="jsonl: one JSON object per input row, in file order; xlsx: a workbook of the scores as "
+                            "numbers, with a sheet of explanations (default: xlsx for an --output ending in .xlsx, "
+                            "else table)")
     score.add_argument("--explain", action="store_true", help="add each candidate's explanation")
-    score.add_argument("--lang", choices=("en", "id"), default="en", help="language of explanations")
+    score.add_argument("--lang", choices=("en", "id"), default="en",
+                       help="language of explanations, and of the headings and statuses of the table, CSV and xlsx "
+                            "outputs (JSON and JSON Lines keep their keys and status codes)")
     score.add_argument("--output", "-o", metavar="FILE", help="write here (atomically) instead of standard output")
     score.add_argument("--audit", metavar="LEDGER", help="also write a sealed, hash-chained audit ledger (.jsonl)")
     score.add_argument("--stage", metavar="NAME",
@@ -66,13 +70,16 @@ def run(args: argparse.Namespace) -> int:
     if args.sign is not None and args.audit is None:
         raise api.UsageError("--sign signs the audit ledger: give --audit LEDGER too")
     signing_key = api.load_signing_key(args.sign) if args.sign is not None else None
+    form = args.format or ("xlsx" if args.output is not None and args.output.lower().endswith(".xlsx") else "table")
+    if form == "xlsx" and args.output is None and sys.stdout.isatty():
+        raise api.UsageError("an .xlsx workbook is not for a terminal: give --output FILE.xlsx")
     if rubric.identity["round"] == "nasional" and not args.nominees:
         print(f"paritrana-rules: note: {rubric.path} scores the national round; without --nominees every row is "
               "scored, nominated or not", file=sys.stderr)
     with contextlib.ExitStack() as files:
         ledger = open_output(files, args.audit, "audit ledger") if args.audit else None
         output = open_output(files, args.output, "output") if args.output else sys.stdout.buffer
-        report = api.score_file(rubric, args.data, output, form=args.format, lang=args.lang, explain=args.explain,
+        report = api.score_file(rubric, args.data, output, form=form, lang=args.lang, explain=args.explain,
                                 raw_csv=args.csv_raw, signing_key=signing_key, data_format=args.data_format,
                                 stage=args.stage, ledger=ledger, nominations=nominations, jobs=args.jobs,
                                 tick=_Progress() if sys.stderr.isatty() else None, columns=not args.row_by_row)

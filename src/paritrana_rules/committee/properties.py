@@ -2,8 +2,10 @@
 
 `property total never decreases when X rises` and `property C stays within the
 scale` are searched for counterexamples with Hypothesis (`hypothesis.find`),
-which also shrinks what it finds to a small, readable case. The generators
-here are the same ones the project's own property tests use.
+which also shrinks what it finds to a small, readable case. A property is about
+the total, a criterion's points, or a derived value (a number `let`, such as a
+coverage percentage), read from the same scored result. The generators here are
+the same ones the project's own property tests use.
 
 Hypothesis is an optional dependency (`pip install paritrana-rules[properties]`);
 without it, properties are reported as not checked.
@@ -12,17 +14,18 @@ without it, properties are reported as not checked.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from paritrana_rules.language import ast
+from paritrana_rules.committee.words import Said, said
 from paritrana_rules.data import InputSpec
 from paritrana_rules.errors import InputError
 from paritrana_rules.evaluate.result import Result
 from paritrana_rules.evaluate.rubric import AnyRubric
+from paritrana_rules.language import ast
 from paritrana_rules.numeric import places_needed, plain
 
 if TYPE_CHECKING:
@@ -36,8 +39,16 @@ class PropertyOutcome:
     prop: ast.PropertyDecl
     holds: bool | None  # None: not checked (Hypothesis is not installed)
     examples: int
-    message: str
-    counterexample: str | None = None  # ready-to-paste example cases (YAML)
+    message: Said
+    counterexample: Said | None = None  # ready-to-paste example cases (YAML), commented in each language
+
+    @property
+    def state(self) -> str:
+        """"holds", "fails" or "unchecked": the word a report uses for it."""
+        return {True: "holds", False: "fails", None: "unchecked"}[self.holds]
+
+
+Progress = Callable[[str, int], None]  # (the property, candidates tried so far)
 
 
 def value_strategy(spec: InputSpec) -> st.SearchStrategy[Any]:
@@ -88,26 +99,56 @@ def candidate_strategy(specs: tuple[InputSpec, ...], omit_defaults: bool = True)
     return st.fixed_dictionaries(required, optional=optional)
 
 
-def check_properties(rubric: AnyRubric, max_examples: int = 200) -> list[PropertyOutcome]:
-    """Search each declared property for a counterexample."""
+def check_properties(rubric: AnyRubric, max_examples: int = 200,
+                     progress: Progress | None = None) -> list[PropertyOutcome]:
+    """Search each declared property for a counterexample; `progress` hears how many candidates were tried."""
     try:
         import hypothesis  # noqa: F401
     except ImportError:
-        return [PropertyOutcome(p, None, 0, "not checked: install paritrana-rules[properties] for Hypothesis")
-                for p in rubric.model.properties]
-    return [_check(rubric, prop, max_examples) for prop in rubric.model.properties]
+        return [PropertyOutcome(p, None, 0, said("not_checked")) for p in rubric.model.properties]
+    return [check_property(rubric, prop, max_examples, progress) for prop in rubric.model.properties]
 
 
 def _subject(rubric: AnyRubric, prop: ast.PropertyDecl, inputs: Mapping[str, Any]) -> Decimal | None:
-    """The total or the criterion's points; None when valid inputs cannot be scored exactly."""
+    """The total, the criterion's points or the let's value; None when valid inputs cannot be scored exactly."""
     try:
         result: Result = rubric.evaluate(inputs, "generated", trace=False)
     except InputError:
         return None
-    return result.total if prop.subject == "total" else result.criterion(prop.subject).points
+    return subject_value(result, prop.subject)
 
 
-def _check(rubric: AnyRubric, prop: ast.PropertyDecl, max_examples: int) -> PropertyOutcome:
+def subject_value(result: Result, subject: str) -> Decimal:
+    """What a property is about, in a scored result: "total", a criterion's points, or a number let's value."""
+    if subject == "total":
+        return result.total
+    points = result.points
+    if subject in points:
+        return points[subject]
+    program = result.program
+    lets = dict(zip((step.name for step in program.lets), result.entries[program.layout.lets], strict=True))
+    value: Decimal = lets[subject]
+    return value
+
+
+def _counting(prop: ast.PropertyDecl, progress: Progress | None,
+              condition: Callable[[Any], bool]) -> Callable[[Any], bool]:
+    """The condition, telling `progress` how many candidates it has been asked about."""
+    if progress is None:
+        return condition
+    tried = 0
+
+    def counted(example: Any) -> bool:
+        nonlocal tried
+        tried += 1
+        progress(prop.name, tried)
+        return condition(example)
+    return counted
+
+
+def check_property(rubric: AnyRubric, prop: ast.PropertyDecl, max_examples: int = 200,
+                   progress: Progress | None = None) -> PropertyOutcome:
+    """Search one property for a counterexample (Hypothesis must be installed)."""
     from hypothesis import HealthCheck, find, settings
     from hypothesis import strategies as st
     from hypothesis.errors import NoSuchExample
@@ -122,12 +163,14 @@ def _check(rubric: AnyRubric, prop: ast.PropertyDecl, max_examples: int) -> Prop
             return value is None or not low <= value <= high
 
         try:
-            found = find(candidate_strategy(specs), outside, settings=config)
+            found = find(candidate_strategy(specs), _counting(prop, progress, outside), settings=config)
         except NoSuchExample:
-            return PropertyOutcome(prop, True, max_examples, f"checked on {max_examples} generated candidates")
+            return PropertyOutcome(prop, True, max_examples, said("checked_on", count=max_examples))
         value = _subject(rubric, prop, found)
-        said = f"{prop.subject} is {plain(value)}, outside the scale" if value is not None else _UNSCORABLE
-        return PropertyOutcome(prop, False, max_examples, said, _yaml_cases([("counterexample", found)], said))
+        message = said("outside_scale", subject=prop.subject, value=plain(value)) if value is not None \
+            else said("unscorable")
+        return PropertyOutcome(prop, False, max_examples, message,
+                               _yaml_cases([("counterexample", found)], message))
     assert prop.input is not None
     spec = next(s for s in specs if s.name == prop.input)
     step = st.integers(1, 1000).map(Decimal) if spec.kind == "count" else st.decimals(
@@ -149,30 +192,28 @@ def _check(rubric: AnyRubric, prop: ast.PropertyDecl, max_examples: int) -> Prop
 
     pairs = st.tuples(candidate_strategy(specs).filter(lambda c: spec.name in c), step)
     try:
-        base, delta = find(pairs, decreases, settings=config)
+        base, delta = find(pairs, _counting(prop, progress, decreases), settings=config)
     except NoSuchExample:
-        return PropertyOutcome(prop, True, max_examples, f"checked on {max_examples} generated candidates")
+        return PropertyOutcome(prop, True, max_examples, said("checked_on", count=max_examples))
     after = raised((base, delta))
     before_value, after_value = _subject(rubric, prop, base), _subject(rubric, prop, after)
     if before_value is None or after_value is None:
-        summary = _UNSCORABLE
+        summary = said("unscorable")
     else:
-        summary = (f"{prop.subject} falls from {plain(before_value)} to {plain(after_value)} when {spec.name} rises "
-                   f"from {_yaml_value(base[spec.name])} to {_yaml_value(after[spec.name])}")
+        summary = said("falls", subject=prop.subject, before=plain(before_value), after=plain(after_value),
+                       input=spec.name, low=_yaml_value(base[spec.name]), high=_yaml_value(after[spec.name]))
     return PropertyOutcome(prop, False, max_examples, summary,
                            _yaml_cases([("counterexample-before", base), ("counterexample-after", after)], summary))
 
 
-_UNSCORABLE = "valid inputs lead to numbers too large to score exactly"
-
-
-def _yaml_cases(cases: list[tuple[str, Mapping[str, Any]]], comment: str) -> str:
-    """Example cases to paste under `candidates:` in the rubric's example file."""
-    lines = [f"# {comment}"]
+def _yaml_cases(cases: list[tuple[str, Mapping[str, Any]]], comment: Said) -> Said:
+    """Example cases to paste under `candidates:` in the rubric's example file, under the comment in each language."""
+    lines = []
     for case_id, values in cases:
         lines.append(f"- id: {case_id}")
         lines += [f"  {name}: {_yaml_value(value)}" for name, value in values.items()]
-    return "\n".join(lines) + "\n"
+    body = "\n".join(lines) + "\n"
+    return Said(f"# {comment.en}\n{body}", f"# {comment.id}\n{body}")
 
 
 def _yaml_value(value: Any) -> str:

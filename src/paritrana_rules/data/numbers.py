@@ -48,7 +48,7 @@ def to_count(raw: object, spec: InputSpec) -> Decimal:
         return _within_bounds(Decimal(raw), spec)  # the common case, a plain whole number: no checks it could fail
     number = _decimal(raw, spec)  # within MAX_MAGNITUDE, so int() below is cheap
     if number < 0 or number != number.to_integral_value():
-        wrong_type(raw, spec)
+        wrong_type(raw, spec, _number_hint(raw.strip(), spec.kind) if isinstance(raw, str) else None)
     return _within_bounds(Decimal(int(number)), spec)  # int() drops trailing zeros: 18.0 -> 18
 
 
@@ -136,38 +136,58 @@ def _parse_number(raw: str, spec: InputSpec) -> Decimal:
         return _as_written(_within_precision(number))
     if _NON_FINITE_TEXT.fullmatch(text):
         raise Invalid(Issue(_NOT_FINITE))
-    wrong_type(raw, spec, _number_hint(text))
+    wrong_type(raw, spec, _number_hint(text, spec.kind))
 
 
 _EXPONENT = re.compile(r"[-+]?[0-9]+(?:\.[0-9]+)?[eE][-+]?[0-9]{1,2}")
 _GROUPED_DOTS = re.compile(r"-?[0-9]{1,3}(?:\.[0-9]{3})+(?:,[0-9]+)?")  # Indonesian: 1.234.567,5
 _GROUPED_COMMAS = re.compile(r"-?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?")  # English: 1,234,567.5
 _DECIMAL_COMMA = re.compile(r"-?[0-9]+,[0-9]+")
+_NO_SEPARATORS = "numbers are written without thousands separators"
+_DECIMAL_POINT = "decimals are written with a point"
 
 
-def _number_hint(text: str) -> str | None:
+def _number_hint(text: str, kind: str) -> str | None:
     """How to write a near-miss like '12,5', '1.000.000', '50%' or '1e3' as a plain decimal."""
     if _EXPONENT.fullmatch(text):
         return f"write the number out in full: {Decimal(text):f}"
     stripped, notes = _strip_unit(text)
-    advice = _separator_advice(stripped)
+    advice = _separator_advice(stripped, kind)
     if advice is None and notes and _PLAIN_NUMBER.fullmatch(stripped):
         advice = f"write {stripped}"
     return "; ".join([*notes, advice]) if advice else None
 
 
-def _separator_advice(text: str) -> str | None:
-    if _GROUPED_COMMAS.fullmatch(text) and text.count(",") == 1 and "." not in text:
+def _separator_advice(text: str, kind: str) -> str | None:
+    """'did you mean ...?' for a number written with separators that can be read one way only, or how to write
+    one that can be read two ways. A count is whole, so '1.200' and '1,200' can only mean 1200; a number with a
+    single ',' before three digits may be 1200 or 1.2, and is left for the person to say which."""
+    meant = _meant(text, kind)
+    if meant is not None:
+        return "did you mean {}? {}".format(*meant)
+    if kind != "count" and _GROUPED_COMMAS.fullmatch(text) and text.count(",") == 1 and "." not in text:
         plain, point = text.replace(",", ""), text.replace(",", ".")
         return f"write {plain} if ',' separates thousands, or {point} if it is a decimal comma"
-    if _DECIMAL_COMMA.fullmatch(text):
-        return "decimals use a point: write " + text.replace(",", ".")
-    if _GROUPED_DOTS.fullmatch(text) and (text.count(".") > 1 or "," in text):
-        point = " and use a point for decimals" if "," in text else ""
-        return f"leave out thousands separators{point}: write " + text.replace(".", "").replace(",", ".")
-    if _GROUPED_COMMAS.fullmatch(text):
-        return "leave out thousands separators: write " + text.replace(",", "")
     return None
+
+
+def _meant(text: str, kind: str) -> tuple[str, str] | None:
+    """The plain number a near miss can only mean, and what was wrong with how it was written; None when there is
+    none (a count is never read with decimals)."""
+    grouped_dots, grouped_commas = _GROUPED_DOTS.fullmatch(text), _GROUPED_COMMAS.fullmatch(text)
+    single = text.count(".") + text.count(",") == 1
+    if kind == "count" and (grouped_dots or grouped_commas) and single:  # '1.200' or '1,200': whole, so 1200
+        return text.replace(".", "").replace(",", ""), _NO_SEPARATORS
+    if grouped_commas and not single:  # '1,234,567.5'
+        meant, why = text.replace(",", ""), _NO_SEPARATORS
+    elif _DECIMAL_COMMA.fullmatch(text) and not grouped_commas:  # '12,5'
+        meant, why = text.replace(",", "."), _DECIMAL_POINT
+    elif grouped_dots and not single:  # '1.234.567' or '1.234,5'
+        meant = text.replace(".", "").replace(",", ".")
+        why = f"{_NO_SEPARATORS}, {_DECIMAL_POINT}" if "," in text else _NO_SEPARATORS
+    else:
+        return None
+    return None if kind == "count" and "." in meant else (meant, why)
 
 
 def _strip_unit(text: str) -> tuple[str, list[str]]:

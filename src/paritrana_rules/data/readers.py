@@ -44,7 +44,8 @@ def read_candidates(path: str | Path, format: Format | None = None) -> list[RawC
     return list(iter_candidates(path, format))
 
 
-def iter_candidates(path: str | Path, format: Format | None = None) -> Iterator[RawCandidate]:
+def iter_candidates(path: str | Path, format: Format | None = None, label: str | None = None
+                    ) -> Iterator[RawCandidate]:
     """The raw records of a .yaml/.yml/.json/.jsonl/.csv/.xlsx/.parquet file, in file order.
 
     `format` is known from the file's ending unless given; a path of "-" reads
@@ -53,15 +54,23 @@ def iter_candidates(path: str | Path, format: Format | None = None) -> Iterator[
     stream, a record at a time, so a batch of any size takes the same memory;
     YAML and JSON documents are read whole. Every limit of `data.limits`
     applies. Raises InputError (candidate = the file path) only if the file
-    itself is unreadable or malformed; a bad record comes back with its `problems`.
+    itself is unreadable or malformed; a bad record comes back with its `problems`. `label` names the file in
+    problems and origins instead of its path (a file received under another name: see `iter_rows`).
     """
-    return (row.record() if isinstance(row, CellRow) else row for row in iter_rows(path, format))
+    return (row.record() if isinstance(row, CellRow) else row for row in iter_rows(path, format, label))
 
 
-def iter_rows(path: str | Path, format: Format | None = None) -> Iterator[RawCandidate | CellRow]:
-    """Like `iter_candidates`, with a CSV or spreadsheet row left as a `CellRow` until it is needed."""
+def iter_rows(path: str | Path, format: Format | None = None, label: str | None = None
+              ) -> Iterator[RawCandidate | CellRow]:
+    """Like `iter_candidates`, with a CSV or spreadsheet row left as a `CellRow` until it is needed.
+
+    `label` is what problems and origins call the file (default: its path, or "<stdin>"): a file uploaded to a
+    server and kept under a temporary name is called by the name it was sent under, as the command line would.
+    """
     path = Path(path)
-    label = STDIN_LABEL if path == STDIN else escaped(str(path))  # a file's name may not be valid Unicode
+    if label is None:
+        label = STDIN_LABEL if path == STDIN else str(path)
+    label = escaped(label)  # a file's name may not be valid Unicode
     yield from _reader(path, label, format)(path, label)
 
 

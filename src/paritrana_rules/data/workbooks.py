@@ -1,23 +1,31 @@
-"""An .xlsx workbook looked over before openpyxl opens it: what its parts expand to, and the cells of its rows.
+"""An .xlsx workbook looked over before openpyxl opens it (what its parts expand to, and the cells of its rows),
+and a workbook openpyxl built written out as the same bytes every time.
 
 openpyxl reads a workbook's shared strings whole, and builds each row of a sheet
 whole, before a reader sees either; a workbook of a few hundred kilobytes can
 expand to gigabytes of both. So the sizes its zip archive declares (which
 Python's zipfile holds each part to) and the tags of its XML are checked first,
 as the parts stream past, and a workbook past the limits is refused as a whole.
+
+A workbook written (a score sheet, a candidate template) carries no clock: its
+dates and the times of its parts are fixed, so the same content gives the same
+file, as every other output does. Cell text is made something a workbook can hold
+(`sheet_text`): openpyxl refuses control characters, and a cell holds 32,767 characters.
 """
 
 from __future__ import annotations
 
 import contextlib
+import datetime
 import re
+import shutil
 import sys
 import tempfile
 import zipfile
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from paritrana_rules.data.files import STDIN, file_error
 from paritrana_rules.data.limits import (
@@ -27,6 +35,7 @@ from paritrana_rules.data.limits import (
     XLSX_LAST_ROW,
     XLSX_RATIO_FROM_BYTES,
 )
+from paritrana_rules.errors import UsageError
 
 Workbook = Path | IO[bytes]  # what openpyxl and zipfile open: a path, or a seekable file
 
@@ -145,3 +154,47 @@ def _column_number(letters: bytes) -> int:
     for letter in letters[:4]:  # four letters already pass the last column a spreadsheet can have
         number = number * 26 + letter - ord("A") + 1
     return number
+
+
+# ---- writing
+
+_ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip archive can record: every part written gets it
+_CELL_CHARS = 32_767  # the most characters a spreadsheet cell holds
+_NOT_IN_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # what a workbook's XML cannot hold
+
+
+def openpyxl_for_writing() -> Any:
+    """openpyxl, or a UsageError saying how to get it (it comes with the optional 'xlsx' extra)."""
+    try:
+        import openpyxl  # type: ignore[import-untyped]  # noqa: PLC0415 (the optional 'xlsx' extra)
+    except ImportError:
+        raise UsageError("writing .xlsx files needs the 'xlsx' extra: pip install 'paritrana-rules[xlsx]'") from None
+    return openpyxl
+
+
+def workbook_chunks(workbook: Any) -> Iterator[bytes]:
+    """A workbook openpyxl built, as its .xlsx file a piece at a time: the same bytes for the same content (no
+    clock in it). The file is put together on disk, so a workbook of any size takes little memory."""
+    from openpyxl.writer.excel import ExcelWriter  # type: ignore[import-untyped]  # noqa: PLC0415 (as above)
+
+    moment = datetime.datetime(*_ZIP_EPOCH)  # a workbook writes its dates without a zone
+    workbook.properties.created = workbook.properties.modified = moment
+    workbook.properties.creator = "paritrana-rules"
+    with tempfile.TemporaryFile() as built, tempfile.TemporaryFile() as fixed:
+        ExcelWriter(workbook, zipfile.ZipFile(built, "w", zipfile.ZIP_DEFLATED, allowZip64=True)).save()
+        with zipfile.ZipFile(built) as parts, zipfile.ZipFile(fixed, "w", zipfile.ZIP_DEFLATED) as copy:
+            for part in parts.infolist():
+                timeless = zipfile.ZipInfo(part.filename, _ZIP_EPOCH)
+                timeless.compress_type = zipfile.ZIP_DEFLATED
+                large = part.file_size >= zipfile.ZIP64_LIMIT  # a size past 32 bits needs the archive's 64-bit form
+                with parts.open(part) as source, copy.open(timeless, "w", force_zip64=large) as target:
+                    shutil.copyfileobj(source, target, _CHUNK)
+        fixed.seek(0)
+        while piece := fixed.read(_CHUNK):
+            yield piece
+
+
+def sheet_text(text: str) -> str:
+    """Text a cell can hold: control characters shown as escapes (\\x1b), cut to a cell's 32,767 characters."""
+    shown = _NOT_IN_XML.sub(lambda found: f"\\x{ord(found[0]):02x}", text)
+    return shown if len(shown) <= _CELL_CHARS else shown[: _CELL_CHARS - 1] + "…"

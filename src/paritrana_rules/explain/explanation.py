@@ -1,18 +1,20 @@
 """Explanations: a `Result`'s trace -> text or Markdown, in Bahasa Indonesia or English.
 
 Nothing is recomputed here: every number comes from a trace step, and every
-line that shows a number names the rubric line that produced it. Labels come
-from the rubric (in the requested language, falling back to the other one,
-then to the name). Numbers follow the language's conventions: 1,234.5 in
-English, 1.234,5 in Bahasa Indonesia. The phrases are in `explanation.toml`;
-what explanations and handbooks both say is in `words`, and the layout of the
-page in `lines`.
+line that shows a number names the rubric line that produced it. Every rule
+(a condition, a formula, a band, a table row) is said in words of the language
+by `wording`, the same words the handbook uses. Labels come from the rubric
+(in the requested language; a text given in the other one only is marked).
+Numbers follow the language's conventions: 1,234.5 in English, 1.234,5 in
+Bahasa Indonesia. The phrases are in `explanation.toml`; what explanations and
+handbooks both say is in `words` and `wording`, and the layout of the page in
+`lines`.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -20,11 +22,11 @@ from paritrana_rules.check.model import CriterionModel, RubricModel
 from paritrana_rules.compile.program import Program
 from paritrana_rules.evaluate.result import Result, TraceStep
 from paritrana_rules.explain.lines import Line, Page, Places, Section, markdown, plain_text
+from paritrana_rules.explain.wording import Wording
 from paritrana_rules.explain.words import (
     check_request,
     excerpt,
     gate_reason,
-    input_unit,
     label,
     load_phrases,
     localise,
@@ -55,13 +57,20 @@ def explain(result: Result, lang: str = "en", format: str = "text") -> str:
 
 
 def stage_reasons(result: Result, lang: str) -> list[tuple[str, Span]]:
-    """Why a candidate stopped at a stage, or what a pending candidate is still waiting for; each with its line."""
-    return stopped_reasons(result.program, [s.name for s in result.stages if not s.advanced], result.status, lang)
+    """Why a candidate stopped at a stage, or what a pending candidate is still waiting for; each with its line,
+    the advance rule in words.
+    """
+    return stopped_reasons(result.program, [s.name for s in result.stages if not s.advanced], result.status, lang,
+                           Wording(result.program.whole, lang).condition)
 
 
-def stopped_reasons(program: Program, not_advanced: Sequence[str], status: str,
-                    lang: str) -> list[tuple[str, Span]]:
-    """`stage_reasons` from the stages whose advance rule failed, in order, and the status."""
+def stopped_reasons(program: Program, not_advanced: Sequence[str], status: str, lang: str,
+                    say: Callable[[ast.Expr], str] | None = None) -> list[tuple[str, Span]]:
+    """`stage_reasons` from the stages whose advance rule failed, in order, and the status.
+
+    Without `say` an advance rule is quoted as the rubric writes it: the reasons of audit records, which
+    replays compare byte for byte, keep the text they were recorded with.
+    """
     if status not in ("eliminated", "pending"):
         return []
     words = PHRASES[lang]
@@ -70,7 +79,8 @@ def stopped_reasons(program: Program, not_advanced: Sequence[str], status: str,
     for name in not_advanced:  # the provisional total is in the trace: reasons stay the same text
         advance, (shown, rule) = stages[name].advance, texts_by_stage[name]
         if advance is not None:
-            stopped.append((words["not_advanced"].format(stage=shown, rule=rule), advance.span))
+            said = say(advance) if say is not None else rule
+            stopped.append((words["not_advanced"].format(stage=shown, rule=said), advance.span))
     if stopped or program.stage_name is None:
         return stopped
     return [(words["awaiting"].format(stage=texts_by_stage[program.stage_name][0],
@@ -118,13 +128,11 @@ class _Writer:
         self.lang = lang
         self.words = PHRASES[lang]
         self.model = result.program.model
+        self.say = Wording(self.model, lang)
         self.steps = {s.id: s for s in result.trace or ()}
         self.places = self.model.rounding_places
 
     # ---------------------------------------------------------- pieces
-
-    def excerpt(self, span: Span) -> str:
-        return excerpt(self.model, span)
 
     def label(self, decl: Any) -> str:
         """A declaration by its label and its name: 'Regulation (regulasi)'."""
@@ -148,7 +156,7 @@ class _Writer:
         if isinstance(value, bool):
             return yes_no(value, self.lang)
         if isinstance(value, Decimal):
-            unit = input_unit(self.model, name)
+            unit = self.say.unit(name, value)
             return self.number(value) + (f" {unit}" if unit else "")
         if isinstance(value, frozenset):
             shown = [member_label(self.model, name, m, self.lang) for m in sorted(value)]
@@ -242,7 +250,8 @@ class _Writer:
                 total=self.number(stage.total, score=True))
             lines.append(Line(0, f"[{state}] {stage_label(self.model, name, self.lang)}{provisional}", step.span))
             advance = next(s.advance for s in self.model.stages if s.decl.name == name)
-            lines.append(Line(1, f"{advance_rule(self.model, name)} — {self.reads(step)}".rstrip(" —"),
+            rule = self.say.condition(advance) if advance is not None else ""
+            lines.append(Line(1, f"{rule} — {self.reads(step)}".strip(" —"),
                               advance.span if advance is not None else step.span))
         return Section(words["stages"], tuple(lines))
 
@@ -254,7 +263,8 @@ class _Writer:
             action = words["disqualifies"] if gate.decl.action == "disqualify" else words["caps"].format(
                 cap=self.number(gate.decl.cap or Decimal(0), score=True))
             lines.append(Line(0, f"[{state}] {self.label(gate.decl)}", step.span))
-            lines.append(Line(1, f"{self.excerpt(gate.decl.condition.span)} — {self.reads(step)}".rstrip(" —")))
+            lines.append(Line(1, f"{self.say.condition(gate.condition)} — {self.reads(step)}".rstrip(" —"),
+                              gate.condition.span))
             if not step.value:
                 lines.append(Line(1, f"{action}: {gate_reason(self.model, gate.decl.name, self.lang)}", step.span))
         return Section(words["gates"], tuple(lines))
@@ -280,7 +290,7 @@ class _Writer:
             return lines + [line for child in model.children for line in self._criterion_lines(child, level + 2)]
         points = model.points
         if isinstance(points, ast.PointsExpr):
-            formula = words["formula"].format(formula=self.excerpt(points.expr.span))
+            formula = words["formula"].format(formula=self.say.formula(points.expr)[0])
             lines.append(Line(level + 1, f"{formula} = {self.number(step.get('raw'))} {self.reads(step)}".rstrip(),
                               points.span))
         elif isinstance(points, ast.PointsBand):
@@ -292,10 +302,12 @@ class _Writer:
         return lines
 
     def _band_lines(self, band: ast.PointsBand, step: TraceStep, level: int) -> list[Line]:
-        """The band the value fell in, as the rubric writes it."""
-        subject, value = self.excerpt(band.subject.span), self.number(step.get("subject"))
-        return [Line(level, self.words["band"].format(subject=subject, value=value, row=self.excerpt(row.span)),
-                     row.span) for row in (band.rows[index] for index, _ in step.get("matched"))]
+        """The band the value fell in, in words, with the points it gives."""
+        subject, name = self.say.band_subject(band)
+        value = self.value(name, step.get("subject")) if name else self.number(step.get("subject"))
+        return [Line(level, self.words["band"].format(subject=subject, value=value, row=self.say.band_row(row, name),
+                                                      points=self.number(points)), row.span)
+                for row, points in ((band.rows[index], points) for index, points in step.get("matched"))]
 
     def _table_lines(self, table: ast.PointsTable, step: TraceStep, level: int) -> list[Line]:
         """The hit policy, then each matching row with what it gave, then the values the rows read."""
@@ -305,8 +317,9 @@ class _Writer:
             lines.append(Line(level + 1, words["no_match"], table.span))
         for index, value in matched:
             row = table.rows[index]
-            lines.append(Line(level + 1, words["row"].format(row=self.excerpt(row.span), value=self.number(value)),
-                              row.span))
+            said = words["row_otherwise"] if row.condition is None else words["row"].format(
+                condition=self.say.condition(row.condition))
+            lines.append(Line(level + 1, f"{said} → {self.number(value)}", row.span))
         if step.reads:
             lines.append(Line(level + 1, self.reads(step)))
         return lines
@@ -319,8 +332,10 @@ class _Writer:
             state = words["applies"] if step.get("applied") else words["not_applies"]
             lines.append(Line(0, f"{words[decl.kind]} {self.label(decl)}: {state}, "
                                  f"{self.number(step.value, score=True)} {words['points']}", step.span))
-            condition = f" when {self.excerpt(decl.condition.span)}" if decl.condition is not None else ""
-            lines.append(Line(1, f"{self.excerpt(decl.amount.span)}{condition} — {self.reads(step)}".rstrip(" —")))
+            amount = self.say.formula(adjustment.amount)[0]
+            if adjustment.condition is not None:
+                amount = words["amount_when"].format(amount=amount, condition=self.say.condition(adjustment.condition))
+            lines.append(Line(1, f"{amount} — {self.reads(step)}".rstrip(" —"), decl.amount.span))
         return Section(words["adjustments"], tuple(lines))
 
     def _lets(self) -> Section:
@@ -328,7 +343,7 @@ class _Writer:
         for let in self.model.lets:
             step = self.steps[f"let:{let.decl.name}"]
             lines.append(Line(0, f"{self.label(let.decl)} = {self.value(let.decl.name, step.value)}", step.span))
-            lines.append(Line(1, f"= {self.excerpt(let.decl.expr.span)} {self.reads(step)}".rstrip()))
+            lines.append(Line(1, f"= {self.say.formula(let.expr)[0]} {self.reads(step)}".rstrip(), let.expr.span))
         return Section(self.words["values"], tuple(lines))
 
     def _inputs(self) -> Section:

@@ -38,11 +38,13 @@ class FunnelWords:
         return self.groups[key]
 
     def rank(self, placing: Placing) -> str:
-        """"3= in Jawa Timur": the rank ('=' when shared by a tie nothing breaks) in its group; '-' for none."""
+        """"3= in East Java" ("3= di Jawa Timur"): the rank ('=' when shared by a tie nothing breaks) in its group;
+        '-' for none."""
         if placing.rank is None:
             return "-"
         group = self.group(self.within, placing.group)
-        return f"{placing.rank}{'=' if placing.tied else ''}" + (f" in {group}" if group else "")
+        where = _PHRASES[self.lang]["in"].format(group=group) if group else ""
+        return f"{placing.rank}{'=' if placing.tied else ''}{where}"
 
     def outcome(self, placing: Placing | None) -> str:
         """The placings won ("; " between them), else the cut that ended the run, else nothing."""

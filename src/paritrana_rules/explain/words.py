@@ -17,8 +17,25 @@ from paritrana_rules.language import ast
 from paritrana_rules.numeric import normalize
 from paritrana_rules.source import Span
 
-# Units the award names by a symbol; any other unit is shown as the rubric writes it.
-UNIT_SYMBOLS = {"percent": "%", "rupiah": "rupiah"}
+# Units the rubrics declare, as each language writes them ("en 1": after the number 1); any other unit is shown
+# as the rubric writes it.
+UNITS = {
+    "percent": {"id": "%", "en": "%"},
+    "rupiah": {"id": "rupiah", "en": "rupiah"},
+    "juta rupiah": {"id": "juta rupiah", "en": "million rupiah"},
+    "orang": {"id": "orang", "en": "people", "en 1": "person"},
+    "bulan": {"id": "bulan", "en": "months", "en 1": "month"},
+    "badan usaha": {"id": "badan usaha", "en": "businesses", "en 1": "business"},
+    "kabupaten/kota": {"id": "kabupaten/kota", "en": "regencies and cities"},
+}
+
+# Free texts of a rubric with no language given (`source "..."`, `assumption "..."`) are written in English.
+UNTAGGED_LANGUAGE = "en"
+# How a text given in one language only is shown to a reader of the other: marked, never silently mixed.
+_ONLY_IN = {
+    ("id", "en"): "“{text}” (hanya dalam bahasa Inggris)",
+    ("en", "id"): "“{text}” (only in Bahasa Indonesia)",
+}
 
 _YES_NO = {"id": ("ya", "tidak"), "en": ("yes", "no")}
 
@@ -76,20 +93,44 @@ def yes_no(value: bool, lang: str) -> str:
     return _YES_NO[lang][0 if value else 1]
 
 
-def input_unit(model: RubricModel, name: str) -> str | None:
-    """The unit an input's numbers are shown with, or None for an input without one (or no input of that name)."""
+def input_unit(model: RubricModel, name: str, lang: str, value: Decimal | None = None) -> str | None:
+    """The unit an input's numbers are shown with (after `value`, when given), or None for an input without one
+    (or no input of that name).
+    """
     unit = next((i.spec.unit for i in model.inputs if i.spec.name == name), None)
-    return UNIT_SYMBOLS.get(unit, unit) if unit else None
+    if not unit:
+        return None
+    shown = UNITS.get(unit, {})
+    return shown.get(f"{lang} 1" if value == 1 else lang) or shown.get(lang, unit)
 
 
 # ------------------------------------------------------------------ the rubric's own texts
 
 
 def pick_text(found: ast.Texts | None, lang: str) -> str | None:
-    """A text in the language, else in the first language it is given in."""
-    if found is None:
+    """A text in the language, else in the first language it is given in, marked as such."""
+    return None if found is None else in_language(found.by_lang, lang)
+
+
+def in_language(by_lang: tuple[tuple[str, str], ...], lang: str) -> str | None:
+    """The one place a rubric's text is picked for a reader: in the reader's language, else in another one,
+    marked as written only in that language ("(hanya dalam bahasa Inggris)").
+    """
+    given = dict(by_lang)
+    if given.get(lang):
+        return given[lang]
+    other, text = next(((written, text) for written, text in by_lang if text), (None, None))
+    if other is None or text is None:
         return None
-    return found.get(lang) or next((t for _, t in found.by_lang), None)
+    return _ONLY_IN.get((lang, other), "{text}").format(text=text)
+
+
+def free_texts(meta: tuple[ast.Meta, ...], kind: str, lang: str) -> list[str]:
+    """A declaration's sources or assumptions, for a reader of the language: given per language, or as one text
+    (written in English unless tagged)."""
+    found = [in_language(m.texts.by_lang if m.texts is not None else ((UNTAGGED_LANGUAGE, str(m.text)),), lang)
+             for m in meta if m.kind == kind and (m.text or m.texts)]
+    return [text for text in found if text]
 
 
 def text_of(meta: tuple[ast.Meta, ...], kind: str, lang: str) -> str | None:

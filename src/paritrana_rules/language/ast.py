@@ -39,14 +39,44 @@ class Texts:
         return dict(self.by_lang).get(lang)
 
 
+TextKind = Literal["label", "description", "reason", "evidence", "source", "assumption"]
+
+
 @attrs.frozen
 class Meta:
     """A label, description, reason, evidence, source or assumption clause."""
 
-    kind: Literal["label", "description", "reason", "evidence", "source", "assumption"]
-    texts: Texts | None  # for the per-language kinds
-    text: str | None  # for source and assumption
+    kind: TextKind
+    texts: Texts | None  # per language: always for labels, descriptions, reasons and evidence
+    text: str | None  # a source or assumption written as one text for every reader
     span: Span = _position()
+
+    def words(self) -> tuple[str, ...]:
+        """What the clause says: its one text, or each language's."""
+        if self.texts is not None:
+            return tuple(text for _, text in self.texts.by_lang)
+        return (self.text,) if self.text is not None else ()
+
+
+@attrs.frozen(kw_only=True)
+class TextEdit:
+    """`remove assumption "..."` or `replace evidence "..." with id "..." en "..."`, in a rubric that extends another.
+
+    `old` names the inherited clause by its words: a plain text matches a source or
+    assumption with those words, or a per-language text with them in any language;
+    `id "..." en "..."` must match each language it names. `new` is the clause that
+    takes its place (None removes it).
+    """
+
+    kind: TextKind
+    old: Texts | str
+    new: Meta | None
+    old_span: Span = _position()
+    span: Span = _position()
+
+    @property
+    def verb(self) -> str:
+        return "remove" if self.new is None else "replace"
 
 
 # ------------------------------------------------------------------ expressions
@@ -358,8 +388,8 @@ class RemoveDecl:
 class ChangeDecl:
     """`change criterion NAME ...`: replace some parts of an inherited declaration, keep the rest.
 
-    Any declaration can change its texts (label, description, reason, evidence, sources);
-    a criterion can also change its weight, parent and points.
+    Any declaration can change its texts (label, description, reason, evidence, sources), and
+    remove or replace inherited ones (`text_edits`); a criterion can also change its weight, parent and points.
     """
 
     kind: str
@@ -372,6 +402,8 @@ class ChangeDecl:
     points: tuple[Points, ...]
     name_span: Span = _position()
     span: Span = _position()
+    # inherited texts removed or replaced, in order
+    text_edits: tuple[TextEdit, ...] = attrs.field(default=(), metadata={ADDED_LATER: True})
 
 
 @attrs.frozen(kw_only=True)
@@ -456,6 +488,8 @@ class Rubric:
     rankings: tuple[RankingDecl, ...] = ()  # at most one once checked
     removals: tuple[RemoveDecl, ...] = ()  # consumed when merging; left only in an unmerged rubric
     changes: tuple[ChangeDecl, ...] = ()
+    # the rubric's own inherited texts removed or replaced (header lines); consumed when merging, like `changes`
+    text_edits: tuple[TextEdit, ...] = attrs.field(default=(), metadata={ADDED_LATER: True})
     path: str = attrs.field(eq=False)
     span: Span = _position()
     edition_span: Span = _position()

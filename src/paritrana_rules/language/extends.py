@@ -11,7 +11,8 @@ inherited one in place, `change criterion` replaces only the parts it names,
 `remove` drops one, and anything new is appended. Header clauses the child
 gives (category, sector, round, scale, rounding) override the parent's, the
 others are inherited; labels and descriptions too; sources and assumptions
-accumulate. Every node keeps the span of the file it was written
+accumulate, and any inherited text can be removed or replaced by its words
+(`text_edits.py`). Every node keeps the span of the file it was written
 in, so the merged rubric's diagnostics and traces point at the right file.
 """
 
@@ -26,7 +27,7 @@ from pathlib import Path, PurePosixPath
 import attrs
 
 from paritrana_rules.language import ast
-from paritrana_rules.errors import Diagnostic, RubricError, UsageError, did_you_mean
+from paritrana_rules.errors import Diagnostic, Indonesian, RubricError, UsageError, closest, you_meant
 from paritrana_rules.language.limits import (
     MAX_EXTENDS_DEPTH,
     MAX_RUBRIC_CHARACTERS,
@@ -35,11 +36,11 @@ from paritrana_rules.language.limits import (
     shown,
 )
 from paritrana_rules.language.syntax import parse, rubric_text
+from paritrana_rules.language.text_edits import PER_LANGUAGE, Owner, Report, edited
 from paritrana_rules.source import SourceFile, Span
 
 Reader = Callable[[str], str]
 
-_META_REPLACED = ("label", "description", "reason", "evidence")
 # Bytes read of a rubric file at most: enough for any text within MAX_RUBRIC_CHARACTERS (a character takes up
 # to 4 bytes in UTF-8), so that a larger file is refused (F003) without being read whole.
 _MOST_BYTES = 4 * MAX_RUBRIC_CHARACTERS + 4
@@ -66,14 +67,18 @@ def read_rubric(path: str | Path) -> str:
         column = len(before) - (before.rfind("\n") + 1) + 1
         text = error.object.decode("utf-8", errors="replace").splitlines()
         where = Span(str(path), line, column, line, column + 1)
+        byte = f"0x{error.object[error.start]:02x}"
         raise RubricError([Diagnostic(
-            "F002", f"the rubric is not UTF-8 text: byte 0x{error.object[error.start]:02x} cannot be read",
+            "F002", f"the rubric is not UTF-8 text: byte {byte} cannot be read",
             where, text[line - 1] if line <= len(text) else "", hint="save the file as UTF-8 (most editors offer "
-            "this under 'Save as' or 'Encoding')")]) from None
+            "this under 'Save as' or 'Encoding')", indonesian=Indonesian(
+                f"rubrik ini bukan teks UTF-8: bita {byte} tidak dapat dibaca", "simpan berkas sebagai UTF-8 "
+                "(kebanyakan penyunting menyediakannya di 'Save as' atau 'Encoding')"))]) from None
     except (OSError, ValueError) as error:  # ValueError: a NUL in the path
         reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
-        raise RubricError([Diagnostic("F001", f"cannot read the rubric: {reason}", location,
-                                      hint="check the path")]) from None
+        raise RubricError([Diagnostic("F001", f"cannot read the rubric: {reason}", location, hint="check the path",
+                                      indonesian=Indonesian(f"rubrik tidak dapat dibaca: {reason}",
+                                                            "periksa jalurnya"))]) from None
 
 
 def rubric_files(paths: Sequence[str | Path]) -> list[Path]:
@@ -133,28 +138,36 @@ def _identity(path: str) -> str:
 def _resolve(rubric: ast.Rubric, source: SourceFile, read: Reader, sources: dict[str, SourceFile],
              diagnostics: list[Diagnostic], chain: list[str]) -> ast.Rubric | None:
     if rubric.shared:
+        example = f"uses \"{_relative(source)}\""
         diagnostics.append(_diagnostic(sources, "X110", "this is a shared file: rubrics take its declarations with "
                                        "'uses'; it is not checked or scored on its own", rubric.span,
-                                       f"check a rubric that uses it, e.g. one with: uses \"{_relative(source)}\""))
+                                       f"check a rubric that uses it, e.g. one with: {example}", Indonesian(
+                                           "ini berkas bersama: rubrik mengambil deklarasinya dengan 'uses'; berkas "
+                                           "ini tidak diperiksa atau dinilai sendiri", "periksa rubrik yang "
+                                           f"memakainya, misalnya yang memuat: {example}")))
         return None
     used = _used(rubric, source, read, sources, diagnostics)
     if used is None:
         return None
     if rubric.extends is None:
+        for edit in rubric.text_edits:
+            _report_stray(f"{edit.verb} {edit.kind}", edit.span, sources, diagnostics)
+        rubric = attrs.evolve(rubric, text_edits=())
         if used:
             return _merge(_base(rubric, used), rubric, sources, diagnostics)
         strays: list[ast.RemoveDecl | ast.ChangeDecl] = [*rubric.removals, *rubric.changes]
         for stray in strays:
-            diagnostics.append(_diagnostic(sources, "X105", f"'{_keyword(stray)}' needs a rubric to build on",
-                                           stray.span, "add 'extends \"YEAR/FILE.rubric\"' under the rubric line, "
-                                           "or declare the criterion in full"))
+            _report_stray(_keyword(stray), stray.span, sources, diagnostics)
         return rubric
     assert rubric.extends_span is not None
     if len(chain) > MAX_EXTENDS_DEPTH:
         diagnostics.append(_diagnostic(sources, "X108", f"this 'extends' makes the chain of rubrics that build on one "
                                        f"another longer than {MAX_EXTENDS_DEPTH}", rubric.extends_span,
                                        "write out in full the declarations this rubric inherits, and extend nothing: "
-                                       "a new chain then starts here"))
+                                       "a new chain then starts here", Indonesian(
+                                           "'extends' ini membuat rantai rubrik yang saling membangun lebih panjang "
+                                           f"dari {MAX_EXTENDS_DEPTH}", "tulis lengkap deklarasi yang diwarisi rubrik "
+                                           "ini dan jangan memperluas apa pun: rantai baru dimulai di sini")))
         return None
     parent_path = _parent_path(rubric, source, sources, diagnostics)
     if parent_path is None:
@@ -162,7 +175,10 @@ def _resolve(rubric: ast.Rubric, source: SourceFile, read: Reader, sources: dict
     if _identity(parent_path) in chain:
         diagnostics.append(_diagnostic(sources, "X103", f"'{rubric.extends}' extends this rubric again: "
                                        "a rubric cannot build on itself", rubric.extends_span,
-                                       "extend the previous year's rubric, which must not extend this one"))
+                                       "extend the previous year's rubric, which must not extend this one",
+                                       Indonesian(f"'{rubric.extends}' memperluas rubrik ini kembali: rubrik tidak "
+                                                  "dapat dibangun di atas dirinya sendiri", "perluas rubrik tahun "
+                                                  "sebelumnya, yang tidak boleh memperluas rubrik ini")))
         return None
     parsed = _read_parsed(parent_path, read, sources, diagnostics, lambda: _not_found(rubric, source, sources))
     if parsed is None:
@@ -215,26 +231,32 @@ def _used(rubric: ast.Rubric, source: SourceFile, read: Reader, sources: dict[st
         if not shared.shared:
             diagnostics.append(_diagnostic(sources, "X110", f"'{written}' is a rubric, not a shared file", clause.span,
                                            "build on a rubric with 'extends'; 'uses' takes a file that starts with "
-                                           "'shared \"...\"'"))
+                                           "'shared \"...\"'", Indonesian(
+                                               f"'{written}' adalah rubrik, bukan berkas bersama", "bangun di atas "
+                                               "rubrik dengan 'extends'; 'uses' mengambil berkas yang diawali "
+                                               "'shared \"...\"'")))
             return None
         for decl in shared.declarations:
             if not isinstance(decl, (ast.InputDecl, ast.LetDecl, ast.GroupDecl)):
+                kind = declaration_kind(decl)
                 diagnostics.append(_diagnostic(sources, "X111", f"a shared file holds inputs, lets and groups; "
-                                               f"this is a {declaration_kind(decl)}", decl.span,
-                                               "declare it in the rubrics that need it"))
+                                               f"this is a {kind}", decl.span, "declare it in the rubrics that need it",
+                                               Indonesian("berkas bersama hanya memuat input, let dan group; ini "
+                                                          f"sebuah {kind}", "deklarasikan di rubrik yang "
+                                                          "memerlukannya")))
                 return None
             used.append(decl)
     return used
 
 
 def _no_shared_file(written: str, span: Span, source: SourceFile, sources: dict[str, SourceFile]) -> list[Diagnostic]:
-    return [_diagnostic(sources, "X102", f"there is no shared file '{written}'", span, _shared_hint(written, source))]
-
-
-def _shared_hint(written: str, source: SourceFile) -> str:
     root = rubrics_root(source.path)
     known = sorted(p.relative_to(root).as_posix() for p in root.glob("*/*.shared")) if root.name == "rubrics" else []
-    return did_you_mean(written, known) or f"the path is relative to the rubrics folder ({root})"
+    meant = closest(written, known)
+    return [_diagnostic(sources, "X102", f"there is no shared file '{written}'", span,
+                        you_meant(meant) or f"the path is relative to the rubrics folder ({root})", Indonesian(
+                            f"tidak ada berkas bersama '{written}'",
+                            you_meant(meant, "id") or f"jalur ditulis relatif terhadap folder rubrik ({root})"))]
 
 
 def _relative(source: SourceFile) -> str:
@@ -259,20 +281,30 @@ def _file_path(keyword: str, written_path: str, span: Span, source: SourceFile, 
     example = '"2024/pemerintah-desa.rubric"' if keyword == "extends" else '"wilayah/indonesia-38.shared"'
     control = path_character(written_path)
     if control is not None:
+        code = f"U+{ord(control):04X}"
         diagnostics.append(_diagnostic(sources, "X107", f"the path after '{keyword}' holds a control character "
-                                       f"(U+{ord(control):04X}), which no rubric's file name has", span,
-                                       f'write the path with letters, digits, "-", "_", "." and "/", e.g. {example}'))
+                                       f"({code}), which no rubric's file name has", span,
+                                       f'write the path with letters, digits, "-", "_", "." and "/", e.g. {example}',
+                                       Indonesian(f"jalur setelah '{keyword}' memuat karakter kendali ({code}), yang "
+                                                  "tidak ada pada nama berkas rubrik mana pun", "tulis jalur dengan "
+                                                  f'huruf, angka, "-", "_", "." dan "/", misalnya {example}')))
         return None
     written = PurePosixPath(written_path.replace("\\", "/"))
     root = rubrics_root(source.path)
     if written.is_absolute() or written_path[1:3] == ":/" or written_path[1:3] == ":\\":
         diagnostics.append(_diagnostic(sources, "X100", f"'{written_path}' is an absolute path", span,
-                                       f"write the path inside the rubrics folder ({root}), e.g. {example}"))
+                                       f"write the path inside the rubrics folder ({root}), e.g. {example}",
+                                       Indonesian(f"'{written_path}' adalah jalur absolut", "tulis jalur di dalam "
+                                                  f"folder rubrik ({root}), misalnya {example}")))
         return None
     if ".." in written.parts:
+        what, what_id = ("rubrics", "rubrik") if keyword == "extends" else ("files", "berkas")
         diagnostics.append(_diagnostic(sources, "X101", f"'{written_path}' leaves the rubrics folder", span,
-                                       f"a rubric can only build on {'rubrics' if keyword == 'extends' else 'files'} "
-                                       f"inside the rubrics folder ({root}); write e.g. {example}"))
+                                       f"a rubric can only build on {what} inside the rubrics folder ({root}); "
+                                       f"write e.g. {example}", Indonesian(
+                                           f"'{written_path}' keluar dari folder rubrik", "rubrik hanya dapat "
+                                           f"dibangun di atas {what_id} di dalam folder rubrik ({root}); tulis "
+                                           f"misalnya {example}")))
         return None
     parent = str(root / Path(*written.parts)) if written.parts else str(root)
     return parent if _stays_inside(parent, root, written_path, span, sources, diagnostics) else None
@@ -287,7 +319,10 @@ def _stays_inside(parent: str, root: Path, written_path: str, span: Span, source
     diagnostics.append(_diagnostic(sources, "X101", f"'{written_path}' leads out of the rubrics folder through a "
                                    "symbolic link", span, "a rubric can only build on rubrics inside "
                                    f"the rubrics folder ({root}); copy the rubric into it, or replace the link by "
-                                   "the file"))
+                                   "the file", Indonesian(
+                                       f"'{written_path}' keluar dari folder rubrik melalui tautan simbolik",
+                                       f"rubrik hanya dapat dibangun di atas rubrik di dalam folder rubrik ({root}); "
+                                       "salin rubriknya ke sana, atau ganti tautan dengan berkasnya")))
     return False
 
 
@@ -297,17 +332,37 @@ def _not_found(rubric: ast.Rubric, source: SourceFile, sources: dict[str, Source
     # Suggestions come from the whole rubrics folder; for a loose file elsewhere, from its own folder and the
     # folders just inside it, never from a scan of everything below (it might be a home directory).
     found = root.rglob("*.rubric") if root.name == "rubrics" else [*root.glob("*.rubric"), *root.glob("*/*.rubric")]
-    known = sorted(p.relative_to(root).as_posix() for p in found)
-    hint = did_you_mean(rubric.extends, known) or (
+    meant = closest(rubric.extends, (p.relative_to(root).as_posix() for p in found))
+    example = '"2024/pemerintah-desa.rubric"'
+    hint = you_meant(meant) or (
         f"the path is relative to the rubrics folder ({root})" if root.name == "rubrics" else
         f"no folder named 'rubrics' holds this file, so the path is taken from its own folder ({root}); "
-        "keep rubrics in rubrics/<edition>/ and write e.g. \"2024/pemerintah-desa.rubric\"")
-    return [_diagnostic(sources, "X102", f"there is no rubric '{rubric.extends}' to extend", rubric.extends_span, hint)]
+        f"keep rubrics in rubrics/<edition>/ and write e.g. {example}")
+    hint_id = you_meant(meant, "id") or (
+        f"jalur ditulis relatif terhadap folder rubrik ({root})" if root.name == "rubrics" else
+        f"berkas ini tidak berada di dalam folder bernama 'rubrics', jadi jalur diambil dari foldernya sendiri "
+        f"({root}); simpan rubrik di rubrics/<edisi>/ dan tulis misalnya {example}")
+    return [_diagnostic(sources, "X102", f"there is no rubric '{rubric.extends}' to extend", rubric.extends_span, hint,
+                        Indonesian(f"tidak ada rubrik '{rubric.extends}' untuk diperluas", hint_id))]
 
 
-def _diagnostic(sources: dict[str, SourceFile], code: str, message: str, span: Span, hint: str) -> Diagnostic:
+def _report_stray(keyword: str, span: Span, sources: dict[str, SourceFile], diagnostics: list[Diagnostic]) -> None:
+    """X105: `remove`, `change` or a text's removal or replacement in a rubric that extends nothing."""
+    text = keyword.startswith(("remove ", "replace "))
+    instead, instead_id = (("write the text as it should be", "tulis teksnya sebagaimana mestinya") if text else
+                           ("declare the criterion in full", "tulis kriterianya secara lengkap"))
+    diagnostics.append(_diagnostic(sources, "X105", f"'{keyword}' needs a rubric to build on", span,
+                                   f"add 'extends \"YEAR/FILE.rubric\"' under the rubric line, or {instead}",
+                                   Indonesian(f"'{keyword}' memerlukan rubrik yang menjadi dasarnya",
+                                              "tambahkan 'extends \"TAHUN/BERKAS.rubric\"' di bawah baris rubric, "
+                                              f"atau {instead_id}")))
+
+
+def _diagnostic(sources: dict[str, SourceFile], code: str, message: str, span: Span, hint: str,
+                indonesian: Indonesian) -> Diagnostic:
     source = sources.get(span.path)
-    return Diagnostic(code, message, span, shown(source.line_text(span.line)) if source else "", hint)
+    return Diagnostic(code, message, span, shown(source.line_text(span.line)) if source else "", hint,
+                      indonesian=indonesian)
 
 
 # ------------------------------------------------------------------ merging
@@ -345,9 +400,12 @@ def _merge(parent: ast.Rubric, child: ast.Rubric, sources: dict[str, SourceFile]
         index = where.get((change.kind, change.name))
         target = declarations[index] if index is not None else None
         if (change.kind, change.name) in removed and index is None:
+            line = removed[(change.kind, change.name)].line
             diagnostics.append(_diagnostic(sources, "X104", f"{change.kind} '{change.name}' is removed on line "
-                                           f"{removed[(change.kind, change.name)].line}, so it cannot be changed",
-                                           change.name_span, "keep either the 'remove' or the 'change'"))
+                                           f"{line}, so it cannot be changed", change.name_span,
+                                           "keep either the 'remove' or the 'change'", Indonesian(
+                                               f"{change.kind} '{change.name}' dihapus di baris {line}, jadi tidak "
+                                               "dapat diubah", "pertahankan salah satu: 'remove' atau 'change'")))
             continue
         if index is None or target is None:
             _unknown(change.name, change.kind, change.name_span, parent, sources, diagnostics)
@@ -356,9 +414,14 @@ def _merge(parent: ast.Rubric, child: ast.Rubric, sources: dict[str, SourceFile]
                                                            or change.points):
             diagnostics.append(_diagnostic(sources, "X106", f"only a criterion's weight, parent and points can be "
                                            f"changed; '{change.name}' is a {change.kind}", change.span,
-                                           f"change its texts here, or declare the {change.kind} again in full"))
+                                           f"change its texts here, or declare the {change.kind} again in full",
+                                           Indonesian("hanya bobot, induk dan poin kriteria yang dapat diubah; "
+                                                      f"'{change.name}' adalah {change.kind}", "ubah teksnya di sini, "
+                                                      f"atau tulis ulang {change.kind} itu secara lengkap")))
             continue
-        declarations[index] = _changed(target, change)
+        texts = edited(target.meta, change.text_edits, Owner.declaration(change.kind, change.name),
+                       _reporter(sources, diagnostics))
+        declarations[index] = _changed(attrs.evolve(target, meta=texts), change)
     kept = [d for d in declarations if d is not None]
     criteria = {d.name for d in kept if isinstance(d, ast.CriterionDecl)}
     inputs = {d.name for d in kept if isinstance(d, ast.InputDecl)}
@@ -370,10 +433,11 @@ def _merge(parent: ast.Rubric, child: ast.Rubric, sources: dict[str, SourceFile]
         child,
         declarations=tuple(kept),
         clauses=_clauses(parent.clauses, child.clauses),
-        meta=_meta(parent.meta, child.meta),
+        meta=_meta(edited(parent.meta, child.text_edits, Owner.rubric(), _reporter(sources, diagnostics)),
+                   child.meta),
         properties=properties,
         rankings=child.rankings or parent.rankings,  # a new ranking rule replaces the old one as a whole
-        removals=(), changes=(),
+        removals=(), changes=(), text_edits=(),
     )
 
 
@@ -381,8 +445,20 @@ def _unknown(name: str, kind: str, span: Span, parent: ast.Rubric, sources: dict
              diagnostics: list[Diagnostic]) -> None:
     inherited = [d.name for d in parent.declarations if declaration_kind(d) == kind]
     plural = "criteria" if kind == "criterion" else f"{kind}s"
-    hint = did_you_mean(name, inherited) or f"the {plural} it inherits are: {', '.join(inherited) or 'none'}"
-    diagnostics.append(_diagnostic(sources, "X104", f"the rubric it extends has no {kind} '{name}'", span, hint))
+    meant = closest(name, inherited)
+    hint = you_meant(meant) or f"the {plural} it inherits are: {', '.join(inherited) or 'none'}"
+    hint_id = you_meant(meant, "id") or f"{kind} yang diwarisinya: {', '.join(inherited) or 'tidak ada'}"
+    diagnostics.append(_diagnostic(sources, "X104", f"the rubric it extends has no {kind} '{name}'", span, hint,
+                                   Indonesian(f"rubrik yang diperluasnya tidak memiliki {kind} '{name}'", hint_id)))
+
+
+def _reporter(sources: dict[str, SourceFile], diagnostics: list[Diagnostic]) -> Report:
+    """How `text_edits` reports a problem: as a diagnostic of the file it is written in."""
+
+    def report(code: str, span: Span, message: str, hint: str, indonesian: Indonesian) -> None:
+        diagnostics.append(_diagnostic(sources, code, message, span, hint, indonesian))
+
+    return report
 
 
 def _changed(declaration: ast.Declaration, change: ast.ChangeDecl) -> ast.Declaration:
@@ -407,6 +483,6 @@ def _clauses(parent: tuple[ast.HeaderClause, ...], child: tuple[ast.HeaderClause
 
 def _meta(parent: tuple[ast.Meta, ...], child: tuple[ast.Meta, ...]) -> tuple[ast.Meta, ...]:
     """Labels, descriptions, reasons and evidence given anew replace the old; sources and assumptions add up."""
-    replaced = {m.kind for m in child if m.kind in _META_REPLACED}
+    replaced = {m.kind for m in child if m.kind in PER_LANGUAGE}
     kept = tuple(m for m in parent if m.kind not in replaced)
     return tuple(dict.fromkeys((*kept, *child)))

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import itertools
 import os
 import re
 from collections.abc import Sequence
@@ -39,22 +40,24 @@ import lark
 from lark import Token, Tree
 
 from paritrana_rules.language import ast, grammar, syntax
-from paritrana_rules.errors import RubricError
+from paritrana_rules.errors import Indonesian, RubricError
 from paritrana_rules.language.extends import read_rubric
 from paritrana_rules.language.identity import rubric_hash
 from paritrana_rules.language.limits import MAX_LINE_CHARACTERS, located
+from paritrana_rules.language.wrap import wrapped
 from paritrana_rules.outputs import write_atomically
 from paritrana_rules.source import Span
 
 INDENT = "    "
 MEMBERS_WIDTH = 100  # a member list without labels stays on its line up to this many columns
+WIDTH = 120  # a line holding a formula is broken at its operators beyond this many columns (see `wrap`)
 
 _META = frozenset({"label", "description", "reason", "evidence", "source", "assumption"})
 _OPTIONS = frozenset({"unit", "between", "at_least", "at_most", "default", "from_stage"})
 _ROWS = frozenset({"band_row", "when_row", "otherwise_row"})
 # Children of a declaration that go on lines of their own, one level in.
 _CLAUSES = _META | _OPTIONS | {"points_expr", "points_band", "points_table", "advance_rule", "advance_top",
-                                "group_part"}
+                                "group_part", "remove_text", "replace_text"}
 _CALLS = frozenset({"min", "max", "clamp", "round", "ratio"})
 _OPERAND_ENDS = frozenset({"NAME", "NUMBER", "STRING", ")", "}", "yes", "no"})
 
@@ -82,7 +85,11 @@ def format_text(text: str, path: str = "<rubric>") -> str:
         raise RubricError([located(outcome.source, "F003", f"laid out canonically, this line would have "
                                    f"{long.length:,} characters; a line may have at most {MAX_LINE_CHARACTERS:,}",
                                    Span(path, long.row, 1, long.row, 2), "compute parts of the formula in 'let' "
-                                   "declarations, or shorten the comment at its end")]) from None
+                                   "declarations, or shorten the comment at its end", Indonesian(
+                                       f"dalam tata letak baku, baris ini akan memuat {long.length:,} karakter; "
+                                       f"satu baris paling banyak memuat {MAX_LINE_CHARACTERS:,} karakter",
+                                       "hitung sebagian rumusnya dalam deklarasi 'let', atau persingkat komentar "
+                                       "di ujung baris"))]) from None
     _ensure_same(formatted, outcome.rubric, path, written == len(comments))
     return formatted
 
@@ -212,11 +219,33 @@ def _tokens(node: Tree[Token] | Token | None) -> list[Token]:
     return found
 
 
-def _line(depth: int, covered: Sequence[Token], shown: Sequence[Token] | None = None) -> _Line:
-    """A line printing `shown` (by default all of `covered`), placed by the source of `covered`."""
+def _line(depth: int, covered: Sequence[Token], shown: Sequence[Token] | None = None,
+          before: Token | None = None) -> _Line:
+    """A line printing `shown` (by default all of `covered`), placed by the source of `covered`; `before` is
+    the token before it when it continues a broken line."""
     first, last = covered[0], covered[-1]
-    return _Line(depth, _join(covered if shown is None else shown), first.start_pos or 0, last.end_pos or 0,
-                 first.line or 1, last.end_line or 1)
+    return _Line(depth, _join(covered if shown is None else shown, before), first.start_pos or 0,
+                 last.end_pos or 0, first.line or 1, last.end_line or 1)
+
+
+def _lines(depth: int, parts: Sequence[Tree[Token] | Token]) -> list[_Line]:
+    """A line of code, broken at the operators of its formula when it is longer than WIDTH (`wrap.py`)."""
+    tokens = [t for part in parts for t in _tokens(part)]
+    spelt = [len(_spell(t)) for t in tokens]
+    spaced = [0, *(0 if _glued(a, b, _unary(tokens, i)) else 1 for i, (a, b) in enumerate(pairwise(tokens)))]
+    ends = list(itertools.accumulate(w + g for w, g in zip(spelt, spaced, strict=True)))
+
+    def fits(level: int, start: int, end: int) -> bool:
+        length = ends[end - 1] - (ends[start - 1] if start else 0) - spaced[start]
+        return len(INDENT) * (depth + level) + length <= WIDTH
+
+    return [_line(depth + level, tokens[start:end], before=tokens[start - 1] if start else None)
+            for level, start, end in wrapped(parts, tokens, fits)]
+
+
+def _unary(tokens: Sequence[Token], index: int) -> bool:
+    """Whether tokens[index] is a unary minus: a minus that does not follow an operand."""
+    return _key(tokens[index]) == "-" and (index == 0 or _key(tokens[index - 1]) not in _OPERAND_ENDS)
 
 
 def _key(token: Token) -> str:
@@ -231,17 +260,17 @@ def _glued(before: Token, after: Token, unary_minus: bool) -> bool:
     return _key(after) == "(" and _key(before) in _CALLS
 
 
-def _join(tokens: Sequence[Token]) -> str:
-    """Tokens on one line with canonical spacing.
+def _join(tokens: Sequence[Token], before: Token | None = None) -> str:
+    """Tokens on one line with canonical spacing; `before` is the token before them on a broken line.
 
     A minus is unary when it does not follow an operand; it is glued to what
     it negates (`-5`, `-(a + b)`), while binary operators get spaces.
     """
     parts: list[str] = []
-    previous: Token | None = None
+    previous: Token | None = before
     unary = False
-    for token in tokens:
-        if previous is not None and not _glued(previous, token, unary):
+    for index, token in enumerate(tokens):
+        if index and previous is not None and not _glued(previous, token, unary):
             parts.append(" ")
         parts.append(_spell(token))
         unary = _key(token) == "-" and (previous is None or _key(previous) not in _OPERAND_ENDS)
@@ -321,7 +350,7 @@ def _head(head: Sequence[Tree[Token] | Token], comments: _CommentOffsets) -> lis
     tokens = [t for part in head for t in _tokens(part)]
     kind = head[-1]
     if not (isinstance(kind, Tree) and kind.data in ("one_of_type", "set_of_type")):
-        return [_line(0, tokens)]
+        return _lines(0, head)
     members = kind.children[-1]
     assert isinstance(members, Tree)
     one_line = _line(0, tokens, [t for t in tokens if not _trailing_comma(t, members)])
@@ -368,8 +397,8 @@ def _clause(clause: Tree[Token], depth: int) -> list[_Line]:
     if clause.data == "rounding":
         return [_line(depth, _rounding(clause))]
     rows = [c for c in clause.children if isinstance(c, Tree) and c.data in _ROWS]
-    head = [t for c in clause.children if not (isinstance(c, Tree) and c.data in _ROWS) for t in _tokens(c)]
-    return [_line(depth, head), *(_line(depth + 1, _tokens(row)) for row in rows)]
+    head = [c for c in clause.children if c is not None and not (isinstance(c, Tree) and c.data in _ROWS)]
+    return [*_lines(depth, head), *(line for row in rows for line in _lines(depth + 1, [row]))]
 
 
 def _rounding(clause: Tree[Token]) -> list[Token]:

@@ -19,7 +19,7 @@ from paritrana_rules.source import Span
 DECLARATION_KEYWORDS = ("input", "let", "criterion", "gate", "bonus", "penalty", "remove", "change", "property",
                         "rank", "stage", "award", "group")
 LINE_STARTERS = (*DECLARATION_KEYWORDS, "rubric", "shared", "extends", "uses", "category", "sector", "round", "scale",
-                 "rounding", "label", "description", "source", "assumption")
+                 "rounding", "label", "description", "source", "assumption", "replace")
 
 
 def grammar_text() -> str:

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 import attrs
 from lark import Token, Tree
 
-from paritrana_rules.errors import Diagnostic
+from paritrana_rules.errors import Diagnostic, Indonesian, grouped
 from paritrana_rules.language.grammar import token_span
 from paritrana_rules.source import SourceFile, Span
 
@@ -77,9 +77,15 @@ _EXCERPT_COLUMNS = 200  # a caret further right is located without its line, whi
 
 _SPLIT_HINT = ("a rubric this large cannot be reviewed: keep what several rubrics share in one, and let the others "
                "build on it with 'extends'")
+_SPLIT_HINT_ID = ("rubrik sebesar ini tidak dapat ditelaah: simpan bagian yang dipakai bersama beberapa rubrik dalam "
+                  "satu rubrik, dan biarkan rubrik lain membangun di atasnya dengan 'extends'")
 _NESTING_HINT = "compute parts of it in 'let' declarations with names, and combine those"
+_NESTING_HINT_ID = "hitung bagian-bagiannya dalam deklarasi 'let' yang bernama, lalu gabungkan"
 _DECLARATIONS_HINT = ("a rubric this long cannot be reviewed: a band or a table scores many cases in one criterion, "
                       "and one rubric per category keeps each short")
+_DECLARATIONS_HINT_ID = ("rubrik sepanjang ini tidak dapat ditelaah: rentang (band) atau tabel menilai banyak kasus "
+                         "dalam satu kriteria, dan satu rubrik untuk setiap kategori membuat masing-masing tetap "
+                         "ringkas")
 
 
 @attrs.frozen
@@ -98,16 +104,22 @@ def size_problem(text: str, path: str) -> Diagnostic | None:
     if len(text) <= MAX_RUBRIC_CHARACTERS:
         return None
     return _at(text, path, MAX_RUBRIC_CHARACTERS, "F003", f"the rubric has {len(text):,} characters; a rubric may "
-               f"have at most {MAX_RUBRIC_CHARACTERS:,}", _SPLIT_HINT)
+               f"have at most {MAX_RUBRIC_CHARACTERS:,}", _SPLIT_HINT,
+               Indonesian(f"rubrik ini memiliki {_in_id(len(text))} karakter; satu rubrik paling banyak memiliki "
+                          f"{_in_id(MAX_RUBRIC_CHARACTERS)} karakter", _SPLIT_HINT_ID))
 
 
 def measure_text(text: str, path: str) -> TextMeasure:
     """The text's characters, lines, words and brackets against their limits, before it is parsed."""
     surrogate = _SURROGATE.search(text)
     if surrogate is not None:
+        character = f"U+{ord(surrogate.group()):04X}"
         return TextMeasure(0, _at(text, path, surrogate.start(), "F002", f"the rubric is not UTF-8 text: character "
-                                  f"U+{ord(surrogate.group()):04X}, half of a pair, cannot be written as UTF-8",
-                                  "remove the character; it comes from text cut in the middle of a character"))
+                                  f"{character}, half of a pair, cannot be written as UTF-8",
+                                  "remove the character; it comes from text cut in the middle of a character",
+                                  Indonesian(f"rubrik ini bukan teks UTF-8: karakter {character}, separuh dari "
+                                             "sepasang, tidak dapat ditulis sebagai UTF-8", "hapus karakter itu; "
+                                             "karakter itu berasal dari teks yang terpotong di tengah karakter")))
     long_line = _LONG_LINE.search(text)
     if long_line is not None:
         end = text.find("\n", long_line.start())
@@ -115,7 +127,12 @@ def measure_text(text: str, path: str) -> TextMeasure:
         return TextMeasure(0, _at(text, path, long_line.start() + MAX_LINE_CHARACTERS, "F003", f"this line has "
                                   f"{length:,} characters; a line may have at most {MAX_LINE_CHARACTERS:,}",
                                   "break it: a declaration goes on over indented lines, a comment over lines of "
-                                  f"its own, and a text has at most {MAX_TEXT_CHARACTERS:,} characters"))
+                                  f"its own, and a text has at most {MAX_TEXT_CHARACTERS:,} characters",
+                                  Indonesian(f"baris ini memiliki {_in_id(length)} karakter; satu baris paling banyak "
+                                             f"memiliki {_in_id(MAX_LINE_CHARACTERS)} karakter", "pecah baris itu: "
+                                             "deklarasi dapat berlanjut pada baris-baris yang menjorok, komentar "
+                                             "pada baris-barisnya sendiri, dan satu teks paling banyak memiliki "
+                                             f"{_in_id(MAX_TEXT_CHARACTERS)} karakter")))
     return _count_words(text, path)
 
 
@@ -130,12 +147,16 @@ def _count_words(text: str, path: str) -> TextMeasure:
         if words > MAX_WORDS:
             return TextMeasure(words, _at(text, path, match.start(), "F003", f"the rubric has more than "
                                           f"{MAX_WORDS:,} words, numbers and signs; this is one too many",
-                                          _SPLIT_HINT))
+                                          _SPLIT_HINT, Indonesian(f"rubrik ini memiliki lebih dari {_in_id(MAX_WORDS)} "
+                                                                  "kata, angka, dan tanda; yang ini kelebihan satu",
+                                                                  _SPLIT_HINT_ID)))
         if word in _OPENING:
             depth += 1
             if depth > MAX_NESTING:
                 return TextMeasure(words, _at(text, path, match.start(), "P103", f"brackets are nested more than "
-                                              f"{MAX_NESTING} deep here", _NESTING_HINT))
+                                              f"{MAX_NESTING} deep here", _NESTING_HINT,
+                                              Indonesian(f"di sini tanda kurung bersarang lebih dari {MAX_NESTING} "
+                                                         "tingkat", _NESTING_HINT_ID)))
         elif word in _CLOSING:
             depth = max(0, depth - 1)
     return TextMeasure(words, None)
@@ -152,7 +173,9 @@ def nesting_problem(tree: Tree[Token], source: SourceFile) -> Diagnostic | None:
         if depth > MAX_NESTING:
             return located(source, "P103", f"this formula nests more than {MAX_NESTING} levels deep (each term of "
                            "a long sum is a level)",
-                           _point(source.path, node.meta.line, node.meta.column), _NESTING_HINT)
+                           _point(source.path, node.meta.line, node.meta.column), _NESTING_HINT,
+                           Indonesian(f"rumus ini bersarang lebih dari {MAX_NESTING} tingkat (setiap suku dari "
+                                      "penjumlahan yang panjang adalah satu tingkat)", _NESTING_HINT_ID))
         pending.extend((child, depth + 1) for child in reversed(node.children) if isinstance(child, Tree))
     return None
 
@@ -164,7 +187,9 @@ def declaration_count_problem(declarations: Sequence[Tree[Token]], source: Sourc
     first_beyond = declarations[MAX_DECLARATIONS].meta
     return located(source, "P106", f"the rubric has {len(declarations):,} declarations; a rubric may have at most "
                    f"{MAX_DECLARATIONS:,}", _point(source.path, first_beyond.line, first_beyond.column),
-                   _DECLARATIONS_HINT)
+                   _DECLARATIONS_HINT, Indonesian(f"rubrik ini memiliki {_in_id(len(declarations))} deklarasi; satu "
+                                                  f"rubrik paling banyak memiliki {_in_id(MAX_DECLARATIONS)} "
+                                                  "deklarasi", _DECLARATIONS_HINT_ID))
 
 
 def merged_declarations_problem(count: int, span: Span, source: SourceFile) -> Diagnostic | None:
@@ -172,7 +197,10 @@ def merged_declarations_problem(count: int, span: Span, source: SourceFile) -> D
     if count <= MAX_DECLARATIONS:
         return None
     return located(source, "P106", f"with the rubrics it extends, the rubric has {count:,} declarations; a rubric "
-                   f"may have at most {MAX_DECLARATIONS:,}", span, _DECLARATIONS_HINT)
+                   f"may have at most {MAX_DECLARATIONS:,}", span, _DECLARATIONS_HINT,
+                   Indonesian(f"bersama rubrik yang menjadi dasarnya (extends), rubrik ini memiliki {_in_id(count)} "
+                              f"deklarasi; satu rubrik paling banyak memiliki {_in_id(MAX_DECLARATIONS)} deklarasi",
+                              _DECLARATIONS_HINT_ID))
 
 
 # ------------------------------------------------------------------ literals, as they become values
@@ -184,7 +212,10 @@ def text_literal_problem(value: str, token: Token, source: SourceFile) -> Diagno
         return None
     return located(source, "P104", f"this text has {len(value):,} characters; a text may have at most "
                    f"{MAX_TEXT_CHARACTERS:,}", _point(source.path, token.line, token.column),
-                   "shorten it; a longer explanation belongs in a document that a 'source' line names")
+                   "shorten it; a longer explanation belongs in a document that a 'source' line names",
+                   Indonesian(f"teks ini memiliki {_in_id(len(value))} karakter; satu teks paling banyak memiliki "
+                              f"{_in_id(MAX_TEXT_CHARACTERS)} karakter", "persingkat teks itu; penjelasan yang lebih "
+                              "panjang tempatnya dalam dokumen yang disebut pada baris 'source'"))
 
 
 def number_problem(token: Token, source: SourceFile, count: bool = False) -> Diagnostic | None:
@@ -195,22 +226,33 @@ def number_problem(token: Token, source: SourceFile, count: bool = False) -> Dia
     if count and whole_digits > MAX_COUNT_DIGITS:
         return _number_problem(token, source, f"this number has {whole_digits:,} digits before the decimal point; a "
                                f"year, a number of places or of candidates has at most {MAX_COUNT_DIGITS}",
-                               "write a year such as 2024, from 0 to 10 places, or how many candidates go on, e.g. 3")
+                               "write a year such as 2024, from 0 to 10 places, or how many candidates go on, e.g. 3",
+                               Indonesian(f"angka ini memiliki {_in_id(whole_digits)} digit sebelum tanda desimal; "
+                                          "tahun, jumlah angka desimal, atau jumlah peserta paling banyak memiliki "
+                                          f"{MAX_COUNT_DIGITS} digit", "tulis tahun seperti 2024, angka desimal dari "
+                                          "0 sampai 10, atau jumlah peserta yang lolos, misalnya 3"))
     if len(decimals) > MAX_DECIMAL_PLACES:
         return _number_problem(token, source, f"this number has {len(decimals):,} decimals; a number in a rubric has "
                                f"at most {MAX_DECIMAL_PLACES}", f"round it to {MAX_DECIMAL_PLACES} decimals or "
-                               "fewer, so that every result stays exact")
+                               "fewer, so that every result stays exact",
+                               Indonesian(f"angka ini memiliki {_in_id(len(decimals))} angka desimal; angka dalam "
+                                          f"rubrik paling banyak memiliki {MAX_DECIMAL_PLACES} angka desimal",
+                                          f"bulatkan menjadi {MAX_DECIMAL_PLACES} angka desimal atau kurang, agar "
+                                          "setiap hasil tetap tepat"))
     if digits > MAX_NUMBER_DIGITS:
         return _number_problem(token, source, f"this number has {digits:,} digits; a number in a rubric has at most "
-                               f"{MAX_NUMBER_DIGITS}", "write it in a larger unit, e.g. millions of rupiah")
+                               f"{MAX_NUMBER_DIGITS}", "write it in a larger unit, e.g. millions of rupiah",
+                               Indonesian(f"angka ini memiliki {_in_id(digits)} digit; angka dalam rubrik paling "
+                                          f"banyak memiliki {MAX_NUMBER_DIGITS} digit",
+                                          "tulis dalam satuan yang lebih besar, misalnya juta rupiah"))
     return None
 
 
-def _number_problem(token: Token, source: SourceFile, message: str, hint: str) -> Diagnostic:
+def _number_problem(token: Token, source: SourceFile, message: str, hint: str, indonesian: Indonesian) -> Diagnostic:
     """P105 under the whole number, or under its first digit when it is too long to underline."""
     short = len(token) <= _SHOWN_BEYOND
     span = token_span(token, source.path) if short else _point(source.path, token.line, token.column)
-    return located(source, "P105", message, span, hint)
+    return located(source, "P105", message, span, hint, indonesian)
 
 
 def path_character(path: str) -> str | None:
@@ -222,9 +264,11 @@ def path_character(path: str) -> str | None:
 # ------------------------------------------------------------------ diagnostics
 
 
-def located(source: SourceFile, code: str, message: str, span: Span, hint: str) -> Diagnostic:
+def located(source: SourceFile, code: str, message: str, span: Span, hint: str,
+            indonesian: Indonesian | None = None) -> Diagnostic:
     """A diagnostic whose excerpt is cut short, and shows no character that cannot be printed."""
-    return Diagnostic(code, message, span, _excerpt(source.line_text(span.line), span), hint)
+    return Diagnostic(code, message, span, _excerpt(source.line_text(span.line), span), hint,
+                      indonesian=indonesian)
 
 
 def shown(line: str) -> str:
@@ -232,13 +276,18 @@ def shown(line: str) -> str:
     return _SURROGATE.sub("\ufffd", _UNPRINTABLE.sub("\ufffd", line))
 
 
-def _at(text: str, path: str, offset: int, code: str, message: str, hint: str) -> Diagnostic:
+def _at(text: str, path: str, offset: int, code: str, message: str, hint: str, indonesian: Indonesian) -> Diagnostic:
     """A diagnostic at an offset of a text not yet split into lines (it may be too large to)."""
     start = text.rfind("\n", 0, offset) + 1
     end = text.find("\n", offset)
     span = _point(path, text.count("\n", 0, start) + 1, offset - start + 1)
     line = text[start : min(end if end >= 0 else len(text), offset + _SHOWN_BEYOND)]
-    return Diagnostic(code, message, span, _excerpt(line, span), hint)
+    return Diagnostic(code, message, span, _excerpt(line, span), hint, indonesian=indonesian)
+
+
+def _in_id(count: int) -> str:
+    """A count as an Indonesian message writes it: 5.000, not 5,000."""
+    return grouped(count, "id")
 
 
 def _excerpt(line: str, span: Span) -> str:

@@ -3,7 +3,8 @@
 The grammar is `grammar/rubric.lark` (`grammar.py` builds the parser). Lark's LALR
 parser stops at the first error, so to report several syntax errors at once we
 blank out the broken declaration (keeping line breaks, so positions stay true)
-and parse again (`recovery.py`). Each error becomes a diagnostic
+and parse again (`recovery.py`): one error per declaration, and none that the
+blanking itself caused. Each error becomes a diagnostic
 (`syntax_diagnostics.py`); the tree that finally parses becomes `ast` nodes
 (`tree_to_ast.py`). The language's limits (`limits.py`) are checked first:
 a text beyond one is reported, not parsed, and neither is a tree nested
@@ -14,7 +15,7 @@ from __future__ import annotations
 
 import attrs
 from lark import Token, Tree
-from lark.exceptions import UnexpectedInput
+from lark.exceptions import UnexpectedCharacters, UnexpectedInput
 
 from paritrana_rules.errors import Diagnostic
 from paritrana_rules.language import ast
@@ -29,7 +30,7 @@ from paritrana_rules.language.limits import (
 from paritrana_rules.language.recovery import (
     blank_out,
     broken_region,
-    declared_name,
+    declared_names,
     error_offset,
     left_unfinished,
 )
@@ -74,24 +75,32 @@ def parse(text: str, path: str = "<rubric>") -> ParseOutcome:
         return ParseOutcome(None, (measured.problem,), frozenset(), source)
     diagnostics: list[Diagnostic] = []
     broken: set[str] = set()
+    reported: set[int] = set()
+    blanked: list[int] = []  # where each blanked region starts
     current = source.text
     attempts = max(1, min(MAX_SYNTAX_ERRORS, MAX_RECOVERY_WORDS // max(1, measured.words)))  # each parses it all
-    while True:
+    for _ in range(attempts):
         try:
             tree = parser().parse(current)
         except UnexpectedInput as error:
             position = error_offset(current, error)
-            unfinished = left_unfinished(current, position, error)
-            diagnostics.append(syntax_diagnostic(error, source, current, position, unfinished))
+            # Stopping again where an error was reported means the guess that the declaration before was
+            # unfinished was wrong: the mistake is in this line's own declaration, already reported.
+            unfinished = position not in reported and left_unfinished(current, position, error)
             region = broken_region(current, position, unfinished)
-            if region is None or len(diagnostics) >= attempts:
-                return ParseOutcome(None, tuple(diagnostics), frozenset(broken), source)
-            name = declared_name(current, region)
-            if name is not None:
-                broken.add(name)
+            # A declaration left unfinished by the blanking of lines that went on with it is no new mistake.
+            caused = unfinished and region is not None and any(region[0] < start < position for start in blanked)
+            if position not in reported and not caused:
+                diagnostics.append(syntax_diagnostic(error, source, current, position, unfinished))
+                reported.add(position)
+            if region is None:
+                break
+            broken |= declared_names(current, region, position if isinstance(error, UnexpectedCharacters) else None)
+            blanked.append(region[0])
             current = blank_out(current, region)
             continue
         return _outcome(tree, source, diagnostics, frozenset(broken))
+    return ParseOutcome(None, tuple(diagnostics), frozenset(broken), source)
 
 
 def _outcome(tree: Tree[Token], source: SourceFile, diagnostics: list[Diagnostic],

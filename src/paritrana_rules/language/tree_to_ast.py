@@ -89,7 +89,7 @@ class _ToAst(Transformer_NonRecursive[Token, ast.Rubric]):
     # header
 
     def start(self, meta: Any, header: tuple[Any, ...], *statements: ast.Statement) -> ast.Rubric:
-        award, edition, period, extends, clauses, metas, span, years, shared = header
+        award, edition, period, extends, clauses, metas, span, years, shared, edits = header
         return ast.Rubric(
             award=award, edition=edition, period=period, clauses=clauses, meta=metas,
             declarations=tuple(s for s in statements if not isinstance(s, (ast.RemoveDecl, ast.ChangeDecl,
@@ -100,20 +100,23 @@ class _ToAst(Transformer_NonRecursive[Token, ast.Rubric]):
             removals=tuple(s for s in statements if isinstance(s, ast.RemoveDecl)),
             changes=tuple(s for s in statements if isinstance(s, ast.ChangeDecl)),
             path=self.path, span=span, edition_span=years[0], period_span=years[1], shared=shared,
+            text_edits=edits,
         )
 
     def header(self, meta: Any, award: Token, edition: Token, period: Token, extends: tuple[str, Span] | None,
                *clauses: Any) -> tuple[Any, ...]:
         header_clauses = ast.canonical_clauses(tuple(c for c in clauses if isinstance(c, ast.HeaderClause)))
         metas = tuple(c for c in clauses if isinstance(c, ast.Meta))
+        edits = tuple(c for c in clauses if isinstance(c, ast.TextEdit))
         span = Span(self.path, meta.line, meta.column, award.end_line or meta.line, award.end_column or meta.column)
         years = (self._tspan(edition), self._tspan(period))
         edition_value, period_value = self._decimal(edition, count=True), self._decimal(period, count=True)
-        return (self._text(award), edition_value, period_value, extends, header_clauses, metas, span, years, False)
+        return (self._text(award), edition_value, period_value, extends, header_clauses, metas, span, years, False,
+                edits)
 
     def shared_header(self, meta: Any, title: Token, *metas: ast.Meta) -> tuple[Any, ...]:
         span = Span(self.path, meta.line, meta.column, title.end_line or meta.line, title.end_column or meta.column)
-        return (self._text(title), Decimal(0), Decimal(0), None, (), metas, span, (span, span), True)
+        return (self._text(title), Decimal(0), Decimal(0), None, (), metas, span, (span, span), True, ())
 
     def uses(self, meta: Any, path: Token) -> ast.HeaderClause:
         return ast.HeaderClause("uses", (self._text(path),), self._tspan(path))
@@ -139,6 +142,7 @@ class _ToAst(Transformer_NonRecursive[Token, ast.Rubric]):
             meta=tuple(i for i in items if isinstance(i, ast.Meta)),
             points=tuple(i for i in items if isinstance(i, (ast.PointsExpr, ast.PointsBand, ast.PointsTable))),
             name_span=self._tspan(name), span=self._span(meta),
+            text_edits=tuple(i for i in items if isinstance(i, ast.TextEdit)),
         )
 
     def change_weight(self, meta: Any, weight: tuple[Decimal, Span]) -> tuple[str, Decimal, Span]:
@@ -207,6 +211,26 @@ class _ToAst(Transformer_NonRecursive[Token, ast.Rubric]):
     def lang_text(self, meta: Any, lang: Token, text: Token) -> tuple[str, str, Span]:
         return (str(lang), self._text(text), self._tspan(lang))
 
+    def remove_text(self, meta: Any, _: Token, kind: Any, old: Token | ast.Texts) -> ast.TextEdit:
+        return ast.TextEdit(kind=kind, old=self._words(old), new=None, old_span=self._value_span(old),
+                            span=self._span(meta))
+
+    def replace_text(self, meta: Any, kind: Any, old: Token | ast.Texts, new: Token | ast.Texts) -> ast.TextEdit:
+        words = self._words(new)
+        clause = ast.Meta(kind, words, None, self._value_span(new)) if isinstance(words, ast.Texts) else ast.Meta(
+            kind, None, words, self._value_span(new))
+        return ast.TextEdit(kind=kind, old=self._words(old), new=clause, old_span=self._value_span(old),
+                            span=self._span(meta))
+
+    def text_kind(self, meta: Any, keyword: Token) -> str:
+        return str(keyword)
+
+    def _words(self, value: Token | ast.Texts) -> str | ast.Texts:
+        return value if isinstance(value, ast.Texts) else self._text(value)
+
+    def _value_span(self, value: Token | ast.Texts) -> Span:
+        return value.span if isinstance(value, ast.Texts) else self._tspan(value)
+
     def _meta(self, kind: Any, meta: Any, value: Any) -> ast.Meta:
         if isinstance(value, ast.Texts):
             return ast.Meta(kind, value, None, self._span(meta))
@@ -224,10 +248,10 @@ class _ToAst(Transformer_NonRecursive[Token, ast.Rubric]):
     def evidence(self, meta: Any, texts: ast.Texts) -> ast.Meta:
         return self._meta("evidence", meta, texts)
 
-    def source(self, meta: Any, text: Token) -> ast.Meta:
+    def source(self, meta: Any, text: Token | ast.Texts) -> ast.Meta:
         return self._meta("source", meta, text)
 
-    def assumption(self, meta: Any, text: Token) -> ast.Meta:
+    def assumption(self, meta: Any, text: Token | ast.Texts) -> ast.Meta:
         return self._meta("assumption", meta, text)
 
     # inputs

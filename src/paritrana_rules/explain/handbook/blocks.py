@@ -1,13 +1,16 @@
-"""The handbook as blocks (headings, paragraphs, lists, tables) -> Markdown or plain text.
+"""The handbook as blocks (headings, paragraphs, lists, tables) -> Markdown, plain text or HTML.
 
 The sections write blocks once; each format renders them. Inline markup inside
 block text, code (rubric text, names) and strong emphasis, is carried by
 control characters that no rubric text contains, so the sections need not know
-how either format escapes.
+how any format escapes. HTML is one self-contained page: its style is inside
+it, it loads nothing from anywhere, and it prints on A4 with tables and
+headings kept whole where they fit.
 """
 
 from __future__ import annotations
 
+import html as escaping
 import re
 from collections.abc import Callable
 
@@ -167,3 +170,91 @@ def _plain(text: str) -> str:
 
 _MARKDOWN = _Format(_md_heading, _md_inline, _md_table)
 _TEXT = _Format(_text_heading, _plain, _text_table)
+
+
+# ------------------------------------------------------------------ HTML
+
+_STYLE = """
+body { font-family: "Noto Sans", "DejaVu Sans", Arial, sans-serif; line-height: 1.45; color: #111;
+       max-width: 52rem; margin: 2rem auto; padding: 0 1rem; }
+h1 { font-size: 1.6rem; } h2 { font-size: 1.3rem; border-bottom: 1px solid #999; margin-top: 2rem; }
+h3 { font-size: 1.1rem; } h4, h5, h6 { font-size: 1rem; }
+table { border-collapse: collapse; margin: 0.5rem 0; }
+th, td { border: 1px solid #999; padding: 0.2rem 0.5rem; text-align: left; vertical-align: top; }
+td.number, th.number { text-align: right; }
+code { font-family: "DejaVu Sans Mono", Consolas, monospace; font-size: 0.9em; background: #f2f2f2;
+       padding: 0 0.2em; overflow-wrap: anywhere; }
+@page { size: A4; margin: 18mm 16mm; }
+@media print {
+  body { max-width: none; margin: 0; padding: 0; font-size: 10.5pt; }
+  h1, h2, h3, h4, h5, h6 { break-after: avoid; page-break-after: avoid; }
+  table, tr, li { break-inside: avoid; page-break-inside: avoid; }
+  thead { display: table-header-group; }
+  code { background: none; }
+}
+"""
+
+
+def html(blocks: list[Block], lang: str) -> str:
+    """One self-contained HTML page, titled by the first heading, in the language `lang` (for screen readers,
+    hyphenation and printing).
+    """
+    title = next((_plain(b.text) for b in blocks if isinstance(b, Heading)), "")
+    body = [_html_block(block) for block in blocks]
+    return "\n".join([
+        "<!DOCTYPE html>", f'<html lang="{lang}">', "<head>", '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{escaping.escape(title)}</title>", f"<style>{_STYLE}</style>", "</head>", "<body>", *body,
+        "</body>", "</html>",
+    ]) + "\n"
+
+
+def _html_block(block: Block) -> str:
+    match block:
+        case Heading(level, text):
+            return f"<h{level}>{_html_inline(text)}</h{level}>"
+        case Para(text):
+            return f"<p>{_html_inline(text)}</p>"
+        case Items():
+            return _html_list(block)
+        case Table():
+            return _html_table(block)
+    raise TypeError(f"not a block: {block!r}")
+
+
+def _html_list(block: Items) -> str:
+    """A list; an item deeper than the one before it opens a list inside that one."""
+    tag = "ol" if block.numbered else "ul"
+    out, depth = [f"<{tag}>"], 0
+    for index, (level, text) in enumerate(block.items):
+        if index and level > depth:
+            out.append(f"<{tag}>" * (level - depth))
+        else:
+            out.append(f"</li></{tag}>" * (depth - level) + ("</li>" if index else ""))
+        out.append(f"<li>{_html_inline(text)}")
+        depth = level
+    out.append(f"</li></{tag}>" * depth + f"</li></{tag}>")
+    return "".join(out)
+
+
+def _html_table(table: Table) -> str:
+    def cells(row: tuple[str, ...], tag: str) -> str:
+        aligned = {i: ' class="number"' for i in table.right}
+        return "".join(f"<{tag}{aligned.get(i, '')}>{_html_inline(c)}</{tag}>" for i, c in enumerate(row))
+
+    rows = "".join(f"<tr>{cells(row, 'td')}</tr>" for row in table.rows)
+    return f"<table><thead><tr>{cells(table.header, 'th')}</tr></thead><tbody>{rows}</tbody></table>"
+
+
+def _html_inline(text: str) -> str:
+    out: list[str] = []
+    position = 0
+    for match in _INLINE.finditer(text):
+        out.append(escaping.escape(text[position:match.start()]))
+        if match.group(1) is not None:
+            out.append(f"<code>{escaping.escape(match.group(1))}</code>")
+        else:
+            out.append(f"<strong>{_html_inline(match.group(2))}</strong>")
+        position = match.end()
+    out.append(escaping.escape(text[position:]))
+    return "".join(out)

@@ -8,7 +8,6 @@ from decimal import Decimal
 
 from paritrana_rules.check.model import GateModel
 from paritrana_rules.explain.handbook.blocks import Block, Heading, items
-from paritrana_rules.explain.handbook.formulas import condition_items
 from paritrana_rules.explain.handbook.legends import lets_legend
 from paritrana_rules.explain.handbook.writer import Writer
 from paritrana_rules.explain.words import gate_reason
@@ -20,11 +19,11 @@ def gates(w: Writer) -> list[Block]:
 
 def _gate(w: Writer, gate: GateModel) -> list[Block]:
     decl = gate.decl
-    lines = condition_items(w, "gate_must", gate.condition)
+    lines = [w.condition_item("gate_must", gate.condition)]
     if decl.action == "disqualify":
         lines.append(w.w("gate_disqualify"))
     else:
-        lines.append(w.w("gate_cap", cap=w.number(decl.cap or Decimal(0))))
+        lines.append(w.w("gate_cap", cap=w.number(decl.cap or Decimal(0)) + w.mark(w.assumed(decl.meta))))
     lines.append(w.w("gate_reason", reason=gate_reason(w.model, decl.name, w.lang)))
     description = w.text(decl.meta, "description")
     if description:

@@ -56,7 +56,7 @@ def _type_words(w: Writer, item: InputModel) -> str:
         if spec.unit in ("percent", "rupiah"):
             parts.append(w.w(f"unit_{spec.unit}"))
         elif spec.unit:
-            parts.append(w.w("unit", unit=spec.unit))
+            parts.append(w.w("unit", unit=w.unit(item.decl.name)))
         parts += _bounds_words(w, None if spec.kind == "count" and spec.lower == 0 else spec.lower, spec.upper)
     return ", ".join(parts)
 
@@ -77,7 +77,7 @@ def _default_words(w: Writer, item: InputModel) -> str:
     if isinstance(value, bool):
         return bold(w.yes_no(value))
     if isinstance(value, Decimal):
-        return bold(w.with_unit(w.number(value), name))
+        return bold(w.with_unit(w.number(value), name, value))
     if isinstance(value, frozenset):
         chosen = [w.member(name, m) for m in item.spec.members if m in value]
         return bold(", ".join(chosen) if chosen else w.w("none_chosen"))

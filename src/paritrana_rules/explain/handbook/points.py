@@ -4,10 +4,8 @@ earned (bands as tables of ranges, decision tables as rows with the hit policy i
 
 from __future__ import annotations
 
-from paritrana_rules.explain.handbook.blocks import Block, Heading, Para, Table, bold, code, items
-from paritrana_rules.explain.handbook.formulas import condition
+from paritrana_rules.explain.handbook.blocks import Block, Heading, Para, Table, bold, items
 from paritrana_rules.explain.handbook.legends import formula_blocks, legend, let_blocks, lets_legend
-from paritrana_rules.explain.handbook.ranges import band_row
 from paritrana_rules.explain.handbook.writer import Node, Writer
 from paritrana_rules.language import ast
 
@@ -27,13 +25,16 @@ def _criterion(w: Writer, node: Node) -> list[Block]:
     decl = node.model.decl
     blocks: list[Block] = [Heading(min(3 + node.depth, 6), w.criterion_ref(decl.name))]
     if decl.parent is None:
-        blocks.append(Para(w.w("weight_root", w=w.percent(node.model.weight))))
+        blocks.append(Para(w.w("weight_root", w=w.percent(node.model.weight),
+                               assumed=w.mark(w.weight_assumed(decl.name)))))
     else:
         blocks.append(Para(w.w("weight_child", w=w.percent(node.model.weight), parent=w.criterion_ref(decl.parent),
-                               share=w.percent(node.share))))
+                               share=w.percent(node.share), assumed=w.mark(w.weight_assumed(decl.name)))))
     description = w.text(decl.meta, "description")
     if description:
         blocks.append(Para(description))
+    if node.model.points is not None and w.assumed(decl.meta):
+        blocks.append(Para(w.w("points_assumed", section=w.w("s_sources"))))
     if node.model.children:
         terms = [w.w("parent_term", w=w.percent(w.criteria[c].weight), child=w.criterion_ref(c))
                  for c in node.model.children]
@@ -48,19 +49,16 @@ def _criterion(w: Writer, node: Node) -> list[Block]:
 
 
 def _band(w: Writer, band: ast.PointsBand) -> list[Block]:
-    subject = band.subject
-    name = subject.id if isinstance(subject, ast.Name) else None
-    title = w.value_label(name) if name is not None else code(w.excerpt(subject))
-    blocks: list[Block] = [Para(w.w("band_intro", subject=bold(title) if name else title))]
+    title, name = w.band_subject(band)
+    blocks: list[Block] = [Para(w.w("band_intro", subject=bold(title)))]
     unit = w.unit(name) if name else None
-    column = f"{title} ({unit})" if unit and name else title
-    rows = tuple((band_row(w, row), w.number(row.points.value) if isinstance(row.points, ast.Number)
-                  else code(w.excerpt(row.points))) for row in band.rows)
-    blocks.append(Table((column, w.w("col_points")), rows, right=frozenset({1})))
+    column = f"{title} ({unit})" if unit else title
+    rows = tuple((w.band_row(row), w.formula(row.points)[0], w.at(row.span)) for row in band.rows)
+    blocks.append(Table((column, w.w("col_points"), w.w("col_line")), rows, right=frozenset({1})))
     if name is not None and name in w.lets:
         blocks += let_blocks(w, name)
     elif name is None:
-        blocks += legend(w, subject, functions=True)
+        blocks += legend(w, band.subject)
     return blocks
 
 
@@ -74,15 +72,13 @@ def _table(w: Writer, table: ast.PointsTable) -> list[Block]:
 
 
 def _table_row(w: Writer, policy: ast.HitPolicy, row: ast.TableRow) -> str:
-    """'if <condition in words> → 10 points — in the rubric: <condition>', or the rubric's text alone."""
+    """'if <condition in words> → 10 points (line 220)'."""
     points = bold(w.points_of(row.points))
     if row.condition is None:
-        return w.w("row_otherwise" if policy in ("first", "unique") else "row_none", points=points)
-    written = code(w.excerpt(row.condition))
-    words = condition(w, row.condition)
-    if words is None:
-        return w.w("row", condition=written, points=points)
-    return w.w("row_written", row=w.w("row", condition=words, points=points), code=written)
+        said = w.w("row_otherwise" if policy in ("first", "unique") else "row_none", points=points)
+    else:
+        said = w.w("row", condition=w.condition(row.condition), points=points)
+    return w.rule(said, row.span)
 
 
 def _formula_points(w: Writer, expr: ast.Expr) -> list[Block]:
@@ -91,14 +87,11 @@ def _formula_points(w: Writer, expr: ast.Expr) -> list[Block]:
         if expr.id in w.lets:
             blocks += let_blocks(w, expr.id)
         return blocks
-    if isinstance(expr, ast.IfThenElse):
-        test = condition(w, expr.condition)
-        if test is not None and isinstance(expr.then, ast.Number) and isinstance(expr.otherwise, ast.Number):
-            return [
-                Para(_capitalise(w.w("points_if", then=w.points(expr.then.value), condition=test,
-                                     otherwise=w.points(expr.otherwise.value)))),
-                Para(w.w("as_written", code=code(w.excerpt(expr)))),
-            ]
+    if isinstance(expr, ast.IfThenElse) and isinstance(expr.then, ast.Number) and isinstance(expr.otherwise,
+                                                                                          ast.Number):
+        said = w.w("points_if", then=w.points(expr.then.value), condition=w.condition(expr.condition),
+                   otherwise=w.points(expr.otherwise.value))
+        return [Para(_capitalise(w.rule(said, expr.span)) + ".")]
     return formula_blocks(w, expr, "points_words")
 
 

@@ -3,7 +3,7 @@ how many go on at each cut and to the next round, and the placings awarded."""
 
 from __future__ import annotations
 
-from paritrana_rules.explain.handbook.blocks import Block, Heading, Items, Para, code
+from paritrana_rules.explain.handbook.blocks import Block, Heading, Items, Para
 from paritrana_rules.explain.handbook.sources import citations
 from paritrana_rules.explain.handbook.writer import Writer
 from paritrana_rules.explain.words import pick_text
@@ -50,7 +50,7 @@ def _awards(w: Writer) -> list[Block]:
         places = w.w("award_rank", rank=first) if first == last else (
             w.w("award_top", count=last) if first == 1 else w.w("award_ranks", first=first, last=last))
         where = w.w("within_group", group=f"“{w.value_label(award.decl.within)}”") if award.decl.within else ""
-        when = w.w("award_when", condition=code(w.excerpt(award.decl.condition))) if award.decl.condition else ""
+        when = w.condition_item("award_when", award.decl.condition) if award.decl.condition else ""
         rows.append((0, w.w("award", label=w.label(award.decl.meta, award.decl.name), places=places, where=where,
                             when=when, ties=w.w(f"ties_{award.decl.ties}"))))
         rows += [(1, text) for text in citations(w, award.decl.meta)]

@@ -26,8 +26,9 @@ def score(w: Writer) -> list[Block]:
     if example:
         blocks.append(Para(example))
     rows = tuple((n.number, w.label(n.model.decl.meta, n.model.decl.name), w.percent(n.model.weight),
-                  w.percent(n.share)) for n in w.nodes)
-    header = (w.w("col_number"), w.w("col_criterion"), w.w("col_weight"), w.w("col_share"))
+                  w.percent(n.share), w.w("assumption_short") if w.weight_assumed(n.model.decl.name) else "")
+                 for n in w.nodes)
+    header = (w.w("col_number"), w.w("col_criterion"), w.w("col_weight"), w.w("col_share"), w.w("col_basis"))
     blocks.append(Table(header, rows, right=frozenset({2, 3})))
     return blocks
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from paritrana_rules.check.model import strings
 from paritrana_rules.explain.handbook.blocks import Block, Heading, Items, Para, items
 from paritrana_rules.explain.handbook.writer import Writer
+from paritrana_rules.explain.words import free_texts
 from paritrana_rules.language import ast
 
 
@@ -40,5 +40,5 @@ def _groups(w: Writer) -> list[tuple[str, list[tuple[str, tuple[ast.Meta, ...]]]
 
 def citations(w: Writer, meta: tuple[ast.Meta, ...]) -> list[str]:
     """The sources and assumptions a declaration names, worded."""
-    return ([w.w("source", text=t) for t in strings(meta, "source")]
-            + [w.w("assumption", text=t) for t in strings(meta, "assumption")])
+    return ([w.w("source", text=t) for t in free_texts(meta, "source", w.lang)]
+            + [w.w("assumption", text=t) for t in free_texts(meta, "assumption", w.lang)])

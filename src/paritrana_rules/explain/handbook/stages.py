@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from paritrana_rules.check.stages import stage_index
 from paritrana_rules.explain.handbook.blocks import Block, Heading, Para, items
-from paritrana_rules.explain.handbook.formulas import condition_items
 from paritrana_rules.explain.handbook.legends import lets_legend
 from paritrana_rules.explain.handbook.writer import Writer
 from paritrana_rules.language import ast
@@ -28,6 +27,8 @@ def stages(w: Writer) -> list[Block]:
         blocks += _listed(w, "stage_data", "stage_no_data", arriving)
         blocks += _listed(w, "stage_scored", "stage_nothing_scored", _scored_at(w, number, index))
         blocks += _advance_rule(w, stage.advance, last=number == last)
+        if stage.advance is not None and number != last and w.assumed(stage.decl.meta):
+            blocks.append(Para(w.w("rule_assumed", section=w.w("s_sources"))))
     return blocks
 
 
@@ -50,4 +51,4 @@ def _advance_rule(w: Writer, advance: ast.Expr | None, last: bool) -> list[Block
         return [Para(w.w("stage_last"))]
     if advance is None:
         return [Para(w.w("stage_all_advance"))]
-    return [items(condition_items(w, "stage_advance", advance)), *lets_legend(w, [advance])]
+    return [items([w.condition_item("stage_advance", advance)]), *lets_legend(w, [advance])]

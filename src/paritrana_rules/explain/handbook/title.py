@@ -8,8 +8,10 @@ from paritrana_rules.explain.handbook.blocks import Block, Heading, Para, bold, 
 from paritrana_rules.explain.handbook.writer import Writer
 
 
-def title(w: Writer, identity: dict[str, object], fingerprint: str) -> list[Block]:
-    """The title blocks; `fingerprint` is the rubric's content hash, as audit records carry it."""
+def title(w: Writer, identity: dict[str, object], fingerprint: str, changed: bool = False) -> list[Block]:
+    """The title blocks; `fingerprint` is the rubric's content hash, as audit records carry it; `changed` when
+    the handbook lists what changed from the rubric this one extends.
+    """
     blocks: list[Block] = [
         Heading(1, w.w("title", award=identity["award"], edition=identity["edition"], period=identity["period"])),
         Para(bold(w.w("subtitle"))),
@@ -25,7 +27,7 @@ def title(w: Writer, identity: dict[str, object], fingerprint: str) -> list[Bloc
         about.append(w.w("extends", parent=code(w.model.rubric.extends)))
     about.append(w.w("fingerprint", hash=code(fingerprint)))
     blocks.append(Para(" ".join(about)))
-    blocks += [Para(bold(w.w("contents"))), items([w.w(s) for s in _sections(w)], numbered=True)]
+    blocks += [Para(bold(w.w("contents"))), items([w.w(s) for s in _sections(w, changed)], numbered=True)]
     return blocks
 
 
@@ -44,8 +46,9 @@ def _round_name(w: Writer, name: str) -> str:
     return w.w("round", code=code(name))
 
 
-def _sections(w: Writer) -> tuple[str, ...]:
+def _sections(w: Writer, changed: bool) -> tuple[str, ...]:
     """The phrase keys of the sections this rubric's handbook has, in order."""
+    changes = ("s_changes",) if changed else ()
     staged = ("s_stages",) if w.model.stages else ()
     ranked = ("s_rank",) if w.model.ranking is not None or w.model.cuts else ()
-    return ("s_score", "s_points", "s_gates", "s_adjust", *staged, *ranked, "s_inputs", "s_sources")
+    return (*changes, "s_score", "s_points", "s_gates", "s_adjust", *staged, *ranked, "s_inputs", "s_sources")

@@ -1,6 +1,6 @@
-"""What every section of the handbook writes with: the rubric's model in one language, its criteria as a
-numbered tree, the handbook's phrases (`phrases.toml`), and the small pieces (labels, numbers, points,
-rubric text).
+"""What every section of the handbook writes with: the rubric's rules in words of one language (`Wording`),
+its criteria as a numbered tree, the handbook's phrases (`phrases.toml`), and the small pieces (numbers,
+points, where a rule stands in the rubric).
 """
 
 from __future__ import annotations
@@ -11,20 +11,11 @@ from decimal import Decimal
 import attrs
 
 from paritrana_rules.check.model import CriterionModel, RubricModel
-from paritrana_rules.check.stages import TOTAL
-from paritrana_rules.explain.handbook.blocks import Block, Heading, Para, code
-from paritrana_rules.explain.words import (
-    excerpt,
-    input_unit,
-    label,
-    load_phrases,
-    member_label,
-    percent,
-    plain_number,
-    text_of,
-    yes_no,
-)
+from paritrana_rules.explain.handbook.blocks import Block, Heading, Para
+from paritrana_rules.explain.words import load_phrases, percent, text_of
+from paritrana_rules.explain.wording import Wording
 from paritrana_rules.language import ast
+from paritrana_rules.source import Span
 
 PHRASES = load_phrases("paritrana_rules.explain.handbook", "phrases.toml")
 
@@ -39,15 +30,14 @@ class Node:
     share: Decimal  # fraction of the total
 
 
-class Writer:
-    """A rubric's model in one language, with the lookups and the small pieces every section needs."""
+class Writer(Wording):
+    """A rubric's model in one language, with its rules in words (`Wording`), the handbook's phrases and the
+    small pieces every section needs.
+    """
 
     def __init__(self, model: RubricModel, lang: str) -> None:
-        self.model = model
-        self.lang = lang
+        super().__init__(model, lang)
         self.words = PHRASES[lang]
-        self.inputs = {i.decl.name: i for i in model.inputs}
-        self.lets = {let.decl.name: let for let in model.lets}
         self.criteria = {c.decl.name: c for c in model.criteria}
         self.nodes = list(self._tree())
         self.by_name = {n.model.decl.name: n for n in self.nodes}
@@ -69,28 +59,35 @@ class Writer:
         """A phrase of the handbook with its {names} filled in."""
         return self.words[key].format(**values)
 
-    def label(self, meta: tuple[ast.Meta, ...], name: str) -> str:
-        return label(meta, name, self.lang)
-
     def text(self, meta: tuple[ast.Meta, ...], kind: str) -> str | None:
         return text_of(meta, kind, self.lang)
 
-    def yes_no(self, value: bool) -> str:
-        return yes_no(value, self.lang)
+    def assumed(self, meta: tuple[ast.Meta, ...]) -> bool:
+        """Whether a declaration rests on an `assumption` line: then the numbers it sets are the committee's."""
+        return any(m.kind == "assumption" for m in meta)
 
-    def join(self, parts: list[str], word: str) -> str:
-        """'a, b and c': the last two joined by the phrase `word` ('and', 'or' or 'nor')."""
-        if len(parts) <= 1:
-            return "".join(parts)
-        return f"{', '.join(parts[:-1])} {self.words[word]} {parts[-1]}"
+    def weight_assumed(self, name: str) -> bool:
+        """Whether a criterion's weight rests on an assumption: one on it, on a criterion above it, or on the
+        rubric as a whole (where the rubrics say that their weights are the committee's).
+        """
+        decl = self.criteria[name].decl
+        if self.assumed(decl.meta):
+            return True
+        return self.weight_assumed(decl.parent) if decl.parent else self.assumed(self.model.rubric.meta)
 
-    def excerpt(self, node: ast.Expr) -> str:
-        return excerpt(self.model, node.span)
+    def mark(self, assumed: bool) -> str:
+        """' (the committee's assumption; see ...)' after a number that rests on an assumption, else nothing."""
+        return self.w("assumed", section=self.w("s_sources")) if assumed else ""
+
+    def rule(self, said: str, span: Span) -> str:
+        """A rule in words with where it stands in the rubric beside it: '... (baris 212)'."""
+        return f"{said} ({self.at(span)})"
+
+    def condition_item(self, key: str, expr: ast.Expr) -> str:
+        """A phrase about a condition, the condition in words with its rubric line."""
+        return self.w(key, condition=self.rule(self.condition(expr), expr.span))
 
     # ---------------------------------------------------------- numbers
-
-    def number(self, value: Decimal) -> str:
-        return plain_number(value, self.lang)
 
     def percent(self, fraction: Decimal) -> str:
         return percent(fraction, self.lang)
@@ -101,20 +98,10 @@ class Writer:
         return self.w("points_n", n=self.number(value))
 
     def points_of(self, expr: ast.Expr) -> str:
-        """Points a row gives: a number in words, or the formula as written."""
+        """Points a row gives: '10 points', or the formula in words."""
         if isinstance(expr, ast.Number):
             return self.points(expr.value)
-        return code(self.excerpt(expr))
-
-    def unit(self, name: str) -> str | None:
-        return input_unit(self.model, name)
-
-    def with_unit(self, shown: str, name: str | None) -> str:
-        """A number or a range in words, with the unit of the input it is about: 80%, 850 juta rupiah."""
-        unit = self.unit(name) if name else None
-        if unit is None:
-            return shown
-        return shown + unit if unit == "%" else f"{shown} {unit}"
+        return self.formula(expr)[0]
 
     # ---------------------------------------------------------- names of things
 
@@ -122,22 +109,6 @@ class Writer:
         """A criterion by its number and label, as the headings of its section name it: '2.1 Regulation'."""
         node = self.by_name[name]
         return f"{node.number} {self.label(node.model.decl.meta, name)}"
-
-    def value_label(self, name: str) -> str:
-        """What a name in a formula stands for: an input's or a let's label, or the provisional total."""
-        if name == TOTAL:
-            return self.w("provisional_total")
-        if name in self.inputs:
-            return self.label(self.inputs[name].decl.meta, name)
-        if name in self.lets:
-            return self.label(self.lets[name].decl.meta, name)
-        grouping = next((g for g in self.model.groupings if g.decl.name == name), None)
-        if grouping is not None:
-            return self.label(grouping.decl.meta, name)
-        return name
-
-    def member(self, name: str, member: str) -> str:
-        return member_label(self.model, name, member, self.lang)
 
     def ref(self, decl: ast.GateDecl | ast.AdjustmentDecl) -> str:
         """A gate, bonus or penalty as a list of where things happen names it: 'condition “...”'."""

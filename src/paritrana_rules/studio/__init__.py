@@ -1,0 +1,7 @@
+"""The engine over HTTP, for portals, dashboards and the committee's browser (the `studio` extra).
+
+`server` is a Starlette application whose every route calls the public API,
+as the command line does, so an answer over HTTP is the command's output byte
+for byte; `openapi` describes its routes from the same table the application
+is built from.
+"""

@@ -1,0 +1,240 @@
+"""The HTTP API (`paritrana-rules serve`): every route, bad requests, the token, and answers equal to the CLI's."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+pytest.importorskip("starlette")
+pytest.importorskip("httpx2")  # what starlette's test client drives requests with
+jsonschema = pytest.importorskip("jsonschema")
+
+from starlette.testclient import TestClient  # noqa: E402
+
+import paritrana_rules as pr  # noqa: E402
+from paritrana_rules.cli import main  # noqa: E402
+from paritrana_rules.studio.server import ROUTES, Limits, create_app  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+RUBRICS = ROOT / "rubrics"
+KABKOTA = "2024/kabupaten-kota.rubric"
+DESA = "2024/pemerintah-desa.rubric"
+
+
+@pytest.fixture(scope="module")
+def client() -> Iterator[TestClient]:
+    with TestClient(create_app(RUBRICS)) as test_client:
+        yield test_client
+
+
+def candidates(name: str) -> list[dict[str, Any]]:
+    """The example candidates of a bundled rubric, as a portal would send them (JSON, typed values)."""
+    document = yaml.safe_load((ROOT / "examples" / name).read_text(encoding="utf-8"))
+    return list(document["candidates"])
+
+
+def json_body(records: list[dict[str, Any]]) -> bytes:
+    return json.dumps({"candidates": records}, ensure_ascii=False).encode()
+
+
+def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, body: bytes, *args: str, name: str = "candidates.json"
+        ) -> tuple[int, bytes]:
+    """What the command writes for the same data in a file of the upload's name, in the current folder."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / name).write_bytes(body)
+    code = main([*args, "--output", "out"]) if "--output" not in args else main(list(args))
+    return code, (tmp_path / "out").read_bytes()
+
+
+def rubric_path(name: str) -> str:
+    return str((RUBRICS / name).resolve())  # what the server loads, so what records say of it
+
+
+# ------------------------------------------------------------------ answers equal the command's
+
+
+@pytest.mark.parametrize("form", ["json", "csv", "jsonl", "table"])
+def test_score_answers_the_cli_bytes(client: TestClient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                     form: str) -> None:
+    body = json_body(candidates("2024/kabupaten-kota.yaml"))
+    answer = client.post(f"/api/rubrics/{KABKOTA}/score", params={"format": form, "lang": "id"}, content=body)
+    assert answer.status_code == 200, answer.text
+    code, expected = cli(tmp_path, monkeypatch, body, "score", rubric_path(KABKOTA), "candidates.json",
+                         "--format", form, "--lang", "id")
+    assert answer.content == expected and code == 0
+    assert answer.headers["x-rejected"] == "0"
+
+
+def test_rejected_rows_are_answered_as_the_cli_writes_them(client: TestClient, tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    csv_body = (ROOT / "examples/2024/pemerintah-desa.csv").read_bytes().replace(b",26,26,", b",dua,26,")
+    answer = client.post(f"/api/rubrics/{DESA}/score", params={"format": "csv", "name": "desa.csv"}, content=csv_body)
+    code, expected = cli(tmp_path, monkeypatch, csv_body, "score", rubric_path(DESA), "desa.csv", "--format", "csv",
+                         name="desa.csv")
+    assert code == 1 and answer.status_code == 200 and answer.content == expected
+    assert answer.headers["x-rejected"] == "1" and b"got 'dua'" in answer.content
+
+
+def test_explain_answers_the_cli_text(client: TestClient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    body = json_body(candidates("2024/pemerintah-desa.yaml"))
+    answer = client.post(f"/api/rubrics/{DESA}/explain",
+                         params={"candidate": "desa-tamansari", "lang": "id", "format": "markdown"}, content=body)
+    _, expected = cli(tmp_path, monkeypatch, body, "explain", rubric_path(DESA), "candidates.json", "-c",
+                      "desa-tamansari", "--lang", "id", "--format", "markdown")
+    assert answer.status_code == 200 and answer.content == expected
+
+
+def test_audit_gives_the_cli_ledger_and_replay_verifies_it(client: TestClient, tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    body = json_body(candidates("2024/pemerintah-desa.yaml"))
+    ledger = client.post(f"/api/rubrics/{DESA}/audit", content=body)
+    assert ledger.status_code == 200
+    cli(tmp_path, monkeypatch, body, "score", rubric_path(DESA), "candidates.json", "--format", "json",
+        "--output", "scores.json", "--audit", "out")
+    assert ledger.content == (tmp_path / "out").read_bytes()
+    verified = client.post("/api/replay", content=ledger.content).json()
+    assert verified["ok"] and verified["verified"] == verified["records"] > len(candidates("2024/pemerintah-desa.yaml"))
+
+
+def test_replay_finds_a_tampered_record(client: TestClient) -> None:
+    ledger = client.post(f"/api/rubrics/{DESA}/audit", content=json_body(candidates("2024/pemerintah-desa.yaml")))
+    lines = ledger.content.splitlines()
+    record = json.loads(lines[1])
+    record["result"]["total"] = "99.00"
+    lines[1] = json.dumps(record, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode()
+    report = client.post("/api/replay", content=b"\n".join(lines) + b"\n").json()
+    assert not report["ok"]
+    assert any(f["kind"] == "edited" and f["line"] == 2 for f in report["findings"])
+    assert "edited" in report["text"]
+
+
+# ------------------------------------------------------------------ rubrics, schemas, checks
+
+
+def test_rubrics_are_listed_by_their_paths_inside_the_folder(tmp_path: Path) -> None:
+    shutil.copytree(RUBRICS / "wilayah", tmp_path / "wilayah")
+    (tmp_path / "2024").mkdir()
+    for name in (KABKOTA, DESA):
+        shutil.copy(RUBRICS / name, tmp_path / name)
+    with TestClient(create_app(tmp_path)) as small:
+        rubrics = small.get("/api/rubrics", params={"lang": "id"}).json()["rubrics"]
+        assert sorted(r["path"] for r in rubrics) == [KABKOTA, DESA]
+        assert {r["label"] for r in rubrics} >= {"Pemerintah Desa"}
+        (tmp_path / DESA).unlink()  # a change on disk is seen at the next request
+        assert [r["path"] for r in small.get("/api/rubrics").json()["rubrics"]] == [KABKOTA]
+
+
+def canonical(records: list[dict[str, Any]], rubric: str) -> list[dict[str, Any]]:
+    """Members named as the rubric names them ("Jawa Timur" is jawa_timur): the form the schema states."""
+    specs = {i.spec.name: i.spec for i in pr.load(RUBRICS / rubric).whole.inputs}
+
+    def member(name: str, value: Any) -> Any:
+        spec = specs.get(name)
+        if spec is not None and spec.kind == "one_of":
+            return spec.member(value)
+        if spec is not None and spec.kind == "set_of":
+            return [spec.member(item) for item in value]
+        return value
+    return [{name: member(name, value) for name, value in record.items()} for record in records]
+
+
+def test_the_schema_is_valid_and_takes_the_example_candidates(client: TestClient) -> None:
+    schema = client.get(f"/api/rubrics/{KABKOTA}/schema", params={"lang": "id"}).json()
+    jsonschema.Draft202012Validator.check_schema(schema)
+    validator = jsonschema.Draft202012Validator(schema)
+    examples = {"candidates": canonical(candidates("2024/kabupaten-kota.yaml"), KABKOTA)}
+    assert not list(validator.iter_errors(json.loads(json.dumps(examples))))
+    field = schema["$defs"]["candidate"]["properties"]["hadir_wawancara"]
+    assert field["enum"][0] == "kepala_daerah" and field["title"]
+    wrong = {"candidates": [{"id": "x", "peserta_pu": -1, "unknown": 1}]}
+    assert len(list(validator.iter_errors(wrong))) >= 1
+
+
+def test_check_reports_diagnostics_with_their_codes_in_either_language(client: TestClient) -> None:
+    text = (RUBRICS / DESA).read_text(encoding="utf-8").replace("weight 20%", "weight 25%", 1)
+    answer = client.post("/api/check", params={"name": "2024/draft.rubric", "lang": "en"}, content=text.encode())
+    found = answer.json()
+    assert answer.status_code == 200 and found["errors"] >= 1
+    assert any(d["code"].startswith("W4") for d in found["diagnostics"])
+    clean = client.get(f"/api/rubrics/{DESA}/check").json()
+    assert clean["errors"] == 0
+
+
+# ------------------------------------------------------------------ bad requests
+
+
+@pytest.mark.parametrize("name", ["../README.md", "..%2F..%2Fetc%2Fpasswd", "%2Fetc%2Fpasswd", "2024/../../x.rubric"])
+def test_a_rubric_outside_the_folder_is_refused(client: TestClient, name: str) -> None:
+    answer = client.get(f"/api/rubrics/{name}/schema")
+    assert answer.status_code in (400, 404)
+    assert answer.json()["error"]["kind"] in ("usage", "not_found")
+
+
+def test_an_unknown_rubric_is_404_with_the_nearest_name(client: TestClient) -> None:
+    error = client.get("/api/rubrics/2024/kabupaten-kot.rubric/schema").json()["error"]
+    assert error["kind"] == "not_found" and "did you mean '2024/kabupaten-kota.rubric'" in error["message"]
+
+
+def test_malformed_data_is_a_422_listing_the_problem(client: TestClient) -> None:
+    answer = client.post(f"/api/rubrics/{DESA}/score", content=b'{"candidates": [')
+    assert answer.status_code == 422
+    error = answer.json()["error"]
+    assert error["kind"] == "input" and error["exit_code"] == 1 and error["problems"][0]["candidate"] == "candidates.json"
+
+
+def test_bad_parameters_unknown_routes_and_methods_are_json(client: TestClient) -> None:
+    assert client.post(f"/api/rubrics/{DESA}/score", params={"format": "pdf"}, content=b"[]").json()["error"][
+        "kind"] == "usage"
+    assert client.post(f"/api/rubrics/{DESA}/score", params={"name": "data.txt"}, content=b"").status_code == 400
+    assert client.get("/api/nothing").json()["error"]["kind"] == "not_found"
+    assert client.get(f"/api/rubrics/{DESA}/score").status_code == 405
+
+
+def test_a_body_past_the_limit_is_refused_before_it_is_read() -> None:
+    with TestClient(create_app(RUBRICS, limits=Limits(body_bytes=100))) as small:
+        answer = small.post(f"/api/rubrics/{DESA}/score", content=b"x" * 101)
+        assert answer.status_code == 413 and answer.json()["error"]["kind"] == "too_large"
+
+        def chunks() -> Iterator[bytes]:  # no Content-Length: counted as it arrives
+            yield b"x" * 60
+            yield b"x" * 60
+        assert small.post(f"/api/rubrics/{DESA}/score", content=chunks()).status_code == 413
+
+
+def test_work_past_the_time_limit_is_a_504() -> None:
+    with TestClient(create_app(RUBRICS, limits=Limits(seconds=0))) as hurried:
+        answer = hurried.post(f"/api/rubrics/{DESA}/score", content=json_body(candidates("2024/pemerintah-desa.yaml")))
+        assert answer.status_code == 504 and answer.json()["error"]["kind"] == "timeout"
+
+
+def test_the_token_is_required_when_given() -> None:
+    with TestClient(create_app(RUBRICS, token="s3cret")) as guarded:
+        assert guarded.get("/api/openapi.json").status_code == 401
+        assert guarded.get("/api/openapi.json", headers={"Authorization": "Bearer wrong"}).status_code == 401
+        assert guarded.get("/api/openapi.json", headers={"Authorization": "Bearer s3cret"}).status_code == 200
+
+
+def test_serving_beyond_loopback_without_a_token_is_refused(capsys: pytest.CaptureFixture[str],
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("PARITRANA_TOKEN", raising=False)
+    assert main(["serve", str(RUBRICS), "--host", "0.0.0.0"]) == 2
+    assert "needs a token" in capsys.readouterr().err
+
+
+# ------------------------------------------------------------------ the OpenAPI document
+
+
+def test_the_openapi_document_lists_every_route(client: TestClient) -> None:
+    document = client.get("/api/openapi.json").json()
+    assert document["openapi"] == "3.1.0"
+    listed = {(method.upper(), path) for path, operations in document["paths"].items() for method in operations}
+    assert listed == {(route.method, route.path.replace(":path", "")) for route in ROUTES}
+    for operations in document["paths"].values():
+        for operation in operations.values():
+            assert operation["summary"] and "200" in operation["responses"] and "400" in operation["responses"]

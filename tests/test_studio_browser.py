@@ -1,0 +1,197 @@
+"""The studio's pages in a real headless Chromium (Debian's chromium and chromium-driver, driven by Selenium).
+
+Each test works on a copy of two bundled rubrics in a temporary folder, served
+by uvicorn on a free loopback port; a failing test leaves a screenshot in its
+temporary folder.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytest.importorskip("starlette")
+uvicorn = pytest.importorskip("uvicorn")
+webdriver = pytest.importorskip("selenium.webdriver")
+httpx2 = pytest.importorskip("httpx2")
+
+from selenium.common.exceptions import TimeoutException  # noqa: E402
+from selenium.webdriver.common.by import By  # noqa: E402
+
+from paritrana_rules.studio.pages import create_studio  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+DESA = "2024/pemerintah-desa.rubric"
+CHROMIUM, CHROMEDRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
+WAIT = 30.0
+
+if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
+    pytest.skip("needs Debian's chromium and chromium-driver (.ci/run installs them)", allow_module_level=True)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    """The studio over a copy of the village and regency rubrics, served on a free port."""
+    folder = tmp_path_factory.mktemp("site") / "rubrics"  # `extends` and `uses` paths are relative to a rubrics/
+    shutil.copytree(ROOT / "rubrics/wilayah", folder / "wilayah")
+    (folder / "2024").mkdir()
+    for name in (DESA, "2024/kabupaten-kota.rubric"):
+        shutil.copy(ROOT / "rubrics" / name, folder / name)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(create_studio(folder), host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + WAIT
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}", folder
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture
+def browser(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Any]:
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1400,1000"):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(options=options, service=webdriver.ChromeService(str(CHROMEDRIVER)))
+    yield driver
+    if request.node.rep_call.failed if hasattr(request.node, "rep_call") else False:
+        driver.save_screenshot(str(tmp_path / "failure.png"))
+    driver.quit()
+
+
+@pytest.hookimpl(tryfirst=True, hookwrapper=True)
+def pytest_runtest_makereport(item: Any, call: Any) -> Iterator[None]:
+    outcome = yield
+    report = outcome.get_result()  # type: ignore[attr-defined]
+    setattr(item, f"rep_{report.when}", report)
+
+
+def wait_for(driver: Any, condition: Callable[[], Any], what: str, tmp_path: Path) -> Any:
+    """Poll until `condition` gives a true value; a screenshot in tmp_path and a failure past WAIT."""
+    deadline = time.monotonic() + WAIT
+    while time.monotonic() < deadline:
+        try:
+            value = condition()
+        except Exception:  # the page is still loading what the condition reads
+            value = None
+        if value:
+            return value
+        time.sleep(0.1)
+    driver.save_screenshot(str(tmp_path / "timeout.png"))
+    raise TimeoutException(f"{what} (screenshot: {tmp_path / 'timeout.png'})")
+
+
+def set_text(driver: Any, text: str) -> None:
+    """Put text in the editor as typing does: the value changes and an input event follows."""
+    driver.execute_script("const t = document.getElementById('text'); t.value = arguments[0];"
+                          "t.dispatchEvent(new Event('input', {bubbles: true}));", text)
+
+
+def open_rubric(driver: Any, base: str, tmp_path: Path) -> str:
+    driver.get(f"{base}/rubric/{DESA}?lang=en")
+    wait_for(driver, lambda: driver.find_element(By.ID, "summary").text == "✓", "the rubric checked clean", tmp_path)
+    return str(driver.find_element(By.ID, "text").get_property("value"))
+
+
+def test_a_mistake_typed_is_underlined_at_its_line_and_goes_away_when_fixed(site: tuple[str, Path], browser: Any,
+                                                                            tmp_path: Path) -> None:
+    base, _ = site
+    text = open_rubric(browser, base, tmp_path)
+    lines = text.split("\n")
+    broken_line = next(i for i, line in enumerate(lines) if line.startswith("input ")) + 1
+    broken = "\n".join([*lines[:broken_line - 1], lines[broken_line - 1].replace("input ", "inptu ", 1),
+                        *lines[broken_line:]])
+    set_text(browser, broken)
+    mark = wait_for(browser, lambda: browser.find_elements(By.CSS_SELECTOR, "mark.error"), "an underline", tmp_path)[0]
+    assert mark.get_attribute("data-line") == str(broken_line)
+    assert mark.get_attribute("title")  # the message and its hint, shown on hover
+    listed = browser.find_element(By.CSS_SELECTOR, "#diagnostics li.error")
+    assert listed.text.startswith(f"{broken_line}:")
+    set_text(browser, text)
+    wait_for(browser, lambda: browser.find_element(By.ID, "summary").text == "✓", "the diagnostic cleared", tmp_path)
+    assert not browser.find_elements(By.CSS_SELECTOR, "mark")
+
+
+def test_what_if_total_follows_the_form(site: tuple[str, Path], browser: Any, tmp_path: Path) -> None:
+    base, _ = site
+    open_rubric(browser, base, tmp_path)
+    browser.find_element(By.CSS_SELECTOR, '.tab[data-tab="whatif"]').click()
+    total = browser.find_element(By.ID, "whatif-total")
+    first = wait_for(browser, lambda: total.text if total.text not in ("", "-") else None, "a what-if total", tmp_path)
+    number = next(i for i in browser.find_elements(By.CSS_SELECTOR, "#whatif-form input[type=number]")
+                  if i.get_attribute("name") == "aparat_terdaftar")
+    number.clear()
+    number.send_keys("30")
+    wait_for(browser, lambda: total.text not in ("", "-", first), "the total to change", tmp_path)
+    assert browser.find_element(By.ID, "whatif-explanation").text
+
+
+def test_a_file_scored_in_the_page_can_be_downloaded(site: tuple[str, Path], browser: Any, tmp_path: Path) -> None:
+    base, _ = site
+    open_rubric(browser, base, tmp_path)
+    browser.find_element(By.CSS_SELECTOR, '.tab[data-tab="batch"]').click()
+    browser.find_element(By.ID, "batch-file").send_keys(str(ROOT / "examples/2024/pemerintah-desa.csv"))
+    rows = wait_for(browser, lambda: browser.find_elements(By.CSS_SELECTOR, "#batch-table tr[data-id]"),
+                    "the scored table", tmp_path)
+    assert [r.get_attribute("data-id") for r in rows][:2] == ["desa-tamansari", "desa-tulungrejo"]
+    link = browser.find_element(By.ID, "batch-download")
+    wait_for(browser, link.is_displayed, "the download link", tmp_path)
+    downloaded = browser.execute_async_script(
+        "const done = arguments[0]; fetch(document.getElementById('batch-download').href)"
+        ".then((a) => a.text()).then(done);")
+    expected = httpx2.post(f"{base}/api/rubrics/{DESA}/score", params={"name": "pemerintah-desa.csv", "format": "csv",
+                                                                      "lang": "en"},
+                           content=(ROOT / "examples/2024/pemerintah-desa.csv").read_bytes()).text
+    assert downloaded == expected and downloaded.startswith("id,name,status,total")
+
+
+def test_a_tampered_ledger_shows_its_finding(site: tuple[str, Path], browser: Any, tmp_path: Path) -> None:
+    base, _ = site
+    records = {"candidates": [{k: v for k, v in c.items() if k != "expect"} for c in json.loads(json.dumps(
+        __import__("yaml").safe_load((ROOT / "examples/2024/pemerintah-desa.yaml").read_text(encoding="utf-8"))
+        ["candidates"]))]}
+    ledger = httpx2.post(f"{base}/api/rubrics/{DESA}/audit", content=json.dumps(records).encode()).content.split(b"\n")
+    record = json.loads(ledger[1])
+    record["result"]["total"] = "99.00"
+    ledger[1] = json.dumps(record, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode()
+    tampered = tmp_path / "tampered.jsonl"
+    tampered.write_bytes(b"\n".join(ledger))
+    open_rubric(browser, base, tmp_path)
+    browser.find_element(By.CSS_SELECTOR, '.tab[data-tab="replay"]').click()
+    browser.find_element(By.ID, "replay-file").send_keys(str(tampered))
+    report = browser.find_element(By.ID, "replay-report")
+    wait_for(browser, lambda: "edited" in report.text, "the finding", tmp_path)
+    assert report.get_attribute("data-ok") == "false"
+
+
+def test_saving_keeps_a_change_made_on_disk_meanwhile(site: tuple[str, Path], browser: Any, tmp_path: Path) -> None:
+    base, folder = site
+    path = folder / DESA
+    text = open_rubric(browser, base, tmp_path)
+    edited = text + "\n# a note from the studio\n"
+    set_text(browser, edited)
+    browser.find_element(By.ID, "save").click()
+    state = browser.find_element(By.ID, "save-state")
+    wait_for(browser, lambda: state.text == "✓", "the save", tmp_path)
+    assert path.read_text(encoding="utf-8") == edited
+    path.write_text(edited + "# changed on disk\n", encoding="utf-8")  # someone else saves meanwhile
+    set_text(browser, edited + "# the studio's second change\n")
+    browser.find_element(By.ID, "save").click()
+    wait_for(browser, lambda: "changed on disk" in state.text, "the conflict", tmp_path)
+    assert path.read_text(encoding="utf-8") == edited + "# changed on disk\n"
+    path.write_text(text, encoding="utf-8")
