@@ -331,3 +331,25 @@ def test_data_rejected_under_one_rubric_is_told_in_full(capsys: pytest.CaptureFi
     assert "field 'provinsi': 'Papua Barat Daya' is not one of" in out
     assert "field 'pegawai_non_asn': missing value (hint: " in out
     assert "kab-raja-ampat gains the nomination" in out
+
+
+def test_a_total_set_by_disqualification_is_its_own_move(tmp_path: Path) -> None:
+    folder = rubrics_folder(tmp_path)
+    (folder / "2024").mkdir(parents=True)
+    shutil.copy(DESA, folder / "2024")
+    path = folder / "2026" / "desa.rubric"
+    path.parent.mkdir()
+    path.write_text(
+        'rubric "Paritrana Award" edition 2026 period 2025\nextends "2024/pemerintah-desa.rubric"\n'
+        "remove gate tanpa_tunggakan\n"
+        "gate tanpa_tunggakan_nol: not tunggakan_iuran otherwise disqualify with total 0\n"
+        '    label id "Tidak ada tunggakan iuran" en "No contribution arrears"\n'
+        '    reason id "Desa menunggak iuran; nilai akhir 0" en "The village is in arrears; the total is 0"\n',
+        encoding="utf-8")
+    movements = {m.candidate: m for m in rescore(pr.load(DESA), pr.load(path), DATA)}
+    moved = movements["desa-mekarsari-contoh"]
+    assert moved.new.result is not None and moved.new.result.total == 0 and moved.new.result.status == "disqualified"
+    [set_by_gate] = [m for m in moved.moves if m.kind == "disqualified"]
+    assert set_by_gate.name == "tanpa_tunggakan_nol" and set_by_gate.change < 0
+    assert moved.old.result is not None
+    assert sum(m.change for m in moved.moves) == moved.new.result.total - moved.old.result.total

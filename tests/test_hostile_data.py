@@ -59,8 +59,9 @@ SPECS = (
 GOOD_LINES = "".join(f'{{"id": "c{n}", "x": {n}}}\n' for n in range(3))
 
 
-def quickly(action: Callable[[], T], seconds: float = 2.0, megabytes: float | None = None) -> T:
-    """`action()`, which must take less than `seconds`, and then, run again with its allocations traced (which
+def quickly(action: Callable[[], T], seconds: float = 10.0, megabytes: float | None = None) -> T:
+    """`action()`, which must take less than `seconds` (a blow-up guard, wide enough for a loaded machine: the
+    work takes a fraction of a second, and a blow-up tens of seconds or more), and then, run again with its allocations traced (which
     slows it down), less than `megabytes` at its peak."""
     start = time.perf_counter()
     result = action()

@@ -243,7 +243,7 @@ def test_a_lone_carriage_return_reads_the_same_from_a_string_and_from_a_file(tmp
     with pytest.raises(pr.RubricError) as from_file:
         pr.load(path)
     assert [d.render() for d in from_string] == [d.render() for d in from_file.value.diagnostics]
-    assert "P101" in codes(from_string)
+    assert "P107" in codes(from_string)  # the carriage return ends the line, and the text with it: not closed
 
 
 def test_windows_line_endings_and_a_byte_order_mark_read_alike() -> None:
@@ -347,11 +347,20 @@ def test_declarations_inherited_count_too() -> None:
 # ------------------------------------------------------------------ formatting
 
 
-def test_a_formula_the_layout_would_put_on_too_long_a_line_is_not_formatted(tmp_path: Path) -> None:
+def test_a_long_formula_is_broken_within_the_width(tmp_path: Path) -> None:
     path = tmp_path / "long.rubric"
-    path.write_text(rubric("points clamp(" + " +\n        ".join(["nilai"] * 250) + ", 0, 100)"), encoding="utf-8")
-    path.write_text(path.read_text(encoding="utf-8").replace("nilai +", "nilai_yang_panjang_sekali_sekali +"),
+    path.write_text(rubric("points clamp(" + " +\n        ".join(["nilai_yang_panjang_sekali_sekali"] * 250) + ", 0, 100)",
+                           after="input nilai_yang_panjang_sekali_sekali: number between 0 and 1\n"),
                     encoding="utf-8")
+    formatted, _ = format_file(path)
+    assert max(len(line) for line in formatted.splitlines()) <= 120 and formatted.count("\n") > 50
+
+
+def test_a_line_the_layout_would_put_past_the_limit_is_not_formatted(tmp_path: Path) -> None:
+    """A comment is never broken: a line that would pass the limit once laid out is refused, not written."""
+    path = tmp_path / "long.rubric"
+    line = "let a=1 #"
+    path.write_text(rubric(after=line + "x" * (limits.MAX_LINE_CHARACTERS - len(line)) + "\n"), encoding="utf-8")
     with pytest.raises(pr.RubricError) as raised:
         format_file(path)
     [diagnostic] = raised.value.diagnostics

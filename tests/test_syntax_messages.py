@@ -64,6 +64,8 @@ MISTAKES = [
      "no opening quote", 'label id "Wawancara"'),
     ("curly quotes", 'label id "Wawancara"', "label id \u201cWawancara\u201d", "P101", (17, 14),
      "curly quote", '"Wawancara"'),
+    ("text ended with a curly quote", 'label id "Wawancara"', "label id \"Wawancara\u201d", "P107", (17, 24),
+     "ends with '\u201d'", 'label id "Wawancara" en "Interview"'),
     ("single quotes", 'label id "Wawancara"', "label id 'Wawancara'", "P101", (17, 14), "single quote", '"Wawancara"'),
     ("colon left out", "input rentan_dibiayai: count", "input rentan_dibiayai count", "P100", (7, 22),
      "':' is missing after 'rentan_dibiayai'", "input rentan_dibiayai: count"),

@@ -57,7 +57,7 @@ from paritrana_rules.errors import (
 )
 from paritrana_rules.evaluate.rubric import diagnose
 from paritrana_rules.explain import explanation, outcome
-from paritrana_rules.explain.handbook import handbook
+from paritrana_rules.explain.handbook import handbook, handbook_pdf
 from paritrana_rules.explain.template import FORMATS as TEMPLATE_FORMATS
 from paritrana_rules.explain.template import candidate_template
 from paritrana_rules.explain.words import label
@@ -113,6 +113,7 @@ __all__ = [
     "format_file",
     "format_text",
     "handbook",
+    "handbook_pdf",
     "keygen",
     "label",
     "load",

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import attrs
 
-from paritrana_rules.check import tables
+from paritrana_rules.check import intervals, tables
 from paritrana_rules.check.expressions import expect
 from paritrana_rules.check.intervals import Interval
 from paritrana_rules.check.model import BOOL, NUMBER, InputModel
@@ -108,6 +108,8 @@ def _table(state: CheckState, name: str, table: ast.PointsTable) -> ast.PointsTa
             _on_scale(state, name, value.interval, row.points.span)
         rows.append((attrs.evolve(row, condition=condition, points=value.expr), value.interval))
     resolved = attrs.evolve(table, rows=tuple(r for r, _ in rows))
+    if table.limit is not None:
+        _check_limit(state, name, table.limit)
     if state.errors_since(before):
         return resolved
     analysis = tables.analyse_table(resolved, state.values, state.rounding_mode)
@@ -115,9 +117,37 @@ def _table(state: CheckState, name: str, table: ast.PointsTable) -> ast.PointsTa
         state.report(*diagnostic)
     if table.policy == "sum":
         interval = analysis.points_range or _sum_range([i for _, i in rows])
+        if table.limit is not None:
+            interval = limited(interval or Interval.everything(), table.limit)
         _on_scale(state, name, interval, table.span, Phrase("the sum of matching rows",
                                                             "jumlah baris yang cocok untuk"))
     return resolved
+
+
+def limited(interval: Interval, limit: ast.SumLimit) -> Interval:
+    """The values a sum kept in `limit` can take, when the sum itself can take `interval`."""
+    kept = intervals.minimum([interval, Interval.point(limit.high)])
+    return kept if limit.low is None else intervals.maximum([kept, Interval.point(limit.low)])
+
+
+def _check_limit(state: CheckState, name: str, limit: ast.SumLimit) -> None:
+    """A sum's limits are points of the criterion: on the scale, and in order."""
+    if limit.low is not None and limit.low > limit.high:
+        low, high = plain(limit.low), plain(limit.high)
+        state.report("R518", f"the sum of '{name}' is kept between {low} and {high}, but {low} is above {high}",
+                     limit.span, f"write the lower limit first: between {high} and {low}",
+                     indonesian=Indonesian(f"jumlah '{name}' dibatasi antara {low} dan {high}, padahal {low} lebih "
+                                           f"tinggi daripada {high}", f"tulis batas bawah lebih dulu: between {high} "
+                                           f"and {low}"))
+        return
+    for value, english, indonesian in ((limit.low, "from", "paling rendah"), (limit.high, "up to", "paling tinggi")):
+        if value is not None and not Interval.point(value).within(state.scale):
+            low, high = plain(state.scale.low), plain(state.scale.high)
+            state.report("R517", f"the sum of '{name}' is kept {english} {plain(value)}, outside the scale "
+                         f"{state.scale.describe()}", limit.span, f"choose a limit from {low} to {high}",
+                         indonesian=Indonesian(f"jumlah '{name}' dibatasi {indonesian} {plain(value)}, di luar "
+                                               f"skala {state.scale.describe('id')}",
+                                               f"pilih batas dari {low} sampai {high}"))
 
 
 def _sum_range(ranges: list[Interval | None]) -> Interval | None:

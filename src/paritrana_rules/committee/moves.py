@@ -48,7 +48,7 @@ class Standing:
 class Move:
     """One part of a candidate's total change, in points of the total."""
 
-    kind: str  # "criterion", "bonus", "penalty", "cap", "scale" or "rounding"
+    kind: str  # "criterion", "bonus", "penalty", "cap", "scale", "disqualified" or "rounding"
     name: str  # the criterion, bonus or penalty; the capping gates for "cap"; "" otherwise
     change: Decimal
 
@@ -126,6 +126,12 @@ def parts(result: Result) -> dict[tuple[str, str], Decimal]:
         found[(a.kind, a.name)] = amount if a.kind == "bonus" else CONTEXT.minus(amount)
     found[("cap", "")] = CONTEXT.subtract(capped, subtotal)
     found[("scale", "")] = CONTEXT.subtract(limited, capped)
+    failed = {g.name for g in result.failed_gates}
+    set_totals = [g.decl.total for g in result.program.model.gates
+                  if g.decl.total is not None and g.decl.name in failed]
+    if set_totals:  # a failed `disqualify with total N` gate sets the total outright (the lowest N, if several)
+        found[("disqualified", "")] = CONTEXT.subtract(min(set_totals), limited)
+        limited = min(set_totals)
     found[("rounding", "")] = CONTEXT.subtract(total, limited)
     return found
 
@@ -141,7 +147,8 @@ def _moves(old: Standing, new: Standing, places: int) -> tuple[Move, ...]:
         if key != ("rounding", ""):
             change = CONTEXT.subtract(after.get(key, Decimal(0)), before.get(key, Decimal(0)))
             shown = change.quantize(unit, rounding=ROUND_HALF_EVEN, context=CONTEXT)
-            moves.append(Move(key[0], _capping(old, new) if key[0] == "cap" else key[1], shown))
+            moves.append(Move(key[0], _gates(old, new, key[0]) if key[0] in ("cap", "disqualified") else key[1],
+                              shown))
     rest = CONTEXT.subtract(new.result.total, old.result.total)
     for move in moves:
         rest = CONTEXT.subtract(rest, move.change)
@@ -149,11 +156,12 @@ def _moves(old: Standing, new: Standing, places: int) -> tuple[Move, ...]:
     return tuple(m for m in moves if m.change)
 
 
-def _capping(old: Standing, new: Standing) -> str:
-    """The gates that cap the total, under the new rubric if any do, else under the old."""
+def _gates(old: Standing, new: Standing, kind: str) -> str:
+    """The gates that cap the total (or disqualify, setting it), under the new rubric if any do, else the old."""
+    action = "cap" if kind == "cap" else "disqualify"
     for standing in (new, old):
         assert standing.result is not None
-        gates = [g.name for g in standing.result.failed_gates if g.action == "cap"]
+        gates = [g.name for g in standing.result.failed_gates if g.action == action]
         if gates:
             return ", ".join(gates)
     return ""

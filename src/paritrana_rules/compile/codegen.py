@@ -239,11 +239,19 @@ class _Writer:
             case ast.PointsBand(expr, rows):
                 self.emit(f"{subject} = {self.expr(expr)}")
                 self.band(rows, subject, raw, matched, criterion.decl.name)
-            case ast.PointsTable(policy, rows):
+            case ast.PointsTable(policy, rows) as table:
                 self.table(policy, rows, raw, matched)
+                if table.limit is not None:
+                    self.emit(f"{raw} = {self.kept(raw, table.limit)}")
                 subject = "None"
         self.emit(f"{point} = {self.rounded(raw)}")
         self.entries.append(f"({point}, {raw}, {matched}, {subject})")
+
+    def kept(self, value: str, limit: ast.SumLimit) -> str:
+        """`value` kept within a sum table's limit: raised to its lower one if any, lowered to its upper one."""
+        if limit.low is not None:
+            value = f"max({value}, {self.emitter.constant(limit.low)})"
+        return f"min({value}, {self.emitter.constant(limit.high)})"
 
     def weighted_sum(self, criterion: CriterionModel, points: dict[str, str], suffix: str, point: str) -> None:
         """A parent's points (into `point`): its children's weighted points added up (`r<suffix>`), then rounded."""
@@ -332,7 +340,8 @@ class _Writer:
 
     def total(self, model: RubricModel, points: dict[str, str], gates: dict[str, str],
               amounts: dict[tuple[str, str], str], prefix: str) -> str:
-        """Weighted roots, plus bonuses, minus penalties, capped, limited to the scale; returns the rounded total.
+        """Weighted roots, plus bonuses, minus penalties, capped, limited to the scale, unless a failed gate sets
+        the total; returns the rounded total.
 
         The working values are named with `prefix` (none for the final total, whose parts the trace shows).
         """
@@ -352,5 +361,11 @@ class _Writer:
         self.emit(f"{prefix}capped = {prefix}subtotal if {prefix}cap is None else min({prefix}subtotal, {prefix}cap)")
         low, high = model.scale
         self.emit(f"{prefix}limited = min(max({prefix}capped, {constant(low)}), {constant(high)})")
-        self.emit(f"{prefix}total = {self.rounded(f'{prefix}limited')}")
+        self.emit(f"{prefix}given = None")
+        for gate in model.gates:  # the lowest total set by a failed `disqualify with total` gate replaces all
+            if gate.decl.total is not None:
+                given = constant(gate.decl.total)
+                self.emit(f"if not {gates[gate.decl.name]} and ({prefix}given is None or {given} < {prefix}given):")
+                self.emit(f"{prefix}given = {given}", 2)
+        self.emit(f"{prefix}total = {self.rounded(f'({prefix}limited if {prefix}given is None else {prefix}given)')}")
         return f"{prefix}total"

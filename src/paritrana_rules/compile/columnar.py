@@ -170,8 +170,10 @@ class _Run(Exact):
                 raw = self.numeric(expr)
             case ast.PointsBand(subject, rows):
                 raw = self.band(self.numeric(subject), rows, criterion.decl.span)
-            case ast.PointsTable(policy, rows):
+            case ast.PointsTable(policy, rows) as table:
                 raw = self.table(policy, rows)
+                if table.limit is not None:
+                    raw = self.kept(raw, table.limit)
         points[criterion.decl.name] = self.rounded(raw, self.places)
 
     def weighted_sum(self, criterion: CriterionModel, points: Mapping[str, Fixed]) -> Fixed:
@@ -212,6 +214,14 @@ class _Run(Exact):
         nothing = self.numeric(fallback) if fallback is not None else zero
         return self.pick(matched, combined, nothing)
 
+    def kept(self, value: Numeric, limit: ast.SumLimit) -> Numeric:
+        """`value` kept within a sum table's limit, as `codegen._Writer.kept` does."""
+        if limit.low is not None:
+            low = self.constant(limit.low)
+            value = self.pick(self.compare("<", value, low), low, value)
+        high = self.constant(limit.high)
+        return self.pick(self.compare(">", value, high), high, value)
+
     def first_that_holds(self, choices: list[tuple[Array, ast.Expr]], fallback: ast.Expr | None) -> Numeric:
         """The points of the first choice that holds; else the fallback's (a band without one is proved to cover
         every value by the checker: a row it does not is left to the scalar path)."""
@@ -231,7 +241,8 @@ class _Run(Exact):
 
     def total(self, model: RubricModel, points: Mapping[str, Fixed], gates: Mapping[str, Array],
               amounts: Mapping[str, Numeric]) -> Array:
-        """Weighted roots, plus bonuses, minus penalties, capped, limited to the scale, rounded (scale `places`)."""
+        """Weighted roots, plus bonuses, minus penalties, capped, limited to the scale, unless a failed gate sets the
+        total, rounded (scale `places`)."""
         weighted = self.add_up([self.times(self.constant(self.criteria[r].weight), points[r]) for r in model.roots])
         kinds = {}
         for kind in ("bonus", "penalty"):
@@ -246,6 +257,10 @@ class _Run(Exact):
         low, high = (self.constant(bound) for bound in model.scale)
         limited = self.pick(self.compare("<", capped, low), low, capped)
         limited = self.pick(self.compare(">", limited, high), high, limited)
+        # the totals failed gates set, highest first: the lowest of them is the one left, as in codegen
+        for given, name in sorted(((g.decl.total, g.decl.name) for g in model.gates if g.decl.total is not None),
+                                  reverse=True):
+            limited = self.pick(~gates[name], self.constant(given), limited)
         return self.rounded(limited, self.places).ints
 
     def stages(self, points: Mapping[str, Fixed], gates: Mapping[str, Array],

@@ -38,7 +38,7 @@ from paritrana_rules.language.syntax import parse
 from paritrana_rules.numeric import exact
 
 # Diagnostics that a declaration lost to a syntax error would cause on its own.
-_CONSEQUENTIAL = {"W400", "W405", "L800", "L801", "H103"}
+_CONSEQUENTIAL = {"W400", "W405", "L800", "L801", "L803", "H103"}
 
 
 ResultT = TypeVar("ResultT", bound=Result)
@@ -230,7 +230,7 @@ def diagnose(text: str, path: str = "<rubric>",
 def _consequence(diagnostic: Diagnostic, broken: frozenset[str]) -> bool:
     if diagnostic.code in _CONSEQUENTIAL:
         return True
-    return diagnostic.code in ("N200", "N209", "N215") and any(f"'{name}'" in diagnostic.message for name in broken)
+    return diagnostic.code[0] in "NT" and any(f"'{name}'" in diagnostic.message for name in broken)
 
 
 def _rebuild(cls: type[AnyRubric], path: str, texts: dict[str, str], stage: int) -> AnyRubric:

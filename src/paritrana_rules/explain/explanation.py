@@ -36,7 +36,7 @@ from paritrana_rules.explain.words import (
     yes_no,
 )
 from paritrana_rules.language import ast
-from paritrana_rules.numeric import exact, places_needed, round_to
+from paritrana_rules.numeric import add_all, exact, places_needed, round_to
 from paritrana_rules.source import Span
 
 SHOWN_PLACES = 4  # intermediate values with more decimals are shown rounded, marked with ≈
@@ -238,8 +238,19 @@ class _Writer:
         if detail["limited"] != detail["capped"]:
             lines.append(Line(0, words["limited"].format(low=self.number(low), high=self.number(high)),
                               self.model.rubric.span))
+        given = self._given_total()
+        if given is not None:
+            value, name = given
+            lines.append(Line(0, words["set_total"].format(total=self.number(value, score=True)),
+                              self.steps[f"gate:{name}"].span))
         lines.append(self.rounded(0, total.value))
         return Section(words["derivation"], tuple(lines))
+
+    def _given_total(self) -> tuple[Decimal, str] | None:
+        """(total, gate) for the failed gate whose set total is the total (the lowest, as the program takes)."""
+        failed = {g.name for g in self.result.failed_gates}
+        return min(((g.decl.total, g.decl.name) for g in self.model.gates
+                    if g.decl.total is not None and g.decl.name in failed), default=None)
 
     def _stages(self) -> Section:
         words, lines = self.words, []
@@ -260,14 +271,21 @@ class _Writer:
         for gate in self.model.gates:
             step = self.steps[f"gate:{gate.decl.name}"]
             state = words["passed"] if step.value else words["failed"]
-            action = words["disqualifies"] if gate.decl.action == "disqualify" else words["caps"].format(
-                cap=self.number(gate.decl.cap or Decimal(0), score=True))
+            action = self._gate_action(gate.decl)
             lines.append(Line(0, f"[{state}] {self.label(gate.decl)}", step.span))
             lines.append(Line(1, f"{self.say.condition(gate.condition)} — {self.reads(step)}".rstrip(" —"),
                               gate.condition.span))
             if not step.value:
                 lines.append(Line(1, f"{action}: {gate_reason(self.model, gate.decl.name, self.lang)}", step.span))
         return Section(words["gates"], tuple(lines))
+
+    def _gate_action(self, decl: ast.GateDecl) -> str:
+        """What failing the gate does, in words."""
+        if decl.total is not None:
+            return self.words["disqualifies_with_total"].format(total=self.number(decl.total, score=True))
+        if decl.action == "disqualify":
+            return self.words["disqualifies"]
+        return self.words["caps"].format(cap=self.number(decl.cap or Decimal(0), score=True))
 
     def _criterion(self, name: str) -> CriterionModel:
         return next(c for c in self.model.criteria if c.decl.name == name)
@@ -312,7 +330,7 @@ class _Writer:
     def _table_lines(self, table: ast.PointsTable, step: TraceStep, level: int) -> list[Line]:
         """The hit policy, then each matching row with what it gave, then the values the rows read."""
         words, matched = self.words, step.get("matched")
-        lines = [Line(level, f"{words['table_' + table.policy]}:", table.span)]
+        lines = [Line(level, f"{words['table_' + table.policy]}{self._limit(table.limit)}:", table.span)]
         if not matched:
             lines.append(Line(level + 1, words["no_match"], table.span))
         for index, value in matched:
@@ -320,9 +338,22 @@ class _Writer:
             said = words["row_otherwise"] if row.condition is None else words["row"].format(
                 condition=self.say.condition(row.condition))
             lines.append(Line(level + 1, f"{said} → {self.number(value)}", row.span))
+        summed = add_all(value for _, value in matched)
+        if table.limit is not None and summed != step.get("raw"):
+            lines.append(Line(level + 1, words["sum_kept"].format(sum=self.number(summed),
+                                                                  kept=self.number(step.get("raw"))),
+                              table.limit.span))
         if step.reads:
             lines.append(Line(level + 1, self.reads(step)))
         return lines
+
+    def _limit(self, limit: ast.SumLimit | None) -> str:
+        """', at most 40' or ', kept between 10 and 40' after a sum table's policy; nothing without a limit."""
+        if limit is None:
+            return ""
+        if limit.low is None:
+            return self.words["sum_at_most"].format(high=self.number(limit.high))
+        return self.words["sum_between"].format(low=self.number(limit.low), high=self.number(limit.high))
 
     def _adjustments(self) -> Section:
         words, lines = self.words, []

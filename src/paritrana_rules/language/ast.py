@@ -248,10 +248,20 @@ class TableRow:
 
 
 @attrs.frozen
+class SumLimit:
+    """The range a `sum of matches` table's sum is kept in: `at most HIGH` (low None) or `between LOW and HIGH`."""
+
+    low: Decimal | None
+    high: Decimal
+    span: Span = _position()
+
+
+@attrs.frozen
 class PointsTable:
     policy: HitPolicy
     rows: tuple[TableRow, ...]
     span: Span = _position()
+    limit: SumLimit | None = attrs.field(default=None, metadata={ADDED_LATER: True})  # only for "sum"
 
 
 Points = PointsExpr | PointsBand | PointsTable
@@ -280,6 +290,7 @@ class GateDecl:
     action: Literal["disqualify", "cap"]
     cap: Decimal | None
     meta: tuple[Meta, ...]
+    total: Decimal | None = attrs.field(default=None, metadata={ADDED_LATER: True})  # disqualify with total N
     name_span: Span = _position()
     action_span: Span = _position()
     span: Span = _position()

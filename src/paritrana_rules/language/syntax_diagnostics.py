@@ -19,7 +19,8 @@ from paritrana_rules.errors import Diagnostic, Indonesian, closest, you_meant
 from paritrana_rules.language.grammar import DECLARATION_KEYWORDS, LINE_STARTERS, literal_terminals, token_span
 from paritrana_rules.language.limits import shown
 from paritrana_rules.language.recovery import line_start, top_level_starts
-from paritrana_rules.language.syntax_mistakes import Place, expected_words, recognise, unclosed_bracket
+from paritrana_rules.language.syntax_mistakes import recognise, unclosed_bracket
+from paritrana_rules.language.syntax_places import Place, expected_words
 from paritrana_rules.source import SourceFile, Span
 
 _TERMINAL_WORDS = {  # (English, Bahasa Indonesia)

@@ -12,18 +12,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
 
 import attrs
-from lark import Token
 
-from paritrana_rules.errors import Diagnostic, Indonesian
 from paritrana_rules.language.grammar import literal_terminals
-from paritrana_rules.language.limits import shown
 from paritrana_rules.language.recovery import top_level_starts
-from paritrana_rules.source import SourceFile, Span
+from paritrana_rules.language.syntax_places import Mistake, Place, Recogniser, Said, expected_words, rewritten
 
-_SHOWN_AROUND = 36  # characters of a line shown on each side of a fix written out in a hint
 _OTHER_QUOTES = "“”„‟‘’‚‛«»'`´"
 _ARROWS = "→⇒⟶⟹➔➜➝↦"
 _DASHES = "–—−"  # en dash, em dash, minus sign: word processors turn "-" into these
@@ -31,99 +26,6 @@ _LANGUAGE_SWALLOWED = re.compile(r"\S(\s+(id|en))\s*$")  # a text that ran on ov
 _WORD = re.compile(r"[A-Za-z_]\w*")
 _TEXT_BEFORE = ("id", "en", "source", "assumption", "alias", "unit", "rubric", "shared", "uses", "extends")
 _SYMBOL_WORDS = {"&": "and", "|": "or", "!": "not"}
-
-
-@attrs.frozen
-class Said:
-    """What a diagnostic says: its message and hint, in English and in Bahasa Indonesia."""
-
-    message: str
-    hint: str
-    message_id: str
-    hint_id: str
-
-
-@attrs.frozen
-class Place:
-    """Where the parser stopped: the text parsed (broken declarations blanked), the offset in it, the
-    token it did not expect (None for a character no token starts with) and the words it expected."""
-
-    text: str
-    position: int
-    token: Token | None
-    expected: frozenset[str]
-
-    @property
-    def line_start(self) -> int:
-        return self.text.rfind("\n", 0, self.position) + 1
-
-    @property
-    def line(self) -> str:
-        end = self.text.find("\n", self.position)
-        return self.text[self.line_start : end if end >= 0 else len(self.text)]
-
-    @property
-    def column(self) -> int:
-        """The offset of the error in its line (0-based)."""
-        return self.position - self.line_start
-
-    @property
-    def char(self) -> str:
-        return self.text[self.position : self.position + 1]
-
-    @property
-    def found(self) -> str:
-        """What the parser found: the token's text, or the one character it could not read."""
-        return str(self.token) if self.token is not None else self.char
-
-    def before(self, offset: int | None = None) -> str:
-        """The line up to `offset` (default: the error), trailing spaces dropped."""
-        return self.line[: self.column if offset is None else offset].rstrip()
-
-    def after(self) -> str:
-        """The line after what was found."""
-        return self.line[self.column + max(1, len(self.found)) :]
-
-
-@attrs.frozen
-class Mistake:
-    """A recognised mistake: what to say, and the columns it covers (0-based, end excluded) of the line the
-    parser stopped in, or of an earlier line, the one starting at offset `line_start`."""
-
-    code: str
-    said: Said
-    start: int
-    end: int
-    line_start: int | None = None
-
-    def diagnostic(self, source: SourceFile, place: Place) -> Diagnostic:
-        line = place.text.count("\n", 0, place.position if self.line_start is None else self.line_start) + 1
-        end = max(self.end, self.start + 1)
-        span = Span(source.path, line, self.start + 1, line, end + 1)
-        return Diagnostic(self.code, self.said.message, span, shown(source.line_text(line)), self.said.hint,
-                          indonesian=Indonesian(self.said.message_id, self.said.hint_id))
-
-
-Recogniser = Callable[[Place], Mistake | None]
-
-
-def expected_words(expected: frozenset[str]) -> set[str]:
-    """The expected terminals as written: '->' for the arrow, 'weight' for WEIGHT; others by their name."""
-    literals = literal_terminals()
-    return {literals.get(name, name) for name in expected}
-
-
-def rewritten(line: str, start: int, end: int, replacement: str) -> str:
-    """The line with columns start..end replaced, cut down at spaces to the part around the fix."""
-    fixed = line[:start] + replacement + line[end:]
-    left = max(0, start - _SHOWN_AROUND)
-    right = min(len(fixed), start + len(replacement) + _SHOWN_AROUND)
-    if left > 0 and " " in fixed[left:start]:
-        left = fixed.index(" ", left, start)
-    if right < len(fixed) and " " in fixed[start + len(replacement) : right]:
-        right = fixed.rindex(" ", start + len(replacement), right)
-    text = fixed[left:right].strip()
-    return shown(("... " if left > 0 else "") + text + (" ..." if fixed[right:].strip() else ""))
 
 
 # ---------------------------------------------------------------- quotes
@@ -170,8 +72,11 @@ def quote_mistake(place: Place) -> Mistake | None:
     earlier = [(start, end) for start, end in texts.closed if end <= at]
     if earlier:
         swallowed = _LANGUAGE_SWALLOWED.search(place.line[earlier[-1][0] + 1 : earlier[-1][1] - 1])
+        missing = earlier[-1][0] + 1 + swallowed.start(1) if swallowed else 0
+        if swallowed and place.line[missing - 1] in _OTHER_QUOTES:
+            return _curly_close(place.line, missing - 1)
         if swallowed:
-            return _swallowed_language(place.line, earlier[-1][0] + 1 + swallowed.start(1), swallowed.group(2))
+            return _swallowed_language(place.line, missing, swallowed.group(2))
         if earlier[-1][1] == at:
             return _quote_inside_text(at - 1)
     if texts.open is not None and at >= texts.open:
@@ -212,15 +117,20 @@ def _quote_inside_text(quote: int) -> Mistake:
         quote, quote + 1)
 
 
+def _curly_close(line: str, curly: int) -> Mistake:
+    """A text opened with a straight quote and ended with a curly one, which a reader takes for its end."""
+    fix = rewritten(line, curly, curly + 1, '"')
+    return Mistake("P107", Said(
+        f"this text ends with {line[curly]!r}, which does not close it",
+        f'end the text with a straight double quote ": {fix}',
+        f"teks ini diakhiri {line[curly]!r}, yang tidak menutupnya",
+        f'akhiri teks dengan tanda kutip ganda lurus ": {fix}'), curly, curly + 1)
+
+
 def _open_text(line: str, opening: int) -> Mistake:
     curly = next((i for i in range(opening + 1, len(line)) if line[i] in _OTHER_QUOTES), None)
     if curly is not None:
-        return Mistake("P107", Said(
-            f"this text ends with {line[curly]!r}, which does not close it",
-            'end the text with a straight double quote ": ' + rewritten(line, curly, curly + 1, '"'),
-            f"teks ini diakhiri {line[curly]!r}, yang tidak menutupnya",
-            'akhiri teks dengan tanda kutip ganda lurus ": ' + rewritten(line, curly, curly + 1, '"')),
-            curly, curly + 1)
+        return _curly_close(line, curly)
     end = len(line.rstrip())
     fix = rewritten(line, end, end, '"')
     return Mistake("P107", Said(

@@ -358,8 +358,9 @@ class _ToAst(Transformer_NonRecursive[Token, ast.Rubric]):
     def points_band(self, meta: Any, subject: ast.Expr, *rows: ast.BandRow) -> ast.PointsBand:
         return ast.PointsBand(subject, rows, self._span(meta))
 
-    def points_table(self, meta: Any, policy: str, *rows: ast.TableRow) -> ast.PointsTable:
-        return ast.PointsTable(policy, rows, self._span(meta))  # type: ignore[arg-type]
+    def points_table(self, meta: Any, policy: str | tuple[str, ast.SumLimit], *rows: ast.TableRow) -> ast.PointsTable:
+        kind, limit = policy if isinstance(policy, tuple) else (policy, None)
+        return ast.PointsTable(kind, rows, self._span(meta), limit)  # type: ignore[arg-type]
 
     def first_match(self, meta: Any) -> str:
         return "first"
@@ -369,6 +370,15 @@ class _ToAst(Transformer_NonRecursive[Token, ast.Rubric]):
 
     def sum_of_matches(self, meta: Any) -> str:
         return "sum"
+
+    def limited_sum_of_matches(self, meta: Any, limit: ast.SumLimit) -> tuple[str, ast.SumLimit]:
+        return ("sum", limit)
+
+    def sum_at_most(self, meta: Any, high: Decimal) -> ast.SumLimit:
+        return ast.SumLimit(None, high, self._span(meta))
+
+    def sum_between(self, meta: Any, low: Decimal, high: Decimal) -> ast.SumLimit:
+        return ast.SumLimit(low, high, self._span(meta))
 
     def max_of_matches(self, meta: Any) -> str:
         return "max"
@@ -467,19 +477,22 @@ class _ToAst(Transformer_NonRecursive[Token, ast.Rubric]):
 
     # gates and adjustments
 
-    def gate_decl(self, meta: Any, name: Token, condition: ast.Expr, action: tuple[str, Decimal | None, Span],
-                  *metas: ast.Meta) -> ast.GateDecl:
-        kind, cap, action_span = action
+    def gate_decl(self, meta: Any, name: Token, condition: ast.Expr,
+                  action: tuple[str, Decimal | None, Decimal | None, Span], *metas: ast.Meta) -> ast.GateDecl:
+        kind, cap, total, action_span = action
         return ast.GateDecl(
-            name=str(name), condition=condition, action=kind, cap=cap, meta=metas,  # type: ignore[arg-type]
-            name_span=self._tspan(name), action_span=action_span, span=self._span(meta),
+            name=str(name), condition=condition, action=kind, cap=cap, total=total,  # type: ignore[arg-type]
+            meta=metas, name_span=self._tspan(name), action_span=action_span, span=self._span(meta),
         )
 
-    def disqualify(self, meta: Any) -> tuple[str, None, Span]:
-        return ("disqualify", None, self._span(meta))
+    def disqualify(self, meta: Any) -> tuple[str, None, None, Span]:
+        return ("disqualify", None, None, self._span(meta))
 
-    def cap(self, meta: Any, value: Decimal) -> tuple[str, Decimal, Span]:
-        return ("cap", value, self._span(meta))
+    def disqualify_with_total(self, meta: Any, value: Decimal) -> tuple[str, None, Decimal, Span]:
+        return ("disqualify", None, value, self._span(meta))
+
+    def cap(self, meta: Any, value: Decimal) -> tuple[str, Decimal, None, Span]:
+        return ("cap", value, None, self._span(meta))
 
     def adjustment_decl(
         self, meta: Any, kind: str, name: Token, amount: ast.Expr, condition: ast.Expr | None, *metas: ast.Meta

@@ -3,7 +3,8 @@
 Input: an `AnyRubric`, a language (`id`, the default, or `en`), a format
 (`markdown`, `text` or `html`) and, for a rubric that extends another, its
 changes from it. Output: one string, the same bytes on every call and every
-machine. Its sections, in order: the title (award, edition, assessment period,
+machine; `handbook_pdf` prints the html format's page to PDF bytes (module `pdf`;
+the `pdf` extra). Its sections, in order: the title (award, edition, assessment period,
 category, description); what changed this edition; how the score is made (scale, rounding, the
 weighted sum, a table of the criteria tree with each weight and its share of
 the total); how each criterion's points are given (bands as tables of ranges,
@@ -38,6 +39,7 @@ from paritrana_rules.explain.handbook.adjustments import adjustments
 from paritrana_rules.explain.handbook.blocks import Block, Heading, Para, code, html, items, markdown, plain_text
 from paritrana_rules.explain.handbook.gates import gates
 from paritrana_rules.explain.handbook.inputs import inputs
+from paritrana_rules.explain.handbook.pdf import printed
 from paritrana_rules.explain.handbook.points import points_section
 from paritrana_rules.explain.handbook.ranking import ranking
 from paritrana_rules.explain.handbook.score import score
@@ -66,6 +68,15 @@ def handbook(rubric: AnyRubric, lang: str = "id", format: str = "markdown", chan
     if format == "html":
         return html(blocks, lang)
     return markdown(blocks) if format == "markdown" else plain_text(blocks)
+
+
+def handbook_pdf(rubric: AnyRubric, lang: str = "id", changes: Sequence[str] = ()) -> bytes:
+    """The handbook as PDF: the page `handbook(..., format="html")` writes, printed on A4 by its own print rules.
+
+    Needs the `pdf` extra (WeasyPrint): UsageError, saying what to install, without it. Raises ValueError for
+    an unknown language.
+    """
+    return printed(handbook(rubric, lang, "html", changes))
 
 
 def document(w: Writer, identity: dict[str, object], fingerprint: str, changes: Sequence[str] = ()) -> list[Block]:

@@ -20,7 +20,9 @@ def gates(w: Writer) -> list[Block]:
 def _gate(w: Writer, gate: GateModel) -> list[Block]:
     decl = gate.decl
     lines = [w.condition_item("gate_must", gate.condition)]
-    if decl.action == "disqualify":
+    if decl.total is not None:
+        lines.append(w.w("gate_disqualify_total", total=w.number(decl.total) + w.mark(w.assumed(decl.meta))))
+    elif decl.action == "disqualify":
         lines.append(w.w("gate_disqualify"))
     else:
         lines.append(w.w("gate_cap", cap=w.number(decl.cap or Decimal(0)) + w.mark(w.assumed(decl.meta))))

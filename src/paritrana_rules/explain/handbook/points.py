@@ -63,9 +63,14 @@ def _band(w: Writer, band: ast.PointsBand) -> list[Block]:
 
 
 def _table(w: Writer, table: ast.PointsTable) -> list[Block]:
-    policy = w.w(f"policy_{table.policy}")
-    if table.policy in ("sum", "max") and all(r.condition is not None for r in table.rows):
+    policy, limit = w.w(f"policy_{table.policy}"), table.limit
+    raised = limit is not None and limit.low is not None and limit.low > 0  # no row holding gives the lower limit
+    if table.policy in ("sum", "max") and all(r.condition is not None for r in table.rows) and not raised:
         policy += " " + w.w("policy_zero")
+    if limit is not None and limit.low is None:
+        policy += " " + w.w("policy_sum_at_most", high=w.number(limit.high))
+    elif limit is not None and limit.low is not None:
+        policy += " " + w.w("policy_sum_between", low=w.number(limit.low), high=w.number(limit.high))
     rows = [_table_row(w, table.policy, row) for row in table.rows]
     conditions = [row.condition for row in table.rows if row.condition is not None]
     return [Para(f"{w.w('table_intro')} {policy}"), items(rows), *lets_legend(w, conditions)]

@@ -45,6 +45,8 @@ def _steps(w: Writer, low: str, high: str) -> list[str]:
     if any(g.decl.action == "cap" for g in gates):
         steps.append(w.w("step_cap", section=w.w("s_gates")))
     steps.append(w.w("step_scale", low=low, high=high))
+    if any(g.decl.total is not None for g in gates):
+        steps.append(w.w("step_set_total", section=w.w("s_gates")))
     if any(g.decl.action == "disqualify" for g in gates):
         steps.append(w.w("step_disqualify", section=w.w("s_gates")))
     return steps
