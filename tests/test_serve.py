@@ -18,6 +18,7 @@ jsonschema = pytest.importorskip("jsonschema")
 from starlette.testclient import TestClient  # noqa: E402
 
 import paritrana_rules as pr  # noqa: E402
+from paritrana_rules import api  # noqa: E402
 from paritrana_rules.cli import main  # noqa: E402
 from paritrana_rules.studio.server import ROUTES, Limits, create_app  # noqa: E402
 
@@ -238,3 +239,17 @@ def test_the_openapi_document_lists_every_route(client: TestClient) -> None:
     for operations in document["paths"].values():
         for operation in operations.values():
             assert operation["summary"] and "200" in operation["responses"] and "400" in operation["responses"]
+
+
+def test_text_being_written_is_formatted_and_its_handbook_made(client: TestClient) -> None:
+    text = (RUBRICS / DESA).read_text(encoding="utf-8")
+    messy = text.replace("\ngate ", "\ngate   ", 1)
+    formatted = client.post("/api/format", params={"name": DESA}, content=messy.encode())
+    assert formatted.status_code == 200 and formatted.text == api.format_text(messy, str(RUBRICS / DESA))
+    renamed = text.replace('label id "Pemerintah Desa"', 'label id "Pemerintah Desa Contoh"', 1)
+    handbook = client.post("/api/handbook", params={"name": DESA, "lang": "id"}, content=renamed.encode())
+    assert handbook.status_code == 200 and "Pemerintah Desa Contoh" in handbook.text
+    assert handbook.text == api.handbook(api.loads(renamed, str(RUBRICS / DESA)), lang="id")
+    broken = client.post("/api/handbook", params={"name": DESA}, content=text.replace("weight 20%", "weight 25%", 1)
+                         .encode())
+    assert broken.status_code == 422 and broken.json()["error"]["diagnostics"][0]["code"].startswith("W4")

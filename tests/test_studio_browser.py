@@ -127,6 +127,20 @@ def test_a_mistake_typed_is_underlined_at_its_line_and_goes_away_when_fixed(site
     assert not browser.find_elements(By.CSS_SELECTOR, "mark")
 
 
+def test_the_handbook_follows_the_text_and_format_lays_it_out(site: tuple[str, Path], browser: Any,
+                                                              tmp_path: Path) -> None:
+    base, _ = site
+    text = open_rubric(browser, base, tmp_path)
+    handbook = browser.find_element(By.ID, "handbook-text")
+    wait_for(browser, lambda: "Village Government" in handbook.text, "the handbook", tmp_path)
+    set_text(browser, text.replace('en "Village Government"', 'en "Village Government Trial"', 1))
+    wait_for(browser, lambda: "Village Government Trial" in handbook.text, "the handbook to follow", tmp_path)
+    set_text(browser, text.replace("\ngate ", "\ngate   ", 1))
+    browser.find_element(By.ID, "format").click()
+    wait_for(browser, lambda: browser.find_element(By.ID, "text").get_property("value") == text, "the layout",
+             tmp_path)
+
+
 def test_what_if_total_follows_the_form(site: tuple[str, Path], browser: Any, tmp_path: Path) -> None:
     base, _ = site
     open_rubric(browser, base, tmp_path)

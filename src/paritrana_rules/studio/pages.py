@@ -95,7 +95,8 @@ def _workbench(name: str, lang: str) -> str:
   <span id=save-state></span></header>
 <main class=workbench data-rubric="{html.escape(name)}" data-lang="{lang}">
   <section class=editor>
-    <div class=toolbar><button id=save>{words['save']}</button><span id=summary></span></div>
+    <div class=toolbar><button id=save>{words['save']}</button><button id=format>{words['format']}</button>
+      <span id=summary></span></div>
     <div class=code><pre id=marks aria-hidden=true></pre><textarea id=text spellcheck=false></textarea></div>
     <ol id=diagnostics></ol>
   </section>
@@ -117,10 +118,10 @@ def _workbench(name: str, lang: str) -> str:
 
 _WORDS = {
     "id": {"library": "Pustaka rubrik", "rubric": "Rubrik", "period": "Periode", "edition": "Edisi", "round": "Babak",
-           "file": "Berkas", "save": "Simpan", "handbook": "Buku panduan", "whatif": "Simulasi",
+           "file": "Berkas", "save": "Simpan", "format": "Rapikan", "handbook": "Buku panduan", "whatif": "Simulasi",
            "batch": "Nilai berkas", "replay": "Periksa buku besar", "total": "Nilai total",
            "download": "Unduh CSV"},
     "en": {"library": "Rubric library", "rubric": "Rubric", "period": "Period", "edition": "Edition", "round": "Round",
-           "file": "File", "save": "Save", "handbook": "Handbook", "whatif": "What-if", "batch": "Score a file",
-           "replay": "Replay a ledger", "total": "Total", "download": "Download CSV"},
+           "file": "File", "save": "Save", "format": "Format", "handbook": "Handbook", "whatif": "What-if",
+           "batch": "Score a file", "replay": "Replay a ledger", "total": "Total", "download": "Download CSV"},
 }

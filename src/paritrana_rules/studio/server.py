@@ -207,13 +207,33 @@ async def check_file(studio: Studio, request: Request) -> Response:
 
 async def check_text(studio: Studio, request: Request) -> Response:
     """Rubric text checked as if it were the file `?name=` in the folder (so that its `extends` resolves)."""
+    text, where = await _sent_rubric(studio, request)
+    _, found = await studio.in_time(lambda: api.diagnose(text, where))
+    return _diagnostics(found, _choice(request, "lang", LANGS, "en"))
+
+
+async def format_text(studio: Studio, request: Request) -> Response:
+    """Rubric text in the canonical layout of `paritrana-rules fmt`; 422 with the diagnostics if it does not parse."""
+    text, where = await _sent_rubric(studio, request)
+    formatted: str = await studio.in_time(lambda: api.format_text(text, where))
+    return Response(formatted.encode("utf-8"), media_type="text/plain; charset=utf-8")
+
+
+async def handbook_of_text(studio: Studio, request: Request) -> Response:
+    """The handbook of rubric text as it is being written (Markdown); 422 with the diagnostics if it has errors."""
+    text, where = await _sent_rubric(studio, request)
+    lang = _choice(request, "lang", LANGS, "id")
+    written: str = await studio.in_time(lambda: api.handbook(api.loads(text, where), lang=lang, format="markdown"))
+    return Response(written.encode("utf-8"), media_type="text/markdown; charset=utf-8")
+
+
+async def _sent_rubric(studio: Studio, request: Request) -> tuple[str, str]:
+    """The rubric text of the body, and the path inside the folder it stands for (`?name=`)."""
     name = request.query_params.get("name", "untitled.rubric")
     where = studio.root / name
     if ".." in Path(name).parts or Path(name).is_absolute() or not where.resolve().is_relative_to(studio.root):
         raise Refusal(400, "usage", f"'{name}' leads outside the rubrics folder")
-    text = (await studio.body(request)).decode("utf-8", errors="replace")
-    _, found = await studio.in_time(lambda: api.diagnose(text, str(where)))
-    return _diagnostics(found, _choice(request, "lang", LANGS, "en"))
+    return (await studio.body(request)).decode("utf-8", errors="replace"), str(where)
 
 
 def _diagnostics(found: list[api.Diagnostic], lang: str) -> JSONResponse:
@@ -346,6 +366,11 @@ ROUTES = (
              query=_LANG),
     Endpoint("POST", "/api/check", check_text, "Every diagnostic of rubric text, as if it were a file of the folder",
              body="text/plain", query=(("name", "the file it stands for, inside the folder"), *_LANG)),
+    Endpoint("POST", "/api/format", format_text, "Rubric text in the canonical layout of `paritrana-rules fmt`",
+             body="text/plain", answer="text/plain", query=(("name", "the file it stands for, inside the folder"),)),
+    Endpoint("POST", "/api/handbook", handbook_of_text, "The handbook of rubric text as it is being written",
+             body="text/plain", answer="text/markdown",
+             query=(("name", "the file it stands for, inside the folder"), ("lang", "id or en"))),
     Endpoint("POST", "/api/rubrics/{rubric:path}/score", score,
              "Candidates scored, as `paritrana-rules score` writes them", body="application/octet-stream",
              answer="application/json",

@@ -73,12 +73,24 @@ if (workbench) {
     summary.dataset.errors = found.errors;
   }
 
+  const named = `name=${encodeURIComponent(rubric)}&lang=${lang}`;
+
   const check = debounce(() => {
     const sent = text.value;
-    api(`/api/check?name=${encodeURIComponent(rubric)}&lang=${lang}`, {method: "POST", body: sent})
-      .then((found) => { if (text.value === sent) show(found); })
+    api(`/api/check?${named}`, {method: "POST", body: sent})
+      .then((found) => {
+        if (text.value !== sent) return;
+        show(found);
+        if (!found.errors) loadHandbook(sent);  // the handbook follows the text while it checks clean
+      })
       .catch((error) => { summary.textContent = error.message; });
   }, 120);
+
+  document.getElementById("format").addEventListener("click", () => {
+    api(`/api/format?${named}`, {method: "POST", body: text.value})
+      .then((formatted) => { text.value = formatted; check(); })
+      .catch((error) => { summary.textContent = error.message; });
+  });
 
   text.addEventListener("input", () => { underline(text.value, []); check(); });
   text.addEventListener("scroll", () => { marks.scrollTop = text.scrollTop; marks.scrollLeft = text.scrollLeft; });
@@ -86,7 +98,7 @@ if (workbench) {
   document.getElementById("save").addEventListener("click", () => {
     const state = document.getElementById("save-state");
     api(`${base}/text`, {method: "PUT", body: text.value, headers: {"If-Match": opened}})
-      .then((saved) => { opened = saved.sha256; state.textContent = "✓"; loadHandbook(); loadSchema(); })
+      .then((saved) => { opened = saved.sha256; state.textContent = "✓"; loadSchema(); })
       .catch((error) => { state.textContent = error.message; });
   });
 
@@ -99,12 +111,11 @@ if (workbench) {
     document.querySelectorAll(".tab").forEach((other) => other.setAttribute("aria-selected", other === tab));
   }));
 
-  function loadHandbook() {
-    api(`${base}/handbook?lang=${lang}`).then((markdown) => {
+  function loadHandbook(source) {
+    api(`/api/handbook?${named}`, {method: "POST", body: source}).then((markdown) => {
       document.getElementById("handbook-text").textContent = markdown;
     });
   }
-  loadHandbook();
 
   // ---------------------------------------------------------------- what-if: one candidate as a form
 
