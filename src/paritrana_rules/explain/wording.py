@@ -14,11 +14,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from decimal import Decimal
+from pathlib import Path
 
 from paritrana_rules.check.model import RubricModel
 from paritrana_rules.check.stages import TOTAL
 from paritrana_rules.explain.words import input_unit, label, load_phrases, member_label, plain_number, yes_no
 from paritrana_rules.language import ast
+from paritrana_rules.language.extends import rubrics_root
 from paritrana_rules.source import Span
 
 PHRASES = load_phrases("paritrana_rules.explain", "wording.toml")
@@ -88,10 +90,11 @@ class Wording:
         return f"{', '.join(parts[:-1])} {self.say[word]} {parts[-1]}"
 
     def at(self, span: Span) -> str:
-        """Where a rule is: 'baris 212' in the rubric itself, 'path baris 12' in a rubric it extends."""
+        """Where a rule is: 'baris 212' in the rubric itself, '2024/pemerintah-desa.rubric baris 12' in a rubric it
+        extends (named as `extends` names it, inside the rubrics folder: never where this machine keeps it)."""
         if span.path == self.model.source.path:
             return self.phrase("at_line", line=span.line)
-        return self.phrase("at_file_line", path=span.path, line=span.line)
+        return self.phrase("at_file_line", path=_inside_rubrics(span.path, self.model.source.path), line=span.line)
 
     # ---------------------------------------------------------- formulas
 
@@ -291,3 +294,9 @@ def range_pair(pair: Iterable[ast.Expr]) -> tuple[str, ast.BandRow] | None:
     row = ast.BandRow(lower=lower, lower_inclusive=lower_inclusive, upper=upper, upper_inclusive=upper_inclusive,
                       otherwise=False, points=ast.Number(Decimal(0), span=pair[0].span), span=pair[0].span)
     return names.pop(), row
+
+
+def _inside_rubrics(path: str, main: str) -> str:
+    """A file the rubric `main` builds on, as a path inside their rubrics folder (as given when outside it)."""
+    root = rubrics_root(main)
+    return Path(path).relative_to(root).as_posix() if Path(path).is_relative_to(root) else path
