@@ -15,6 +15,7 @@ from __future__ import annotations
 import difflib
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -87,3 +88,12 @@ def rubrics_folder(tmp_path: Path) -> Path:
     folder = tmp_path / "rubrics"
     shutil.copytree(ROOT / "rubrics" / "wilayah", folder / "wilayah")
     return folder
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    """Each phase's report kept on the test (`item.rep_call`), so a fixture can tell at teardown that the test
+    failed (the browser tests then save a screenshot)."""
+    outcome = yield
+    report = outcome.get_result()  # type: ignore[attr-defined]
+    setattr(item, f"rep_{report.when}", report)

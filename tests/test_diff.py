@@ -36,21 +36,26 @@ def rubrics_folder(tmp_path: Path) -> Path:
     return folder
 
 
-@pytest.fixture
-def edited(tmp_path: Path) -> Path:
+def village_edition(tmp_path: Path, body: str) -> Path:
+    """A 2026 village rubric that extends the bundled 2024 one with `body`, in a rubrics folder of its own."""
     folder = rubrics_folder(tmp_path)
     (folder / "2024").mkdir(parents=True)
     shutil.copy(DESA, folder / "2024")
     path = folder / "2026" / "desa.rubric"
     path.parent.mkdir()
-    path.write_text(
-        'rubric "Paritrana Award" edition 2026 period 2025\nextends "2024/pemerintah-desa.rubric"\n'
+    path.write_text('rubric "Paritrana Award" edition 2026 period 2025\nextends "2024/pemerintah-desa.rubric"\n' + body,
+                    encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def edited(tmp_path: Path) -> Path:
+    return village_edition(tmp_path, (
         "change criterion inovasi weight 15%\nchange criterion rentan_apbdes weight 25%\n"
         "remove gate aparat_terlindungi\n"
         "change criterion jumlah_rentan_desa\n    points by band of rentan_dibiayai\n"
         "        from 1000 -> 100\n        from 250 to below 1000 -> 85\n        from 100 to below 250 -> 65\n"
-        "        above 0 to below 100 -> 30\n        exactly 0 -> 0\n", encoding="utf-8")
-    return path
+        "        above 0 to below 100 -> 30\n        exactly 0 -> 0\n"))
 
 
 @pytest.fixture
@@ -334,18 +339,11 @@ def test_data_rejected_under_one_rubric_is_told_in_full(capsys: pytest.CaptureFi
 
 
 def test_a_total_set_by_disqualification_is_its_own_move(tmp_path: Path) -> None:
-    folder = rubrics_folder(tmp_path)
-    (folder / "2024").mkdir(parents=True)
-    shutil.copy(DESA, folder / "2024")
-    path = folder / "2026" / "desa.rubric"
-    path.parent.mkdir()
-    path.write_text(
-        'rubric "Paritrana Award" edition 2026 period 2025\nextends "2024/pemerintah-desa.rubric"\n'
+    path = village_edition(tmp_path, (
         "remove gate tanpa_tunggakan\n"
         "gate tanpa_tunggakan_nol: not tunggakan_iuran otherwise disqualify with total 0\n"
         '    label id "Tidak ada tunggakan iuran" en "No contribution arrears"\n'
-        '    reason id "Desa menunggak iuran; nilai akhir 0" en "The village is in arrears; the total is 0"\n',
-        encoding="utf-8")
+        '    reason id "Desa menunggak iuran; nilai akhir 0" en "The village is in arrears; the total is 0"\n'))
     movements = {m.candidate: m for m in rescore(pr.load(DESA), pr.load(path), DATA)}
     moved = movements["desa-mekarsari-contoh"]
     assert moved.new.result is not None and moved.new.result.total == 0 and moved.new.result.status == "disqualified"

@@ -69,16 +69,10 @@ def browser(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Any]:
         options.add_argument(flag)
     driver = webdriver.Chrome(options=options, service=webdriver.ChromeService(str(CHROMEDRIVER)))
     yield driver
-    if request.node.rep_call.failed if hasattr(request.node, "rep_call") else False:
+    call = getattr(request.node, "rep_call", None)  # set by tests/conftest.py
+    if call is not None and call.failed:
         driver.save_screenshot(str(tmp_path / "failure.png"))
     driver.quit()
-
-
-@pytest.hookimpl(tryfirst=True, hookwrapper=True)
-def pytest_runtest_makereport(item: Any, call: Any) -> Iterator[None]:
-    outcome = yield
-    report = outcome.get_result()  # type: ignore[attr-defined]
-    setattr(item, f"rep_{report.when}", report)
 
 
 def wait_for(driver: Any, condition: Callable[[], Any], what: str, tmp_path: Path) -> Any:

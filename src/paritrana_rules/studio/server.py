@@ -20,11 +20,12 @@ problems' own codes and the exit code the command would have given.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import hmac
 import io
 import tempfile
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -296,9 +297,7 @@ async def _scored(studio: Studio, request: Request, **options: Any) -> tuple[byt
     body = await studio.body(request)
 
     def work() -> tuple[bytes, api.BatchReport]:
-        with tempfile.TemporaryDirectory(prefix="paritrana-upload-") as folder:
-            upload = Path(folder) / "upload"
-            upload.write_bytes(body)
+        with _kept(body) as upload:
             output = io.BytesIO()
             report = api.score_file(rubric, upload, output, data_format=form, data_label=name,  # type: ignore[arg-type]
                                     **options)
@@ -306,6 +305,15 @@ async def _scored(studio: Studio, request: Request, **options: Any) -> tuple[byt
 
     result: tuple[bytes, api.BatchReport] = await studio.in_time(work)
     return result
+
+
+@contextlib.contextmanager
+def _kept(body: bytes, name: str = "upload") -> Iterator[Path]:
+    """An upload as a temporary file while the work reads it (the data layer and replay read files)."""
+    with tempfile.TemporaryDirectory(prefix="paritrana-upload-") as folder:
+        path = Path(folder) / name
+        path.write_bytes(body)
+        yield path
 
 
 async def explain(studio: Studio, request: Request) -> Response:
@@ -317,9 +325,7 @@ async def explain(studio: Studio, request: Request) -> Response:
     body = await studio.body(request)
 
     def work() -> str:
-        with tempfile.TemporaryDirectory(prefix="paritrana-upload-") as folder:
-            upload = Path(folder) / "upload"
-            upload.write_bytes(body)
+        with _kept(body) as upload:
             result = api.score_candidate(rubric, upload, candidate, form, data_label=name)  # type: ignore[arg-type]
             return result.explain(lang=lang, format=shape)  # type: ignore[arg-type]
 
@@ -333,9 +339,7 @@ async def replay(studio: Studio, request: Request) -> Response:
     body = await studio.body(request)
 
     def work() -> dict[str, Any]:
-        with tempfile.TemporaryDirectory(prefix="paritrana-upload-") as folder:
-            ledger = Path(folder) / "ledger.jsonl"
-            ledger.write_bytes(body)
+        with _kept(body, "ledger.jsonl") as ledger:
             report = api.replay(ledger, [studio.root], head=head)
             return {**report.to_dict(), "text": report.render()}
 
