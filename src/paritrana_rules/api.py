@@ -27,7 +27,7 @@ from paritrana_rules.audit.records import Nomination, RecordWriter
 from paritrana_rules.audit.reports import Divergence, ReplayReport
 from paritrana_rules.audit.signing import PublicKey, SigningKey, keygen, load_public_key, load_signing_key
 from paritrana_rules.batch.run import FORMATS, BatchReport, score_file
-from paritrana_rules.committee.cases import RubricTests, run_cases
+from paritrana_rules.committee.cases import RubricTests, cases_file_for, run_cases
 from paritrana_rules.committee.ci_report import FORMS as TEST_REPORT_FORMS
 from paritrana_rules.committee.ci_report import render as report_of_tests
 from paritrana_rules.committee.ci_report import summary as summary_of_tests
@@ -47,6 +47,7 @@ from paritrana_rules.data.schema import candidate_schema as schema_of_inputs
 from paritrana_rules.errors import (
     Diagnostic,
     Error,
+    Indonesian,
     InputError,
     InputProblem,
     NominationError,
@@ -58,6 +59,8 @@ from paritrana_rules.errors import (
 from paritrana_rules.evaluate.rubric import diagnose
 from paritrana_rules.explain import explanation, outcome
 from paritrana_rules.explain.handbook import handbook, handbook_pdf
+from paritrana_rules.explain.margins import Band, Margin
+from paritrana_rules.explain.margins import band_margins as margins_of
 from paritrana_rules.explain.template import FORMATS as TEMPLATE_FORMATS
 from paritrana_rules.explain.template import candidate_template
 from paritrana_rules.explain.words import label
@@ -68,6 +71,7 @@ from paritrana_rules.outputs import atomic_file, for_terminal, write_atomically
 from paritrana_rules.processes import WorkerDied
 from paritrana_rules.rank.sensitivity import SensitivityReport
 from paritrana_rules.rank.sensitivity import sensitivity as rank_sensitivity
+from paritrana_rules.source import Span
 from paritrana_rules.version import VERSION
 
 __all__ = [
@@ -75,6 +79,7 @@ __all__ = [
     "TEMPLATE_FORMATS",
     "TEST_REPORT_FORMS",
     "VERSION",
+    "Band",
     "BatchReport",
     "CatalogueEntry",
     "CatalogueSection",
@@ -84,7 +89,9 @@ __all__ = [
     "Divergence",
     "Error",
     "Finding",
+    "Indonesian",
     "InputError",
+    "Margin",
     "Movement",
     "NominationError",
     "PublicKey",
@@ -95,12 +102,15 @@ __all__ = [
     "RubricTests",
     "SensitivityReport",
     "SigningKey",
+    "Span",
     "TitleReading",
     "UsageError",
     "WorkerDied",
     "atomic_file",
+    "band_margins",
     "candidate_schema",
     "candidate_template",
+    "cases_file_for",
     "catalogue",
     "catalogue_json",
     "catalogue_sections",
@@ -124,6 +134,7 @@ __all__ = [
     "nominations_for",
     "pair_folders",
     "plain",
+    "read_rubric",
     "render_all",
     "render_catalogue",
     "render_json",
@@ -151,8 +162,8 @@ class Result(evaluated.Result):
 
     rubric: CompiledRubric = attrs.field(eq=False, repr=False)
 
-    def explain(self, lang: str = "en", format: Literal["text", "markdown"] = "text") -> str:
-        """A person-readable derivation in Bahasa Indonesia ("id") or English ("en")."""
+    def explain(self, lang: str = "en", format: Literal["text", "markdown", "html"] = "text") -> str:
+        """A person-readable derivation in Bahasa Indonesia ("id") or English ("en"); "html": one whole page."""
         return explanation.explain(self, lang=lang, format=format)
 
     def audit(self, prev: str | None = None) -> dict[str, Any]:
@@ -263,6 +274,20 @@ def sensitivity(rubric: CompiledRubric, data: str | Path, *, criteria: Sequence[
             hint = did_you_mean(name, names)
             raise UsageError(f"the rubric has no criterion '{name}'" + (f"; {hint}" if hint else ""))
     return rank_sensitivity(rubric, results, criteria=criteria)
+
+
+def band_margins(rubric: CompiledRubric, candidate: Result | Mapping[str, Any], lang: str = "en") -> list[Margin]:
+    """For each criterion with points of its own, how far one candidate is from its next better band.
+
+    `candidate` is a traced result of `rubric` (as `evaluate` or `score_candidate` give) or a mapping of input
+    values, scored with `rubric.evaluate` (InputError listing every problem). Each `Margin` (`to_dict()` for
+    JSON) says, in `lang`, the band the criterion is in, the nearest band giving more points and the exact change
+    of the number it bands that reaches it (a let's change when the band is over a let); a criterion at its best
+    band says so, one whose points are not the band of one number, or not scored yet at the candidate's stage,
+    says that (`explain.margins`).
+    """
+    result = candidate if isinstance(candidate, evaluated.Result) else rubric.evaluate(candidate)
+    return margins_of(result, lang)
 
 
 def candidate_schema(rubric: CompiledRubric, lang: str = "en") -> dict[str, Any]:

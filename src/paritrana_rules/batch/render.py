@@ -1,8 +1,9 @@
-"""Output formats of a batch: scored and rejected items -> a table, one JSON document, JSON Lines, CSV or a workbook.
+"""Output formats of a batch: scored and rejected items -> a table, one JSON document, JSON Lines, CSV, a workbook
+or one HTML page.
 
 Items come one per input row, in file order (see `rows.item_of` and
 `rows.rejected_item`); placings, when the rubric ranks, one per scored item, in the same order.
-What people read (a table, CSV, a workbook) has its headings and statuses in the language asked for;
+What people read (a table, CSV, a workbook, a page) has its headings and statuses in the language asked for;
 what programs read (JSON, JSON Lines) keeps its keys and status codes in every language. Each renderer
 gives the output's bytes, in pieces.
 """
@@ -12,13 +13,15 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any
+from typing import Any, get_args
 
 from paritrana_rules.batch.cells import heading, status_word
 from paritrana_rules.batch.rows import (
     RANK_COLUMNS,
     Options,
+    csv_cells,
     csv_header,
     explained,
     line,
@@ -27,14 +30,17 @@ from paritrana_rules.batch.rows import (
     rank_cells,
 )
 from paritrana_rules.batch.workbook import score_workbook
+from paritrana_rules.evaluate.result import Status
 from paritrana_rules.evaluate.rubric import AnyRubric
 from paritrana_rules.explain.funnel import FunnelWords
+from paritrana_rules.explain.html import scores_html
 from paritrana_rules.rank.ranking import Placing, Rules
 from paritrana_rules.rank.ranking import describe as describe_funnel
 
 Items = Iterable[dict[str, Any]]
 Placings = Iterator[Placing] | None  # one per scored (not rejected) item, in order, when the rubric ranks
 Render = Callable[[AnyRubric, Items, Placings, Options], Iterator[bytes]]
+_STATUS_ORDER = (*get_args(Status), "rejected")  # how a page counts its rows by status
 
 
 def _placed(items: Items, placings: Placings) -> Iterator[tuple[dict[str, Any], Placing | None]]:
@@ -114,5 +120,21 @@ def workbook(rubric: AnyRubric, items: Items, placings: Placings, options: Optio
     yield from score_workbook(rubric, _placed(items, placings), options)
 
 
+def html_page(rubric: AnyRubric, items: Items, placings: Placings, options: Options) -> Iterator[bytes]:
+    """One self-contained HTML page (`explain.html`) to read or print: how many candidates ended in each status,
+    then the CSV's cells (as they are: a page runs no formulas), the outcomes apart from the criteria's points."""
+    words, lang = FunnelWords(rubric.model, options.lang), options.lang
+    rows, statuses = [], Counter[str]()
+    for item, placing in _placed(items, placings):
+        rows.append(csv_cells(rubric, item, placing, words, raw=True, lang=lang))
+        statuses[item["status"]] += 1
+    header = csv_header(rubric, lang)
+    points = len(header) - len(rubric.model.criteria) - 1  # the criteria's columns, then the reasons, end a row
+    outcomes = ([*header[:points], header[-1]], [[*row[:points], row[-1]] for row in rows])
+    counts = [(status_word(status, lang), statuses[status]) for status in _STATUS_ORDER if statuses[status]]
+    yield scores_html(rubric, outcomes, (header[:1] + header[points:-1], [row[:1] + row[points:-1] for row in rows]),
+                      counts, lang).encode("utf-8")
+
+
 RENDERERS: dict[str, Render] = {"table": table, "json": json_document, "jsonl": json_lines, "csv": csv_rows,
-                                "xlsx": workbook}
+                                "xlsx": workbook, "html": html_page}

@@ -16,7 +16,8 @@ def add(commands: Commands, common: argparse.ArgumentParser) -> None:
     add_data_format(explain)
     explain.add_argument("--candidate", "-c", metavar="ID", help="the candidate's id (needed if DATA has several)")
     explain.add_argument("--lang", choices=("en", "id"), default="en")
-    explain.add_argument("--format", choices=("text", "markdown"), default="text")
+    explain.add_argument("--format", choices=("text", "markdown", "html"), default="text",
+                         help="html: one self-contained page, to read in a browser or print")
     explain.add_argument("--output", "-o", metavar="FILE")
     explain.set_defaults(run=run)
 

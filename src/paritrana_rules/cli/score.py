@@ -32,8 +32,9 @@ def add(commands: Commands, common: argparse.ArgumentParser) -> None:
     add_data_format(score)
     score.add_argument("--format", choices=api.FORMATS,
                        help="jsonl: one JSON object per input row, in file order; xlsx: a workbook of the scores as "
-                            "numbers, with a sheet of explanations (default: xlsx for an --output ending in .xlsx, "
-                            "else table)")
+                            "numbers, with a sheet of explanations; html: one self-contained page of the CSV's "
+                            "table and a count by status, to read in a browser or print (default: xlsx for an "
+                            "--output ending in .xlsx, else table)")
     score.add_argument("--explain", action="store_true", help="add each candidate's explanation")
     score.add_argument("--lang", choices=("en", "id"), default="en",
                        help="language of explanations, and of the headings and statuses of the table, CSV and xlsx "

@@ -21,7 +21,7 @@ from typing import Any
 from paritrana_rules.check.model import CriterionModel, RubricModel
 from paritrana_rules.compile.program import Program
 from paritrana_rules.evaluate.result import Result, TraceStep
-from paritrana_rules.explain.lines import Line, Page, Places, Section, markdown, plain_text
+from paritrana_rules.explain.lines import Line, Page, Places, Section, html, markdown, plain_text
 from paritrana_rules.explain.wording import Wording
 from paritrana_rules.explain.words import (
     check_request,
@@ -40,19 +40,22 @@ from paritrana_rules.numeric import add_all, exact, places_needed, round_to
 from paritrana_rules.source import Span
 
 SHOWN_PLACES = 4  # intermediate values with more decimals are shown rounded, marked with ≈
-FORMATS = ("text", "markdown")
+FORMATS = ("text", "markdown", "html")
 
 PHRASES = load_phrases("paritrana_rules.explain", "explanation.toml")
 
 
 @exact
 def explain(result: Result, lang: str = "en", format: str = "text") -> str:
-    """Render a traced result; ValueError for an unknown language or format, or an untraced result."""
+    """Render a traced result (text, markdown, or one self-contained HTML page); ValueError for an unknown language
+    or format, or an untraced result."""
     check_request(lang, format, FORMATS)
     if result.trace is None:
         raise ValueError("this result was scored without a trace; evaluate with trace=True to explain it")
     page = _Writer(result, lang).page()
     places = Places(PHRASES[lang]["line"], result.program.path)
+    if format == "html":
+        return html(page, places, lang)
     return markdown(page, places) if format == "markdown" else plain_text(page, places)
 
 

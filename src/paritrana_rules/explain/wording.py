@@ -94,7 +94,7 @@ class Wording:
         extends (named as `extends` names it, inside the rubrics folder: never where this machine keeps it)."""
         if span.path == self.model.source.path:
             return self.phrase("at_line", line=span.line)
-        return self.phrase("at_file_line", path=_inside_rubrics(span.path, self.model.source.path), line=span.line)
+        return self.phrase("at_file_line", path=inside_rubrics(span.path, self.model.source.path), line=span.line)
 
     # ---------------------------------------------------------- formulas
 
@@ -296,7 +296,7 @@ def range_pair(pair: Iterable[ast.Expr]) -> tuple[str, ast.BandRow] | None:
     return names.pop(), row
 
 
-def _inside_rubrics(path: str, main: str) -> str:
+def inside_rubrics(path: str, main: str) -> str:
     """A file the rubric `main` builds on, as a path inside their rubrics folder (as given when outside it)."""
     root = rubrics_root(main)
     return Path(path).relative_to(root).as_posix() if Path(path).is_relative_to(root) else path
