@@ -1,9 +1,12 @@
-"""The HTTP API (`paritrana-rules serve`): every route, bad requests, the token, and answers equal to the CLI's."""
+"""The HTTP API (`paritrana-rules serve`) and the studio's routes: every route, bad requests, the token, answers equal
+to the CLI's, and no answer naming where this machine keeps the files."""
 
 from __future__ import annotations
 
+import io
 import json
 import shutil
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,6 +23,7 @@ from starlette.testclient import TestClient  # noqa: E402
 import paritrana_rules as pr  # noqa: E402
 from paritrana_rules import api  # noqa: E402
 from paritrana_rules.cli import main  # noqa: E402
+from paritrana_rules.studio.pages import create_studio  # noqa: E402
 from paritrana_rules.studio.server import ROUTES, Limits, create_app  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -44,17 +48,25 @@ def json_body(records: list[dict[str, Any]]) -> bytes:
     return json.dumps({"candidates": records}, ensure_ascii=False).encode()
 
 
+def in_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Work in tmp_path with the rubrics folder in it, as the command is run in a project (unless a test made its
+    own rubrics folder there)."""
+    monkeypatch.chdir(tmp_path)
+    if not (tmp_path / "rubrics").exists():
+        (tmp_path / "rubrics").symlink_to(RUBRICS)
+
+
 def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, body: bytes, *args: str, name: str = "candidates.json"
         ) -> tuple[int, bytes]:
     """What the command writes for the same data in a file of the upload's name, in the current folder."""
-    monkeypatch.chdir(tmp_path)
+    in_project(tmp_path, monkeypatch)
     (tmp_path / name).write_bytes(body)
     code = main([*args, "--output", "out"]) if "--output" not in args else main(list(args))
     return code, (tmp_path / "out").read_bytes()
 
 
 def rubric_path(name: str) -> str:
-    return str((RUBRICS / name).resolve())  # what the server loads, so what records say of it
+    return f"rubrics/{name}"  # what the server loads a rubric as, so what records and explanations say of it
 
 
 # ------------------------------------------------------------------ answers equal the command's
@@ -89,6 +101,18 @@ def test_explain_answers_the_cli_text(client: TestClient, tmp_path: Path, monkey
     _, expected = cli(tmp_path, monkeypatch, body, "explain", rubric_path(DESA), "candidates.json", "-c",
                       "desa-tamansari", "--lang", "id", "--format", "markdown")
     assert answer.status_code == 200 and answer.content == expected
+
+
+def test_margins_are_the_apis_for_the_candidate(client: TestClient) -> None:
+    body = json_body(candidates("2024/pemerintah-desa.yaml"))
+    answer = client.post(f"/api/rubrics/{DESA}/margins", params={"candidate": "desa-ngadi", "lang": "id"},
+                         content=body).json()["margins"]
+    rubric = pr.load(RUBRICS / DESA)
+    result = rubric.evaluate({k: v for k, v in candidates("2024/pemerintah-desa.yaml")[3].items()
+                              if k not in ("id", "name", "expect")})
+    assert answer == [m.to_dict() for m in api.band_margins(rubric, result, "id")]
+    funded = next(m for m in answer if m["criterion"] == "jumlah_rentan_desa")
+    assert funded["state"] == "below_best" and funded["distance"] == "40" and funded["next"]["at"] == "baris 225"
 
 
 def test_audit_gives_the_cli_ledger_and_replay_verifies_it(client: TestClient, tmp_path: Path,
@@ -253,3 +277,157 @@ def test_text_being_written_is_formatted_and_its_handbook_made(client: TestClien
     broken = client.post("/api/handbook", params={"name": DESA}, content=text.replace("weight 20%", "weight 25%", 1)
                          .encode())
     assert broken.status_code == 422 and broken.json()["error"]["diagnostics"][0]["code"].startswith("W4")
+
+
+# ------------------------------------------------------------------ the studio's review: handbook, cases, diff
+
+
+def test_the_handbook_page_is_the_one_docs_writes(client: TestClient, tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    _, expected = cli(tmp_path, monkeypatch, b"", "docs", rubric_path(DESA), "--format", "html", "--lang", "en")
+    page = client.get(f"/api/rubrics/{DESA}/handbook", params={"format": "html", "lang": "en"})
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert page.content == expected
+    text = (RUBRICS / DESA).read_bytes()
+    assert client.post("/api/handbook", params={"name": DESA, "format": "html", "lang": "en"},
+                       content=text).content == expected
+
+
+def examples_beside(tmp_path: Path) -> None:
+    """The example cases beside the rubrics folder, as `test` finds them when run in the project."""
+    (tmp_path / "examples").symlink_to(ROOT / "examples")
+
+
+def test_cases_answer_what_test_reports_with_the_spans_no_case_reaches(
+        client: TestClient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    text = (RUBRICS / DESA).read_text(encoding="utf-8")
+    unreached = text.replace("        from 1000 -> 100", "        from 100000 -> 100", 1).replace(
+        "from 500 to below 1000 -> 85", "from 500 to below 100000 -> 85", 1)
+    answer = client.post("/api/cases", params={"name": DESA, "lang": "id"}, content=unreached.encode()).json()
+    examples_beside(tmp_path)
+    (tmp_path / "rubrics").mkdir()
+    shutil.copytree(RUBRICS / "wilayah", tmp_path / "rubrics/wilayah")
+    (tmp_path / "rubrics/2024").mkdir()
+    (tmp_path / "rubrics" / DESA).write_text(unreached, encoding="utf-8")
+    code, report = cli(tmp_path, monkeypatch, b"", "test", rubric_path(DESA), "--format", "json", "--lang", "id")
+    expected = json.loads(report)["rubrics"][0]
+    assert code == 1 and {k: v for k, v in answer.items() if k not in ("uncovered", "text")} == expected
+    assert answer["coverage"] == {"rules": 30, "hit": 29} and not answer["ok"]
+    [rule] = answer["uncovered"]
+    line = unreached.splitlines()[rule["line"] - 1]
+    assert rule["file"] == rubric_path(DESA) and line[rule["column"] - 1:rule["end_column"] - 1] == "from 100000 -> 100"
+    assert "cakupan uji: 29 dari 30 aturan tercapai" in answer["text"]
+
+
+def test_diff_answers_what_diff_reports_on_the_example_candidates(client: TestClient, tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    new = "2025/pemerintah-desa.rubric"
+    answer = client.post("/api/diff", params={"name": new, "lang": "en"},
+                         content=(RUBRICS / new).read_bytes()).json()
+    in_project(tmp_path, monkeypatch)
+    examples_beside(tmp_path)
+    capsys.readouterr()
+    args = ["diff", rubric_path(DESA), rubric_path(new), "--candidates", "examples/2025/pemerintah-desa.yaml"]
+    main([*args, "--format", "json"])
+    as_json = capsys.readouterr().out
+    main(args)
+    as_text = capsys.readouterr().out
+    assert answer["extends"] == rubric_path(DESA)
+    assert {k: v for k, v in answer.items() if k not in ("extends", "said", "text")} == json.loads(as_json)
+    assert answer["said"][0] == "~ header edition: 2024 → 2025  (rubrics/2025/pemerintah-desa.rubric:9)"
+    assert answer["text"] == as_text and "desa-tulungrejo gains the nomination" in as_text
+    alone = client.post("/api/diff", params={"name": DESA}, content=(RUBRICS / DESA).read_bytes()).json()
+    assert alone == {"extends": None, "changed": False, "rubrics": [], "said": [], "text": ""}
+
+
+# ------------------------------------------------------------------ downloads, replay, and what answers never say
+
+
+def test_a_workbook_answers_the_cli_bytes(client: TestClient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    csv_body = (ROOT / "examples/2024/pemerintah-desa.csv").read_bytes()
+    answer = client.post(f"/api/rubrics/{DESA}/score", params={"format": "xlsx", "name": "desa.csv", "lang": "id"},
+                         content=csv_body)
+    code, expected = cli(tmp_path, monkeypatch, csv_body, "score", rubric_path(DESA), "desa.csv", "--format", "xlsx",
+                         "--lang", "id", name="desa.csv")
+    assert answer.status_code == 200 and code == 0 and answer.content == expected
+    assert answer.headers["content-type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def test_replay_quotes_the_rubric_line_a_record_diverges_at(rubrics_folder: Path) -> None:
+    (rubrics_folder / "2024").mkdir()
+    path = rubrics_folder / DESA
+    text = (RUBRICS / DESA).read_text(encoding="utf-8")
+    path.write_text(text, encoding="utf-8")
+    with TestClient(create_app(rubrics_folder)) as local:
+        ledger = local.post(f"/api/rubrics/{DESA}/audit", content=json_body(candidates("2024/pemerintah-desa.yaml")))
+        path.write_text(text.replace("        from 1000 -> 100", "        from 1000 -> 95", 1), encoding="utf-8")
+        refused = local.post("/api/replay", content=ledger.content).json()
+        assert not refused["ok"] and refused["first_divergence"] is None and refused["quote"] is None
+        report = local.post("/api/replay", params={"against_current": "true"}, content=ledger.content).json()
+    step = report["first_divergence"]
+    assert step["step"] == "criterion:jumlah_rentan_desa" and step["location"]["file"] == rubric_path(DESA)
+    line = text.splitlines().index("criterion jumlah_rentan_desa under rentan_apbdes weight 40%") + 1
+    assert report["quote"] == {"file": rubric_path(DESA), "rubric": DESA, "line": line,
+                               "text": "criterion jumlah_rentan_desa under rentan_apbdes weight 40%"}
+
+
+def test_no_answer_names_where_this_machine_keeps_the_files(client: TestClient) -> None:
+    body = json_body(candidates("2024/pemerintah-desa.yaml"))
+    text = (RUBRICS / DESA).read_bytes()
+    broken = text.replace(b"weight 20%", b"weight 25%", 1)
+    answers = [
+        client.post(f"/api/rubrics/{DESA}/score", params={"format": form, "explain": "true"}, content=body).content
+        for form in ("json", "jsonl", "csv", "table")]
+    ledger = client.post(f"/api/rubrics/{DESA}/audit", content=body).content
+    tampered = ledger.replace(b'"total":"80.50"', b'"total":"99.00"', 1)
+    answers += [
+        ledger, client.post("/api/replay", content=tampered).content,
+        client.post(f"/api/rubrics/{DESA}/explain", params={"candidate": "desa-tamansari"}, content=body).content,
+        client.post("/api/check", params={"name": DESA}, content=broken).content,
+        client.get(f"/api/rubrics/{DESA}/check").content,
+        client.post("/api/cases", params={"name": DESA}, content=text).content,
+        unexampled := client.post("/api/cases", params={"name": "2024/new.rubric"}, content=text).content,
+        client.post("/api/diff", params={"name": "2025/pemerintah-desa.rubric"},
+                    content=(RUBRICS / "2025/pemerintah-desa.rubric").read_bytes()).content,
+        client.get(f"/api/rubrics/{DESA}/handbook", params={"format": "html"}).content,
+        client.get(f"/api/rubrics/{DESA}/schema").content, client.get("/api/rubrics").content]
+    workbook = client.post(f"/api/rubrics/{DESA}/score", params={"format": "xlsx", "explain": "true"}, content=body)
+    with zipfile.ZipFile(io.BytesIO(workbook.content)) as sheets:
+        answers += [sheets.read(member) for member in sheets.namelist()]
+    for answer in answers:
+        assert str(ROOT).encode() not in answer and b"paritrana-upload-" not in answer
+    assert b"rubrics/2024/pemerintah-desa.rubric" in ledger
+    assert b"examples/2024/new.yaml" in unexampled  # the example file it has not got
+
+
+@pytest.mark.parametrize("route", ["/api/cases", "/api/diff", "/api/handbook"])
+def test_text_named_outside_the_folder_is_refused(client: TestClient, route: str) -> None:
+    answer = client.post(route, params={"name": "../elsewhere.rubric"}, content=b"")
+    assert answer.status_code == 400 and answer.json()["error"]["kind"] == "usage"
+
+
+def test_a_link_leading_out_of_the_folder_is_not_read(rubrics_folder: Path, tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    shutil.copy(RUBRICS / "wilayah/indonesia-38.shared", outside / "provinces.shared")
+    (rubrics_folder / "wilayah/linked.shared").symlink_to(outside / "provinces.shared")
+    text = (RUBRICS / DESA).read_text(encoding="utf-8").replace('uses "wilayah/indonesia-38.shared"',
+                                                                 'uses "wilayah/linked.shared"', 1)
+    with TestClient(create_app(rubrics_folder)) as local:
+        found = local.post("/api/check", params={"name": DESA}, content=text.encode())
+    assert found.status_code == 200 and found.json()["errors"] >= 1
+    [problem] = [d for d in found.json()["diagnostics"] if "linked.shared" in d["message"]]
+    assert problem["file"] == "rubrics/2024/pemerintah-desa.rubric" and str(tmp_path) not in found.text
+
+
+def test_pages_load_nothing_from_elsewhere_and_show_names_as_text() -> None:
+    with TestClient(create_studio(RUBRICS)) as studio:
+        page = studio.get(f"/rubric/{DESA}", params={"lang": "id"})
+        hostile = studio.get('/rubric/2024/<script>alert("x")</script>.rubric')
+    policy = page.headers["content-security-policy"]
+    assert "default-src 'none'" in policy and "script-src 'self';" in policy and "connect-src 'self' blob:" in policy
+    assert f'data-shown="rubrics/{DESA}"' in page.text and "<iframe id=handbook-page sandbox" in page.text
+    words = page.text.split('<script type="application/json" id=words>')[1].split("</script>")[0]
+    assert json.loads(words)["coverage"].startswith("Cakupan uji")
+    assert hostile.status_code == 404 and "<script>" not in hostile.text and "&lt;script&gt;" in hostile.text

@@ -5,180 +5,57 @@ command's output byte for byte: an upload is kept in a temporary file and read
 under the name it was sent with (`?name=`, as `score` on a file of that name
 would read it), scored by `api.score_file`, and the bytes it writes are the
 answer. `ROUTES` is the one table the application and its OpenAPI document
-(`openapi.py`) are both made from.
+(`openapi.py`) are both made from; the review of rubric text (its example
+cases, its diff) is in `review.py`.
 
 Trust: a request names a rubric by its path inside the rubrics folder, and
-nothing outside it is ever read (an absolute path, `..` or a link leading out
-is refused). A body larger than `Limits.body_bytes` is refused before more of
-it is read; an answer not ready after `Limits.seconds` is a 504 (the work in
-its thread still runs to its end, bounded by the body's size). Bound to any
-address but loopback, every request must carry the token
+nothing outside it is ever read but the example cases beside it (an absolute
+path, `..` or a link leading out is refused); no answer names where this
+machine keeps the folder (see `base.py`). A body larger than
+`Limits.body_bytes` is refused before more of it is read; an answer not ready
+after `Limits.seconds` is a 504 (the work in its thread still runs to its end,
+bounded by the body's size). Bound to any address but loopback, every request
+must carry the token
 (`Authorization: Bearer TOKEN`). Errors are JSON, with the diagnostics' and
 problems' own codes and the exit code the command would have given.
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import hashlib
-import hmac
 import io
-import tempfile
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
-import attrs
 import uvicorn
 from starlette.applications import Starlette
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from paritrana_rules import api
+from paritrana_rules.studio.base import (
+    EXIT_INTERNAL,
+    EXIT_PROBLEM,
+    LANGS,
+    Limits,
+    Refusal,
+    Studio,
+    choice,
+    flag,
+    kept,
+    upload_name,
+)
 from paritrana_rules.studio.endpoints import Endpoint
 from paritrana_rules.studio.openapi import document
+from paritrana_rules.studio.review import ROUTES as REVIEW
 
-LANGS = ("en", "id")
-DATA_FORMATS = ("json", "jsonl", "yaml", "csv", "xlsx", "parquet")
-_SUFFIXES = {".json": "json", ".jsonl": "jsonl", ".yaml": "yaml", ".yml": "yaml", ".csv": "csv", ".xlsx": "xlsx",
-             ".parquet": "parquet"}
+__all__ = ["ROUTES", "Limits", "application", "create_app", "run"]
+
 _MEDIA = {"json": "application/json", "jsonl": "application/jsonl", "csv": "text/csv; charset=utf-8",
-          "table": "text/plain; charset=utf-8"}
-EXIT_PROBLEM, EXIT_USAGE, EXIT_INTERNAL = 1, 2, 3  # as the command's
-
-
-@attrs.frozen
-class Limits:
-    body_bytes: int = 10 * 2**20  # an upload: candidates, a ledger or rubric text
-    seconds: float = 60.0  # until an answer is given up (504)
-
-
-class Refusal(Exception):
-    """A request answered with an error: its HTTP status, kind, message and the exit code the command gives."""
-
-    def __init__(self, status: int, kind: str, message: str, exit_code: int = EXIT_USAGE,
-                 **details: Any) -> None:
-        super().__init__(message)
-        self.status, self.kind, self.exit_code, self.details = status, kind, exit_code, details
-
-    def response(self) -> JSONResponse:
-        error = {"kind": self.kind, "message": str(self), "exit_code": self.exit_code, **self.details}
-        headers = {"WWW-Authenticate": "Bearer"} if self.status == 401 else None
-        return JSONResponse({"error": error}, status_code=self.status, headers=headers)
-
-
-class Studio:
-    """What every request reads: the rubrics folder, the limits and the token; compiled rubrics and the listing
-    are kept while no rubric or shared file under the folder changes."""
-
-    def __init__(self, root: str | Path, limits: Limits = Limits(), token: str | None = None) -> None:
-        self.root = Path(root).resolve()
-        if not self.root.is_dir():
-            raise api.UsageError(f"no such rubrics folder: {root}")
-        self.limits, self.token = limits, token
-        self.compiled: dict[Path, tuple[int, api.CompiledRubric]] = {}
-        self.listings: dict[str, tuple[int, list[dict[str, Any]]]] = {}  # by language: checking every rubric takes
-
-    # ------------------------------------------------------------------ what a request names
-
-    def rubric_path(self, name: str) -> Path:
-        """The rubric file a request names, inside the folder; 404 with the nearest name when there is none."""
-        if not name or name.startswith("/") or "\\" in name or ".." in Path(name).parts:
-            raise Refusal(400, "usage", f"a rubric is named by its path inside the rubrics folder, not '{name}'")
-        path = (self.root / name).resolve()
-        if not path.is_relative_to(self.root):
-            raise Refusal(400, "usage", f"'{name}' leads outside the rubrics folder")
-        if path.suffix != ".rubric" or not path.is_file():
-            known = [str(p.relative_to(self.root)) for p in api.rubric_files([self.root])]
-            hint = api.did_you_mean(name, known)
-            raise Refusal(404, "not_found", f"no rubric '{name}' in the rubrics folder" + (f"; {hint}" if hint else ""))
-        return path
-
-    def rubric(self, name: str) -> api.CompiledRubric:
-        path = self.rubric_path(name)
-        stamp = self.files_state()
-        kept = self.compiled.get(path)
-        if kept is None or kept[0] != stamp:
-            kept = (stamp, api.load(path))
-            self.compiled[path] = kept
-        return kept[1]
-
-    def files_state(self) -> int:
-        """What the rubric and shared files under the folder are now (names, sizes, change times): a rubric may
-        extend or use any of them, and one added, removed or changed changes this."""
-        found = sorted(self.root.rglob("*.rubric")) + sorted(self.root.rglob("*.shared"))
-        return hash(tuple((str(path), *_size_and_time(path)) for path in found))
-
-    def allowed(self, request: Request) -> None:
-        if self.token is None:
-            return
-        given = request.headers.get("authorization", "")
-        if not hmac.compare_digest(given.encode(), f"Bearer {self.token}".encode()):
-            raise Refusal(401, "unauthorized", "this server needs its token: send 'Authorization: Bearer TOKEN'")
-
-    async def body(self, request: Request) -> bytes:
-        """The request's body, refused past the limit before the rest of it is read."""
-        limit = self.limits.body_bytes
-        declared = request.headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > limit:
-            raise _too_large(limit)
-        chunks, size = [], 0
-        async for chunk in request.stream():
-            size += len(chunk)
-            if size > limit:
-                raise _too_large(limit)
-            chunks.append(chunk)
-        return b"".join(chunks)
-
-    async def in_time(self, work: Callable[[], Any]) -> Any:
-        try:
-            return await asyncio.wait_for(run_in_threadpool(work), self.limits.seconds)
-        except TimeoutError:
-            raise Refusal(504, "timeout", f"no answer within {self.limits.seconds:g} s; send fewer candidates",
-                          EXIT_INTERNAL) from None
-
-
-def _size_and_time(path: Path) -> tuple[int, int]:
-    try:
-        status = path.stat()
-    except OSError:  # removed while the folder was read: it counts as changed
-        return -1, -1
-    return status.st_size, status.st_mtime_ns
-
-
-def _too_large(limit: int) -> Refusal:
-    return Refusal(413, "too_large", f"the request body is larger than {limit:,} bytes; send fewer candidates",
-                   EXIT_USAGE)
-
-
-# ------------------------------------------------------------------ query parameters
-
-
-def _choice(request: Request, name: str, choices: tuple[str, ...], default: str) -> str:
-    value = request.query_params.get(name, default)
-    if value not in choices:
-        raise Refusal(400, "usage", f"'{name}' must be one of {', '.join(choices)}, not '{value}'")
-    return value
-
-
-def _flag(request: Request, name: str) -> bool:
-    return request.query_params.get(name, "").lower() in ("1", "true", "yes")
-
-
-def _upload_name(request: Request) -> tuple[str, str]:
-    """The name an upload is read under (as `score` names a file in origins) and its data format."""
-    name = request.query_params.get("name", "candidates.json")
-    if "/" in name or "\\" in name or not name.strip() or len(name) > 200:
-        raise Refusal(400, "usage", "'name' is a file name without folders")
-    given = request.query_params.get("data_format")
-    form = given or _SUFFIXES.get(Path(name).suffix.lower())
-    if form not in DATA_FORMATS:
-        raise Refusal(400, "usage", f"say how the data is written: a 'name' ending in {', '.join(_SUFFIXES)} or "
-                                    f"'data_format' one of {', '.join(DATA_FORMATS)}")
-    return name, form
+          "table": "text/plain; charset=utf-8", "html": "text/html; charset=utf-8",
+          "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
 
 # ------------------------------------------------------------------ routes
@@ -186,55 +63,52 @@ def _upload_name(request: Request) -> tuple[str, str]:
 
 async def list_rubrics(studio: Studio, request: Request) -> Response:
     """Every rubric (its path inside the folder, as requests name it), made again only when a file changed."""
-    lang, stamp = _choice(request, "lang", LANGS, "en"), studio.files_state()
-    kept = studio.listings.get(lang)
-    if kept is None or kept[0] != stamp:
+    lang, stamp = choice(request, "lang", LANGS, "en"), studio.files_state()
+    listed = studio.listings.get(lang)
+    if listed is None or listed[0] != stamp:
         listing = await studio.in_time(lambda: api.catalogue_sections(api.catalogue(studio.root), ()))
-        kept = (stamp, api.catalogue_json(listing, lang))
-        studio.listings[lang] = kept
-    return JSONResponse({"rubrics": kept[1]})
+        listed = (stamp, api.catalogue_json(listing, lang))
+        studio.listings[lang] = listed
+    return JSONResponse({"rubrics": listed[1]})
 
 
 async def schema(studio: Studio, request: Request) -> Response:
     rubric = await studio.in_time(lambda: studio.rubric(request.path_params["rubric"]))
-    return JSONResponse(api.candidate_schema(rubric, _choice(request, "lang", LANGS, "en")),
+    return JSONResponse(api.candidate_schema(rubric, choice(request, "lang", LANGS, "en")),
                         media_type="application/schema+json")
 
 
 async def check_file(studio: Studio, request: Request) -> Response:
-    path = studio.rubric_path(request.path_params["rubric"])
-    return _diagnostics(await studio.in_time(lambda: api.check_file(path)), _choice(request, "lang", LANGS, "en"))
+    name = request.path_params["rubric"]
+    studio.rubric_path(name)
+
+    def work() -> list[api.Diagnostic]:
+        try:
+            return studio.diagnose(studio.read(studio.shown(name)), name)
+        except api.RubricError as error:  # it cannot be read
+            return error.diagnostics
+
+    return _diagnostics(await studio.in_time(work), choice(request, "lang", LANGS, "en"))
 
 
 async def check_text(studio: Studio, request: Request) -> Response:
     """Rubric text checked as if it were the file `?name=` in the folder (so that its `extends` resolves)."""
-    text, where = await _sent_rubric(studio, request)
-    _, found = await studio.in_time(lambda: api.diagnose(text, where))
-    return _diagnostics(found, _choice(request, "lang", LANGS, "en"))
+    text, name = await studio.sent_rubric(request)
+    found = await studio.in_time(lambda: studio.diagnose(text, name))
+    return _diagnostics(found, choice(request, "lang", LANGS, "en"))
 
 
 async def format_text(studio: Studio, request: Request) -> Response:
     """Rubric text in the canonical layout of `paritrana-rules fmt`; 422 with the diagnostics if it does not parse."""
-    text, where = await _sent_rubric(studio, request)
-    formatted: str = await studio.in_time(lambda: api.format_text(text, where))
+    text, name = await studio.sent_rubric(request)
+    formatted: str = await studio.in_time(lambda: api.format_text(text, studio.shown(name)))
     return Response(formatted.encode("utf-8"), media_type="text/plain; charset=utf-8")
 
 
 async def handbook_of_text(studio: Studio, request: Request) -> Response:
-    """The handbook of rubric text as it is being written (Markdown); 422 with the diagnostics if it has errors."""
-    text, where = await _sent_rubric(studio, request)
-    lang = _choice(request, "lang", LANGS, "id")
-    written: str = await studio.in_time(lambda: api.handbook(api.loads(text, where), lang=lang, format="markdown"))
-    return Response(written.encode("utf-8"), media_type="text/markdown; charset=utf-8")
-
-
-async def _sent_rubric(studio: Studio, request: Request) -> tuple[str, str]:
-    """The rubric text of the body, and the path inside the folder it stands for (`?name=`)."""
-    name = request.query_params.get("name", "untitled.rubric")
-    where = studio.root / name
-    if ".." in Path(name).parts or Path(name).is_absolute() or not where.resolve().is_relative_to(studio.root):
-        raise Refusal(400, "usage", f"'{name}' leads outside the rubrics folder")
-    return (await studio.body(request)).decode("utf-8", errors="replace"), str(where)
+    """The handbook of rubric text as it is being written; 422 with the diagnostics if it has errors."""
+    text, name = await studio.sent_rubric(request)
+    return await _handbook(studio, request, lambda: studio.loads(text, name))
 
 
 def _diagnostics(found: list[api.Diagnostic], lang: str) -> JSONResponse:
@@ -268,16 +142,24 @@ async def save(studio: Studio, request: Request) -> Response:
 
 
 async def handbook(studio: Studio, request: Request) -> Response:
-    """The handbook candidates read, as `paritrana-rules docs` writes it (Markdown)."""
-    rubric = studio.rubric(request.path_params["rubric"])
-    text = api.handbook(rubric, lang=_choice(request, "lang", LANGS, "id"), format="markdown")
-    return Response(text.encode("utf-8"), media_type="text/markdown; charset=utf-8")
+    """The handbook candidates read, as `paritrana-rules docs` writes it."""
+    return await _handbook(studio, request, lambda: studio.rubric(request.path_params["rubric"]))
+
+
+_HANDBOOK_MEDIA = {"markdown": "text/markdown; charset=utf-8", "html": "text/html; charset=utf-8"}
+
+
+async def _handbook(studio: Studio, request: Request, rubric: Callable[[], api.CompiledRubric]) -> Response:
+    """Markdown, or the self-contained page of `docs --format html` (`?format=html`), in `?lang=`."""
+    lang, form = choice(request, "lang", LANGS, "id"), choice(request, "format", tuple(_HANDBOOK_MEDIA), "markdown")
+    written: str = await studio.in_time(lambda: api.handbook(rubric(), lang=lang, format=form))
+    return Response(written.encode("utf-8"), media_type=_HANDBOOK_MEDIA[form])
 
 
 async def score(studio: Studio, request: Request) -> Response:
     """The upload scored as `paritrana-rules score RUBRIC NAME --format F` writes it."""
-    form = _choice(request, "format", tuple(api.FORMATS), "json")
-    lang, explain = _choice(request, "lang", LANGS, "en"), _flag(request, "explain")
+    form = choice(request, "format", tuple(api.FORMATS), "json")
+    lang, explain = choice(request, "lang", LANGS, "en"), flag(request, "explain")
     stage = request.query_params.get("stage")
     output, report = await _scored(studio, request, form=form, lang=lang, explain=explain, stage=stage)
     return Response(output, media_type=_MEDIA.get(form, "application/octet-stream"),
@@ -293,11 +175,11 @@ async def audit(studio: Studio, request: Request) -> Response:
 
 async def _scored(studio: Studio, request: Request, **options: Any) -> tuple[bytes, api.BatchReport]:
     rubric = studio.rubric(request.path_params["rubric"])
-    name, form = _upload_name(request)
+    name, form = upload_name(request)
     body = await studio.body(request)
 
     def work() -> tuple[bytes, api.BatchReport]:
-        with _kept(body) as upload:
+        with kept(body) as upload:
             output = io.BytesIO()
             report = api.score_file(rubric, upload, output, data_format=form, data_label=name,  # type: ignore[arg-type]
                                     **options)
@@ -307,43 +189,65 @@ async def _scored(studio: Studio, request: Request, **options: Any) -> tuple[byt
     return result
 
 
-@contextlib.contextmanager
-def _kept(body: bytes, name: str = "upload") -> Iterator[Path]:
-    """An upload as a temporary file while the work reads it (the data layer and replay read files)."""
-    with tempfile.TemporaryDirectory(prefix="paritrana-upload-") as folder:
-        path = Path(folder) / name
-        path.write_bytes(body)
-        yield path
-
-
 async def explain(studio: Studio, request: Request) -> Response:
     """One candidate of the upload explained, as `paritrana-rules explain` prints it."""
-    rubric = studio.rubric(request.path_params["rubric"])
-    name, form = _upload_name(request)
-    lang, shape = _choice(request, "lang", LANGS, "en"), _choice(request, "format", ("text", "markdown"), "text")
-    candidate = request.query_params.get("candidate")
-    body = await studio.body(request)
-
-    def work() -> str:
-        with _kept(body) as upload:
-            result = api.score_candidate(rubric, upload, candidate, form, data_label=name)  # type: ignore[arg-type]
-            return result.explain(lang=lang, format=shape)  # type: ignore[arg-type]
-
-    text: str = await studio.in_time(work)
+    lang, shape = choice(request, "lang", LANGS, "en"), choice(request, "format", ("text", "markdown"), "text")
+    text: str = await _one_candidate(studio, request, lambda result: result.explain(
+        lang=lang, format=shape))  # type: ignore[arg-type]
     return Response(text.encode("utf-8"), media_type="text/plain; charset=utf-8")
 
 
+async def margins(studio: Studio, request: Request) -> Response:
+    """How far one candidate of the upload is from each criterion's next better band (`api.band_margins`)."""
+    lang = choice(request, "lang", LANGS, "en")
+    found = await _one_candidate(studio, request, lambda result: [
+        margin.to_dict() for margin in api.band_margins(result.rubric, result, lang)])
+    return JSONResponse({"margins": found})
+
+
+async def _one_candidate(studio: Studio, request: Request, then: Callable[[api.Result], Any]) -> Any:
+    """What `then` makes of one candidate of the upload (`?candidate=`, its id, when it holds several), scored at
+    the stage its data has reached, as a batch scores it."""
+    rubric = studio.rubric(request.path_params["rubric"])
+    name, form = upload_name(request)
+    candidate = request.query_params.get("candidate")
+    body = await studio.body(request)
+
+    def work() -> Any:
+        with kept(body) as upload:
+            return then(api.score_candidate(rubric, upload, candidate, form, data_label=name))  # type: ignore[arg-type]
+
+    return await studio.in_time(work)
+
+
 async def replay(studio: Studio, request: Request) -> Response:
-    """An uploaded ledger replayed against the folder's rubrics, as `replay --format json` reports it."""
-    head = request.query_params.get("head")
+    """An uploaded ledger replayed against the folder's rubrics, as `replay --format json` reports it, with the
+    rubric line the first divergence names (`quote`: its file, line and text; null when it names none)."""
+    head, current = request.query_params.get("head"), flag(request, "against_current")
     body = await studio.body(request)
 
     def work() -> dict[str, Any]:
-        with _kept(body, "ledger.jsonl") as ledger:
-            report = api.replay(ledger, [studio.root], head=head)
-            return {**report.to_dict(), "text": report.render()}
+        with kept(body, "ledger.jsonl") as ledger:
+            report = api.replay(ledger, [studio.root], head=head, against_current=current)
+            shown = {str(ledger): "ledger.jsonl", str(studio.root): studio.folder}
+            answer: dict[str, Any] = _hidden({**report.to_dict(), "text": report.render()}, shown)
+        where = (answer["first_divergence"] or {}).get("location") or {}
+        return {**answer, "quote": studio.quote(where.get("file"), where.get("line"))}
 
     return JSONResponse(await studio.in_time(work))
+
+
+def _hidden(value: Any, shown: dict[str, str]) -> Any:
+    """`value` with every path of this machine (the keys of `shown`) written as it is shown instead."""
+    if isinstance(value, str):
+        for path, name in shown.items():
+            value = value.replace(path, name)
+        return value
+    if isinstance(value, list):
+        return [_hidden(item, shown) for item in value]
+    if isinstance(value, dict):
+        return {key: _hidden(item, shown) for key, item in value.items()}
+    return value
 
 
 async def openapi(studio: Studio, request: Request) -> Response:
@@ -364,8 +268,9 @@ ROUTES = (
     Endpoint("PUT", "/api/rubrics/{rubric:path}/text", save,
              "Save a rubric (atomically; refused with 409 if the file changed since the version `If-Match` names)",
              body="text/plain"),
-    Endpoint("GET", "/api/rubrics/{rubric:path}/handbook", handbook, "The handbook of a rubric, in Markdown",
-             answer="text/markdown", query=(("lang", "id or en"),)),
+    Endpoint("GET", "/api/rubrics/{rubric:path}/handbook", handbook,
+             "The handbook of a rubric, in Markdown or as one self-contained HTML page", answer="text/markdown",
+             query=(("lang", "id or en"), ("format", "markdown (default) or html"))),
     Endpoint("GET", "/api/rubrics/{rubric:path}/check", check_file, "Every diagnostic of a rubric of the folder",
              query=_LANG),
     Endpoint("POST", "/api/check", check_text, "Every diagnostic of rubric text, as if it were a file of the folder",
@@ -374,29 +279,37 @@ ROUTES = (
              body="text/plain", answer="text/plain", query=(("name", "the file it stands for, inside the folder"),)),
     Endpoint("POST", "/api/handbook", handbook_of_text, "The handbook of rubric text as it is being written",
              body="text/plain", answer="text/markdown",
-             query=(("name", "the file it stands for, inside the folder"), ("lang", "id or en"))),
+             query=(("name", "the file it stands for, inside the folder"), ("lang", "id or en"),
+                    ("format", "markdown (default) or html"))),
     Endpoint("POST", "/api/rubrics/{rubric:path}/score", score,
              "Candidates scored, as `paritrana-rules score` writes them", body="application/octet-stream",
              answer="application/json",
-             query=(*_UPLOAD, ("format", "json, jsonl, csv or table; default json"), *_LANG,
+             query=(*_UPLOAD, ("format", "json, jsonl, csv, table or xlsx; default json"), *_LANG,
                     ("explain", "true adds each candidate's explanation"), ("stage", "score everyone at this stage"))),
     Endpoint("POST", "/api/rubrics/{rubric:path}/explain", explain,
              "One candidate's score explained step by step", body="application/octet-stream",
              answer="text/plain",
              query=(*_UPLOAD, ("candidate", "its id, when the data holds several"), *_LANG,
                     ("format", "text or markdown")),),
+    Endpoint("POST", "/api/rubrics/{rubric:path}/margins", margins,
+             "For each criterion, how far one candidate is from the band that gives it more points",
+             body="application/octet-stream",
+             query=(*_UPLOAD, ("candidate", "its id, when the data holds several"), *_LANG)),
     Endpoint("POST", "/api/rubrics/{rubric:path}/audit", audit,
              "The sealed audit ledger of the candidates' scores", body="application/octet-stream",
              answer="application/jsonl", query=_UPLOAD),
     Endpoint("POST", "/api/replay", replay, "An audit ledger verified record by record against the folder's rubrics",
-             body="application/jsonl", query=(("head", "the seal head the committee published"),)),
+             body="application/jsonl", query=(("head", "the seal head the committee published"),
+                                              ("against_current", "true: re-score a record whose rubric changed "
+                                                                  "under the rubric as it is now"))),
+    *REVIEW,
     Endpoint("GET", "/api/openapi.json", openapi, "This document"),
 )
 
 
-def create_app(root: str | Path, *, limits: Limits = Limits(), token: str | None = None) -> Starlette:
+def create_app(root: str | Path, *, limits: Limits | None = None, token: str | None = None) -> Starlette:
     """The API over the rubrics under `root`; every request needs `token` when one is given."""
-    return application(Studio(root, limits, token))
+    return application(Studio(root, limits or Limits(), token))
 
 
 def application(studio: Studio, pages: list[Route] | None = None) -> Starlette:
