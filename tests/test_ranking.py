@@ -33,11 +33,11 @@ def rule(keys: tuple[str, ...] = ("total", "c"), within: str | None = "g", top: 
 
 
 def test_ties_nothing_breaks_share_a_rank_and_all_go_on() -> None:
-    entries = [Entry("a", True, (Decimal(80), Decimal(50)), ("jatim",)),
-               Entry("b", True, (Decimal(80), Decimal(50)), ("jatim",)),
-               Entry("c", True, (Decimal(80), Decimal(40)), ("jatim",)),
-               Entry("d", False, (Decimal(99), Decimal(99)), ("jatim",)),
-               Entry("e", True, (Decimal(60), Decimal(10)), ("maluku",))]
+    entries = [Entry("a", True, (80, 50), ("jatim",)),
+               Entry("b", True, (80, 50), ("jatim",)),
+               Entry("c", True, (80, 40), ("jatim",)),
+               Entry("d", False, (99, 99), ("jatim",)),
+               Entry("e", True, (60, 10), ("maluku",))]
     placings = {p.candidate: p for p in place(rule(), entries)}
     assert (placings["a"].rank, placings["b"].rank, placings["c"].rank) == (1, 1, 3)
     assert placings["a"].tied and placings["b"].tied and not placings["c"].tied
@@ -47,7 +47,7 @@ def test_ties_nothing_breaks_share_a_rank_and_all_go_on() -> None:
 
 
 def test_a_tie_break_decides() -> None:
-    entries = [Entry("a", True, (Decimal(80), Decimal(40)), (None,)), Entry("b", True, (Decimal(80), Decimal(50)), (None,))]
+    entries = [Entry("a", True, (80, 40), (None,)), Entry("b", True, (80, 50), (None,))]
     placings = {p.candidate: p for p in place(rule(within=None), entries)}
     assert (placings["b"].rank, placings["a"].rank) == (1, 2) and not placings["a"].tied
 

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import pickle
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 
 import attrs
@@ -391,12 +391,40 @@ def _verify_rubric(line: int, document: Mapping[str, Any], rubrics: RubricFinder
         return  # each scored record says so, naming what changed
     recorded = document.get("locations")
     recorded_steps = recorded if isinstance(recorded, list) else []  # any length, after tampering
-    moved = [str(new[0]) for old, new in zip(recorded_steps, step_locations(compiled.program), strict=False)
-             if old != new]
+    current = step_locations(compiled.program)
+    moved = [str(new[0]) for old, new in zip(_placed(recorded_steps), _placed(current), strict=False) if old != new]
     if moved:
         findings.append(Finding("moved", f"{len(moved)} steps are recorded at other lines than the rubric has them now "
                                 f"(first: {moved[0]}); the rubric's meaning is the same, its layout changed", line,
                                 None, "note"))
+
+
+def _placed(locations: Sequence[Any]) -> list[Any]:
+    """Steps' places ([id, file, line, column]) with each file named as it is wherever the rubrics folder is: on
+    the machine that scored or this one, by an absolute or a relative path. The rubric itself (the file of the
+    `total` step) is named "", a file it builds on by its path inside the rubrics folder, so that only a rule
+    that truly moved, in its file or to another, reads as moved."""
+    main = next((step[1] for step in locations if _step_place(step) and step[0] == "total"), None)
+    return [[step[0], _inside_rubrics(step[1], main), *step[2:]] if _step_place(step) else step for step in locations]
+
+
+def _step_place(step: Any) -> bool:
+    return isinstance(step, list) and len(step) == 4 and isinstance(step[1], str)  # any shape, after tampering
+
+
+def _inside_rubrics(file: str, main: str | None) -> str:
+    """A file's name that does not depend on where the rubrics folder is: its path below the last folder named
+    `rubrics` (where `extends` paths start), else below the rubric's own folder (where they start without one)."""
+    if file == main:
+        return ""
+    parts = PurePath(file).parts
+    folders = parts[:-1]
+    if "rubrics" in folders:
+        last = len(folders) - 1 - folders[::-1].index("rubrics")
+        return PurePath(*parts[last + 1:]).as_posix()
+    if main is not None and PurePath(file).is_relative_to(PurePath(main).parent):
+        return PurePath(file).relative_to(PurePath(main).parent).as_posix()
+    return file
 
 
 def _replay_record(context: _Context, line: int, document: dict[str, Any], raw: bytes | None,

@@ -405,8 +405,9 @@ class _Words:
 
     def entries(self, rules: Rules, qualifies: list[Any]) -> Callable[[int, str], Entry]:
         """A maker of each row's entry, as `ranking.result_entry` makes it of the row's result (its points: those
-        the ranking is by), from the chunk's columns as lists."""
-        scores, decimal = self.scores, self.decimal
+        the ranking is by), from the chunk's columns as lists (whole numbers of the last place, as entries hold
+        them: the columns' scale is the rubric's rounding places)."""
+        scores = self.scores
         total = scores.total.tolist()
         keys = {key: scores.points[key].tolist() for key in self.keys}
         stages = [(name, advanced.tolist(), None if scores.provisional[name] is None
@@ -416,9 +417,9 @@ class _Words:
         placing = [q.tolist() for q in qualifies]
 
         def entry(index: int, candidate_id: str) -> Entry:
-            return entry_of(rules, candidate_id, self.status[index], decimal(total[index]),
-                            {key: decimal(column[index]) for key, column in keys.items()},
-                            {name: (advanced[index], None if provisional is None else decimal(provisional[index]))
+            return entry_of(rules, candidate_id, self.status[index], total[index],
+                            {key: column[index] for key, column in keys.items()},
+                            {name: (advanced[index], None if provisional is None else provisional[index])
                              for name, advanced, provisional in stages},
                             tuple(column[index] if column is not None else None for column in groups),
                             tuple(q[index] for q in placing))

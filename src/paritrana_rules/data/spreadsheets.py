@@ -14,9 +14,7 @@ import csv
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, TextIO
-
-import attrs
+from typing import Any, NamedTuple, TextIO
 
 from paritrana_rules.data.files import STDIN, file_error, rest_of_line, text_stream
 from paritrana_rules.data.limits import MAX_FIELDS, MAX_ROW_CHARS, XLSX_LAST_ROW, field_name_issue, safe_text, usable_id
@@ -27,18 +25,15 @@ from paritrana_rules.data.workbooks import Workbook, check_workbook, workbook_fi
 from paritrana_rules.errors import InputError, InputProblem, did_you_mean
 
 
-@attrs.frozen
-class CellRow:
+class CellRow(NamedTuple):
     """A row of a CSV file or spreadsheet as read: not yet a record, so cheap to read and to hand to another
-    process, which makes it one with `record()`. A batch reads rows in one process and judges them in several."""
+    process, which makes it one with `record()`. A batch reads rows in one process and judges them in several:
+    a plain tuple, since rows cross processes by the thousand."""
 
     cells: list[str]
     header: list[str]
     origin: str
     too_long: int | None = None  # the row's length, when it was longer than MAX_ROW_CHARS and so not read
-
-    def __reduce__(self) -> tuple[Any, ...]:  # as a plain tuple: rows are sent to worker processes by the thousand
-        return (CellRow, (self.cells, self.header, self.origin, self.too_long))
 
     @property
     def id(self) -> str | None:

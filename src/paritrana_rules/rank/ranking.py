@@ -42,26 +42,18 @@ GroupValue = str | None
 
 
 class Entry(NamedTuple):
-    """What the funnel needs of one scored candidate (a plain tuple: entries are pickled by the thousand)."""
+    """What the funnel needs of one scored candidate (a plain tuple: entries are pickled by the thousand).
+
+    Keys and cut totals are whole numbers of the rubric's last decimal place (they are all rounded to it):
+    cheaper to send between processes, keep on disk, read back and sort than decimals.
+    """
 
     candidate: str
     eligible: bool  # scored at the last stage and not disqualified or eliminated: it can be ranked
-    keys: tuple[Decimal, ...]  # () when it cannot be ranked
+    keys: tuple[int, ...]  # () when it cannot be ranked
     groups: tuple[GroupValue, ...]  # its value of each `within` the rules use (`Rules.groups`)
-    cut_totals: tuple[Decimal | None, ...] = ()  # per cut: its provisional total there, None when out of the running
+    cut_totals: tuple[int | None, ...] = ()  # per cut: its provisional total there, None when out of the running
     qualifies: tuple[bool, ...] = ()  # per placing: whether its condition holds
-
-
-class _Kept(NamedTuple):
-    """An entry as the funnel keeps it: its keys and cut totals in whole numbers of the rubric's last decimal
-    place (they are all rounded to it), which are cheaper to keep on disk, read back and sort than decimals."""
-
-    candidate: str
-    eligible: bool
-    keys: tuple[int, ...]
-    groups: tuple[GroupValue, ...]
-    cut_totals: tuple[int | None, ...]
-    qualifies: tuple[bool, ...]
 
 
 @attrs.frozen
@@ -156,16 +148,26 @@ def entry(rules: Rules, candidate: str, status: str, total: Decimal, points: Map
     """What the funnel needs of a scored candidate. `values` are its inputs and lets; `stages` each advance
     rule decided for it: (advanced, provisional total). One scored at an earlier stage is not ranked."""
     qualifies = tuple(bool(condition(values)) if condition is not None else True for condition in rules.conditions)
-    return entry_of(rules, candidate, status, total, points, stages,
+    places = rules.model.rounding_places
+    return entry_of(rules, candidate, status, _whole(total, places),
+                    {name: _whole(value, places) for name, value in points.items()},
+                    {name: (advanced, None if provisional is None else _whole(provisional, places))
+                     for name, (advanced, provisional) in stages.items()},
                     tuple(rules.group_of(name, values) for name in rules.groups), qualifies)
 
 
-def entry_of(rules: Rules, candidate: str, status: str, total: Decimal, points: Mapping[str, Decimal],
-             stages: Mapping[str, tuple[bool, Decimal | None]], groups: tuple[GroupValue, ...],
+def _whole(value: Decimal, places: int) -> int:
+    """A number rounded to the rubric's last place as a whole number of that place (exactly)."""
+    return int(value.scaleb(places))
+
+
+def entry_of(rules: Rules, candidate: str, status: str, total: int, points: Mapping[str, int],
+             stages: Mapping[str, tuple[bool, int | None]], groups: tuple[GroupValue, ...],
              qualifies: tuple[bool, ...]) -> Entry:
-    """`entry` with the groups and the placing conditions already decided (by a batch scored a column at a time)."""
+    """`entry` with the groups and the placing conditions already decided (by a batch scored a column at a time),
+    and the total, points and provisional totals in whole numbers of the rubric's last place."""
     ranking = rules.model.ranking
-    keys: tuple[Decimal, ...] = ()  # none for a candidate scored at an earlier stage: it is not ranked
+    keys: tuple[int, ...] = ()  # none for a candidate scored at an earlier stage: it is not ranked
     if ranking is not None and all(key == "total" or key in points for key in ranking.keys):
         keys = tuple(total if key == "total" else points[key] for key in ranking.keys)
     cut_totals = tuple(_in_running(rules, cut.index, cut.stage, status, stages) for cut in rules.model.cuts)
@@ -173,7 +175,7 @@ def entry_of(rules: Rules, candidate: str, status: str, total: Decimal, points: 
 
 
 def _in_running(rules: Rules, index: int, stage: str, status: str,
-                stages: Mapping[str, tuple[bool, Decimal | None]]) -> Decimal | None:
+                stages: Mapping[str, tuple[bool, int | None]]) -> int | None:
     """The provisional total at a cut's stage, for a candidate still in the running there."""
     if status == "disqualified" or stage not in stages:
         return None
@@ -185,7 +187,6 @@ def _in_running(rules: Rules, index: int, stage: str, status: str,
 # ------------------------------------------------------------------ deciding
 
 SortRecord = tuple[Any, ...]  # (group, negated keys..., entry index)
-KNOWN_KEYS = 100_000  # distinct keys the funnel remembers as whole numbers (10,001 on a scale 0 to 100, 2 places)
 
 
 class Funnel:
@@ -197,23 +198,9 @@ class Funnel:
         self.ranked = Spill()  # (index, entry) of each ranked entry: what placings choose from, often few
         self.decided: _Decisions | None = None
         self.places = rules.model.rounding_places
-        self.known: dict[Decimal, int] = {}
 
     def add(self, item: Entry) -> None:
-        scaled = self.scaled
-        cuts = tuple(None if t is None else scaled(t) for t in item.cut_totals) if item.cut_totals else ()
-        self.entries.append(_Kept(item.candidate, item.eligible, tuple(map(scaled, item.keys)), item.groups, cuts,
-                                  item.qualifies))
-
-    def scaled(self, value: Decimal) -> int:
-        """A key as a whole number of the last place (remembered: totals and points take few values; on a scale
-        wide enough to take many, what is remembered is let go past KNOWN_KEYS, so memory stays flat)."""
-        known = self.known.get(value)
-        if known is None:
-            if len(self.known) >= KNOWN_KEYS:
-                self.known.clear()
-            known = self.known[value] = int(value.scaleb(self.places))
-        return known
+        self.entries.append(item)
 
     def close(self) -> None:
         self.entries.close()
@@ -238,7 +225,7 @@ class Funnel:
             self._award(number, decided)
         return decided
 
-    def _kept(self, ranked: Callable[[int, _Kept], bool]) -> Iterator[tuple[int, _Kept]]:
+    def _kept(self, ranked: Callable[[int, Entry], bool]) -> Iterator[tuple[int, Entry]]:
         """The entries that are ranked, by index, kept aside for the placings' passes as they go by."""
         for index, item in enumerate(self.entries):
             if ranked(index, item):
@@ -328,7 +315,7 @@ class _Decisions:
         # ahead (a tie: several), behind by).
         self.awards: dict[int, list[tuple[int, int, int, str, tuple[int, ...], Decimal | None]]] = {}
 
-    def placing(self, rules: Rules, index: int, item: _Kept, names: Mapping[int, str]) -> Placing:
+    def placing(self, rules: Rules, index: int, item: Entry, names: Mapping[int, str]) -> Placing:
         group = item.groups[0] if rules.groups else None
         cut = None
         if self.cut_at[index] >= 0:
