@@ -11,13 +11,14 @@ import contextlib
 import itertools
 import json
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Literal, TypeVar
 
 from paritrana_rules.data.documents import read_json, read_json_lines, read_yaml
 from paritrana_rules.data.files import STDIN, STDIN_LABEL, file_error
 from paritrana_rules.data.limits import escaped, id_issue
+from paritrana_rules.data.parts import is_regular_file
 from paritrana_rules.data.specs import InputSpec
 from paritrana_rules.data.spreadsheets import CellRow, read_csv, read_parquet, read_xlsx
 from paritrana_rules.data.values import Candidate, RawCandidate, Rejected, judge
@@ -110,37 +111,61 @@ def judge_candidates(path: str | Path, specs: Sequence[InputSpec],
     return [judge(raw, specs, first) for raw, first in with_first_origins(iter_candidates(path, format))]
 
 
-def with_first_origins(raws: Iterable[Row]) -> Iterator[tuple[Row, str | None]]:
-    """Each record with where its id was first used (itself, unless the id repeats), as a stream.
-
-    The ids seen so far are kept in a temporary SQLite database on disk, so that
-    a batch of millions of rows takes no more memory than one of ten. An id past
-    its limits is not kept: validation rejects its record, under its origin.
-    """
-    with contextlib.closing(sqlite3.connect("")) as seen:  # "": a private database in a temporary file
-        seen.execute("CREATE TABLE first_use (id TEXT PRIMARY KEY, origin TEXT NOT NULL)")
+def with_first_origins(raws: Iterable[Row], uses: FirstUses | None = None) -> Iterator[tuple[Row, str | None]]:
+    """Each record with where its id was first used (itself, unless the id repeats), as a stream; `uses` holds
+    the ids of records read before these, if any."""
+    with contextlib.closing(FirstUses()) if uses is None else contextlib.nullcontext(uses) as known:
         records = iter(raws)
         while batch := list(itertools.islice(records, _FIRST_USE_BATCH)):
-            yield from _first_origins(seen, batch)
+            yield from zip(batch, known.firsts([(raw.id, raw.origin) for raw in batch]), strict=True)
 
 
 _FIRST_USE_BATCH = 2_000  # records looked up and stored together: one query each way, not one per record
 
 
-def _first_origins(seen: sqlite3.Connection, batch: list[Row]) -> list[tuple[Row, str | None]]:
-    """A batch's first origins: ids used before it from the database, the others from the batch in order."""
-    ids = [candidate_id if (candidate_id := raw.id) is not None and not id_issue(candidate_id) else None
-           for raw in batch]
-    wanted = json.dumps(sorted({candidate_id for candidate_id in ids if candidate_id is not None}))
-    earlier = dict(seen.execute("SELECT id, origin FROM first_use WHERE id IN (SELECT value FROM json_each(?))",
-                                (wanted,)))
+class FirstUses:
+    """Where each id was first used, over records given in order, a batch at a time.
+
+    The ids seen so far are kept in a temporary SQLite database on disk, so that
+    a batch of millions of rows takes no more memory than one of ten. An id past
+    its limits is not kept: validation rejects its record, under its origin.
+    """
+
+    def __init__(self) -> None:
+        self.seen = sqlite3.connect("")  # "": a private database in a temporary file
+        self.seen.execute("CREATE TABLE first_use (id TEXT PRIMARY KEY, origin TEXT NOT NULL)")
+
+    def close(self) -> None:
+        self.seen.close()
+
+    def firsts(self, records: Sequence[tuple[str | None, str]]) -> list[str | None]:
+        """Each (id, origin)'s first origin, as `judge` writes origins: from the database for ids used before,
+        from the batch, in order, for the others; None for a record without a usable id."""
+        wanted = json.dumps(sorted({candidate_id for candidate_id, _ in records if candidate_id is not None}))
+        earlier = dict(self.seen.execute(
+            "SELECT id, origin FROM first_use WHERE id IN (SELECT value FROM json_each(?))", (wanted,)))
+        found, first_here = first_origins(records, earlier)
+        self.seen.executemany("INSERT INTO first_use VALUES (?, ?)", first_here.items())
+        return found
+
+
+def first_origins(records: Sequence[tuple[str | None, str]], earlier: Mapping[str, str]
+                  ) -> tuple[list[str | None], dict[str, str]]:
+    """Each (id, origin)'s first origin, given where ids used before were first used; and the ids first used here.
+    An id past its limits has none: validation rejects its record, under its origin."""
     first_here: dict[str, str] = {}
-    found: list[tuple[Row, str | None]] = []
-    for raw, candidate_id in zip(batch, ids, strict=True):
-        if candidate_id is None:
-            found.append((raw, None))
-            continue
-        first = earlier.get(candidate_id) or first_here.setdefault(candidate_id, escaped(raw.origin))
-        found.append((raw, first))  # as `judge` writes origins
-    seen.executemany("INSERT INTO first_use VALUES (?, ?)", first_here.items())
-    return found
+    found: list[str | None] = []
+    for candidate_id, origin in records:
+        usable = candidate_id is not None and not id_issue(candidate_id)
+        found.append(earlier.get(candidate_id) or first_here.setdefault(candidate_id, escaped(origin))
+                     if usable and candidate_id is not None else None)
+    return found, first_here
+
+
+def csv_file(path: str | Path, format: Format | None, label: str | None) -> tuple[Path, str] | None:
+    """A CSV file's path and label (as `iter_rows` names it), when worker processes can read it in parts
+    (`data.parts`): a regular file, not standard input or a pipe."""
+    path = Path(path)
+    if (format or _FORMATS.get(path.suffix.lower())) != "csv" or not is_regular_file(path):
+        return None
+    return path, escaped(label if label is not None else str(path))

@@ -55,15 +55,39 @@ def read_csv(path: Path, label: str) -> Iterator[CellRow]:
     with text_stream(path, label) as stream:
         lines = _RowLines(stream)
         reader = csv.reader(lines)
-        try:
-            header = [cell.strip() for cell in next(reader, [])]
-            check_header(header, label)
-            yield from _csv_rows(reader, lines, header, label)
-        except csv.Error as error:
-            file_error(label, f"not valid CSV: line {lines.line_number}: {error}")
-        except _RowTooLong as long:  # the header: the file has no columns to read rows by
-            file_error(label, f"the header is {long.length:,} characters long; at most {MAX_ROW_CHARS:,} are read",
-                       "the first row names the columns, starting with 'id'")
+        header = _csv_header(reader, lines, label)
+        yield from csv_rows_after(stream, lines.line_number, header, label)
+
+
+def csv_header(path: Path, label: str) -> tuple[list[str], int, int]:
+    """A CSV file's header, checked, with the byte offset where its rows start and the number of lines it took."""
+    with text_stream(path, label) as stream:
+        lines = _RowLines(stream)
+        header = _csv_header(csv.reader(lines), lines, label)
+        return header, stream.tell(), lines.line_number
+
+
+def csv_rows_after(stream: TextIO, lines_before: int, header: list[str], label: str) -> Iterator[CellRow]:
+    """The rows of a CSV text stream that starts where a row starts, `lines_before` lines into its file."""
+    lines = _RowLines(stream)
+    lines.line_number = lines_before
+    reader = csv.reader(lines)
+    try:
+        yield from _csv_rows(reader, lines, header, label)
+    except csv.Error as error:
+        file_error(label, f"not valid CSV: line {lines.line_number}: {error}")
+
+
+def _csv_header(reader: Iterator[list[str]], lines: _RowLines, label: str) -> list[str]:
+    try:
+        header = [cell.strip() for cell in next(reader, [])]
+    except csv.Error as error:
+        file_error(label, f"not valid CSV: line {lines.line_number}: {error}")
+    except _RowTooLong as long:  # the file has no columns to read rows by
+        file_error(label, f"the header is {long.length:,} characters long; at most {MAX_ROW_CHARS:,} are read",
+                   "the first row names the columns, starting with 'id'")
+    check_header(header, label)
+    return header
 
 
 class _RowTooLong(Exception):

@@ -25,6 +25,7 @@ chunk, so memory stays flat in the number of candidates.
 from __future__ import annotations
 
 import itertools
+import operator
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
@@ -248,7 +249,7 @@ class Funnel:
         if ranking is None:
             return
         top = int(ranking.nominate) if ranking.nominate is not None else 0
-        pool = ((item.groups[0] or "", *(-k for k in item.keys), index)
+        pool = ((item.groups[0] or "", *map(operator.neg, item.keys), index)
                 for index, item in self._kept(lambda index, item: item.eligible and decided.cut_at[index] < 0))
         for name, rank, block, of in _ranked(pool):
             decided.ranked_of[name] = of
@@ -259,7 +260,7 @@ class Funnel:
     def _award(self, number: int, decided: _Decisions) -> None:
         award = self.rules.model.awards[number]
         group = self.rules.groups.index(award.decl.within)
-        pool = ((item.groups[group] or "", *(-k for k in item.keys), index)
+        pool = ((item.groups[group] or "", *map(operator.neg, item.keys), index)
                 for index, item in self.ranked if item.qualifies[number])
         ahead: list[SortRecord] = []  # the block placed just above, in the same group
         for name, rank, block, of in _ranked(pool):
@@ -326,7 +327,7 @@ class _Decisions:
         awards = tuple(
             AwardOutcome(rules.model.awards[number].decl.name, rank, of, name or None,
                          min(names[i] for i in ahead) if ahead else None, gap)  # of a tie, the first id
-            for number, rank, of, name, ahead, gap in self.awards.get(index, ()))
+            for number, rank, of, name, ahead, gap in self.awards[index]) if index in self.awards else ()
         rank = self.rank[index] or None
         return Placing(item.candidate, group, rank, self.ranked_of[group or ""] if rank else None,
                        bool(self.nominated[index]), bool(self.tied[index]), cut, awards)
