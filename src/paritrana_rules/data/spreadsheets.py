@@ -10,6 +10,7 @@ before openpyxl opens it (`workbooks`).
 
 from __future__ import annotations
 
+import codecs
 import csv
 from collections.abc import Iterator
 from decimal import Decimal
@@ -62,9 +63,11 @@ def read_csv(path: Path, label: str) -> Iterator[CellRow]:
 def csv_header(path: Path, label: str) -> tuple[list[str], int, int]:
     """A CSV file's header, checked, with the byte offset where its rows start and the number of lines it took."""
     with text_stream(path, label) as stream:
-        lines = _RowLines(stream)
+        lines = _RowLines(stream, kept=[])
         header = _csv_header(csv.reader(lines), lines, label)
-        return header, stream.tell(), lines.line_number
+    with open(path, "rb") as file:
+        marked = file.read(len(codecs.BOM_UTF8)) == codecs.BOM_UTF8  # the byte-order mark the text leaves out
+    return header, len(codecs.BOM_UTF8) * marked + len("".join(lines.kept or ()).encode("utf-8")), lines.line_number
 
 
 def csv_rows_after(stream: TextIO, lines_before: int, header: list[str], label: str) -> Iterator[CellRow]:
@@ -106,9 +109,10 @@ class _RowLines:
     `_RowTooLong` is raised instead of a line; the reader starts afresh at the next row.
     """
 
-    def __init__(self, stream: TextIO) -> None:
+    def __init__(self, stream: TextIO, kept: list[str] | None = None) -> None:
         self._stream = stream
         self.line_number = 0  # lines read so far
+        self.kept = kept  # every line read, if given a list to keep them in (a header's lines, to find its length)
         self._chars = self._quotes = 0  # in the row being read
 
     def __iter__(self) -> _RowLines:
@@ -119,6 +123,8 @@ class _RowLines:
         if not line:
             raise StopIteration
         self.line_number += 1
+        if self.kept is not None:
+            self.kept.append(line)
         self._chars += len(line)
         self._quotes += line.count('"')
         if self._chars <= MAX_ROW_CHARS:
