@@ -16,7 +16,8 @@ Invariants:
   is rejected with its problems, alone.
 
 Modules, each importing only those after it: `readers` (a file by its ending,
-streamed; records judged) -> `documents` (YAML, JSON, JSON Lines) and
+streamed; records judged) -> `parts` (a CSV file cut into parts that worker
+processes read on their own) -> `documents` (YAML, JSON, JSON Lines) and
 `spreadsheets` (CSV, .xlsx) -> `records` (one record -> `RawCandidate`),
 `workbooks` (an .xlsx archive looked over) and `files` (a file as text) ->
 `values` (one candidate validated) -> `panels` (jury scores -> one number) ->
