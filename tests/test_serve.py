@@ -3,9 +3,12 @@ to the CLI's, and no answer naming where this machine keeps the files."""
 
 from __future__ import annotations
 
+import concurrent.futures
+import hashlib
 import io
 import json
 import shutil
+import threading
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -32,9 +35,14 @@ KABKOTA = "2024/kabupaten-kota.rubric"
 DESA = "2024/pemerintah-desa.rubric"
 
 
+def served(app: Any) -> TestClient:
+    """A client of the app as a browser on this machine reaches it: by a loopback address."""
+    return TestClient(app, base_url="http://127.0.0.1:8000")
+
+
 @pytest.fixture(scope="module")
 def client() -> Iterator[TestClient]:
-    with TestClient(create_app(RUBRICS)) as test_client:
+    with served(create_app(RUBRICS)) as test_client:
         yield test_client
 
 
@@ -147,8 +155,10 @@ def test_rubrics_are_listed_by_their_paths_inside_the_folder(tmp_path: Path) -> 
     (tmp_path / "2024").mkdir()
     for name in (KABKOTA, DESA):
         shutil.copy(RUBRICS / name, tmp_path / name)
-    with TestClient(create_app(tmp_path)) as small:
-        rubrics = small.get("/api/rubrics", params={"lang": "id"}).json()["rubrics"]
+    with served(create_app(tmp_path)) as small:
+        listed = small.get("/api/rubrics", params={"lang": "id"})
+        assert str(tmp_path) not in listed.text
+        rubrics = listed.json()["rubrics"]
         assert sorted(r["path"] for r in rubrics) == [KABKOTA, DESA]
         assert {r["label"] for r in rubrics} >= {"Pemerintah Desa"}
         (tmp_path / DESA).unlink()  # a change on disk is seen at the next request
@@ -222,7 +232,7 @@ def test_bad_parameters_unknown_routes_and_methods_are_json(client: TestClient) 
 
 
 def test_a_body_past_the_limit_is_refused_before_it_is_read() -> None:
-    with TestClient(create_app(RUBRICS, limits=Limits(body_bytes=100))) as small:
+    with served(create_app(RUBRICS, limits=Limits(body_bytes=100))) as small:
         answer = small.post(f"/api/rubrics/{DESA}/score", content=b"x" * 101)
         assert answer.status_code == 413 and answer.json()["error"]["kind"] == "too_large"
 
@@ -233,13 +243,13 @@ def test_a_body_past_the_limit_is_refused_before_it_is_read() -> None:
 
 
 def test_work_past_the_time_limit_is_a_504() -> None:
-    with TestClient(create_app(RUBRICS, limits=Limits(seconds=0))) as hurried:
+    with served(create_app(RUBRICS, limits=Limits(seconds=0))) as hurried:
         answer = hurried.post(f"/api/rubrics/{DESA}/score", content=json_body(candidates("2024/pemerintah-desa.yaml")))
         assert answer.status_code == 504 and answer.json()["error"]["kind"] == "timeout"
 
 
 def test_the_token_is_required_when_given() -> None:
-    with TestClient(create_app(RUBRICS, token="s3cret")) as guarded:
+    with served(create_app(RUBRICS, token="s3cret")) as guarded:
         assert guarded.get("/api/openapi.json").status_code == 401
         assert guarded.get("/api/openapi.json", headers={"Authorization": "Bearer wrong"}).status_code == 401
         assert guarded.get("/api/openapi.json", headers={"Authorization": "Bearer s3cret"}).status_code == 200
@@ -359,7 +369,7 @@ def test_replay_quotes_the_rubric_line_a_record_diverges_at(rubrics_folder: Path
     path = rubrics_folder / DESA
     text = (RUBRICS / DESA).read_text(encoding="utf-8")
     path.write_text(text, encoding="utf-8")
-    with TestClient(create_app(rubrics_folder)) as local:
+    with served(create_app(rubrics_folder)) as local:
         ledger = local.post(f"/api/rubrics/{DESA}/audit", content=json_body(candidates("2024/pemerintah-desa.yaml")))
         path.write_text(text.replace("        from 1000 -> 100", "        from 1000 -> 95", 1), encoding="utf-8")
         refused = local.post("/api/replay", content=ledger.content).json()
@@ -391,7 +401,7 @@ def test_no_answer_names_where_this_machine_keeps_the_files(client: TestClient) 
         client.post("/api/diff", params={"name": "2025/pemerintah-desa.rubric"},
                     content=(RUBRICS / "2025/pemerintah-desa.rubric").read_bytes()).content,
         client.get(f"/api/rubrics/{DESA}/handbook", params={"format": "html"}).content,
-        client.get(f"/api/rubrics/{DESA}/schema").content, client.get("/api/rubrics").content]
+        client.get(f"/api/rubrics/{DESA}/schema").content]  # the listing: in the test of the listing
     workbook = client.post(f"/api/rubrics/{DESA}/score", params={"format": "xlsx", "explain": "true"}, content=body)
     with zipfile.ZipFile(io.BytesIO(workbook.content)) as sheets:
         answers += [sheets.read(member) for member in sheets.namelist()]
@@ -414,7 +424,7 @@ def test_a_link_leading_out_of_the_folder_is_not_read(rubrics_folder: Path, tmp_
     (rubrics_folder / "wilayah/linked.shared").symlink_to(outside / "provinces.shared")
     text = (RUBRICS / DESA).read_text(encoding="utf-8").replace('uses "wilayah/indonesia-38.shared"',
                                                                  'uses "wilayah/linked.shared"', 1)
-    with TestClient(create_app(rubrics_folder)) as local:
+    with served(create_app(rubrics_folder)) as local:
         found = local.post("/api/check", params={"name": DESA}, content=text.encode())
     assert found.status_code == 200 and found.json()["errors"] >= 1
     [problem] = [d for d in found.json()["diagnostics"] if "linked.shared" in d["message"]]
@@ -422,7 +432,7 @@ def test_a_link_leading_out_of_the_folder_is_not_read(rubrics_folder: Path, tmp_
 
 
 def test_pages_load_nothing_from_elsewhere_and_show_names_as_text() -> None:
-    with TestClient(create_studio(RUBRICS)) as studio:
+    with served(create_studio(RUBRICS)) as studio:
         page = studio.get(f"/rubric/{DESA}", params={"lang": "id"})
         hostile = studio.get('/rubric/2024/<script>alert("x")</script>.rubric')
     policy = page.headers["content-security-policy"]
@@ -431,3 +441,210 @@ def test_pages_load_nothing_from_elsewhere_and_show_names_as_text() -> None:
     words = page.text.split('<script type="application/json" id=words>')[1].split("</script>")[0]
     assert json.loads(words)["coverage"].startswith("Cakupan uji")
     assert hostile.status_code == 404 and "<script>" not in hostile.text and "&lt;script&gt;" in hostile.text
+
+
+# ------------------------------------------------------------------ an attacker's requests and a careless user's
+
+
+HOSTILE_NAMES = ["2024/%00.rubric", "2024/pemerintah-desa.rubric%00", "2024/%0A.rubric", "x" * 2000 + ".rubric",
+                 "a" * 300 + "/x.rubric", "%2e%2e/README.md", "%2e%2e%2fREADME.md", "2024%5c..%5c..%5cREADME.md",
+                 "..%2f..%2fetc%2fpasswd", "%2Fetc%2Fpasswd", "2024/../../README.md"]
+
+
+def plain_error(answer: Any) -> dict[str, Any]:
+    """The JSON error of an answer, having checked that it says nothing of this machine."""
+    assert answer.status_code < 500, answer.text
+    assert "Traceback" not in answer.text and str(ROOT) not in answer.text
+    error: dict[str, Any] = answer.json()["error"]
+    return error
+
+
+@pytest.mark.parametrize("name", HOSTILE_NAMES)
+@pytest.mark.parametrize("route", ["schema", "text", "check", "handbook"])
+def test_a_rubric_name_with_a_nul_a_newline_or_past_the_systems_length_is_refused(
+        client: TestClient, name: str, route: str) -> None:
+    error = plain_error(client.get(f"/api/rubrics/{name}/{route}"))
+    assert error["kind"] in ("usage", "not_found") and len(error["message"]) < 400
+
+
+@pytest.mark.parametrize("name", HOSTILE_NAMES)
+def test_the_page_of_a_hostile_name_is_a_refusal_not_a_fault(name: str) -> None:
+    with served(create_studio(RUBRICS)) as studio:
+        page = studio.get(f"/rubric/{name}")
+    assert page.status_code in (400, 404) and str(ROOT) not in page.text and "Traceback" not in page.text
+    assert page.headers["content-security-policy"].startswith("default-src 'none'")
+
+
+@pytest.mark.parametrize("name", ["a\x00.rubric", "x" * 2000, "a" * 300 + ".rubric", "2024/\n.rubric", "../x.rubric",
+                                  "/etc/x.rubric", "2024\\x.rubric", "", "."])
+@pytest.mark.parametrize("route", ["/api/check", "/api/format", "/api/handbook", "/api/cases", "/api/diff"])
+def test_text_named_by_a_hostile_name_is_refused(client: TestClient, name: str, route: str) -> None:
+    answer = client.post(route, params={"name": name}, content=b"rubric")
+    assert answer.status_code == 400 and plain_error(answer)["kind"] == "usage"
+
+
+def test_an_upload_named_with_a_control_character_is_refused(client: TestClient) -> None:
+    for name in ("a\x00.json", "a\n.json"):
+        answer = client.post(f"/api/rubrics/{DESA}/score", params={"name": name}, content=b"[]")
+        assert answer.status_code == 400 and plain_error(answer)["kind"] == "usage"
+
+
+def test_a_rubric_has_one_name_however_the_request_writes_it(rubrics_folder: Path) -> None:
+    (rubrics_folder / "2024").mkdir()
+    shutil.copy(RUBRICS / DESA, rubrics_folder / DESA)
+    (rubrics_folder / "this").symlink_to(rubrics_folder)  # a link to the folder itself: inside it
+    with served(create_studio(rubrics_folder)) as studio:
+        titles = {studio.get(f"/api/rubrics/{name}/schema").json()["title"]
+                  for name in ("./2024//pemerintah-desa.rubric", "this/2024/pemerintah-desa.rubric", DESA)}
+        ledger = studio.post(f"/api/rubrics/./{DESA}/audit",
+                             content=json_body(candidates("2024/pemerintah-desa.yaml")))
+        page = studio.get(f"/rubric/this/{DESA}")
+    assert titles == {f"Candidates for {rubric_path(DESA)}"}
+    records = [json.loads(line) for line in ledger.text.splitlines()]
+    assert {record["context"]["rubric_path"] for record in records if "context" in record} == {rubric_path(DESA)}
+    assert f'data-rubric="{DESA}"' in page.text
+
+
+def test_the_library_leaves_out_a_link_leading_out_of_the_folder(rubrics_folder: Path, tmp_path: Path) -> None:
+    (tmp_path / "secret.txt").write_text("hunter2 is the password\n", encoding="utf-8")
+    (rubrics_folder / "leak.rubric").symlink_to(tmp_path / "secret.txt")
+    (rubrics_folder / "2024").mkdir()
+    shutil.copy(RUBRICS / DESA, rubrics_folder / DESA)
+    with served(create_studio(rubrics_folder)) as studio:
+        listed = studio.get("/api/rubrics")
+        library = studio.get("/")
+        refused = studio.get("/api/rubrics/leak.rubric/text")
+    assert [entry["path"] for entry in listed.json()["rubrics"]] == [DESA]
+    assert "leak" not in library.text and "hunter2" not in listed.text + library.text
+    assert refused.status_code == 400 and "hunter2" not in refused.text
+
+
+def test_an_empty_folder_is_an_empty_library(tmp_path: Path) -> None:
+    with served(create_studio(tmp_path)) as studio:
+        listed, library = studio.get("/api/rubrics"), studio.get("/")
+    assert listed.status_code == 200 and listed.json() == {"rubrics": []}
+    assert library.status_code == 200 and str(tmp_path) not in listed.text + library.text
+
+
+def test_a_rubric_whose_name_needs_quoting_is_linked_by_its_quoted_name(rubrics_folder: Path) -> None:
+    (rubrics_folder / "2024").mkdir()
+    shutil.copy(RUBRICS / DESA, rubrics_folder / "2024/desa #2?.rubric")
+    with served(create_studio(rubrics_folder)) as studio:
+        library = studio.get("/").text
+        assert 'href="/rubric/2024/desa%20%232%3F.rubric?lang=id"' in library
+        assert studio.get("/api/rubrics/2024/desa%20%232%3F.rubric/schema").status_code == 200
+
+
+# ------------------------------------------------------------------ saving: If-Match, and two saves at once
+
+
+def saved_copy(rubrics_folder: Path) -> Path:
+    (rubrics_folder / "2024").mkdir()
+    path = rubrics_folder / DESA
+    shutil.copy(RUBRICS / DESA, path)
+    return path
+
+
+def test_a_save_without_if_match_is_refused_and_a_stale_one_is_a_conflict(rubrics_folder: Path) -> None:
+    path = saved_copy(rubrics_folder)
+    before = path.read_bytes()
+    with served(create_studio(rubrics_folder)) as studio:
+        missing = studio.put(f"/api/rubrics/{DESA}/text", content=b"rubric")
+        stale = studio.put(f"/api/rubrics/{DESA}/text", content=b"rubric", headers={"If-Match": "0" * 64})
+    assert missing.status_code == 428 and "If-Match" in plain_error(missing)["message"]
+    assert stale.status_code == 409 and plain_error(stale)["kind"] == "conflict"
+    assert path.read_bytes() == before
+
+
+def test_two_saves_over_the_same_version_cannot_both_succeed(rubrics_folder: Path) -> None:
+    path = saved_copy(rubrics_folder)
+    opened = hashlib.sha256(path.read_bytes()).hexdigest()
+    edits = [path.read_bytes() + f"# edit {i}\n".encode() for i in range(4)]
+    with served(create_studio(rubrics_folder)) as studio:
+        start = threading.Barrier(len(edits))
+
+        def put(body: bytes) -> int:
+            start.wait()
+            return studio.put(f"/api/rubrics/{DESA}/text", content=body, headers={"If-Match": opened}).status_code
+
+        with concurrent.futures.ThreadPoolExecutor(len(edits)) as pool:
+            statuses = list(pool.map(put, edits))
+    assert sorted(statuses) == [200, 409, 409, 409]
+    assert path.read_bytes() == edits[statuses.index(200)]
+
+
+# ------------------------------------------------------------------ who is answered, and how answers are sent
+
+
+def test_without_a_token_only_requests_to_a_loopback_name_from_no_other_site_are_answered() -> None:
+    """A page on another site that points a name of its own at 127.0.0.1 (DNS rebinding), or sends work to
+    127.0.0.1 itself, reaches nothing; nor does a request a proxy passes on."""
+    for app in (create_app(RUBRICS), create_studio(RUBRICS)):
+        with TestClient(app, base_url="http://rebound.example:8000") as elsewhere:
+            for answer in (elsewhere.get("/api/rubrics"), elsewhere.get("/"), elsewhere.get(f"/rubric/{DESA}"),
+                           elsewhere.put(f"/api/rubrics/{DESA}/text", content=b"x", headers={"If-Match": "x"})):
+                assert answer.status_code == 403 and plain_error(answer)["kind"] == "forbidden"
+    with served(create_studio(RUBRICS)) as studio:  # a page of another site, sending work to the studio's own name
+        elsewhere = studio.post("/api/check", params={"name": DESA}, content=b"x",
+                                headers={"Origin": "https://rebound.example"})
+        assert elsewhere.status_code == 403 and plain_error(elsewhere)["kind"] == "forbidden"
+        assert studio.post("/api/check", params={"name": DESA}, content=b"x",
+                           headers={"Origin": "http://127.0.0.1:8000"}).status_code == 200
+    for proxied in ({"X-Forwarded-For": "203.0.113.9"}, {"Forwarded": "for=203.0.113.9"}):  # a proxy in front
+        answer = served(create_app(RUBRICS)).get("/api/openapi.json", headers=proxied)
+        assert answer.status_code == 403 and "proxy" in plain_error(answer)["message"]
+    for host in ("localhost:8000", "127.0.0.2", "[::1]:8000"):
+        assert served(create_app(RUBRICS)).get("/api/openapi.json", headers={"Host": host}).status_code == 200
+    with TestClient(create_app(RUBRICS, token="s3cret"), base_url="http://awards.example") as guarded:
+        assert guarded.get("/api/openapi.json", headers={"Authorization": "Bearer s3cret"}).status_code == 200
+
+
+def test_every_answer_is_kept_from_caches_sniffing_and_frames(client: TestClient) -> None:
+    answers = [client.get("/api/openapi.json"), client.get(f"/api/rubrics/{DESA}/handbook", params={"format": "html"}),
+               client.get("/api/nothing"), client.get(f"/api/rubrics/{DESA}/score"),
+               client.post(f"/api/rubrics/{DESA}/score", content=b"[")]
+    for answer in answers:
+        assert answer.headers["x-content-type-options"] == "nosniff" and answer.headers["cache-control"] == "no-store"
+        assert "sandbox" in answer.headers["content-security-policy"] and answer.headers["x-frame-options"] == "DENY"
+    with served(create_studio(RUBRICS)) as studio:
+        page, script = studio.get(f"/rubric/{DESA}"), studio.get("/static/studio.js")
+    assert "script-src 'self'" in page.headers["content-security-policy"]
+    assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
+    assert script.headers["x-content-type-options"] == "nosniff"
+
+
+# ------------------------------------------------------------------ hostile bodies: refused as the command refuses them
+
+
+def xlsx_bomb(unpacked: int) -> bytes:
+    """A workbook of a few kilobytes whose one sheet unpacks to `unpacked` bytes."""
+    packed = io.BytesIO()
+    with zipfile.ZipFile(packed, "w", zipfile.ZIP_DEFLATED) as workbook:
+        workbook.writestr("xl/workbook.xml", "<workbook/>")
+        workbook.writestr("xl/worksheets/sheet1.xml", "<worksheet><sheetData>" + " " * unpacked + "</sheetData>"
+                          "</worksheet>")
+    return packed.getvalue()
+
+
+def test_a_zip_bomb_posing_as_a_workbook_is_refused_unread(client: TestClient) -> None:
+    answer = client.post(f"/api/rubrics/{DESA}/score", params={"name": "bomb.xlsx"}, content=xlsx_bomb(60_000_000))
+    [problem] = plain_error(answer)["problems"]
+    assert answer.status_code == 422 and "unpacked" in problem["message"]
+
+
+@pytest.mark.parametrize("body", [b"5", b'"x"', b'{"candidates": 5}', b'{"candidates": [1]}', b"[" * 100_000,
+                                  b'{"candidates": [], "candidates": []}', b"\xff\xfe[]", b""])
+@pytest.mark.parametrize("route", ["score", "explain", "margins", "audit"])
+def test_malformed_or_mistyped_json_is_a_problem_of_the_data(client: TestClient, body: bytes, route: str) -> None:
+    answer = client.post(f"/api/rubrics/{DESA}/{route}", content=body)
+    if answer.status_code == 200:  # a list of what is not a candidate: each such row rejected in the answer
+        assert route in ("score", "audit") and body == b'{"candidates": [1]}'
+        return
+    error = plain_error(answer)
+    assert (answer.status_code, error["kind"]) in ((422, "input"), (400, "usage"))
+
+
+@pytest.mark.parametrize("body", [b"5\n", b"\x00\n", b"[" * 100_000, b"\xff\n", b'{"kind": "seal"}\n'])
+def test_a_malformed_ledger_is_a_finding_not_a_fault(client: TestClient, body: bytes) -> None:
+    answer = client.post("/api/replay", content=body)
+    assert answer.status_code == 200 and not answer.json()["ok"] and answer.json()["findings"]

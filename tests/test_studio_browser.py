@@ -7,6 +7,8 @@ temporary folder.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import shutil
 import socket
@@ -26,6 +28,7 @@ httpx2 = pytest.importorskip("httpx2")
 from selenium.common.exceptions import TimeoutException  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 
+from paritrana_rules import api  # noqa: E402
 from paritrana_rules.studio.pages import create_studio  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -102,8 +105,8 @@ def set_text(driver: Any, text: str) -> None:
                           "t.dispatchEvent(new Event('input', {bubbles: true}));", text)
 
 
-def open_rubric(driver: Any, base: str, tmp_path: Path, name: str = DESA) -> str:
-    driver.get(f"{base}/rubric/{name}?lang=en")
+def open_rubric(driver: Any, base: str, tmp_path: Path, name: str = DESA, lang: str = "en") -> str:
+    driver.get(f"{base}/rubric/{name}?lang={lang}")
     wait_for(driver, lambda: driver.find_element(By.ID, "summary").text == "✓", "the rubric checked clean", tmp_path)
     return str(driver.find_element(By.ID, "text").get_property("value"))
 
@@ -186,6 +189,39 @@ def test_what_if_total_follows_the_form(site: tuple[str, Path], browser: Any, tm
     wait_for(browser, lambda: "raise it by 40 people to reach 65 points" in browser.find_element(
         By.CSS_SELECTOR, margin).text, "the distance to the next band", tmp_path)
     assert browser.find_element(By.CSS_SELECTOR, margin).get_attribute("class") == "below_best"
+
+
+def test_statuses_are_said_in_the_pages_language(site: tuple[str, Path], browser: Any, tmp_path: Path) -> None:
+    base, _ = site
+    open_rubric(browser, base, tmp_path, lang="id")
+    browser.find_element(By.CSS_SELECTOR, '.tab[data-tab="whatif"]').click()
+    status = browser.find_element(By.ID, "whatif-status")
+    code = wait_for(browser, lambda: status.get_attribute("data-status"), "a what-if status", tmp_path)
+    assert status.text == api.status_word(code, "id") != code  # as `score --lang id` says it
+    browser.find_element(By.CSS_SELECTOR, '.tab[data-tab="batch"]').click()
+    browser.find_element(By.ID, "batch-file").send_keys(str(ROOT / "examples/2024/pemerintah-desa.csv"))
+    rows = wait_for(browser, lambda: browser.find_elements(By.CSS_SELECTOR, "#batch-table tr[data-id]"),
+                    "the scored table", tmp_path)
+    shown = {row.get_attribute("data-id"): row.find_elements(By.TAG_NAME, "td")[1].text for row in rows}
+    table = httpx2.post(f"{base}/api/rubrics/{DESA}/score", params={"name": "pemerintah-desa.csv", "format": "csv",
+                                                                   "lang": "id"},
+                        content=(ROOT / "examples/2024/pemerintah-desa.csv").read_bytes()).text
+    assert shown == {row["id"]: row["status"] for row in csv.DictReader(io.StringIO(table))}
+
+
+def test_a_rubric_whose_name_needs_quoting_opens_and_checks(site: tuple[str, Path], browser: Any,
+                                                             tmp_path: Path) -> None:
+    base, folder = site
+    odd = folder / "2024/desa #2?.rubric"
+    shutil.copy(folder / DESA, odd)
+    try:
+        browser.get(f"{base}/")
+        browser.find_element(By.CSS_SELECTOR, 'a[href^="/rubric/2024/desa%20%232%3F.rubric"]').click()
+        wait_for(browser, lambda: browser.find_element(By.ID, "summary").text == "✓", "the rubric checked clean",
+                 tmp_path)
+        assert browser.find_element(By.ID, "rubric-name").text == "2024/desa #2?.rubric"
+    finally:
+        odd.unlink()
 
 
 def test_a_file_scored_in_the_page_can_be_downloaded(site: tuple[str, Path], browser: Any, tmp_path: Path) -> None:

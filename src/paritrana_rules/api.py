@@ -26,6 +26,7 @@ from paritrana_rules.audit.nominations import nominations_for, read_nominations
 from paritrana_rules.audit.records import Nomination, RecordWriter
 from paritrana_rules.audit.reports import Divergence, ReplayReport
 from paritrana_rules.audit.signing import PublicKey, SigningKey, keygen, load_public_key, load_signing_key
+from paritrana_rules.batch.cells import status_word
 from paritrana_rules.batch.run import FORMATS, BatchReport, score_file
 from paritrana_rules.committee.cases import RubricTests, cases_file_for, run_cases
 from paritrana_rules.committee.ci_report import FORMS as TEST_REPORT_FORMS
@@ -56,6 +57,7 @@ from paritrana_rules.errors import (
     did_you_mean,
     render_all,
 )
+from paritrana_rules.evaluate.result import Status
 from paritrana_rules.evaluate.rubric import diagnose
 from paritrana_rules.explain import explanation, outcome
 from paritrana_rules.explain.handbook import handbook, handbook_pdf
@@ -64,7 +66,7 @@ from paritrana_rules.explain.margins import band_margins as margins_of
 from paritrana_rules.explain.template import FORMATS as TEMPLATE_FORMATS
 from paritrana_rules.explain.template import candidate_template
 from paritrana_rules.explain.words import label
-from paritrana_rules.language.extends import Reader, read_rubric, rubric_files
+from paritrana_rules.language.extends import Reader, read_rubric, real_path, rubric_files
 from paritrana_rules.language.format import format_file, format_text, rewrite_rubric
 from paritrana_rules.numeric import plain
 from paritrana_rules.outputs import atomic_file, for_terminal, write_atomically
@@ -103,6 +105,7 @@ __all__ = [
     "SensitivityReport",
     "SigningKey",
     "Span",
+    "Status",
     "TitleReading",
     "UsageError",
     "WorkerDied",
@@ -135,6 +138,7 @@ __all__ = [
     "pair_folders",
     "plain",
     "read_rubric",
+    "real_path",
     "render_all",
     "render_catalogue",
     "render_json",
@@ -149,6 +153,7 @@ __all__ = [
     "score_candidate",
     "score_file",
     "sensitivity",
+    "status_word",
     "summary_of_tests",
     "title_readings",
     "write_atomically",

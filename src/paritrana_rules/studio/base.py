@@ -13,11 +13,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import hmac
+import ipaddress
 import tempfile
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path, PurePosixPath
 from typing import Any
+from urllib.parse import urlsplit
 
 import attrs
 from starlette.concurrency import run_in_threadpool
@@ -31,6 +35,8 @@ DATA_FORMATS = ("json", "jsonl", "yaml", "csv", "xlsx", "parquet")
 _SUFFIXES = {".json": "json", ".jsonl": "jsonl", ".yaml": "yaml", ".yml": "yaml", ".csv": "csv", ".xlsx": "xlsx",
              ".parquet": "parquet"}
 EXIT_PROBLEM, EXIT_USAGE, EXIT_INTERNAL = 1, 2, 3  # as the command's
+MAX_NAME_CHARS = 1024  # a path inside the folder, as a request names it: longer is refused before any file is looked at
+MAX_PART_BYTES = 255  # a file's or folder's name in it, as the systems we run on allow
 
 
 @attrs.frozen
@@ -64,22 +70,38 @@ class Studio:
         self.limits, self.token = limits, token
         self.folder = self.root.name or "rubrics"  # how paths shown begin
         self.compiled: dict[Path, tuple[int, api.CompiledRubric]] = {}
-        self.listings: dict[str, tuple[int, list[dict[str, Any]]]] = {}  # by language: checking every rubric takes
+        self.entries: tuple[int, list[api.CatalogueEntry]] | None = None  # the library: checking every rubric takes
+        self.saving = threading.Lock()  # a save compares the file's hash and replaces it as one step
 
     # ------------------------------------------------------------------ what a request names
 
+    def inside_name(self, name: str) -> str:
+        """The path inside the folder a request's `name` leads to, links followed and written one way
+        (`./2024//x.rubric` is `2024/x.rubric`), so that a rubric is loaded, kept and shown under one name; 400 for
+        a name that is not a plain relative path (absolute, `..`, a backslash), that no file can have (a control
+        character, too long) or that leads out of the folder."""
+        parts = PurePosixPath(name).parts
+        if not name or len(name) > MAX_NAME_CHARS or not name.isprintable() or name.startswith("/") or \
+                "\\" in name or ".." in parts or any(len(part.encode()) > MAX_PART_BYTES for part in parts):
+            raise Refusal(400, "usage", f"a file is named by its path inside the rubrics folder, not {_said(name)}")
+        path = _real(self.root / name)
+        if path is None or path == self.root or not path.is_relative_to(self.root):
+            raise Refusal(400, "usage", f"{_said(name)} leads outside the rubrics folder")
+        return path.relative_to(self.root).as_posix()
+
     def rubric_path(self, name: str) -> Path:
         """The rubric file a request names, inside the folder; 404 with the nearest name when there is none."""
-        if not name or name.startswith("/") or "\\" in name or ".." in Path(name).parts:
-            raise Refusal(400, "usage", f"a rubric is named by its path inside the rubrics folder, not '{name}'")
-        path = (self.root / name).resolve()
-        if not path.is_relative_to(self.root):
-            raise Refusal(400, "usage", f"'{name}' leads outside the rubrics folder")
-        if path.suffix != ".rubric" or not path.is_file():
+        path = self.root / self.inside_name(name)
+        if path.suffix != ".rubric" or not _is_file(path):
             known = [str(p.relative_to(self.root)) for p in api.rubric_files([self.root])]
             hint = api.did_you_mean(name, known)
-            raise Refusal(404, "not_found", f"no rubric '{name}' in the rubrics folder" + (f"; {hint}" if hint else ""))
+            raise Refusal(404, "not_found", f"no rubric {_said(name)} in the rubrics folder" + (f"; {hint}" if hint
+                                                                                                 else ""))
         return path
+
+    def rubric_name(self, name: str) -> str:
+        """The one name of the rubric a request names (see `inside_name`); 404 when there is none."""
+        return self.rubric_path(name).relative_to(self.root).as_posix()
 
     def shown(self, name: str) -> str:
         """The path a rubric inside the folder is loaded and shown under: the folder's name, then `name`."""
@@ -90,16 +112,14 @@ class Studio:
         parts = PurePosixPath(shown.replace("\\", "/")).parts
         if parts[:1] == (self.folder,):
             return "/".join(parts[1:])
-        if Path(shown).is_absolute():
-            with contextlib.suppress(ValueError):
-                return Path(shown).resolve().relative_to(self.root).as_posix()
-        return None
+        real = _real(shown) if Path(shown).is_absolute() else None
+        return real.relative_to(self.root).as_posix() if real is not None and real.is_relative_to(self.root) else None
 
     def read(self, shown: str) -> str:
         """The text of a file shown as `shown` (what `extends` and `uses` name); a file outside the folder, or a
         link leading out of it, is not there."""
         inside = self.inside(shown)
-        path = (self.root / inside).resolve() if inside else None
+        path = _real(self.root / inside) if inside else None
         if path is None or not path.is_relative_to(self.root):
             raise api.RubricError([api.Diagnostic(
                 "F001", f"no file {shown} in the rubrics folder", api.Span(shown, 1, 1, 1, 1),
@@ -117,8 +137,8 @@ class Studio:
         inside = self.inside(shown) if isinstance(shown, str) else None
         if not inside or not isinstance(line, int):
             return None
-        path = (self.root / inside).resolve()
-        if not path.is_relative_to(self.root) or not path.is_file():
+        path = _real(self.root / inside)
+        if path is None or not path.is_relative_to(self.root) or not _is_file(path):
             return None
         lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
         if not 1 <= line <= len(lines):
@@ -130,7 +150,7 @@ class Studio:
         stamp = self.files_state()
         kept = self.compiled.get(path)
         if kept is None or kept[0] != stamp:
-            shown = self.shown(name)
+            shown = self.shown(path.relative_to(self.root).as_posix())
             kept = (stamp, api.loads(self.read(shown), shown, self.read))
             self.compiled[path] = kept
         return kept[1]
@@ -144,6 +164,29 @@ class Studio:
         """Rubric text standing for the file `name` inside the folder, compiled; RubricError if it has errors."""
         return api.loads(text, self.shown(name), self.read)
 
+    def catalogue(self) -> list[api.CatalogueEntry]:
+        """Every rubric of the folder (`api.catalogue`), but a link leading out of it, which is not the folder's;
+        made again only when a file changed."""
+        stamp = self.files_state()
+        if self.entries is None or self.entries[0] != stamp:
+            try:
+                found = api.catalogue(self.root)
+            except api.UsageError:  # no rubric in the folder yet: an empty library
+                found = []
+            self.entries = (stamp, [entry for entry in found if self.inside(str(self.root / entry.path))])
+        return self.entries[1]
+
+    def save(self, path: Path, body: bytes, opened: str) -> str:
+        """`body` saved as the rubric at `path` if the file is still the version whose hash is `opened` (409 if
+        not); the new hash. One save at a time: two saves over the same version cannot both succeed."""
+        with self.saving:
+            current = hashlib.sha256(path.read_bytes()).hexdigest()
+            if opened != current:
+                raise Refusal(409, "conflict", "the file changed on disk since it was opened: open it again, then "
+                                               "save", sha256=current)
+            api.write_atomically(path, [body])
+        return hashlib.sha256(body).hexdigest()
+
     def files_state(self) -> int:
         """What the rubric and shared files under the folder are now (names, sizes, change times): a rubric may
         extend or use any of them, and one added, removed or changed changes this."""
@@ -151,7 +194,20 @@ class Studio:
         return hash(tuple((str(path), *_size_and_time(path)) for path in found))
 
     def allowed(self, request: Request) -> None:
+        """Without a token, only a request to a loopback name, from no page or the server's own and through no
+        proxy, is answered: a web page the person at the machine opens can neither reach the API by pointing a name
+        of its own at 127.0.0.1 (DNS rebinding) nor send it work from its own site, and a proxy in front of a
+        server on loopback does not open it to everyone."""
         if self.token is None:
+            if not _loopback(request.url.hostname or ""):
+                raise Refusal(403, "forbidden", "this server has no token, so it answers only requests to "
+                                                "localhost or 127.0.0.1")
+            if any(name in request.headers for name in _PROXIED):
+                raise Refusal(403, "forbidden", "this server has no token, so it answers no request passed on by "
+                                                "a proxy: set PARITRANA_TOKEN")
+            origin = request.headers.get("origin")
+            if origin is not None and urlsplit(origin).netloc != request.headers.get("host"):
+                raise Refusal(403, "forbidden", "this server has no token, so it answers no page of another site")
             return
         given = request.headers.get("authorization", "")
         if not hmac.compare_digest(given.encode(), f"Bearer {self.token}".encode()):
@@ -180,11 +236,38 @@ class Studio:
 
     async def sent_rubric(self, request: Request) -> tuple[str, str]:
         """The rubric text of the body, and the path inside the folder it stands for (`?name=`)."""
-        name = request.query_params.get("name", "untitled.rubric")
-        if ".." in Path(name).parts or Path(name).is_absolute() or \
-                not (self.root / name).resolve().is_relative_to(self.root):
-            raise Refusal(400, "usage", f"'{name}' leads outside the rubrics folder")
+        name = self.inside_name(request.query_params.get("name", "untitled.rubric"))
         return (await self.body(request)).decode("utf-8", errors="replace"), name
+
+
+def _real(path: str | Path) -> Path | None:
+    """The path with every link followed, or None when it cannot name a file (a NUL in it)."""
+    real = api.real_path(path)
+    return Path(real) if real is not None else None
+
+
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except OSError:  # a name too long for the system
+        return False
+
+
+def _said(name: str) -> str:
+    """A name from a request, quoted in an answer: control characters escaped, a long one cut short."""
+    return repr(name[:120] + ("…" if len(name) > 120 else ""))
+
+
+_PROXIED = ("forwarded", "x-forwarded-for", "x-real-ip")  # headers a proxy adds to what it passes on
+
+
+def _loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def _size_and_time(path: Path) -> tuple[int, int]:
@@ -217,7 +300,7 @@ def flag(request: Request, name: str) -> bool:
 def upload_name(request: Request) -> tuple[str, str]:
     """The name an upload is read under (as `score` names a file in origins) and its data format."""
     name = request.query_params.get("name", "candidates.json")
-    if "/" in name or "\\" in name or not name.strip() or len(name) > 200:
+    if "/" in name or "\\" in name or not name.strip() or len(name) > 200 or not name.isprintable():
         raise Refusal(400, "usage", "'name' is a file name without folders")
     given = request.query_params.get("data_format")
     form = given or _SUFFIXES.get(Path(name).suffix.lower())

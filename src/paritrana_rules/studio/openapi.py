@@ -17,8 +17,8 @@ ERROR = {
         "type": "object",
         "required": ["kind", "message", "exit_code"],
         "properties": {
-            "kind": {"enum": ["usage", "unauthorized", "not_found", "conflict", "too_large", "timeout", "rubric",
-                              "input", "internal"]},
+            "kind": {"enum": ["usage", "unauthorized", "forbidden", "not_found", "conflict", "too_large", "timeout",
+                              "rubric", "input", "internal"]},
             "message": {"type": "string"},
             "exit_code": {"type": "integer", "description": "what `paritrana-rules` exits with for the same request"},
             "diagnostics": {"type": "array", "items": {"type": "object"},
@@ -29,8 +29,9 @@ ERROR = {
     }},
 }
 _ERRORS = {"400": "a request that cannot be carried out as asked", "401": "the token is missing or wrong",
+           "403": "without a token: a request to a name other than localhost, from another site's page or a proxy",
            "404": "no such rubric or route", "409": "the rubric changed on disk since it was opened",
-           "413": "the body is larger than the server takes",
+           "413": "the body is larger than the server takes", "428": "a save that names no version (If-Match)",
            "422": "the rubric or the candidate data has problems", "504": "no answer in time"}
 
 

@@ -13,6 +13,8 @@ import html
 import json
 from importlib import resources
 from pathlib import Path
+from typing import get_args
+from urllib.parse import quote
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -27,7 +29,7 @@ from paritrana_rules.studio.server import application
 # sandboxed frame, keeps its own inline style; downloads are blob: links the script makes.
 CSP = {"Content-Security-Policy": "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
                                   "img-src 'self' data:; connect-src 'self' blob:; frame-src 'self' about:; "
-                                  "base-uri 'none'; form-action 'none'"}
+                                  "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"}
 _STATIC = {"studio.js": "text/javascript; charset=utf-8", "studio.css": "text/css; charset=utf-8"}
 
 
@@ -43,12 +45,11 @@ def page_routes(studio: Studio) -> list[Route]:
         return HTMLResponse(_library(studio, _lang(request)), headers=CSP)
 
     async def workbench(request: Request) -> Response:
-        name = request.path_params["rubric"]
         try:
-            studio.rubric_path(name)
+            name = studio.rubric_name(request.path_params["rubric"])
         except Refusal as refusal:
             return HTMLResponse(_page("paritrana-rules studio", f"<p class=refusal>{html.escape(str(refusal))}</p>"
-                                      '<p><a href="/">the library</a></p>'), status_code=refusal.status)
+                                      '<p><a href="/">the library</a></p>'), status_code=refusal.status, headers=CSP)
         return HTMLResponse(_workbench(studio, name, _lang(request)), headers=CSP)
 
     async def static(request: Request) -> Response:
@@ -75,10 +76,9 @@ def _page(title: str, body: str, lang: str = "id") -> str:
 
 def _library(studio: Studio, lang: str) -> str:
     """Every rubric by category, then period and round, each linking to its workbench."""
-    entries = api.catalogue(studio.root)
     rows: dict[str, list[str]] = {}
-    for entry in entries:
-        link = f'/rubric/{html.escape(entry.path)}?lang={lang}'
+    for entry in studio.catalogue():
+        link = f'/rubric/{html.escape(quote(entry.path))}?lang={lang}'
         label = html.escape(entry.label(lang) or entry.path)
         failure = f' <span class=failure>{html.escape(entry.failure.message)}</span>' if entry.failure else ""
         rows.setdefault(entry.category or "?", []).append(
@@ -98,7 +98,8 @@ def _workbench(studio: Studio, name: str, lang: str) -> str:
     words = _WORDS[lang]
     tabs = "".join(f'<button class=tab data-tab="{tab}" aria-selected="{str(tab == "handbook").lower()}">'
                    f'{words[tab]}</button>' for tab in ("handbook", "cases", "diff", "whatif", "batch", "replay"))
-    said = json.dumps(_SAID[lang], ensure_ascii=False).replace("<", "\\u003c")  # data for the script, never markup
+    said = json.dumps({**_SAID[lang], "statuses": _statuses(lang)}, ensure_ascii=False
+                      ).replace("<", "\\u003c")  # data for the script, never markup
     body = f"""
 <header><a href="/?lang={lang}">{words['library']}</a> / <code id=rubric-name>{html.escape(name)}</code>
   <span id=save-state></span></header>
@@ -145,6 +146,11 @@ def _workbench(studio: Studio, name: str, lang: str) -> str:
   </section>
 </main>"""
     return _page(f"{Path(name).name} · paritrana-rules studio", body, lang)
+
+
+def _statuses(lang: str) -> dict[str, str]:
+    """Each status code as the tables, CSV files and workbooks of `score --lang` show it."""
+    return {code: api.status_word(code, lang) for code in (*get_args(api.Status), "rejected")}
 
 
 _WORDS = {

@@ -15,9 +15,11 @@ machine keeps the folder (see `base.py`). A body larger than
 `Limits.body_bytes` is refused before more of it is read; an answer not ready
 after `Limits.seconds` is a 504 (the work in its thread still runs to its end,
 bounded by the body's size). Bound to any address but loopback, every request
-must carry the token
-(`Authorization: Bearer TOKEN`). Errors are JSON, with the diagnostics' and
-problems' own codes and the exit code the command would have given.
+must carry the token (`Authorization: Bearer TOKEN`); without a token, only
+requests to a loopback name from no other site's page are answered (`_Gate`,
+which also sends every answer with `HEADERS`). Errors are JSON, with the
+diagnostics' and problems' own codes and the exit code the command would have
+given.
 """
 
 from __future__ import annotations
@@ -30,9 +32,12 @@ from typing import Any
 
 import uvicorn
 from starlette.applications import Starlette
+from starlette.datastructures import MutableHeaders
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from paritrana_rules import api
 from paritrana_rules.studio.base import (
@@ -63,13 +68,9 @@ _MEDIA = {"json": "application/json", "jsonl": "application/jsonl", "csv": "text
 
 async def list_rubrics(studio: Studio, request: Request) -> Response:
     """Every rubric (its path inside the folder, as requests name it), made again only when a file changed."""
-    lang, stamp = choice(request, "lang", LANGS, "en"), studio.files_state()
-    listed = studio.listings.get(lang)
-    if listed is None or listed[0] != stamp:
-        listing = await studio.in_time(lambda: api.catalogue_sections(api.catalogue(studio.root), ()))
-        listed = (stamp, api.catalogue_json(listing, lang))
-        studio.listings[lang] = listed
-    return JSONResponse({"rubrics": listed[1]})
+    lang = choice(request, "lang", LANGS, "en")
+    entries = await studio.in_time(studio.catalogue)
+    return JSONResponse({"rubrics": api.catalogue_json(api.catalogue_sections(entries, ()), lang)})
 
 
 async def schema(studio: Studio, request: Request) -> Response:
@@ -128,17 +129,16 @@ async def save(studio: Studio, request: Request) -> Response:
     """The body saved as the rubric, atomically, only over the version the editor opened (`If-Match`: its hash)."""
     path = studio.rubric_path(request.path_params["rubric"])
     opened = request.headers.get("if-match", "").strip('"')
+    if not opened:
+        raise Refusal(428, "usage", "a save names the version it replaces: send 'If-Match' with the sha256 that "
+                                    "GET .../text answered")
     body = await studio.body(request)
     try:
         body.decode("utf-8")
     except UnicodeDecodeError:
         raise Refusal(400, "usage", "a rubric is UTF-8 text") from None
-    current = hashlib.sha256(path.read_bytes()).hexdigest()
-    if opened != current:
-        raise Refusal(409, "conflict", "the file changed on disk since it was opened: open it again, then save",
-                      sha256=current)
-    await studio.in_time(lambda: api.write_atomically(path, [body]))
-    return JSONResponse({"sha256": hashlib.sha256(body).hexdigest()})
+    saved: str = await studio.in_time(lambda: studio.save(path, body, opened))
+    return JSONResponse({"sha256": saved})
 
 
 async def handbook(studio: Studio, request: Request) -> Response:
@@ -315,7 +315,44 @@ def create_app(root: str | Path, *, limits: Limits | None = None, token: str | N
 def application(studio: Studio, pages: list[Route] | None = None) -> Starlette:
     """The API's routes, and pages beside them (`pages.page_routes`: the studio)."""
     routes = [Route(e.path, _guarded(studio, e.run), methods=[e.method]) for e in ROUTES]
-    return Starlette(routes=routes + (pages or []), exception_handlers={404: _not_found, 405: _not_allowed})
+    return Starlette(routes=routes + (pages or []), exception_handlers={404: _not_found, 405: _not_allowed},
+                     middleware=[Middleware(_Gate, studio=studio)])
+
+
+# What every answer carries unless it says otherwise (the pages set their own policy): it is what it says it is,
+# kept in no cache (a token may have asked for it), shown in no other site's frame, and an HTML answer opened
+# directly runs nothing.
+HEADERS = {"X-Content-Type-Options": "nosniff", "Cache-Control": "no-store", "Referrer-Policy": "no-referrer",
+           "X-Frame-Options": "DENY",
+           "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox; "
+                                      "frame-ancestors 'none'"}
+
+
+class _Gate:
+    """Before any route, page or error: the request refused unless `Studio.allowed`, and every answer sent with
+    `HEADERS`."""
+
+    def __init__(self, app: ASGIApp, studio: Studio) -> None:
+        self.app, self.studio = app, studio
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in HEADERS.items():
+                    headers.setdefault(name, value)
+            await send(message)
+
+        try:
+            self.studio.allowed(Request(scope))
+        except Refusal as refusal:
+            await refusal.response()(scope, receive, with_headers)
+            return
+        await self.app(scope, receive, with_headers)
 
 
 def run(app: Starlette, *, host: str, port: int) -> None:
@@ -325,11 +362,10 @@ def run(app: Starlette, *, host: str, port: int) -> None:
 
 def _guarded(studio: Studio, run: Callable[[Studio, Request], Awaitable[Response]]
              ) -> Callable[[Request], Awaitable[Response]]:
-    """The route with the token checked first and every error answered as JSON, never a traceback."""
+    """The route with every error answered as JSON, never a traceback (the token is checked before: `_Gate`)."""
 
     async def endpoint(request: Request) -> Response:
         try:
-            studio.allowed(request)
             return await run(studio, request)
         except Refusal as refusal:
             return refusal.response()

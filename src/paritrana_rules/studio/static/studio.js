@@ -37,7 +37,8 @@ if (workbench) {
   const rubric = workbench.dataset.rubric, lang = workbench.dataset.lang;
   const shownAs = workbench.dataset.shown;  // the path diagnostics, coverage and records name this rubric by
   const said = JSON.parse(document.getElementById("words").textContent);
-  const base = `/api/rubrics/${rubric}`;
+  const statusWord = (code) => said.statuses[code] || code;  // as `score --lang` shows it
+  const base = `/api/rubrics/${rubric.split("/").map(encodeURIComponent).join("/")}`;
   const text = document.getElementById("text"), marks = document.getElementById("marks");
   const list = document.getElementById("diagnostics"), summary = document.getElementById("summary");
   let opened = null;
@@ -212,7 +213,7 @@ if (workbench) {
     if (side.status === "rejected") return said.rejected;
     const placing = side.placing;
     const rank = placing && placing.rank ? ` · #${placing.rank}/${placing.of}${placing.nominated ? " ★" : ""}` : "";
-    return `${side.total} ${side.status}${rank}`;
+    return `${side.total} ${statusWord(side.status)}${rank}`;
   }
 
   function moveRow(movement) {
@@ -296,7 +297,9 @@ if (workbench) {
     api(`${base}/score?format=json&lang=${lang}`, {method: "POST", body}).then((scored) => {
       const item = scored.results[0] || {...scored.rejected[0], status: "rejected"};
       document.getElementById("whatif-total").textContent = item.total || "-";
-      document.getElementById("whatif-status").textContent = item.status;
+      const status = document.getElementById("whatif-status");
+      status.textContent = statusWord(item.status);
+      status.dataset.status = item.status;
       if (item.status === "rejected") {
         document.getElementById("whatif-margins").replaceChildren();
         document.getElementById("whatif-explanation").textContent = item.problems.map((p) => `${p.field}: ${p.message}`).join("\n");
@@ -340,7 +343,7 @@ if (workbench) {
 
   function batchRow(item) {
     const row = el("tr", {"data-id": item.candidate_id || "", class: item.status},
-      el("td", {}, item.candidate_id || ""), el("td", {}, item.status), el("td", {}, item.total || ""),
+      el("td", {}, item.candidate_id || ""), el("td", {}, statusWord(item.status)), el("td", {}, item.total || ""),
       el("td", {}, item.rank ? `${item.rank}/${item.of}` : ""));
     if (item.status !== "rejected") row.addEventListener("click", () => explainRow(row, item.candidate_id));
     return row;
