@@ -10,13 +10,13 @@ layer's own converter accepts (each distinct cell is converted once, with
 number, a value past the columns' range) is left to the row-by-row path,
 which says what is wrong. Both give the same output for the same row: the
 lane builds its items with the same functions (`outcome_of`, `reasons_for`,
-`entry_of`).
+`entries_of`).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -45,7 +45,7 @@ from paritrana_rules.evaluate.rubric import AnyRubric
 from paritrana_rules.explain.explanation import reasons_for
 from paritrana_rules.explain.outcome import outcome_of
 from paritrana_rules.numeric import plain
-from paritrana_rules.rank.ranking import Entry, Rules, entry_of
+from paritrana_rules.rank.ranking import Entry, Rules, entries_of
 
 _NUMBER_CHARS = 20  # the longest plain number the lane reads (the data layer's short form)
 _WHOLE_DIGITS = 15  # digits before the point: numbers are below 10^15 (`data.MAX_MAGNITUDE`)
@@ -159,10 +159,10 @@ class ColumnLane:
         scores = program.run(inputs, table.size)
         qualifies = self.qualifies(program, scores)
         words = _Words(view.program, scores, statuses(view.program, scores), self.form)
-        entry = words.entries(self.rules, qualifies) if self.rules.ranks else None
+        entries = words.entries(self.rules, qualifies, [candidate_id for _, candidate_id, _ in rows]) \
+            if self.rules.ranks else [None] * len(rows)
         left = (unread | scores.scalar).tolist()
-        return [(position, words.made(index, candidate_id, name,
-                                      entry(index, candidate_id) if entry is not None else None))
+        return [(position, words.made(index, candidate_id, name, entries[index]))
                 for index, (position, candidate_id, name) in enumerate(rows) if not left[index]]
 
     def qualifies(self, program: ColumnProgram, scores: Scores) -> list[Any]:
@@ -403,27 +403,19 @@ class _Words:
         return {**outcome_of(self.program, candidate_id, name, self.total[index], self.status[index],
                              list(self.reasons[index])), "points": points}
 
-    def entries(self, rules: Rules, qualifies: list[Any]) -> Callable[[int, str], Entry]:
-        """A maker of each row's entry, as `ranking.result_entry` makes it of the row's result (its points: those
-        the ranking is by), from the chunk's columns as lists (whole numbers of the last place, as entries hold
-        them: the columns' scale is the rubric's rounding places)."""
-        scores = self.scores
-        total = scores.total.tolist()
-        keys = {key: scores.points[key].tolist() for key in self.keys}
-        stages = [(name, advanced.tolist(), None if scores.provisional[name] is None
-                   else scores.provisional[name].tolist())  # type: ignore[union-attr]
-                  for name, advanced in scores.advanced.items()]
-        groups = [self.group_column(rules, name) for name in rules.groups]
-        placing = [q.tolist() for q in qualifies]
-
-        def entry(index: int, candidate_id: str) -> Entry:
-            return entry_of(rules, candidate_id, self.status[index], total[index],
-                            {key: column[index] for key, column in keys.items()},
-                            {name: (advanced[index], None if provisional is None else provisional[index])
-                             for name, advanced, provisional in stages},
-                            tuple(column[index] if column is not None else None for column in groups),
-                            tuple(q[index] for q in placing))
-        return entry
+    def entries(self, rules: Rules, qualifies: list[Any], candidates: list[str]) -> list[Entry]:
+        """Each row's entry, as `ranking.result_entry` makes it of the row's result (its points: those the ranking
+        is by), from the chunk's columns as lists (whole numbers of the last place, as entries hold them: the
+        columns' scale is the rubric's rounding places)."""
+        scores, size = self.scores, self.scores.size
+        stages = {name: (advanced.tolist(), [None] * size if scores.provisional[name] is None
+                         else scores.provisional[name].tolist())  # type: ignore[union-attr]
+                  for name, advanced in scores.advanced.items()}
+        groups = [self.group_column(rules, name) or [None] * size for name in rules.groups]
+        return entries_of(rules, candidates, self.status, scores.total.tolist(),
+                          {key: scores.points[key].tolist() for key in self.keys}, stages,
+                          list(zip(*groups, strict=True)) if groups else [()] * size,
+                          list(zip(*(q.tolist() for q in qualifies), strict=True)) if qualifies else [()] * size)
 
     def group_column(self, rules: Rules, name: str | None) -> list[Any] | None:
         """Each row's group by `name`, as `Rules.group_of` finds it from the row's member of its source input."""

@@ -165,24 +165,37 @@ def _whole(value: Decimal, places: int) -> int:
 def entry_of(rules: Rules, candidate: str, status: str, total: int, points: Mapping[str, int],
              stages: Mapping[str, tuple[bool, int | None]], groups: tuple[GroupValue, ...],
              qualifies: tuple[bool, ...]) -> Entry:
-    """`entry` with the groups and the placing conditions already decided (by a batch scored a column at a time),
-    and the total, points and provisional totals in whole numbers of the rubric's last place."""
+    """`entry` with the groups and the placing conditions already decided, and the total, points and provisional
+    totals in whole numbers of the rubric's last place."""
+    return entries_of(rules, [candidate], [status], [total], {name: [value] for name, value in points.items()},
+                      {name: ([advanced], [provisional]) for name, (advanced, provisional) in stages.items()},
+                      [groups], [qualifies])[0]
+
+
+def entries_of(rules: Rules, candidates: Sequence[str], statuses: Sequence[str], totals: Sequence[int],
+               points: Mapping[str, Sequence[int]], stages: Mapping[str, tuple[Sequence[bool], Sequence[int | None]]],
+               groups: Sequence[tuple[GroupValue, ...]], qualifies: Sequence[tuple[bool, ...]]) -> list[Entry]:
+    """`entry_of` for many candidates at once, from columns: each value a list with one item per candidate (a
+    batch scored a column at a time makes its entries this way, a chunk at once)."""
     ranking = rules.model.ranking
-    keys: tuple[int, ...] = ()  # none for a candidate scored at an earlier stage: it is not ranked
+    keys: Sequence[tuple[int, ...]] = [()] * len(candidates)  # none when scored at an earlier stage: not ranked
     if ranking is not None and all(key == "total" or key in points for key in ranking.keys):
-        keys = tuple(total if key == "total" else points[key] for key in ranking.keys)
-    cut_totals = tuple(_in_running(rules, cut.index, cut.stage, status, stages) for cut in rules.model.cuts)
-    return Entry(candidate, status == "eligible" and bool(keys), keys, groups, cut_totals, qualifies)
+        keys = list(zip(*(totals if key == "total" else points[key] for key in ranking.keys), strict=True))
+    eligible = [status == "eligible" and bool(key) for status, key in zip(statuses, keys, strict=True)]
+    running = [_in_running(rules, cut.index, cut.stage, statuses, stages) for cut in rules.model.cuts]
+    cut_totals = list(zip(*running, strict=True)) if running else [()] * len(candidates)
+    return list(map(Entry, candidates, eligible, keys, groups, cut_totals, qualifies))
 
 
-def _in_running(rules: Rules, index: int, stage: str, status: str,
-                stages: Mapping[str, tuple[bool, int | None]]) -> int | None:
-    """The provisional total at a cut's stage, for a candidate still in the running there."""
-    if status == "disqualified" or stage not in stages:
-        return None
-    if not all(advanced for name, (advanced, _) in stages.items() if rules.stage_index[name] <= index):
-        return None
-    return stages[stage][1]
+def _in_running(rules: Rules, index: int, stage: str, statuses: Sequence[str],
+                stages: Mapping[str, tuple[Sequence[bool], Sequence[int | None]]]) -> list[int | None]:
+    """Each candidate's provisional total at a cut's stage, when still in the running there (else None): not
+    disqualified, and every advance rule up to the cut's passed."""
+    if stage not in stages:
+        return [None] * len(statuses)
+    before = [advanced for name, (advanced, _) in stages.items() if rules.stage_index[name] <= index]
+    return [None if status == "disqualified" or not all(passed) else total
+            for status, total, *passed in zip(statuses, stages[stage][1], *before, strict=True)]
 
 
 # ------------------------------------------------------------------ deciding
