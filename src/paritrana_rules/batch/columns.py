@@ -19,7 +19,7 @@ import math
 from collections.abc import Sequence
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
+from typing import Any, NamedTuple
 
 import attrs
 import numpy as np
@@ -63,8 +63,7 @@ class Form:
     raw_csv: bool
 
 
-@attrs.frozen
-class Made:
+class Made(NamedTuple):
     """A row this lane scored, as `rows.Row` holds it: its item, or its CSV line, or its text around the rank
     columns; and its ranking entry."""
 
@@ -341,6 +340,9 @@ class _Words:
         self.reasons = self.outcomes()
         self.reason_cells = self.joined(self.reasons)
         self.lines = CsvLines()
+        words = {status: self.cell(status_word(status, form.lang)) for status in set(self.status)}
+        self.status_cells = [words[status] for status in self.status]
+        self.after: list[str] | None = None  # made when first asked (`after_lines`)
         ranking = program.model.ranking
         self.keys = [key for key in (ranking.keys if ranking is not None else ()) if key in scores.points]
 
@@ -383,14 +385,24 @@ class _Words:
         around the rank columns, or its item."""
         if self.form.line not in ("csv", "csv-around"):
             return Made(self.item(index, candidate_id, name), entry)
-        points, cell, lang = self.points, self.cell, self.form.lang  # points, totals, reasons: cells already
-        before, after = scored_parts(cell(candidate_id), cell(name or ""), cell(status_word(self.status[index], lang)),
-                                     self.total[index],
-                                     [points[c][index] if c in points else "" for c in self.cells],
-                                     self.reason_cells[index], raw=True)
+        if self.after is None:
+            self.after = self.after_lines()
+        cell = self.cell  # totals, points and reasons are cells already
+        before = self.lines(scored_parts(cell(candidate_id), cell(name or ""), self.status_cells[index],
+                                         self.total[index], [], "", raw=True)[0])[:-1] + ","
         if self.form.line == "csv":
-            return Made(None, entry, text=self.lines([*before, *after]))
-        return Made(None, entry, around=(self.lines(before)[:-1] + ",", "," + self.lines(after)))
+            return Made(None, entry, text=before + self.after[index])
+        return Made(None, entry, around=(before, "," + self.after[index]))
+
+    def after_lines(self) -> list[str]:
+        """Each row's CSV text after its total and rank columns (its points, then its reasons): a line written once
+        for each distinct one in the chunk."""
+        size, points = self.scores.size, self.points
+        columns = [points[c] if c in points else [""] * size for c in self.cells]
+        written: dict[tuple[str, ...], str] = {}
+        return [written.get(key) or written.setdefault(key, self.lines(scored_parts("", "", "", "", list(key[:-1]),
+                                                                                      key[-1], raw=True)[1]))
+                for key in zip(*columns, self.reason_cells, strict=True)]
 
     def decimal(self, scaled: int) -> Decimal:
         if scaled not in self.decimals:
