@@ -533,6 +533,8 @@ def test_csv_extra_cells_are_a_problem_for_that_row_only(tmp_path: Path) -> None
         ("id;x", ["the header has no 'id' column"],
          "columns seem to be separated by ';': save the file with ',' (in Excel: 'CSV UTF-8')"),
         ("id,x,x", ["column 'x' appears more than once in the header"], "rename or merge them"),
+        ('id,"x', ["a quote in the header (line 1) is not closed: the header runs to line 2"],
+         "close the quote, or remove it: column names need no quotes"),  # not a file of no rows at all
     ],
 )
 def test_csv_header_problems_fail_the_file(tmp_path: Path, header: str, messages: list[str], hint: str) -> None:

@@ -7,7 +7,6 @@ be installed.
 from __future__ import annotations
 
 import argparse
-import ipaddress
 import os
 import sys
 
@@ -37,24 +36,16 @@ def add(commands: Commands, common: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     token = os.environ.get(TOKEN_VARIABLE) or None
-    if token is None and not _loopback(args.host):
-        raise api.UsageError(f"bound to {args.host}, the server needs a token: set {TOKEN_VARIABLE}, and send it "
-                             "as 'Authorization: Bearer TOKEN'")
     try:
-        from paritrana_rules.studio import server  # noqa: PLC0415 (the extra may not be installed)
+        from paritrana_rules.studio import base, server  # noqa: PLC0415 (the extra may not be installed)
     except ImportError:
         raise api.UsageError("serving needs the 'studio' extra: pip install 'paritrana-rules[studio]'") from None
+    if token is None and not base.is_loopback(args.host):
+        raise api.UsageError(f"bound to {args.host}, the server needs a token: set {TOKEN_VARIABLE}, and send it "
+                             "as 'Authorization: Bearer TOKEN'")
     app = server.create_app(args.folder, limits=server.Limits(args.max_body, float(args.timeout)), token=token)
     print(f"paritrana-rules: serving {args.folder} on http://{args.host}:{args.port}/api/openapi.json"
           + (" (token required)" if token else ""), file=sys.stderr)
     server.run(app, host=args.host, port=args.port)
     return EXIT_OK
 
-
-def _loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False

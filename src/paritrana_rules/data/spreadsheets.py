@@ -89,6 +89,9 @@ def _csv_header(reader: Iterator[list[str]], lines: _RowLines, label: str) -> li
     except _RowTooLong as long:  # the file has no columns to read rows by
         file_error(label, f"the header is {long.length:,} characters long; at most {MAX_ROW_CHARS:,} are read",
                    "the first row names the columns, starting with 'id'")
+    if any("\n" in name or "\r" in name for name in header):  # every row after it was read into one column name
+        file_error(label, f"a quote in the header (line 1) is not closed: the header runs to line {lines.line_number}",
+                   "close the quote, or remove it: column names need no quotes")
     check_header(header, label)
     return header
 

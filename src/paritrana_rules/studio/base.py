@@ -199,7 +199,7 @@ class Studio:
         of its own at 127.0.0.1 (DNS rebinding) nor send it work from its own site, and a proxy in front of a
         server on loopback does not open it to everyone."""
         if self.token is None:
-            if not _loopback(request.url.hostname or ""):
+            if not is_loopback(request.url.hostname or ""):
                 raise Refusal(403, "forbidden", "this server has no token, so it answers only requests to "
                                                 "localhost or 127.0.0.1")
             if any(name in request.headers for name in _PROXIED):
@@ -261,7 +261,8 @@ def _said(name: str) -> str:
 _PROXIED = ("forwarded", "x-forwarded-for", "x-real-ip")  # headers a proxy adds to what it passes on
 
 
-def _loopback(host: str) -> bool:
+def is_loopback(host: str) -> bool:
+    """Whether a host name or address is this machine only (localhost, 127.0.0.0/8, ::1)."""
     if host == "localhost":
         return True
     try:
