@@ -3,6 +3,7 @@ to the CLI's, and no answer naming where this machine keeps the files."""
 
 from __future__ import annotations
 
+import asyncio
 import concurrent.futures
 import hashlib
 import io
@@ -26,6 +27,7 @@ from starlette.testclient import TestClient  # noqa: E402
 import paritrana_rules as pr  # noqa: E402
 from paritrana_rules import api  # noqa: E402
 from paritrana_rules.cli import main  # noqa: E402
+from paritrana_rules.studio.base import Refusal, Studio  # noqa: E402
 from paritrana_rules.studio.pages import create_studio  # noqa: E402
 from paritrana_rules.studio.server import ROUTES, Limits, create_app  # noqa: E402
 
@@ -648,3 +650,21 @@ def test_malformed_or_mistyped_json_is_a_problem_of_the_data(client: TestClient,
 def test_a_malformed_ledger_is_a_finding_not_a_fault(client: TestClient, body: bytes) -> None:
     answer = client.post("/api/replay", content=body)
     assert answer.status_code == 200 and not answer.json()["ok"] and answer.json()["findings"]
+
+
+def test_work_given_up_after_its_time_limit_keeps_its_place_until_it_ends() -> None:
+    """A thread cannot be stopped: slow requests one after the other must not pile up threads without bound."""
+    studio = Studio(RUBRICS, Limits(seconds=0.05, at_once=1))
+    release = threading.Event()
+
+    async def scenario() -> None:
+        with pytest.raises(Refusal) as slow:
+            await studio.in_time(release.wait)
+        with pytest.raises(Refusal) as busy:
+            await studio.in_time(lambda: "never run")
+        assert (slow.value.status, busy.value.status, busy.value.kind) == (504, 503, "busy")
+        release.set()
+        while studio.running:
+            await asyncio.sleep(0.01)
+        assert await studio.in_time(lambda: "answered") == "answered"
+    asyncio.run(scenario())

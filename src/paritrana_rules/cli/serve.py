@@ -31,6 +31,8 @@ def add(commands: Commands, common: argparse.ArgumentParser) -> None:
                        help="the largest request body taken (default 10 MiB)")
     serve.add_argument("--timeout", type=positive, default=60, metavar="SECONDS",
                        help="answer 504 when a request takes longer (default 60)")
+    serve.add_argument("--at-once", type=positive, default=4, metavar="N",
+                       help="pieces of work run at a time, in threads; past it the answer is 503 (default 4)")
     serve.set_defaults(run=run)
 
 
@@ -43,7 +45,8 @@ def run(args: argparse.Namespace) -> int:
     if token is None and not base.is_loopback(args.host):
         raise api.UsageError(f"bound to {args.host}, the server needs a token: set {TOKEN_VARIABLE}, and send it "
                              "as 'Authorization: Bearer TOKEN'")
-    app = server.create_app(args.folder, limits=server.Limits(args.max_body, float(args.timeout)), token=token)
+    limits = server.Limits(args.max_body, float(args.timeout), args.at_once)
+    app = server.create_app(args.folder, limits=limits, token=token)
     print(f"paritrana-rules: serving {args.folder} on http://{args.host}:{args.port}/api/openapi.json"
           + (" (token required)" if token else ""), file=sys.stderr)
     server.run(app, host=args.host, port=args.port)

@@ -43,6 +43,7 @@ MAX_PART_BYTES = 255  # a file's or folder's name in it, as the systems we run o
 class Limits:
     body_bytes: int = 10 * 2**20  # an upload: candidates, a ledger or rubric text
     seconds: float = 60.0  # until an answer is given up (504)
+    at_once: int = 4  # pieces of work running at a time, one given up after its time limit included (503 past it)
 
 
 class Refusal(Exception):
@@ -72,6 +73,7 @@ class Studio:
         self.compiled: dict[Path, tuple[int, api.CompiledRubric]] = {}
         self.entries: tuple[int, list[api.CatalogueEntry]] | None = None  # the library: checking every rubric takes
         self.saving = threading.Lock()  # a save compares the file's hash and replaces it as one step
+        self.running = 0  # pieces of work started and not yet ended (`in_time`)
 
     # ------------------------------------------------------------------ what a request names
 
@@ -228,11 +230,28 @@ class Studio:
         return b"".join(chunks)
 
     async def in_time(self, work: Callable[[], Any]) -> Any:
+        """The work's answer, run in a thread: 504 past the time limit, 503 while `at_once` pieces are running.
+
+        A thread cannot be stopped, so work given up after its time limit goes on
+        until it ends, and keeps its place meanwhile: slow requests, one after the
+        other, cannot pile up threads without bound.
+        """
+        if self.running >= self.limits.at_once:
+            raise Refusal(503, "busy", f"{self.running} requests are being worked on; try again shortly",
+                          EXIT_INTERNAL)
+        self.running += 1
+        task = asyncio.ensure_future(run_in_threadpool(work))
+        task.add_done_callback(self._ended)
         try:
-            return await asyncio.wait_for(run_in_threadpool(work), self.limits.seconds)
+            return await asyncio.wait_for(asyncio.shield(task), self.limits.seconds)
         except TimeoutError:
             raise Refusal(504, "timeout", f"no answer within {self.limits.seconds:g} s; send fewer candidates",
                           EXIT_INTERNAL) from None
+
+    def _ended(self, task: asyncio.Future[Any]) -> None:
+        self.running -= 1
+        if not task.cancelled():
+            task.exception()  # an error of work given up is not reported again when the task is let go
 
     async def sent_rubric(self, request: Request) -> tuple[str, str]:
         """The rubric text of the body, and the path inside the folder it stands for (`?name=`)."""

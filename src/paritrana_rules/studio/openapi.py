@@ -18,7 +18,7 @@ ERROR = {
         "required": ["kind", "message", "exit_code"],
         "properties": {
             "kind": {"enum": ["usage", "unauthorized", "forbidden", "not_found", "conflict", "too_large", "timeout",
-                              "rubric", "input", "internal"]},
+                              "busy", "rubric", "input", "internal"]},
             "message": {"type": "string"},
             "exit_code": {"type": "integer", "description": "what `paritrana-rules` exits with for the same request"},
             "diagnostics": {"type": "array", "items": {"type": "object"},
@@ -32,7 +32,8 @@ _ERRORS = {"400": "a request that cannot be carried out as asked", "401": "the t
            "403": "without a token: a request to a name other than localhost, from another site's page or a proxy",
            "404": "no such rubric or route", "409": "the rubric changed on disk since it was opened",
            "413": "the body is larger than the server takes", "428": "a save that names no version (If-Match)",
-           "422": "the rubric or the candidate data has problems", "504": "no answer in time"}
+           "422": "the rubric or the candidate data has problems",
+           "503": "as many requests as the server takes at once are being worked on", "504": "no answer in time"}
 
 
 def document(routes: Iterable[Endpoint], version: str) -> dict[str, Any]:
