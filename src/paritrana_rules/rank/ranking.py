@@ -201,10 +201,15 @@ def _in_running(rules: Rules, index: int, stage: str, statuses: Sequence[str],
 # ------------------------------------------------------------------ deciding
 
 SortRecord = tuple[Any, ...]  # (group, negated keys..., entry index)
+_ELIGIBLE = Entry._fields.index("eligible")
 
 
 class Funnel:
-    """Entries gathered in order, then every cut, rank and placing decided; memory flat in their number."""
+    """Entries gathered in order, then every cut, rank and placing decided; memory flat in their number.
+
+    Entries are kept as plain tuples (an `Entry`'s fields in order), read back by unpacking them: a named
+    tuple costs three times as much to write to disk and read back, and a million go through several passes.
+    """
 
     def __init__(self, rules: Rules) -> None:
         self.rules = rules
@@ -214,7 +219,7 @@ class Funnel:
         self.places = rules.model.rounding_places
 
     def add(self, item: Entry) -> None:
-        self.entries.append(item)
+        self.entries.append(tuple(item))
 
     def close(self) -> None:
         self.entries.close()
@@ -226,9 +231,9 @@ class Funnel:
             self.decided = self._decide()
         decided = self.decided
         wanted = {index for outcomes in decided.awards.values() for *_, ahead, _ in outcomes for index in ahead}
-        names = {index: item.candidate for index, item in self.ranked if index in wanted} if wanted else {}
-        for index, item in enumerate(self.entries):
-            yield decided.placing(self.rules, index, item, names)
+        names = {index: candidate for index, (candidate, *_) in self.ranked if index in wanted} if wanted else {}
+        for index, (candidate, _, _, groups, _, _) in enumerate(self.entries):
+            yield decided.placing(self.rules, index, candidate, groups, names)
 
     def _decide(self) -> _Decisions:
         decided = _Decisions(len(self.entries))
@@ -239,18 +244,20 @@ class Funnel:
             self._award(number, decided)
         return decided
 
-    def _kept(self, ranked: Callable[[int, Entry], bool]) -> Iterator[tuple[int, Entry]]:
-        """The entries that are ranked, by index, kept aside for the placings' passes as they go by."""
+    def _kept(self, decided: _Decisions) -> Iterator[tuple[int, tuple[Any, ...]]]:
+        """The entries that are ranked (eligible and not cut), by index, kept aside for the placings' passes as
+        they go by."""
         for index, item in enumerate(self.entries):
-            if ranked(index, item):
+            if item[_ELIGIBLE] and decided.cut_at[index] < 0:
                 self.ranked.append((index, item))
                 yield index, item
 
     def _cut(self, number: int, decided: _Decisions) -> None:
         cut = self.rules.model.cuts[number]
         group = self.rules.groups.index(cut.within)
-        pool = ((item.groups[group] or "", -total, index) for index, item in enumerate(self.entries)
-                if (total := item.cut_totals[number]) is not None and decided.cut_at[index] < 0)
+        pool = ((groups[group] or "", -total, index)
+                for index, (_, _, _, groups, cut_totals, _) in enumerate(self.entries)
+                if (total := cut_totals[number]) is not None and decided.cut_at[index] < 0)
         for name, rank, block, of in _ranked(pool):
             decided.cut_of[(number, name)] = of
             if not _placed(rank, len(block), 1, cut.top, cut.ties):
@@ -262,8 +269,8 @@ class Funnel:
         if ranking is None:
             return
         top = int(ranking.nominate) if ranking.nominate is not None else 0
-        pool = ((item.groups[0] or "", *map(operator.neg, item.keys), index)
-                for index, item in self._kept(lambda index, item: item.eligible and decided.cut_at[index] < 0))
+        pool = ((groups[0] or "", *map(operator.neg, keys), index)
+                for index, (_, _, keys, groups, _, _) in self._kept(decided))
         for name, rank, block, of in _ranked(pool):
             decided.ranked_of[name] = of
             for record in block:
@@ -273,8 +280,8 @@ class Funnel:
     def _award(self, number: int, decided: _Decisions) -> None:
         award = self.rules.model.awards[number]
         group = self.rules.groups.index(award.decl.within)
-        pool = ((item.groups[group] or "", *map(operator.neg, item.keys), index)
-                for index, item in self.ranked if item.qualifies[number])
+        pool = ((groups[group] or "", *map(operator.neg, keys), index)
+                for index, (_, _, keys, groups, _, qualifies) in self.ranked if qualifies[number])
         ahead: list[SortRecord] = []  # the block placed just above, in the same group
         for name, rank, block, of in _ranked(pool):
             if ahead and ahead[0][0] != name:
@@ -329,12 +336,13 @@ class _Decisions:
         # ahead (a tie: several), behind by).
         self.awards: dict[int, list[tuple[int, int, int, str, tuple[int, ...], Decimal | None]]] = {}
 
-    def placing(self, rules: Rules, index: int, item: Entry, names: Mapping[int, str]) -> Placing:
-        group = item.groups[0] if rules.groups else None
+    def placing(self, rules: Rules, index: int, candidate: str, groups: tuple[GroupValue, ...],
+                names: Mapping[int, str]) -> Placing:
+        group = groups[0] if rules.groups else None
         cut = None
         if self.cut_at[index] >= 0:
             model = rules.model.cuts[self.cut_at[index]]
-            cut_group = item.groups[rules.groups.index(model.within)]
+            cut_group = groups[rules.groups.index(model.within)]
             cut = CutOutcome(model.stage, self.cut_rank[index], self.cut_of[(self.cut_at[index], cut_group or "")],
                              cut_group, model.top)
         awards = tuple(
@@ -342,7 +350,7 @@ class _Decisions:
                          min(names[i] for i in ahead) if ahead else None, gap)  # of a tie, the first id
             for number, rank, of, name, ahead, gap in self.awards[index]) if index in self.awards else ()
         rank = self.rank[index] or None
-        return Placing(item.candidate, group, rank, self.ranked_of[group or ""] if rank else None,
+        return Placing(candidate, group, rank, self.ranked_of[group or ""] if rank else None,
                        bool(self.nominated[index]), bool(self.tied[index]), cut, awards)
 
 
