@@ -159,13 +159,21 @@ def _write_around(rubric: AnyRubric, rows: Iterable[Row], funnel: Funnel, option
     output.write(csv_text(csv_header(rubric, options.lang)).encode("utf-8"))
     words, lines = FunnelWords(rubric.model, options.lang), CsvLines()
     placings = funnel.placings()
+    written: list[str] = []  # rows written to `output` a few thousand at a time
     for piece in kept:
         if isinstance(piece, tuple):
             ranked = rank_cells(words, next(placings), options.lang)
             cells = ranked if options.raw_csv else [spreadsheet_text(cell) for cell in ranked]
-            output.write((piece[0] + lines(cells)[:-1] + piece[1]).encode("utf-8"))
+            written.append(piece[0] + lines(cells)[:-1] + piece[1])
         else:
-            output.write(str(piece).encode("utf-8"))
+            written.append(str(piece))
+        if len(written) >= _ROWS_WRITTEN_TOGETHER:
+            output.write("".join(written).encode("utf-8"))
+            written.clear()
+    output.write("".join(written).encode("utf-8"))
+
+
+_ROWS_WRITTEN_TOGETHER = 2_000
 
 
 def _set_aside(items: Iterable[dict[str, Any]], files: contextlib.ExitStack) -> Iterator[dict[str, Any]]:

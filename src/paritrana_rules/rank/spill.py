@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import heapq
+import itertools
 import pickle
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
@@ -38,12 +39,15 @@ class Spill:
             self.head = []
 
     def __iter__(self) -> Iterator[Any]:
+        return itertools.chain.from_iterable(self._chunks())  # the records of each chunk handed on without a step
+
+    def _chunks(self) -> Iterator[list[Any]]:
         if self.store is not None:
             self.store.flush()
             with open(self.store.name, "rb") as reading:  # a second handle: appending may go on afterwards
                 for _ in range(self.chunks):
-                    yield from pickle.load(reading)
-        yield from self.head
+                    yield pickle.load(reading)
+        yield self.head
 
     def __len__(self) -> int:
         return self.count
