@@ -141,12 +141,16 @@ class FirstUses:
     def firsts(self, records: Sequence[tuple[str | None, str]]) -> list[str | None]:
         """Each (id, origin)'s first origin, as `judge` writes origins: from the database for ids used before,
         from the batch, in order, for the others; None for a record without a usable id."""
-        wanted = json.dumps(sorted({candidate_id for candidate_id, _ in records if candidate_id is not None}))
-        earlier = dict(self.seen.execute(
-            "SELECT id, origin FROM first_use WHERE id IN (SELECT value FROM json_each(?))", (wanted,)))
-        found, first_here = first_origins(records, earlier)
-        self.seen.executemany("INSERT INTO first_use VALUES (?, ?)", first_here.items())
-        return found
+        found, first_here = first_origins(records, {})
+        added = json.dumps(first_here)
+        before = self.seen.total_changes
+        self.seen.execute("INSERT OR IGNORE INTO first_use SELECT key, value FROM json_each(?)", (added,))
+        if self.seen.total_changes - before == len(first_here):  # no id was used before: the common case
+            return found
+        earlier = {candidate_id: origin for candidate_id, origin in self.seen.execute(
+            "SELECT id, origin FROM first_use WHERE id IN (SELECT key FROM json_each(?))", (added,))
+            if origin != first_here[candidate_id]}
+        return first_origins(records, earlier)[0]
 
 
 def first_origins(records: Sequence[tuple[str | None, str]], earlier: Mapping[str, str]
