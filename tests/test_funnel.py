@@ -334,3 +334,19 @@ def test_a_national_candidate_never_nominated_is_refused(tmp_path: Path) -> None
     refused = [r for r in rows if r["status"] == "rejected"]
     assert refused and all("not nominated" in r["reasons"] for r in refused)
     assert all(Decimal(r["total"]) >= 0 for r in rows if r["status"] == "eligible")
+
+
+@given(st.lists(st.lists(st.integers(), max_size=7), max_size=8), st.integers(min_value=1, max_value=5))
+def test_a_spill_extended_holds_what_one_appended_to_holds(batches: list[list[int]], held: int) -> None:
+    """Rows arrive a chunk at a time: `extend` must keep the records, their order and their count as `append`."""
+    one, many = spill.Spill(held), spill.Spill(held)
+    try:
+        for batch in batches:
+            for record in batch:
+                one.append(record)
+            many.extend(batch)
+        assert list(one) == list(many) == [record for batch in batches for record in batch]
+        assert len(one) == len(many) and one.chunks == many.chunks
+    finally:
+        one.close()
+        many.close()

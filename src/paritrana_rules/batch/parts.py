@@ -16,7 +16,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from paritrana_rules.batch.rows import Row, Scorer, score_rows
 from paritrana_rules.data.parts import CsvPart, csv_parts, read_part, rows_from
@@ -37,8 +37,10 @@ class _Scored(NamedTuple):
     error: InputError | None = None
 
 
-def score_csv_parts(scorer: Scorer, path: Path, label: str, size: int = PART_BYTES, jobs: int = 2) -> Iterator[Row]:
-    """Each row of a CSV file scored or rejected, in order, the file read in parts of about `size` bytes."""
+def score_csv_parts(scorer: Scorer, path: Path, label: str, size: int = PART_BYTES,
+                    jobs: int = 2) -> Iterator[list[Row]]:
+    """Each row of a CSV file scored or rejected, in order, a part's rows at a time, the file read in parts of
+    about `size` bytes."""
     with contextlib.closing(FirstUses()) as uses:
         resume = None
         scored = ordered_map(_score, scorer, csv_parts(path, label, size), jobs, 1)
@@ -49,7 +51,7 @@ def score_csv_parts(scorer: Scorer, path: Path, label: str, size: int = PART_BYT
                 if done.rows is None:
                     resume = done.part
                     break
-                yield from _with_first_uses(scorer, uses, done)
+                yield _with_first_uses(scorer, uses, done)
         finally:
             scored.close()  # ends the workers, and what they were given past a cut that did not hold
         if resume is not None:
@@ -74,7 +76,7 @@ def _score_part(scorer: Scorer, part: CsvPart) -> _Scored:
     return _Scored(part, scorer.chunk(list(zip(read.rows, firsts, strict=True))), uses, firsts)
 
 
-def _with_first_uses(scorer: Scorer, uses: FirstUses, done: _Scored) -> list[Any]:
+def _with_first_uses(scorer: Scorer, uses: FirstUses, done: _Scored) -> list[Row]:
     """The part's rows, those whose id an earlier part used scored again, with where it was first used."""
     assert done.rows is not None
     firsts = uses.firsts(done.uses)

@@ -15,6 +15,7 @@ records complete but for that link (`audit.RecordWriter.pieces`).
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, NamedTuple
@@ -78,13 +79,16 @@ Read = RawCandidate | CellRow  # a record as read (see data.iter_rows), with whe
 Reads = Sequence[tuple[Read, str | None]]
 
 
-def score_rows(scorer: Scorer, raws: Iterable[tuple[Read, str | None]], jobs: int = 1) -> Iterator[Row]:
-    """Each record (with where its id was first used) scored or rejected, in order."""
-    return ordered_map(_score, scorer, raws, jobs, COLUMN_CHUNK if scorer.lane is not None else CHUNK)
+def score_rows(scorer: Scorer, raws: Iterable[tuple[Read, str | None]], jobs: int = 1) -> Iterator[list[Row]]:
+    """Each record (with where its id was first used) scored or rejected, in order, a chunk of rows at a time
+    (what follows handles a chunk in a few steps, not a step per row)."""
+    records, size = iter(raws), COLUMN_CHUNK if scorer.lane is not None else CHUNK
+    chunks = iter(lambda: list(itertools.islice(records, size)), [])
+    return ordered_map(_score, scorer, chunks, jobs, 1)
 
 
-def _score(scorer: Scorer, chunk: Reads) -> list[Row]:
-    return scorer.chunk(chunk)
+def _score(scorer: Scorer, chunks: list[list[tuple[Read, str | None]]]) -> list[list[Row]]:
+    return [scorer.chunk(chunk) for chunk in chunks]
 
 
 class Scorer:
@@ -252,8 +256,10 @@ def csv_parts(rubric: AnyRubric, item: dict[str, Any], *, raw: bool = False, lan
     return [spreadsheet_text(cell) for cell in before], [spreadsheet_text(cell) for cell in after]
 
 
-def counted(rows: Iterable[Row], tick: Callable[[int], None]) -> Iterator[Row]:
-    """Rows passed through, calling `tick` with the count so far (for a progress display)."""
-    for number, row in enumerate(rows, 1):
+def counted(chunks: Iterable[list[Row]], tick: Callable[[int], None]) -> Iterator[list[Row]]:
+    """Chunks of rows passed through, calling `tick` with the count of rows so far (for a progress display)."""
+    number = 0
+    for chunk in chunks:
+        number += len(chunk)
         tick(number)
-        yield row
+        yield chunk

@@ -84,7 +84,7 @@ def score_file(rubric: AnyRubric, data: str | Path, output: BinaryIO, *, form: s
                       nominated=nominated_ids(nominations) if nominations is not None else None, raw_csv=raw_csv,
                       columns=columns)
     scorer = Scorer(rubric, options)
-    rows = _scored(scorer, data, data_format, data_label, jobs)
+    chunks = _scored(scorer, data, data_format, data_label, jobs)
     render = RENDERERS[form]
     with contextlib.ExitStack() as files:
         funnel = Funnel(rules) if rules.ranks else None
@@ -92,15 +92,15 @@ def score_file(rubric: AnyRubric, data: str | Path, output: BinaryIO, *, form: s
             files.callback(funnel.close)
         tally = _Tally(Ledger(ledger, rubric.program, nominations or (), signing_key=signing_key)
                        if ledger is not None else None, funnel)
-        rows = tally.passing(counted(rows, tick) if tick is not None else rows)
+        chunks = tally.passing(counted(chunks, tick) if tick is not None else chunks)
         if streamed:  # rows come with their output line: write them as they come
             output.write(b"".join(render(rubric, [], None, options)))  # the header, if any
-            for row in rows:
-                output.write(str(row.text).encode("utf-8"))
+            for chunk in chunks:
+                output.write("".join(str(row.text) for row in chunk).encode("utf-8"))
         elif around and funnel is not None:
-            _write_around(rubric, rows, funnel, options, output, files)
+            _write_around(rubric, chunks, funnel, options, output, files)
         else:
-            kept = (row.item for row in rows if row.item is not None)
+            kept = (row.item for chunk in chunks for row in chunk if row.item is not None)
             items = _set_aside(kept, files) if form in ("csv", "jsonl", "xlsx") else list(kept)
             placings = funnel.placings() if funnel is not None else None
             for piece in render(rubric, items, placings, options):
@@ -112,9 +112,9 @@ def score_file(rubric: AnyRubric, data: str | Path, output: BinaryIO, *, form: s
 
 
 def _scored(scorer: Scorer, data: str | Path, data_format: Format | None, data_label: str | None,
-            jobs: int) -> Iterator[Row]:
-    """The rows scored in order: a CSV file whose rows take the column lane is read in parts by the workers
-    themselves (`batch.parts`), any other data read here and handed to them."""
+            jobs: int) -> Iterator[list[Row]]:
+    """The rows scored in order, a chunk at a time: a CSV file whose rows take the column lane is read in parts by
+    the workers themselves (`batch.parts`), any other data read here and handed to them."""
     source = csv_file(data, data_format, data_label) if jobs > 1 and scorer.lane is not None else None
     if source is not None:
         return score_csv_parts(scorer, *source, jobs=jobs)
@@ -129,33 +129,34 @@ class _Tally:
         self.rows = self.rejected = 0
         self.first_rejected: list[Rejected] = []
 
-    def passing(self, rows: Iterable[Row]) -> Iterator[Row]:
+    def passing(self, chunks: Iterable[list[Row]]) -> Iterator[list[Row]]:
+        for chunk in chunks:
+            self.add(chunk)
+            yield chunk
+
+    def add(self, rows: list[Row]) -> None:
+        self.rows += len(rows)
         for row in rows:
-            self.add(row)
-            yield row
-
-    def add(self, row: Row) -> None:
-        self.rows += 1
-        if isinstance(row.record, Rejected):
-            self.rejected += 1
-            if len(self.first_rejected) < REJECTIONS_KEPT:
-                self.first_rejected.append(row.record)
-            if self.ledger is not None:
-                self.ledger.rejected(row.record)
-        elif self.ledger is not None and row.record is not None:
-            self.ledger.scored(row.record)
-        if row.entry is not None and self.funnel is not None:
-            self.funnel.add(row.entry)
+            if isinstance(row.record, Rejected):
+                self.rejected += 1
+                if len(self.first_rejected) < REJECTIONS_KEPT:
+                    self.first_rejected.append(row.record)
+                if self.ledger is not None:
+                    self.ledger.rejected(row.record)
+            elif self.ledger is not None and row.record is not None:
+                self.ledger.scored(row.record)
+        if self.funnel is not None:
+            self.funnel.add_all(row.entry for row in rows if row.entry is not None)
 
 
-def _write_around(rubric: AnyRubric, rows: Iterable[Row], funnel: Funnel, options: Options, output: BinaryIO,
-                  files: contextlib.ExitStack) -> None:
+def _write_around(rubric: AnyRubric, chunks: Iterable[list[Row]], funnel: Funnel, options: Options,
+                  output: BinaryIO, files: contextlib.ExitStack) -> None:
     """A ranked CSV: each row as the workers wrote it (kept on disk until every total is in), with its rank
     columns put in once the funnel has decided."""
     kept = Spill()
     files.callback(kept.close)
-    for row in rows:
-        kept.append(row.around or row.text)
+    for chunk in chunks:
+        kept.extend(row.around or row.text for row in chunk)
     output.write(csv_text(csv_header(rubric, options.lang)).encode("utf-8"))
     words, lines = FunnelWords(rubric.model, options.lang), CsvLines()
     placings = funnel.placings()

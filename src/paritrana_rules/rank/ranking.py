@@ -221,6 +221,9 @@ class Funnel:
     def add(self, item: Entry) -> None:
         self.entries.append(tuple(item))
 
+    def add_all(self, items: Iterable[Entry]) -> None:
+        self.entries.extend(map(tuple, items))
+
     def close(self) -> None:
         self.entries.close()
         self.ranked.close()

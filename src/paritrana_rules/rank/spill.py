@@ -38,6 +38,16 @@ class Spill:
             self._write(self.head)
             self.head = []
 
+    def extend(self, records: Iterable[Any]) -> None:
+        """`append` of each record, in order, in a few steps."""
+        before = len(self.head)
+        self.head.extend(records)
+        self.count += len(self.head) - before
+        held = self.held or CHUNK
+        while len(self.head) >= held:
+            self._write(self.head[:held])
+            del self.head[:held]
+
     def __iter__(self) -> Iterator[Any]:
         return itertools.chain.from_iterable(self._chunks())  # the records of each chunk handed on without a step
 
