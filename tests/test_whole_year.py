@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import fcntl
 import importlib.util
 import json
-import os
 import sys
 from contextlib import redirect_stdout
 from io import StringIO
@@ -39,30 +37,29 @@ def _records(ledger: Path) -> list[dict[str, Any]]:
 
 @pytest.fixture(scope="module")
 def year(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int, str]:
-    """The year run once for the whole test run: with pytest-xdist, the first process to get here runs it into
-    the folder all processes share, and the others wait for it and read what it left (about 40 s saved)."""
-    shared = tmp_path_factory.getbasetemp()
-    if os.environ.get("PYTEST_XDIST_WORKER"):  # each xdist process has a folder of its own in the run's folder
-        shared = shared.parent
-    out, outcome = shared / "whole-year-2024", shared / "whole-year-2024.json"
-    with (shared / "whole-year-2024.lock").open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if not outcome.exists():
-            printed = StringIO()
-            with redirect_stdout(printed):
-                status = _script().main([str(out)])
-            outcome.write_text(json.dumps([status, printed.getvalue()]), encoding="utf-8")
-    status, printed_text = json.loads(outcome.read_text(encoding="utf-8"))
-    return out, status, printed_text
+    out = tmp_path_factory.mktemp("whole-year-2024")
+    printed = StringIO()
+    with redirect_stdout(printed):
+        status = _script().main([str(out)])
+    return out, status, printed.getvalue()
 
 
-def test_the_year_runs_without_a_failed_step(year: tuple[Path, int, str]) -> None:
+def test_the_whole_year(year: tuple[Path, int, str]) -> None:
+    """One test over the one run (about 40 s): in a test of its own, one process runs it, not one per process
+    that happens to be given a test that needs it."""
+    for check in (_runs_without_a_failed_step, _every_government_category_is_run, _provincial_rounds_run_per_province,
+                  _every_ledger_replays_clean, _every_national_candidate_was_nominated_by_a_provincial_ledger,
+                  _national_rounds_award_their_placings):
+        check(year)
+
+
+def _runs_without_a_failed_step(year: tuple[Path, int, str]) -> None:
     _, status, printed = year
     assert status == 0, printed
     assert "FAILED" not in printed
 
 
-def test_every_government_category_is_run(year: tuple[Path, int, str]) -> None:
+def _every_government_category_is_run(year: tuple[Path, int, str]) -> None:
     out, _, printed = year
     for category in ("kabupaten-kota", "pemerintah-desa", "pemerintah-kelurahan", "pemerintah-provinsi"):
         assert f"== {category}\n" in printed
@@ -71,7 +68,7 @@ def test_every_government_category_is_run(year: tuple[Path, int, str]) -> None:
     assert (out / "ledgers" / "nasional" / "pemerintah-provinsi.jsonl").exists()
 
 
-def test_provincial_rounds_run_per_province(year: tuple[Path, int, str]) -> None:
+def _provincial_rounds_run_per_province(year: tuple[Path, int, str]) -> None:
     out, _, _ = year
     provinces = sorted(p.stem for p in (out / "ledgers" / "provinsi" / "kabupaten-kota").glob("*.jsonl"))
     assert len(provinces) >= 3
@@ -80,7 +77,7 @@ def test_provincial_rounds_run_per_province(year: tuple[Path, int, str]) -> None
         assert len(groups) <= 1, f"{ledger} ranks more than one province"
 
 
-def test_every_ledger_replays_clean(year: tuple[Path, int, str]) -> None:
+def _every_ledger_replays_clean(year: tuple[Path, int, str]) -> None:
     out, _, _ = year
     ledgers = sorted((out / "ledgers").rglob("*.jsonl"))
     assert ledgers
@@ -89,7 +86,7 @@ def test_every_ledger_replays_clean(year: tuple[Path, int, str]) -> None:
         assert [f.render() for f in report.findings if f.severity == "error"] == [], ledger
 
 
-def test_every_national_candidate_was_nominated_by_a_provincial_ledger(year: tuple[Path, int, str]) -> None:
+def _every_national_candidate_was_nominated_by_a_provincial_ledger(year: tuple[Path, int, str]) -> None:
     out, _, _ = year
     national = sorted((out / "ledgers" / "nasional").glob("*-nasional.jsonl"))
     assert national
@@ -104,7 +101,7 @@ def test_every_national_candidate_was_nominated_by_a_provincial_ledger(year: tup
         assert not [r for r in records if r.get("kind") == "rejected"], ledger
 
 
-def test_national_rounds_award_their_placings(year: tuple[Path, int, str]) -> None:
+def _national_rounds_award_their_placings(year: tuple[Path, int, str]) -> None:
     out, _, printed = year
     ranking = next(r for r in _records(out / "ledgers" / "nasional" / "kabupaten-kota-nasional.jsonl")
                    if r.get("kind") == "ranking")
