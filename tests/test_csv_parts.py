@@ -151,3 +151,11 @@ def test_the_command_gives_the_same_bytes_with_workers_reading_parts(tmp_path: P
                         "--output", str(out), "--jobs", jobs], capture_output=True, check=False)
         outputs.append(out.read_bytes())
     assert outputs[0] == outputs[1] and outputs[0].count(b"\n") == 6_001
+
+
+def test_a_file_cut_short_while_it_is_read_is_an_error_not_fewer_rows(tmp_path: Path) -> None:
+    data = write(tmp_path / "c.csv", [row(n) for n in range(100)])
+    parts = list(csv_parts(data, str(data), 1_000))
+    data.write_bytes(data.read_bytes()[: parts[-1].start + 10])
+    with pytest.raises(InputError, match="the file changed while it was read"):
+        read_part(parts[-1])

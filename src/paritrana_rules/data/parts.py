@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple
 
-from paritrana_rules.data.files import read_text
+from paritrana_rules.data.files import file_error, read_text
 from paritrana_rules.data.spreadsheets import CellRow, csv_header, csv_rows_after
 
 _MARKER = "\0paritrana: the end of a part\0"  # a row no file holds: a NUL is never in a number, id or member
@@ -93,6 +93,8 @@ def read_part(part: CsvPart) -> PartRows:
     with open(part.path, "rb") as file:
         file.seek(part.start)
         data = file.read(part.end - part.start)
+    if len(data) != part.end - part.start:  # not one row left out unsaid
+        file_error(part.label, "the file changed while it was read", "score it again once it is written")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
