@@ -54,6 +54,7 @@ import paritrana_rules as pr
 from paritrana_rules.compile.column_values import columns_of
 from paritrana_rules.compile.columnar import columns
 from paritrana_rules.data import Candidate
+from paritrana_rules.language import syntax
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -147,9 +148,15 @@ def relative(path: Path) -> str:
 # ------------------------------------------------------------------ 1. loading and the 2024 originals
 
 
+def first_load(path: Path) -> pr.CompiledRubric:
+    """A rubric loaded as for the first time: the parses a process keeps (`syntax.parse`) are let go first."""
+    syntax.forget_parses()
+    return pr.load(path)
+
+
 def load_section(rounds: int) -> None:
     library = sorted((ROOT / "rubrics").rglob("*.rubric"))
-    loads = sorted(median_per_call(functools.partial(pr.load, path), rounds=rounds, number=2) for path in library)
+    loads = sorted(median_per_call(functools.partial(first_load, path), rounds=rounds, number=2) for path in library)
     print(f"Loading the whole library ({len(library)} rubrics, many built with `extends`): median "
           f"{milli(statistics.median(loads))}, slowest {milli(loads[-1])} per rubric.")
     print()
@@ -169,7 +176,7 @@ def audit_record(rubric: pr.CompiledRubric, candidate: Candidate) -> bytes:
 def original_row(path: Path, rounds: int) -> str:
     """One 2024 rubric on its bundled example candidates; "score" includes validating the raw values."""
     rubric = pr.load(path)
-    load = median_per_call(lambda: pr.load(path), rounds=rounds, number=3)
+    load = median_per_call(lambda: first_load(path), rounds=rounds, number=3)
     candidates, _ = pr.load_candidates(ROOT / "examples/2024" / f"{path.stem}.yaml", rubric.input_specs)
     raws = [dict(c.values) for c in candidates]
     fast = median_per_item(lambda raw: rubric.evaluate(raw, trace=False), raws * 20, rounds)

@@ -13,6 +13,8 @@ too deeply turned into nodes.
 
 from __future__ import annotations
 
+import functools
+
 import attrs
 from lark import Token, Tree
 from lark.exceptions import UnexpectedCharacters, UnexpectedInput
@@ -65,7 +67,32 @@ def rubric_text(text: str) -> str:
 
 
 def parse(text: str, path: str = "<rubric>") -> ParseOutcome:
-    """Parse a rubric, recovering after errors to report as many as possible."""
+    """Parse a rubric, recovering after errors to report as many as possible.
+
+    The same text at the same path always parses to the same outcome, which is immutable: the last few are kept,
+    since replays, the studio and the language server parse the same files again and again (a rubric is read
+    afresh each time; only its parsing, most of the cost of loading it, is not repeated).
+    """
+    if len(text) <= _KEPT_TEXT_CHARACTERS:
+        return _parse_kept(text, path)
+    return _parse(text, path)
+
+
+_KEPT_TEXT_CHARACTERS = 200_000  # ten times the largest bundled rubric: larger texts are parsed every time
+_KEPT_OUTCOMES = 48
+
+
+@functools.lru_cache(maxsize=_KEPT_OUTCOMES)
+def _parse_kept(text: str, path: str) -> ParseOutcome:
+    return _parse(text, path)
+
+
+def forget_parses() -> None:
+    """Let go of the parses kept, so that the next load of a rubric parses it (what a benchmark of loading times)."""
+    _parse_kept.cache_clear()
+
+
+def _parse(text: str, path: str) -> ParseOutcome:
     too_large = size_problem(text, path)
     if too_large is not None:
         return ParseOutcome(None, (too_large,), frozenset(), SourceFile(path, ""))
