@@ -20,12 +20,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import paritrana_rules as pr
+from paritrana_rules.batch.columns import _missing
 from paritrana_rules.batch.run import score_file
 from paritrana_rules.compile.column_values import Fixed, Unsupported, columns_of, decimal_of
 from paritrana_rules.compile.columnar import columns, statuses
 from paritrana_rules.data import Candidate, InputSpec
 from paritrana_rules.data.specs import Invalid
-from paritrana_rules.data.values import input_value, validate
+from paritrana_rules.data.values import input_value, is_missing, validate
 
 from .strategies import candidate_inputs, small_rubric
 
@@ -266,3 +267,10 @@ def _repeat_an_id_and_blank_a_cell(path: Path) -> None:
         cells[-1] = ""
         lines[9] = ",".join(cells)
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+@given(st.lists(st.text(alphabet=st.sampled_from(" \t\n\r\x0b\x0c\x1c\u00a0\u2003\u3000a1.-"), max_size=4), max_size=20))
+def test_the_lane_finds_missing_cells_as_the_data_layer_does(cells: list[str]) -> None:
+    """Which cells a stage still waits for: the lane's test of a whole column is `data.is_missing` for each cell."""
+    assert _missing(cells).tolist() == [is_missing(cell) for cell in cells]
+    assert _missing([None] * len(cells)).tolist() == [True] * len(cells)

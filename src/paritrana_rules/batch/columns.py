@@ -40,7 +40,7 @@ from paritrana_rules.data import CellRow, InputSpec, Panel
 from paritrana_rules.data.limits import escaped, id_issue, name_issue
 from paritrana_rules.data.records import text_field
 from paritrana_rules.data.specs import Invalid
-from paritrana_rules.data.values import input_value, is_missing
+from paritrana_rules.data.values import input_value
 from paritrana_rules.evaluate.rubric import AnyRubric
 from paritrana_rules.explain.explanation import reasons_for
 from paritrana_rules.explain.outcome import outcome_of
@@ -142,7 +142,7 @@ class ColumnLane:
         complete = np.ones(table.size, dtype=bool)
         for index, arriving in enumerate(self.rubric.arriving[1:], 1):
             for name in arriving:
-                complete &= ~np.array([is_missing(cell) for cell in table.column(name)], dtype=bool)
+                complete &= ~_missing(table.column(name))
             reached[complete] = index
         return reached
 
@@ -237,6 +237,14 @@ class _Table:
 
     def subset(self, rows: Any) -> _Table:
         return _Table(self.header, [self.rows[i] for i in rows])
+
+
+def _missing(cells: list[str | None]) -> Any:
+    """Each cell `data.is_missing` (a column the file lacks is None in every row; blank text is missing too): for
+    text, `not cell.strip()` is `not cell or cell.isspace()`, which asks no function per cell."""
+    if cells and cells[0] is None:
+        return np.ones(len(cells), dtype=bool)
+    return np.array([not cell or cell.isspace() for cell in cells], dtype=bool)
 
 
 def _whole_row(read: Any, first: str | None) -> bool:
