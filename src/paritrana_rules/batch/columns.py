@@ -350,9 +350,9 @@ class _Words:
         self.lines = CsvLines()
         words = {status: self.cell(status_word(status, form.lang)) for status in set(self.status)}
         self.status_cells = [words[status] for status in self.status]
-        self.after: list[str] | None = None  # made when first asked (`after_lines`)
         ranking = program.model.ranking
         self.keys = [key for key in (ranking.keys if ranking is not None else ()) if key in scores.points]
+        self.after = self.after_lines() if form.line in ("csv", "csv-around") else []
 
     def texts(self, scaled: Any) -> list[str]:
         """Scaled integers as the plain text of the decimals they are, each distinct value written once (and made
@@ -393,8 +393,6 @@ class _Words:
         around the rank columns, or its item."""
         if self.form.line not in ("csv", "csv-around"):
             return Made(self.item(index, candidate_id, name), entry)
-        if self.after is None:
-            self.after = self.after_lines()
         cell = self.cell  # totals, points and reasons are cells already
         before = self.lines(scored_parts(cell(candidate_id), cell(name or ""), self.status_cells[index],
                                          self.total[index], [], "", raw=True)[0])[:-1] + ","

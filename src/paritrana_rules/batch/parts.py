@@ -37,8 +37,8 @@ class _Scored(NamedTuple):
     error: InputError | None = None
 
 
-def score_csv_parts(scorer: Scorer, path: Path, label: str, size: int = PART_BYTES,
-                    jobs: int = 2) -> Iterator[list[Row]]:
+def score_csv_parts(scorer: Scorer, path: Path, label: str, *, jobs: int,
+                    size: int = PART_BYTES) -> Iterator[list[Row]]:
     """Each row of a CSV file scored or rejected, in order, a part's rows at a time, the file read in parts of
     about `size` bytes."""
     with contextlib.closing(FirstUses()) as uses:

@@ -17,7 +17,6 @@ of the file in one stream (`rows_from`).
 from __future__ import annotations
 
 import io
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple
@@ -117,11 +116,3 @@ def rows_from(part: CsvPart) -> Iterator[CellRow]:
         except UnicodeDecodeError:
             read_text(Path(part.path), part.label)
             raise
-
-
-def is_regular_file(path: Path) -> bool:
-    """Whether the file can be read in parts: a regular file (not standard input, a pipe or a device)."""
-    try:
-        return path != Path("-") and os.path.isfile(path)
-    except OSError:
-        return False

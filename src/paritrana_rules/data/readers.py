@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import json
+import os
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -18,7 +19,6 @@ from typing import Literal, TypeVar
 from paritrana_rules.data.documents import read_json, read_json_lines, read_yaml
 from paritrana_rules.data.files import STDIN, STDIN_LABEL, file_error
 from paritrana_rules.data.limits import escaped, id_issue
-from paritrana_rules.data.parts import is_regular_file
 from paritrana_rules.data.specs import InputSpec
 from paritrana_rules.data.spreadsheets import CellRow, read_csv, read_parquet, read_xlsx
 from paritrana_rules.data.values import Candidate, RawCandidate, Rejected, judge
@@ -160,9 +160,10 @@ def first_origins(records: Sequence[tuple[str | None, str]], earlier: Mapping[st
     first_here: dict[str, str] = {}
     found: list[str | None] = []
     for candidate_id, origin in records:
-        usable = candidate_id is not None and not id_issue(candidate_id)
-        found.append(earlier.get(candidate_id) or first_here.setdefault(candidate_id, escaped(origin))
-                     if usable and candidate_id is not None else None)
+        if candidate_id is None or id_issue(candidate_id):
+            found.append(None)
+        else:
+            found.append(earlier.get(candidate_id) or first_here.setdefault(candidate_id, escaped(origin)))
     return found, first_here
 
 
@@ -170,6 +171,6 @@ def csv_file(path: str | Path, format: Format | None, label: str | None) -> tupl
     """A CSV file's path and label (as `iter_rows` names it), when worker processes can read it in parts
     (`data.parts`): a regular file, not standard input or a pipe."""
     path = Path(path)
-    if (format or _FORMATS.get(path.suffix.lower())) != "csv" or not is_regular_file(path):
+    if (format or _FORMATS.get(path.suffix.lower())) != "csv" or path == STDIN or not os.path.isfile(path):
         return None
     return path, escaped(label if label is not None else str(path))
