@@ -57,13 +57,13 @@ class Ledger:
         self.writer = RecordWriter(program)
         self.head: str | None = None
         self.count = 0
+        self.lines: list[bytes] = []  # not yet written
         self._append(self.writer.rubric_record(self.head, nominations))
 
     def scored(self, pieces: RecordPieces) -> None:
         """A scored record, from its pieces (see `RecordWriter.pieces`), linked to the one before."""
         line, self.head = self.writer.chain(pieces, self.head)
-        self.stream.write(line + b"\n")
-        self.count += 1
+        self._line(line)
 
     def rejected(self, rejected: Rejected) -> None:
         self._append(self.writer.rejected_record(rejected, self.head))
@@ -75,18 +75,34 @@ class Ledger:
             decisions = Decisions()
             for placing in funnel.placings():
                 decisions.add(placing)
-                self._append(self.writer.placing_record(placing, self.head))
+                line, self.head = self.writer.placing(placing, self.head)
+                self._line(line)
             self._append(self.writer.ranking_record(decisions, self.head))
         seal = seal_body(self.count, self.head)
         if self.signing_key is not None:
             seal["signature"] = self.signing_key.seal_signature(seal, rubric_reference(self.writer.identity))
-        self.stream.write(canonical(hashed(seal)) + b"\n")
+        self._line(canonical(hashed(seal)))
+        self._flush()
 
     def _append(self, document: dict[str, Any]) -> None:
         """Write a record built with `prev` = the head so far."""
-        self.stream.write(canonical(document) + b"\n")
+        self._line(canonical(document))
         self.head = document["sha256"]
+
+    def _line(self, line: bytes) -> None:
+        """A record's line, written with the next few hundred (one write of a few megabytes, not one a record)."""
+        self.lines.append(line)
         self.count += 1
+        if len(self.lines) >= _LINES_WRITTEN_TOGETHER:
+            self._flush()
+
+    def _flush(self) -> None:
+        self.lines.append(b"")
+        self.stream.write(b"\n".join(self.lines))
+        self.lines.clear()
+
+
+_LINES_WRITTEN_TOGETHER = 500
 
 
 @attrs.frozen

@@ -152,8 +152,13 @@ class RecordWriter:
         # The varying keys sort in this order, which is the order `chain` fills them in.
         varying = ("candidate", "defaulted", "inputs", "inputs_sha256", "prev", "result", "trace")
         self.body = _object({**fixed, **{key: b"%s" for key in varying}})
-        self.sealed = _object({**fixed, **{key: b"%s" for key in (*varying, "sha256")},
-                               "context": canonical({"rubric_path": program.path}).replace(b"%", b"%%")})
+        context = canonical({"rubric_path": program.path}).replace(b"%", b"%%")
+        self.sealed = _object({**fixed, **{key: b"%s" for key in (*varying, "sha256")}, "context": context})
+        # A placing record: the same for every candidate but the placing and the link.
+        placed = {"format": fixed["format"], "kind": canonical("placing"), "placing": b"%s", "prev": b"%s",
+                  "rubric": fixed["rubric"]}
+        self.placing_body = _object(placed)
+        self.placing_sealed = _object({**placed, "sha256": b'"%s"', "context": context})
 
     def record(self, result: Result, prev: str | None = None) -> dict[str, Any]:
         """The audit record of a traced result, hashed, as a JSON-ready dict; `prev` chains it in a ledger."""
@@ -222,9 +227,16 @@ class RecordWriter:
 
     def placing_record(self, placing: Placing, prev: str | None) -> dict[str, Any]:
         """One scored candidate's placing: rank, nomination, placings won or the cut that ended its run."""
-        body = {"format": FORMAT, "kind": "placing", "prev": prev, "rubric": rubric_reference(self.identity),
-                "placing": placing.to_dict()}
-        return _sealed(body, self.program.path)
+        line, _ = self.placing(placing, prev)
+        document: dict[str, Any] = json.loads(line)
+        return document
+
+    def placing(self, placing: Placing, prev: str | None) -> tuple[bytes, str]:
+        """A placing record's canonical bytes and its hash: a ledger holds one per scored candidate, so it is
+        filled into a template, as a scored record is."""
+        parts = (canonical(placing.to_dict()), b"null" if prev is None else b'"%s"' % prev.encode())
+        digest = hashlib.sha256(self.placing_body % parts).hexdigest()
+        return self.placing_sealed % (*parts, digest.encode()), digest
 
     def ranking_record(self, decisions: Decisions, prev: str | None) -> dict[str, Any]:
         """The funnel's rule and what it decided, after the placings it sums up (replay recomputes both)."""

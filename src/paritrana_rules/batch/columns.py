@@ -11,12 +11,19 @@ number, a value past the columns' range) is left to the row-by-row path,
 which says what is wrong. Both give the same output for the same row: the
 lane builds its items with the same functions (`outcome_of`, `reasons_for`,
 `entries_of`).
+
+When the outputs need every step of a derivation (an audit record, an
+explanation, every part in JSON), or the rubric cannot be scored in columns,
+the lane still reads and validates the plain rows, the costly part of
+reading a row, and hands each over as the candidate `data.judge` would make
+of it, for the row-by-row path to score: the records and explanations are
+that path's own.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any, NamedTuple
@@ -36,8 +43,9 @@ from paritrana_rules.compile.column_values import (
 )
 from paritrana_rules.compile.columnar import ColumnProgram, Scores, columns, statuses
 from paritrana_rules.compile.program import Program
-from paritrana_rules.data import CellRow, InputSpec, Panel
+from paritrana_rules.data import Candidate, CellRow, InputSpec, Panel
 from paritrana_rules.data.limits import escaped, id_issue, name_issue
+from paritrana_rules.data.numbers import as_written
 from paritrana_rules.data.records import text_field
 from paritrana_rules.data.specs import Invalid
 from paritrana_rules.data.values import input_value
@@ -73,15 +81,36 @@ class Made(NamedTuple):
     around: tuple[str, str] | None = None
 
 
-class ColumnLane:
-    """Scores the rows of a chunk that it can; `rows` gives None for each row it leaves to the row-by-row path.
+class Validated(NamedTuple):
+    """A row this lane read and validated, to be scored one by one: the candidate, the rubric at the stage it is
+    scored at, and the row as this lane scored it, when it did and only the audit record is left to make (the
+    row-by-row path writes records: they hold every step of the derivation)."""
 
-    Made with `lane_for`, which says why a rubric cannot take it.
+    view: AnyRubric
+    candidate: Candidate
+    made: Made | None = None
+
+
+class Plain(NamedTuple):
+    """A plainly written row of a chunk: where it is in the chunk, and its id, name and origin as the row-by-row
+    path reads them."""
+
+    position: int
+    id: str
+    name: str | None
+    origin: str
+
+
+class ColumnLane:
+    """Reads the plainly written rows of a chunk a column at a time, and scores those it can (`rows`).
+
+    Made with `lane_for`, which says why a rubric cannot be scored in columns.
     """
 
     def __init__(self, rubric: AnyRubric, rules: Rules, form: Form, stage: str | None,
-                 nominated: frozenset[str] | None) -> None:
+                 nominated: frozenset[str] | None, scores: bool, records: bool) -> None:
         self.rubric, self.rules, self.form, self.stage, self.nominated = rubric, rules, form, stage, nominated
+        self.scores, self.records = scores, records  # whether it scores rows; whether their records are asked for
         self.programs: dict[int, ColumnProgram] = {}
         self.converted: dict[str, dict[str | None, tuple[object, bool] | None]] = {}
         self.headers: dict[tuple[str, ...], bool] = {}
@@ -90,11 +119,28 @@ class ColumnLane:
                            if a.condition is not None]
 
     def __reduce__(self) -> tuple[Any, ...]:  # its column programs are made again where it lands
-        return (ColumnLane, (self.rubric, self.rules, self.form, self.stage, self.nominated))
+        return (ColumnLane, (self.rubric, self.rules, self.form, self.stage, self.nominated, self.scores,
+                             self.records))
 
-    def rows(self, chunk: Sequence[tuple[Any, str | None]]) -> list[Made | None]:
-        """Each read with its item (what outputs show) and ranking entry when this lane scored it, else None."""
-        made: list[Made | None] = [None] * len(chunk)
+    def rows(self, chunk: Sequence[tuple[Any, str | None]]) -> list[Made | Validated | None]:
+        """Each read as this lane leaves it: scored (its item and ranking entry), validated only (the row-by-row
+        path scores it: this lane does not score the rubric or the outputs asked for, or not this row's numbers),
+        or None (the row-by-row path reads it: it has something to report, or is not plainly written)."""
+        made: list[Made | Validated | None] = [None] * len(chunk)
+        for view, table, rows in self.plain_rows(chunk):
+            inputs, unread = self.inputs(view.input_specs, table)
+            left = ~unread
+            if self.scores:
+                scored, left = self.scored(view, table, rows, inputs, unread)
+                for position, item in scored:
+                    made[position] = item
+            for position, candidate in self.validated(view, table, rows, ~unread if self.records else left):
+                made[position] = Validated(view, candidate, made[position])  # type: ignore[arg-type]
+        return made
+
+    def plain_rows(self, chunk: Sequence[tuple[Any, str | None]]) -> Iterator[tuple[AnyRubric, _Table, list[Plain]]]:
+        """The chunk's plainly written rows with a plain id and name, as tables of one header, each at one stage:
+        the rubric at that stage, the table, and where each row is in the chunk, with its id, name and origin."""
         by_header: dict[int, list[tuple[int, CellRow]]] = {}
         for position, (read, first) in enumerate(chunk):
             if _whole_row(read, first):
@@ -110,11 +156,8 @@ class ColumnLane:
             for stage in np.unique(reached):
                 chosen = [(i, identity) for i in np.flatnonzero(reached == stage).tolist()
                           if (identity := identities[i]) is not None]
-                scored = self.scored(self.rubric.at_stage(int(stage)), table.subset([i for i, _ in chosen]),
-                                     [(rows[i][0], *identity) for i, identity in chosen])
-                for position, item in scored:
-                    made[position] = item
-        return made
+                yield (self.rubric.at_stage(int(stage)), table.subset([i for i, _ in chosen]),
+                       [Plain(rows[i][0], *identity, escaped(rows[i][1].origin)) for i, identity in chosen])
 
     def identity(self, id_cell: str | None, name_cell: str | None) -> tuple[str, str | None] | None:
         """(id, name) as the row-by-row path reads them, when it has nothing to report of them; else None."""
@@ -151,18 +194,50 @@ class ColumnLane:
             self.programs[view.stage] = columns(view.program)
         return self.programs[view.stage]
 
-    def scored(self, view: AnyRubric, table: _Table, rows: list[tuple[int, str, str | None]]
-               ) -> list[tuple[int, Made]]:
+    def scored(self, view: AnyRubric, table: _Table, rows: list[Plain], inputs: dict[str, Column], unread: Any
+               ) -> tuple[list[tuple[int, Made]], Any]:
+        """The rows this lane scores, made; and the rows it read but leaves to be scored one by one (their
+        arithmetic cannot stay exact in columns: `Scores.scalar`)."""
         program = self.program(view)
-        inputs, unread = self.inputs(view.input_specs, table)
         scores = program.run(inputs, table.size)
         qualifies = self.qualifies(program, scores)
         words = _Words(view.program, scores, statuses(view.program, scores), self.form)
-        entries = words.entries(self.rules, qualifies, [candidate_id for _, candidate_id, _ in rows]) \
+        entries = words.entries(self.rules, qualifies, [row.id for row in rows]) \
             if self.rules.ranks else [None] * len(rows)
         left = (unread | scores.scalar).tolist()
-        return [(position, words.made(index, candidate_id, name, entries[index]))
-                for index, (position, candidate_id, name) in enumerate(rows) if not left[index]]
+        return ([(row.position, words.made(index, row.id, row.name, entries[index]))
+                 for index, row in enumerate(rows) if not left[index]], scores.scalar & ~unread)
+
+    def validated(self, view: AnyRubric, table: _Table, rows: list[Plain], chosen: Any
+                  ) -> Iterator[tuple[int, Candidate]]:
+        """The chosen rows as the candidates `data.judge` makes of them: the values the data layer reads from their
+        cells (a plain number is the number as written; any other cell is what `converted_column` kept) and the
+        inputs that took their default."""
+        indices = np.flatnonzero(chosen).tolist()
+        if not indices:
+            return
+        specs = view.input_specs
+        names = [spec.name for spec in specs]
+        read = [self.read_column(spec, table.column(spec.name), indices) for spec in specs]
+        defaults = [(name, took) for name, (_, took) in zip(names, read, strict=True) if any(took)]
+        for at, (index, values) in enumerate(zip(indices, zip(*(v for v, _ in read), strict=True), strict=True)):
+            row = rows[index]
+            defaulted = frozenset([name for name, took in defaults if took[at]]) if defaults else frozenset()
+            yield row.position, Candidate(row.id, row.name, dict(zip(names, values, strict=True)), row.origin,
+                                          defaulted)
+
+    def read_column(self, spec: InputSpec, cells: list[str | None], indices: list[int]
+                    ) -> tuple[list[object], list[bool]]:
+        """The values of the cells at `indices` (cells this lane has read), and whether each took its default."""
+        if spec.kind in ("number", "count"):  # plain digits: the number as written (`numbers.to_number`)
+            known: dict[str | None, tuple[object, bool]] = {}
+            pairs = [known.get(cell) or known.setdefault(cell, (as_written(Decimal(cell)), False) if cell
+                                                         else (spec.default, True))
+                     for cell in (cells[i] for i in indices)]
+        else:
+            converted = self.converted[spec.name]
+            pairs = [converted[cells[i]] for i in indices]  # type: ignore[misc]  # read: never None
+        return [value for value, _ in pairs], [took for _, took in pairs]
 
     def qualifies(self, program: ColumnProgram, scores: Scores) -> list[Any]:
         """Each placing's `when` per row (always, for a placing without one)."""
@@ -198,9 +273,16 @@ class ColumnLane:
         return _member_column(spec, values)
 
 
-def lane_for(rubric: AnyRubric, rules: Rules, form: Form, stage: str | None,
-             nominated: frozenset[str] | None) -> ColumnLane | str:
-    """The column lane for a rubric's batch, or why it cannot take one (its rows are then scored one by one)."""
+def lane_for(rubric: AnyRubric, rules: Rules, form: Form, stage: str | None, nominated: frozenset[str] | None, *,
+             scores: bool, records: bool) -> tuple[ColumnLane, str | None]:
+    """The column lane of a rubric's batch: it validates plainly written rows, and scores them too when `scores`
+    asks it to and the rubric can be scored in columns; else why it cannot (those rows are scored one by one).
+    With `records`, each row it scores is handed over validated too, for its audit record."""
+    why = _why_not_in_columns(rubric, rules) if scores else None
+    return ColumnLane(rubric, rules, form, stage, nominated, scores=scores and why is None, records=records), why
+
+
+def _why_not_in_columns(rubric: AnyRubric, rules: Rules) -> str | None:
     try:
         for index in range(len(rubric.whole.stages) or 1):
             columns(rubric.at_stage(index).program)
@@ -211,7 +293,7 @@ def lane_for(rubric: AnyRubric, rules: Rules, form: Form, stage: str | None,
         source = rules.source_of(name) if name is not None else None
         if source is not None and inputs.get(source) not in ("one_of", "text"):
             return f"candidates are grouped by {source}, which is not an input of members or text"
-    return ColumnLane(rubric, rules, form, stage, nominated)
+    return None
 
 
 class _Table:

@@ -110,14 +110,28 @@ class Scorer:
 
     def chunk(self, chunk: Reads) -> list[Row]:
         made = self.lane.rows(chunk) if self.lane is not None else [None] * len(chunk)
-        return [self.row(read.record() if isinstance(read, CellRow) else read, first) if scored is None
-                else Row(scored.item, None, scored.entry, scored.text, scored.around)
-                for (read, first), scored in zip(chunk, made, strict=True)]
+        return [self.row(read.record() if isinstance(read, CellRow) else read, first) if laned is None
+                else self.validated(laned) if isinstance(laned, columns.Validated)
+                else Row(laned.item, None, laned.entry, laned.text, laned.around)
+                for (read, first), laned in zip(chunk, made, strict=True)]
 
     def row(self, raw: RawCandidate, first: str | None) -> Row:
+        traced = self.options.audit or self.options.explain
+        return self.done(self.rubric.score_record(raw, first, stage=self.options.stage, trace=traced)
+                         if _nominated(raw, self.options) else _not_nominated(raw))
+
+    def validated(self, laned: Any) -> Row:
+        """A row the column lane validated (`columns.Validated`), scored one by one; or, when the lane scored it
+        too, the lane's row with the audit record of the row-by-row path's result."""
+        outcome = laned.view.score_or_reject(laned.candidate, trace=self.options.audit or self.options.explain)
+        made = laned.made
+        if made is None or isinstance(outcome, Rejected):
+            return self.done(outcome)
+        return Row(made.item, self._writer(outcome.program).pieces(outcome), made.entry, made.text, made.around)
+
+    def done(self, outcome: Result | Rejected) -> Row:
+        """A candidate scored or rejected, as its row: what the outputs show, its record, its ranking entry."""
         rubric, options = self.rubric, self.options
-        outcome = rubric.score_record(raw, first, stage=options.stage, trace=options.audit or options.explain) \
-            if _nominated(raw, options) else _not_nominated(raw)
         if isinstance(outcome, Rejected):
             return _finished(rubric, Row(rejected_item(outcome), outcome, None), options, self.words)
         record = self._writer(outcome.program).pieces(outcome) if options.audit else None
@@ -131,13 +145,14 @@ class Scorer:
 
 
 def _lane(rubric: AnyRubric, options: Options, rules: Rules) -> tuple[Any, str | None]:
-    """The column lane when the outputs asked for are ones it makes (points only: no explanation, audit record
-    or every part), and why the rows are scored one by one when the rubric cannot take it."""
-    if columns is None or not options.columns or options.explain or options.audit or options.detail:
+    """The column lane, which scores rows too when the outputs asked for are ones it makes (points only: no
+    explanation or every part; an audit record is made one by one); and why the rows are scored one by one when
+    the rubric cannot be."""
+    if columns is None or not options.columns:
         return None, None
     form = columns.Form(options.line, options.lang, options.raw_csv)
-    lane = columns.lane_for(rubric, rules, form, options.stage, options.nominated)
-    return (None, lane) if isinstance(lane, str) else (lane, None)
+    return columns.lane_for(rubric, rules, form, options.stage, options.nominated,
+                            scores=not (options.explain or options.detail), records=options.audit)
 
 
 def _nominated(raw: RawCandidate, options: Options) -> bool:

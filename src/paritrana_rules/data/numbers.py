@@ -75,10 +75,10 @@ def _decimal(raw: object, spec: InputSpec) -> Decimal:
 def _finite(number: Decimal) -> Decimal:
     if not number.is_finite():
         raise Invalid(Issue(_NOT_FINITE))
-    return _as_written(_within_precision(number))
+    return as_written(_within_precision(number))
 
 
-def _as_written(number: Decimal) -> Decimal:
+def as_written(number: Decimal) -> Decimal:
     """The number as its plain text reads back: 1E+1 as 10, -0 as 0.
 
     Records hold inputs as plain text and replay reads them back, so a value
@@ -132,8 +132,8 @@ def _parse_number(raw: str, spec: InputSpec) -> Decimal:
     if _PLAIN_NUMBER.fullmatch(text):
         number = Decimal(text)
         if len(text) <= MAX_DIGITS and number.adjusted() < MAX_MAGNITUDE:
-            return _as_written(number)  # short text cannot hold more than MAX_DIGITS digits
-        return _as_written(_within_precision(number))
+            return as_written(number)  # short text cannot hold more than MAX_DIGITS digits
+        return as_written(_within_precision(number))
     if _NON_FINITE_TEXT.fullmatch(text):
         raise Invalid(Issue(_NOT_FINITE))
     wrong_type(raw, spec, _number_hint(text, spec.kind))
