@@ -18,6 +18,7 @@ readers parse differently (a key written twice) would be edits no hash shows.
 
 from __future__ import annotations
 
+import collections
 import functools
 import itertools
 import json
@@ -37,7 +38,7 @@ from paritrana_rules.canonical import canonical
 from paritrana_rules.compile.program import Program
 from paritrana_rules.data import Rejected
 from paritrana_rules.evaluate.result import Result
-from paritrana_rules.rank.ranking import Funnel
+from paritrana_rules.rank.ranking import Funnel, Placing
 from paritrana_rules.rank.spill import Spill, sorted_records
 
 Severity = Literal["error", "note"]
@@ -58,6 +59,7 @@ class Ledger:
         self.head: str | None = None
         self.count = 0
         self.lines: list[bytes] = []  # not yet written
+        self.decisions = Decisions()  # of the placings recorded so far
         self._append(self.writer.rubric_record(self.head, nominations))
 
     def scored(self, pieces: RecordPieces) -> None:
@@ -68,16 +70,21 @@ class Ledger:
     def rejected(self, rejected: Rejected) -> None:
         self._append(self.writer.rejected_record(rejected, self.head))
 
-    def close(self, funnel: Funnel | None = None) -> None:
-        """Record each scored candidate's placing and the funnel's decisions (when the rubric ranks), then
-        seal, and sign the seal when a key was given."""
-        if funnel is not None:
-            decisions = Decisions()
-            for placing in funnel.placings():
-                decisions.add(placing)
-                line, self.head = self.writer.placing(placing, self.head)
-                self._line(line)
-            self._append(self.writer.ranking_record(decisions, self.head))
+    def placed(self, placings: Iterable[Placing]) -> Iterator[Placing]:
+        """The funnel's placings, each recorded as it goes by: the outputs that show them use them meanwhile,
+        so they are made once."""
+        for placing in placings:
+            self.decisions.add(placing)
+            line, self.head = self.writer.placing(placing, self.head)
+            self._line(line)
+            yield placing
+
+    def close(self, placings: Iterable[Placing] | None = None) -> None:
+        """When the rubric ranks, record each scored candidate's placing not yet recorded (see `placed`) and the
+        funnel's decisions; then seal, and sign the seal when a key was given."""
+        if placings is not None:
+            collections.deque(self.placed(placings), maxlen=0)
+            self._append(self.writer.ranking_record(self.decisions, self.head))
         seal = seal_body(self.count, self.head)
         if self.signing_key is not None:
             seal["signature"] = self.signing_key.seal_signature(seal, rubric_reference(self.writer.identity))

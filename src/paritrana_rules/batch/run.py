@@ -39,7 +39,7 @@ from paritrana_rules.data.readers import csv_file
 from paritrana_rules.errors import UsageError, did_you_mean
 from paritrana_rules.evaluate.rubric import AnyRubric
 from paritrana_rules.explain.funnel import FunnelWords
-from paritrana_rules.rank.ranking import Funnel, Rules
+from paritrana_rules.rank.ranking import Funnel, Placing, Rules
 from paritrana_rules.rank.spill import Spill
 
 FORMATS = tuple(RENDERERS)
@@ -93,20 +93,20 @@ def score_file(rubric: AnyRubric, data: str | Path, output: BinaryIO, *, form: s
         tally = _Tally(Ledger(ledger, rubric.program, nominations or (), signing_key=signing_key)
                        if ledger is not None else None, funnel)
         chunks = tally.passing(counted(chunks, tick) if tick is not None else chunks)
+        placings = tally.placings()  # asked for once every row is in
         if streamed:  # rows come with their output line: write them as they come
             output.write(b"".join(render(rubric, [], None, options)))  # the header, if any
             for chunk in chunks:
                 output.write("".join(str(row.text) for row in chunk).encode("utf-8"))
-        elif around and funnel is not None:
-            _write_around(rubric, chunks, funnel, options, output, files)
+        elif around and placings is not None:
+            _write_around(rubric, chunks, placings, options, output, files)
         else:
             kept = (row.item for chunk in chunks for row in chunk if row.item is not None)
             items = _set_aside(kept, files) if form in ("csv", "jsonl", "xlsx") else list(kept)
-            placings = funnel.placings() if funnel is not None else None
             for piece in render(rubric, items, placings, options):
                 output.write(piece)
         if tally.ledger is not None:
-            tally.ledger.close(funnel)
+            tally.ledger.close(placings)
     output.flush()
     return BatchReport(tally.rows, tally.rejected, tuple(tally.first_rejected), scorer.row_by_row)
 
@@ -148,8 +148,16 @@ class _Tally:
         if self.funnel is not None:
             self.funnel.add_all(row.entry for row in rows if row.entry is not None)
 
+    def placings(self) -> Iterator[Placing] | None:
+        """The funnel's placings, decided when the first is asked for (once every row has passed), each recorded
+        in the ledger as it goes by; None when the rubric does not rank."""
+        if self.funnel is None:
+            return None
+        placings = self.funnel.placings()
+        return self.ledger.placed(placings) if self.ledger is not None else placings
 
-def _write_around(rubric: AnyRubric, chunks: Iterable[list[Row]], funnel: Funnel, options: Options,
+
+def _write_around(rubric: AnyRubric, chunks: Iterable[list[Row]], placings: Iterator[Placing], options: Options,
                   output: BinaryIO, files: contextlib.ExitStack) -> None:
     """A ranked CSV: each row as the workers wrote it (kept on disk until every total is in), with its rank
     columns put in once the funnel has decided."""
@@ -159,7 +167,6 @@ def _write_around(rubric: AnyRubric, chunks: Iterable[list[Row]], funnel: Funnel
         kept.extend(row.around or row.text for row in chunk)
     output.write(csv_text(csv_header(rubric, options.lang)).encode("utf-8"))
     words, lines = FunnelWords(rubric.model, options.lang), CsvLines()
-    placings = funnel.placings()
     written: list[str] = []  # rows written to `output` a few thousand at a time
     for piece in kept:
         if isinstance(piece, tuple):
