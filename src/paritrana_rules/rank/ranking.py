@@ -39,6 +39,11 @@ from paritrana_rules.language.expressions import compile_expr
 from paritrana_rules.numeric import plain
 from paritrana_rules.rank.spill import Spill, sorted_records
 
+try:  # the funnel's sorts on arrays need numpy (the `columnar` extra); without it they are sorts on disk
+    from paritrana_rules.rank import arrays
+except ImportError:  # pragma: no cover - depends on what is installed
+    arrays = None  # type: ignore[assignment]
+
 GroupValue = str | None
 
 
@@ -217,6 +222,7 @@ class Funnel:
         self.ranked = Spill()  # (index, entry) of each ranked entry: what placings choose from, often few
         self.decided: _Decisions | None = None
         self.places = rules.model.rounding_places
+        self.on_arrays = arrays is not None
 
     def add(self, item: Entry) -> None:
         self.entries.append(tuple(item))
@@ -234,12 +240,17 @@ class Funnel:
             self.decided = self._decide()
         decided = self.decided
         wanted = {index for outcomes in decided.awards.values() for *_, ahead, _ in outcomes for index in ahead}
-        names = {index: candidate for index, (candidate, *_) in self.ranked if index in wanted} if wanted else {}
+        names = {index: candidate for index, (candidate, *_) in enumerate(self.entries) if index in wanted} \
+            if wanted else {}
         for index, (candidate, _, _, groups, _, _) in enumerate(self.entries):
             yield decided.placing(self.rules, index, candidate, groups, names)
 
     def _decide(self) -> _Decisions:
+        """Each pass a sort of the entries: on arrays, one sort each (`rank.arrays`), when numpy is there and the
+        numbers fit; else on disk (below), which keeps memory flat."""
         decided = _Decisions(len(self.entries))
+        if self.on_arrays and arrays.decide(self.rules, self.entries, decided):
+            return decided
         for number in range(len(self.rules.model.cuts)):
             self._cut(number, decided)
         self._rank(decided)

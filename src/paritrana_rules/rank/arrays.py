@@ -1,0 +1,199 @@
+"""The funnel's sorts on arrays (numpy, the `columnar` extra): each pass of `ranking.Funnel` as one sort.
+
+A million entries sorted on disk and walked record by record take tens of
+seconds in the process that decides them, while every worker waits. Here the
+entries are read once into columns of a few bytes each (numbers as 64-bit
+integers, groups as codes in the order of their names), and each pass (a cut,
+the ranking, a placing) is one `numpy.lexsort` of the candidates it takes, by
+group, then each key from the highest, then the entry's index: the order the
+sorts of `ranking.Funnel` give. What a pass decides for every candidate (a
+rank, a tie, a cut) is then written a column at a time; placings are few, and
+each is decided as `ranking` decides it. The outcome is the same as the sorts
+give (`tests/test_funnel_arrays.py` holds the two to each other); entries with
+a number past 2^62 are left to them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any, NamedTuple
+
+import numpy as np
+
+_LARGEST = 2**62  # numbers this lane sorts stay below it, so that their negation and differences fit 64 bits
+_READ_TOGETHER = 20_000  # entries turned into columns at a time
+
+
+class Columns(NamedTuple):
+    """The entries as columns, one row per entry in the order they were added."""
+
+    eligible: Any  # bool
+    keys: Any  # int64, one column per ranking key
+    groups: Any  # int32 codes, one column per grouping the rules use
+    names: list[list[str]]  # per grouping, each code's group name ("" for none), in sorted order
+    cut_totals: Any  # int64, one column per cut (0 where out of the running)
+    running: Any  # bool, one column per cut: in the running there
+    qualifies: Any  # bool, one column per placing
+
+
+class Sorted(NamedTuple):
+    """The candidates a pass takes, best first within each group: entry indices, and for each its group code,
+    the rank it shares (1 + how many of its group are strictly better), how many share it, where its block
+    starts in this order, and how many its group has."""
+
+    order: Any
+    group: Any
+    rank: Any
+    shared: Any
+    block_start: Any
+    group_size: Any
+
+
+def columns_of(entries: Iterable[tuple[Any, ...]], count: int, keys: int, groups: int, cuts: int, awards: int
+               ) -> Columns | None:
+    """The entries (`ranking.Entry` tuples) as columns; None when a number does not fit."""
+    eligible = np.zeros(count, dtype=bool)
+    key_columns = np.zeros((count, keys), dtype=np.int64)
+    group_codes = np.zeros((count, groups), dtype=np.int32)
+    cut_totals = np.zeros((count, cuts), dtype=np.int64)
+    running = np.zeros((count, cuts), dtype=bool)
+    qualifies = np.zeros((count, awards), dtype=bool)
+    codes: list[dict[str, int]] = [{} for _ in range(groups)]
+    start, batch = 0, []
+    for item in entries:
+        batch.append(item)
+        if len(batch) == _READ_TOGETHER:
+            if not _fill(batch, start, eligible, key_columns, group_codes, cut_totals, running, qualifies, codes):
+                return None
+            start, batch = start + len(batch), []
+    if not _fill(batch, start, eligible, key_columns, group_codes, cut_totals, running, qualifies, codes):
+        return None
+    names = []
+    for column, known in enumerate(codes):  # codes in the order the names sort in
+        ordered = sorted(known)
+        remap = np.zeros(max(len(known), 1), dtype=np.int32)
+        remap[[known[name] for name in ordered]] = np.arange(len(ordered), dtype=np.int32)
+        group_codes[:, column] = remap[group_codes[:, column]]
+        names.append(ordered)
+    return Columns(eligible, key_columns, group_codes, names, cut_totals, running, qualifies)
+
+
+def _fill(batch: list[tuple[Any, ...]], start: int, eligible: Any, keys: Any, groups: Any, cut_totals: Any,
+          running: Any, qualifies: Any, codes: list[dict[str, int]]) -> bool:
+    """One batch of entries into the columns at `start`; False when a number is past what the columns hold."""
+    if not batch:
+        return True
+    end = start + len(batch)
+    _, chosen, ranked, grouped, totals, qualified = zip(*batch, strict=True)
+    eligible[start:end] = chosen
+    if keys.shape[1]:
+        whole = [key if key else (0,) * keys.shape[1] for key in ranked]
+        if any(abs(number) >= _LARGEST for key in whole for number in key):
+            return False
+        keys[start:end] = whole
+    if groups.shape[1]:
+        groups[start:end] = [[known.setdefault(value or "", len(known)) for known, value in zip(codes, row,
+                                                                                                 strict=True)]
+                             for row in grouped]
+    if cut_totals.shape[1]:
+        if any(abs(total) >= _LARGEST for row in totals for total in row if total is not None):
+            return False
+        running[start:end] = [[total is not None for total in row] for row in totals]
+        cut_totals[start:end] = [[total or 0 for total in row] for row in totals]
+    if qualifies.shape[1]:
+        qualifies[start:end] = qualified
+    return True
+
+
+def sort(chosen: Any, group: Any, keys: Any) -> Sorted:
+    """The chosen entries (a mask) sorted by group, then by each key from the highest, then by index; with the
+    ranks they share within their groups (competition ranking: 1, 1, 3)."""
+    index = np.flatnonzero(chosen)
+    group, keys = group[index], keys[index]
+    order = np.lexsort((index, *(-keys[:, k] for k in reversed(range(keys.shape[1]))), group))
+    index, group, keys = index[order], group[order], keys[order]
+    size = len(index)
+    new_group = np.ones(size, dtype=bool)
+    new_group[1:] = group[1:] != group[:-1]
+    new_block = new_group.copy()
+    if keys.shape[1]:
+        new_block[1:] |= (keys[1:] != keys[:-1]).any(axis=1)
+    positions = np.arange(size)
+    block_start = np.maximum.accumulate(np.where(new_block, positions, 0))
+    group_start = np.maximum.accumulate(np.where(new_group, positions, 0))
+    starts = np.flatnonzero(new_block)
+    shared = np.diff(np.append(starts, size))[np.cumsum(new_block) - 1]
+    group_starts = np.flatnonzero(new_group)
+    group_size = np.diff(np.append(group_starts, size))[np.cumsum(new_group) - 1]
+    return Sorted(index, group, block_start - group_start + 1, shared, block_start, group_size)
+
+
+def placed(ranked: Sorted, first: int, last: int, ties: str) -> Any:
+    """Which of them fall in ranks first..last: a block across an end goes with `ties included` and does not
+    with `ties excluded` (`ranking._placed`, a column at a time)."""
+    if ties == "included":
+        return (first <= ranked.rank) & (ranked.rank <= last)
+    return (first <= ranked.rank) & (ranked.rank + ranked.shared - 1 <= last)
+
+
+def group_sizes(ranked: Sorted, names: list[str]) -> dict[str, int]:
+    """How many each group has, by its name."""
+    codes, at = np.unique(ranked.group, return_index=True)
+    return {names[code]: int(size) for code, size in zip(codes.tolist(), ranked.group_size[at].tolist(),
+                                                          strict=True)}
+
+
+def placings_won(ranked: Sorted, won: Any, first_key: Any, places: int
+                 ) -> list[tuple[int, int, int, int, tuple[int, ...], Decimal | None]]:
+    """For each candidate that wins (a mask over `ranked`): its entry index, rank, group size, group code, the
+    entries of the block just above it in its group, and by how much of the first key it is behind them."""
+    made = []
+    for at in np.flatnonzero(won).tolist():
+        start = int(ranked.block_start[at])
+        ahead: tuple[int, ...] = ()
+        gap = None
+        if start > 0 and ranked.group[start - 1] == ranked.group[at]:
+            above = int(ranked.block_start[start - 1])
+            ahead = tuple(ranked.order[above:start].tolist())
+            gap = Decimal(int(first_key[ranked.order[above]] - first_key[ranked.order[at]])).scaleb(-places)
+        made.append((int(ranked.order[at]), int(ranked.rank[at]), int(ranked.group_size[at]), int(ranked.group[at]),
+                     ahead, gap))
+    return made
+
+
+def decide(rules: Any, entries: Any, decided: Any) -> bool:
+    """Every pass of `ranking.Funnel` over its entries (`rules` its `Rules`, `decided` its `_Decisions`, filled
+    here); False, having decided nothing, when a number does not fit."""
+    model, ranking = rules.model, rules.model.ranking
+    columns = columns_of(entries, len(entries), len(ranking.keys) if ranking is not None else 0, len(rules.groups),
+                         len(model.cuts), len(model.awards))
+    if columns is None:
+        return False
+    cut_at = np.frombuffer(decided.cut_at, dtype=np.intc)
+    for number, cut in enumerate(model.cuts):
+        column = rules.groups.index(cut.within)
+        ranked = sort(columns.running[:, number] & (cut_at < 0), columns.groups[:, column],
+                      columns.cut_totals[:, number:number + 1])
+        decided.cut_of.update({(number, name): size for name, size in group_sizes(ranked, columns.names[column]
+                                                                                   ).items()})
+        out = ~placed(ranked, 1, cut.top, cut.ties)
+        cut_at[ranked.order[out]] = number
+        np.frombuffer(decided.cut_rank, dtype=np.int64)[ranked.order[out]] = ranked.rank[out]
+    if ranking is None:
+        return True
+    kept = columns.eligible & (cut_at < 0)
+    ranked = sort(kept, columns.groups[:, 0], columns.keys)
+    decided.ranked_of.update(group_sizes(ranked, columns.names[0]))
+    top = int(ranking.nominate) if ranking.nominate is not None else 0
+    np.frombuffer(decided.rank, dtype=np.int64)[ranked.order] = ranked.rank
+    np.frombuffer(decided.tied, dtype=np.uint8)[ranked.order] = ranked.shared > 1
+    np.frombuffer(decided.nominated, dtype=np.uint8)[ranked.order] = ranked.rank <= top
+    for number, award in enumerate(model.awards):
+        column = rules.groups.index(award.decl.within)
+        ranked = sort(kept & columns.qualifies[:, number], columns.groups[:, column], columns.keys)
+        won = placed(ranked, award.first, award.last, award.decl.ties)
+        for index, rank, of, code, ahead, gap in placings_won(ranked, won, columns.keys[:, 0],
+                                                              model.rounding_places):
+            decided.awards.setdefault(index, []).append((number, rank, of, columns.names[column][code], ahead, gap))
+    return True
