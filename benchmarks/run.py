@@ -527,41 +527,112 @@ def enough_disk(count: int) -> bool:
     return shutil.disk_usage(tempfile.gettempdir()).free > count * 8 * 1024
 
 
+class LaneRun(NamedTuple):
+    seconds: float
+    cpu: float  # user + system time of the process tree
+    peak: int
+    code: int | None
+    output: str | None  # the SHA-256 of the output, or None when there is none
+    ledger: str | None  # the SHA-256 of the ledger, when one was written
+    ledger_bytes: int
+
+
+LANE_RUNS = (  # label, flags, whether a sealed ledger is written
+    ("columns (`columnar` extra)", [], False),
+    ("row by row (`--row-by-row`)", ["--row-by-row"], False),
+    ("columns, with the sealed ledger (`--audit LEDGER.jsonl`)", [], True),
+    ("row by row, with the sealed ledger (`--row-by-row --audit LEDGER.jsonl`)", ["--row-by-row"], True),
+)
+
+
 def lane_section(count: int, bad_share: float, timeout: float, memory_limit: int) -> None:
     """The 2024 regency/city rubric (ranked within provinces, one nominated) CSV -> scored CSV, in columns and
-    row by row: wall time, CPU of the process tree, peak memory, and that both outputs are the same bytes."""
+    row by row, without and with the sealed ledger: wall time, CPU of the process tree, peak memory, and that the
+    outputs and the ledgers are the same bytes; then the columns' ledger replayed."""
     data = cached_candidates(count, SEED, bad_share, KABKOTA)
     print(f"End to end, in columns and row by row: `paritrana-rules score {relative(KABKOTA)} FILE.csv --format csv "
-          f"--output OUT.csv --jobs 2 [--row-by-row]` on {count:,} generated candidates ({bad_share:.0%} with a "
-          "planted data mistake), no ledger; CPU is user + system time of the process and its workers:")
+          f"--output OUT.csv --jobs 2 [--row-by-row] [--audit LEDGER.jsonl]` on {count:,} generated candidates "
+          f"({bad_share:.0%} with a planted data mistake); then `paritrana-rules replay LEDGER.jsonl --jobs 2` of the "
+          "ledger written in columns. CPU is user + system time of the process and its workers:")
     print()
-    print("| path | wall time | per candidate | CPU | peak memory (process tree) | output |")
-    print("|---|---|---|---|---|---|")
-    digests = {}
-    for label, flags in (("columns (`columnar` extra)", []), ("row by row (`--row-by-row`)", ["--row-by-row"])):
-        with tempfile.TemporaryDirectory(prefix="paritrana-lane-") as folder:
-            out = Path(folder) / "scores.csv"
-            tool = Path(sys.executable).with_name("paritrana-rules")
-            command = [str(tool), "score", relative(KABKOTA), str(data), "--format", "csv", "--output", str(out),
-                       "--jobs", "2", *flags]
-            before = os.times()
-            start = time.perf_counter()
-            process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                       start_new_session=True)
-            sampler = Sampler(process, memory_limit)
-            sampler.start()
-            code = process.wait(timeout=timeout)
-            seconds = time.perf_counter() - start
-            sampler.join()
-            after = os.times()
-            cpu = (after.children_user - before.children_user) + (after.children_system - before.children_system)
-            digests[label] = hashlib.sha256(out.read_bytes()).hexdigest() if out.exists() else None
-        outcome = "ok" if code in (0, 1) else f"exit {code}"
-        print(f"| {label} | {seconds:,.1f} s | {micro(seconds / count)} | {cpu:,.1f} s "
-              f"| {sampler.peak / 2**20:,.0f} MiB | {outcome} |")
-    same = len(set(digests.values())) == 1 and None not in digests.values()
+    print("| path | wall time | per candidate | CPU | peak memory (process tree) | ledger | exit |")
+    print("|---|---|---|---|---|---|---|")
+    runs = []
+    with tempfile.TemporaryDirectory(prefix="paritrana-lane-") as folder:
+        kept = Path(folder) / "kept.jsonl"  # the columns' ledger, kept for the replay
+        for label, flags, audited in LANE_RUNS:
+            if audited and not enough_disk(count):
+                print(f"| {label} | | | | | | skipped: not enough free disk for the ledger |")
+                continue
+            run = lane_run(data, Path(folder), flags, audited, timeout, memory_limit)
+            if audited and not flags and run.ledger is not None:
+                (Path(folder) / "ledger.jsonl").replace(kept)
+            runs.append(run)
+            ledger = f"{run.ledger_bytes / 2**20:,.0f} MiB" if audited else ""
+            print(f"| {label} | {run.seconds:,.1f} s | {micro(run.seconds / count)} | {run.cpu:,.1f} s "
+                  f"| {run.peak / 2**20:,.0f} MiB | {ledger} | {run.code} |")
+        if kept.exists():
+            replayed = timed_command(["replay", str(kept), "--jobs", "2"], timeout, memory_limit)
+            print(f"| replay of the columns' ledger (`replay LEDGER.jsonl --jobs 2`) | {replayed.seconds:,.1f} s "
+                  f"| {micro(replayed.seconds / count)} | {replayed.cpu:,.1f} s | {replayed.peak / 2**20:,.0f} MiB "
+                  f"| | {replayed.code} |")
+    outputs = {run.output for run in runs}
+    ledgers = {run.ledger for run in runs if run.ledger_bytes}
     print()
-    print(f"The two outputs are {'the same bytes' if same else 'DIFFERENT'} (SHA-256 {next(iter(digests.values()))}).")
+    print(f"Exit 1 means some candidates were rejected (the planted mistakes). The outputs are "
+          f"{'the same bytes' if len(outputs) == 1 and None not in outputs else 'NOT the same'} (SHA-256 "
+          f"{next(iter(outputs))}); the ledgers are "
+          f"{'the same bytes' if len(ledgers) == 1 and None not in ledgers else 'NOT the same'}"
+          f"{f' (SHA-256 {next(iter(ledgers))})' if ledgers else ''}.")
+
+
+def lane_run(data: Path, folder: Path, flags: list[str], audited: bool, timeout: float, memory_limit: int
+             ) -> LaneRun:
+    out, ledger = folder / "scores.csv", folder / "ledger.jsonl"
+    audit = ["--audit", str(ledger)] if audited else []
+    run = timed_command(["score", relative(KABKOTA), str(data), "--format", "csv", "--output", str(out), "--jobs",
+                         "2", *flags, *audit], timeout, memory_limit)
+    digest = file_digest(out)
+    written = file_digest(ledger) if audited else None
+    size = ledger.stat().st_size if audited and ledger.exists() else 0
+    out.unlink(missing_ok=True)
+    return LaneRun(run.seconds, run.cpu, run.peak, run.code, digest, written, size)
+
+
+def file_digest(path: Path) -> str | None:
+    if not path.exists():
+        return None
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+class Timed(NamedTuple):
+    seconds: float
+    cpu: float
+    peak: int
+    code: int | None
+
+
+def timed_command(arguments: list[str], timeout: float, memory_limit: int) -> Timed:
+    """`paritrana-rules ARGUMENTS` in a session of its own: wall time, CPU of its tree, peak memory of its tree."""
+    tool = Path(sys.executable).with_name("paritrana-rules")
+    before = os.times()
+    start = time.perf_counter()
+    process = subprocess.Popen([str(tool), *arguments], cwd=ROOT, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL, start_new_session=True)
+    sampler = Sampler(process, memory_limit)
+    sampler.start()
+    try:
+        code: int | None = process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        stop(process)
+        process.wait()
+        code = None
+    seconds = time.perf_counter() - start
+    sampler.join()
+    after = os.times()
+    cpu = (after.children_user - before.children_user) + (after.children_system - before.children_system)
+    return Timed(seconds, cpu, sampler.peak, code)
 
 
 def batch_section(counts: Sequence[int], bad_share: float, timeout: float, memory_limit: int) -> None:

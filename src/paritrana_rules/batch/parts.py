@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple
 
-from paritrana_rules.batch.rows import Row, Scorer, score_rows
+from paritrana_rules.batch.rows import AUDITED_SHARE, Row, Scorer, score_rows
 from paritrana_rules.data.parts import CsvPart, csv_parts, read_part, rows_from
 from paritrana_rules.data.readers import FirstUses, first_origins, with_first_origins
 from paritrana_rules.errors import InputError
@@ -38,9 +38,10 @@ class _Scored(NamedTuple):
 
 
 def score_csv_parts(scorer: Scorer, path: Path, label: str, *, jobs: int,
-                    size: int = PART_BYTES) -> Iterator[list[Row]]:
+                    size: int | None = None) -> Iterator[list[Row]]:
     """Each row of a CSV file scored or rejected, in order, a part's rows at a time, the file read in parts of
-    about `size` bytes."""
+    about `size` bytes (`PART_BYTES`, a quarter of it when the rows carry their audit records)."""
+    size = size or PART_BYTES // (AUDITED_SHARE if scorer.options.audit else 1)
     with contextlib.closing(FirstUses()) as uses:
         resume = None
         scored = ordered_map(_score, scorer, csv_parts(path, label, size), jobs, 1)

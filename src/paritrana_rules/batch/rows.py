@@ -43,6 +43,8 @@ from paritrana_rules.rank.ranking import Entry, Placing, Rules, decides_across, 
 
 CHUNK = 500  # rows per task: large enough that handing work to a process costs little per row
 COLUMN_CHUNK = 5_000  # rows per task scored a column at a time: each step of the rubric is one array operation
+AUDITED_SHARE = 4  # a chunk of rows with their audit records (kilobytes each) is this many times smaller, so that
+# the chunks in flight, held in the workers and here, stay a few megabytes
 
 
 class Row(NamedTuple):
@@ -82,7 +84,8 @@ Reads = Sequence[tuple[Read, str | None]]
 def score_rows(scorer: Scorer, raws: Iterable[tuple[Read, str | None]], jobs: int = 1) -> Iterator[list[Row]]:
     """Each record (with where its id was first used) scored or rejected, in order, a chunk of rows at a time
     (what follows handles a chunk in a few steps, not a step per row)."""
-    records, size = iter(raws), COLUMN_CHUNK if scorer.lane is not None else CHUNK
+    size = COLUMN_CHUNK // (AUDITED_SHARE if scorer.options.audit else 1) if scorer.lane is not None else CHUNK
+    records = iter(raws)
     chunks = iter(lambda: list(itertools.islice(records, size)), [])
     return ordered_map(_score, scorer, chunks, jobs, 1)
 
