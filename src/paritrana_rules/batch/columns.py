@@ -228,15 +228,14 @@ class ColumnLane:
 
     def read_column(self, spec: InputSpec, cells: list[str | None], indices: list[int]
                     ) -> tuple[list[object], list[bool]]:
-        """The values of the cells at `indices` (cells this lane has read), and whether each took its default."""
-        if spec.kind in ("number", "count"):  # plain digits: the number as written (`numbers.to_number`)
-            known: dict[str | None, tuple[object, bool]] = {}
-            pairs = [known.get(cell) or known.setdefault(cell, (as_written(Decimal(cell)), False) if cell
-                                                         else (spec.default, True))
-                     for cell in (cells[i] for i in indices)]
+        """The values of the cells at `indices` (cells this lane has read), and whether each took its default;
+        each distinct cell read once."""
+        chosen = [cells[i] for i in indices]
+        if spec.kind in ("number", "count"):
+            read = {cell: (_plain_number(cell), False) if cell else (spec.default, True) for cell in set(chosen)}
         else:
-            converted = self.converted[spec.name]
-            pairs = [converted[cells[i]] for i in indices]  # type: ignore[misc]  # read: never None
+            read = self.converted[spec.name]  # type: ignore[assignment]  # these cells were read: never None
+        pairs = [read[cell] for cell in chosen]
         return [value for value, _ in pairs], [took for _, took in pairs]
 
     def qualifies(self, program: ColumnProgram, scores: Scores) -> list[Any]:
@@ -392,6 +391,12 @@ def _numbers(spec: InputSpec, cells: list[str | None], unread: Any) -> Fixed:
     readable &= _within_bounds(spec, ints, scale)
     unread |= ~readable
     return Fixed.of(np.where(readable, ints, 0), scale)
+
+
+def _plain_number(cell: str) -> Decimal:
+    """A number cell `_numbers` read (plain digits) as the data layer reads it: the number as written
+    (`numbers.to_number`), which only a minus sign can make differ from `Decimal`'s reading (-0 is 0)."""
+    return as_written(Decimal(cell)) if cell[0] == "-" else Decimal(cell)
 
 
 def _default_text(spec: InputSpec) -> str | None:
