@@ -20,7 +20,7 @@ from typing import NamedTuple
 
 from paritrana_rules.batch.rows import AUDITED_SHARE, Row, Scorer, score_rows
 from paritrana_rules.data.parts import CsvPart, csv_parts, read_part, rows_from
-from paritrana_rules.data.readers import FirstUses, first_origins, with_first_origins
+from paritrana_rules.data.readers import FirstHere, FirstUses, first_here, with_first_origins
 from paritrana_rules.errors import InputError
 from paritrana_rules.processes import ordered_map
 
@@ -33,7 +33,7 @@ class _Scored(NamedTuple):
     part: CsvPart
     rows: list[Row] | None  # None: the cut did not hold
     uses: list[tuple[str | None, str]]  # each row's id and origin
-    firsts: list[str | None]  # the first use each row was scored with, as if no earlier part used its id
+    firsts: FirstHere | None  # the first use each row was scored with, as if no earlier part used its id
     error: InputError | None = None
 
 
@@ -65,23 +65,25 @@ def _score(scorer: Scorer, parts: list[CsvPart]) -> list[_Scored]:
 
 def _score_part(scorer: Scorer, part: CsvPart) -> _Scored:
     if part.end is None:  # the rest of the file, to read as a stream
-        return _Scored(part, None, [], [])
+        return _Scored(part, None, [], None)
     try:
         read = read_part(part)
     except InputError as error:  # raised where the rows before it are written, if this part's start holds
-        return _Scored(part, None, [], [], error)
+        return _Scored(part, None, [], None, error)
     if not read.clean:
-        return _Scored(part, None, [], [])
+        return _Scored(part, None, [], None)
     uses = [(row.id, row.origin) for row in read.rows]
-    firsts, _ = first_origins(uses, {})
-    return _Scored(part, scorer.chunk(list(zip(read.rows, firsts, strict=True))), uses, firsts)
+    firsts = first_here(uses)
+    return _Scored(part, scorer.chunk(list(zip(read.rows, firsts.found, strict=True))), uses, firsts)
 
 
 def _with_first_uses(scorer: Scorer, uses: FirstUses, done: _Scored) -> list[Row]:
     """The part's rows, those whose id an earlier part used scored again, with where it was first used."""
-    assert done.rows is not None
-    firsts = uses.firsts(done.uses)
-    again = [index for index, (first, guessed) in enumerate(zip(firsts, done.firsts, strict=True))
+    assert done.rows is not None and done.firsts is not None
+    firsts = uses.firsts(done.uses, done.firsts)
+    if firsts is done.firsts.found:  # no id was used before: the common case
+        return done.rows
+    again = [index for index, (first, guessed) in enumerate(zip(firsts, done.firsts.found, strict=True))
              if first != guessed]
     if not again:
         return done.rows

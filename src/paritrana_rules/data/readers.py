@@ -14,7 +14,7 @@ import os
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Literal, TypeVar
+from typing import Literal, NamedTuple, TypeVar
 
 from paritrana_rules.data.documents import read_json, read_json_lines, read_yaml
 from paritrana_rules.data.files import STDIN, STDIN_LABEL, file_error
@@ -138,19 +138,34 @@ class FirstUses:
     def close(self) -> None:
         self.seen.close()
 
-    def firsts(self, records: Sequence[tuple[str | None, str]]) -> list[str | None]:
+    def firsts(self, records: Sequence[tuple[str | None, str]], here: FirstHere | None = None) -> list[str | None]:
         """Each (id, origin)'s first origin, as `judge` writes origins: from the database for ids used before,
-        from the batch, in order, for the others; None for a record without a usable id."""
-        found, first_here = first_origins(records, {})
-        added = json.dumps(first_here)
+        from the batch, in order, for the others; None for a record without a usable id. `here` is
+        `first_here(records)`, when a worker process has made it already."""
+        found, added, new = here or first_here(records)
         before = self.seen.total_changes
         self.seen.execute("INSERT OR IGNORE INTO first_use SELECT key, value FROM json_each(?)", (added,))
-        if self.seen.total_changes - before == len(first_here):  # no id was used before: the common case
+        if self.seen.total_changes - before == new:  # no id was used before: the common case
             return found
+        _, first = first_origins(records, {})
         earlier = {candidate_id: origin for candidate_id, origin in self.seen.execute(
             "SELECT id, origin FROM first_use WHERE id IN (SELECT key FROM json_each(?))", (added,))
-            if origin != first_here[candidate_id]}
+            if origin != first[candidate_id]}
         return first_origins(records, earlier)[0]
+
+
+class FirstHere(NamedTuple):
+    """A batch's first uses as if no id were used before it: each record's first origin, and the ids first used
+    in it (JSON text of id -> origin, as the database takes them) and how many they are."""
+
+    found: list[str | None]
+    added: str
+    new: int
+
+
+def first_here(records: Sequence[tuple[str | None, str]]) -> FirstHere:
+    found, first = first_origins(records, {})
+    return FirstHere(found, json.dumps(first), len(first))
 
 
 def first_origins(records: Sequence[tuple[str | None, str]], earlier: Mapping[str, str]

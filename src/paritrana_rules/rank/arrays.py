@@ -92,10 +92,8 @@ def _fill(batch: list[tuple[Any, ...]], start: int, eligible: Any, keys: Any, gr
         if any(abs(number) >= _LARGEST for key in whole for number in key):
             return False
         keys[start:end] = whole
-    if groups.shape[1]:
-        groups[start:end] = [[known.setdefault(value or "", len(known)) for known, value in zip(codes, row,
-                                                                                                 strict=True)]
-                             for row in grouped]
+    for column, (known, values) in enumerate(zip(codes, zip(*grouped, strict=True), strict=True)):
+        groups[start:end, column] = [known.setdefault(value or "", len(known)) for value in values]
     if cut_totals.shape[1]:
         if any(abs(total) >= _LARGEST for row in totals for total in row if total is not None):
             return False
