@@ -563,6 +563,7 @@ def lane_section(count: int, bad_share: float, timeout: float, memory_limit: int
         for label, flags, audited in LANE_RUNS:
             if audited and not enough_disk(count):
                 print(f"| {label} | | | | | | skipped: not enough free disk for the ledger |")
+                runs.append(LaneRun(0, 0, 0, None, None, None, 0))  # counted as a run with no output or ledger
                 continue
             run = lane_run(data, Path(folder), flags, audited, timeout, memory_limit)
             if audited and not flags and run.ledger is not None:
@@ -577,7 +578,7 @@ def lane_section(count: int, bad_share: float, timeout: float, memory_limit: int
                   f"| {micro(replayed.seconds / count)} | {replayed.cpu:,.1f} s | {replayed.peak / 2**20:,.0f} MiB "
                   f"| | {replayed.code} |")
     outputs = {run.output for run in runs}
-    ledgers = {run.ledger for run in runs if run.ledger_bytes}
+    ledgers = {run.ledger for run, (_, _, audited) in zip(runs, LANE_RUNS, strict=True) if audited}
     print()
     print(f"Exit 1 means some candidates were rejected (the planted mistakes). The outputs are "
           f"{'the same bytes' if len(outputs) == 1 and None not in outputs else 'NOT the same'} (SHA-256 "

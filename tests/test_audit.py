@@ -309,3 +309,30 @@ def test_any_tampering_is_a_finding_never_a_crash(data: st.DataObject) -> None:
         record = replacement if isinstance(replacement, dict) else {"junk": replacement}
     report = pr.replay(record, [DESA]) if isinstance(record, dict) else None
     assert report is None or not report.ok or path[:1] == ["context"]
+
+
+@pytest.mark.parametrize("taken", [0, 1, 3, 5])
+def test_each_placing_is_recorded_once_however_many_the_outputs_take(taken: int, tmp_path: Path) -> None:
+    """The ledger records placings as the outputs take them (`Ledger.placed`) and the rest when it closes."""
+    import io
+    import itertools
+
+    from paritrana_rules.audit.ledger import Ledger
+    from paritrana_rules.rank.ranking import Funnel, Rules, result_entry
+
+    rubric = pr.load(Path(__file__).resolve().parents[1] / "rubrics/2024/perusahaan-besar.rubric")
+    candidates, _ = pr.load_candidates(Path(__file__).resolve().parents[1] / "examples/2024/perusahaan-besar.yaml",
+                                       rubric.input_specs)
+    results = [rubric.evaluate_candidate(c) for c in candidates]
+    stream = io.BytesIO()
+    ledger, funnel = Ledger(stream, rubric.program), Funnel(Rules(rubric.model))
+    for result in results:
+        ledger.scored(ledger.writer.pieces(result))
+        funnel.add(result_entry(funnel.rules, result))
+    list(itertools.islice(ledger.placed(funnel.placings()), taken))
+    ledger.close()
+    funnel.close()
+    kinds = [json.loads(line)["kind"] for line in stream.getvalue().splitlines()]
+    assert kinds.count("placing") == len(results)
+    assert kinds[-2:] == ["ranking", "seal"]
+    assert json.loads(stream.getvalue().splitlines()[-1])["count"] == len(kinds) - 1

@@ -87,7 +87,8 @@ def write_signed(path: Path, key: SigningKey) -> None:
         funnel = Funnel(Rules(rubric.model))
         for result in results:
             funnel.add(result_entry(funnel.rules, result))
-        written.close(funnel.placings())
+        written.placed(funnel.placings())
+        written.close()
         funnel.close()
 
 

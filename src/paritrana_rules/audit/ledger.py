@@ -60,6 +60,7 @@ class Ledger:
         self.count = 0
         self.lines: list[bytes] = []  # not yet written
         self.decisions = Decisions()  # of the placings recorded so far
+        self.placings: Iterator[Placing] | None = None  # the funnel's, recorded as they go by (`placed`)
         self._append(self.writer.rubric_record(self.head, nominations))
 
     def scored(self, pieces: RecordPieces) -> None:
@@ -72,18 +73,22 @@ class Ledger:
 
     def placed(self, placings: Iterable[Placing]) -> Iterator[Placing]:
         """The funnel's placings, each recorded as it goes by: the outputs that show them use them meanwhile,
-        so they are made once."""
+        so they are made once. Those the outputs leave are recorded when the ledger is closed."""
+        self.placings = self._recorded(placings)
+        return self.placings
+
+    def _recorded(self, placings: Iterable[Placing]) -> Iterator[Placing]:
         for placing in placings:
             self.decisions.add(placing)
             line, self.head = self.writer.placing(placing, self.head)
             self._line(line)
             yield placing
 
-    def close(self, placings: Iterable[Placing] | None = None) -> None:
-        """When the rubric ranks, record each scored candidate's placing not yet recorded (see `placed`) and the
-        funnel's decisions; then seal, and sign the seal when a key was given."""
-        if placings is not None:
-            collections.deque(self.placed(placings), maxlen=0)
+    def close(self) -> None:
+        """When the rubric ranks (`placed` was asked for), record each placing not yet recorded and the funnel's
+        decisions; then seal, and sign the seal when a key was given."""
+        if self.placings is not None:
+            collections.deque(self.placings, maxlen=0)
             self._append(self.writer.ranking_record(self.decisions, self.head))
         seal = seal_body(self.count, self.head)
         if self.signing_key is not None:

@@ -225,15 +225,10 @@ class RecordWriter:
         }
         return _sealed(body, self.program.path)
 
-    def placing_record(self, placing: Placing, prev: str | None) -> dict[str, Any]:
-        """One scored candidate's placing: rank, nomination, placings won or the cut that ended its run."""
-        line, _ = self.placing(placing, prev)
-        document: dict[str, Any] = json.loads(line)
-        return document
-
     def placing(self, placing: Placing, prev: str | None) -> tuple[bytes, str]:
-        """A placing record's canonical bytes and its hash: a ledger holds one per scored candidate, so it is
-        filled into a template, as a scored record is."""
+        """One scored candidate's placing record (rank, nomination, placings won or the cut that ended its run):
+        its canonical bytes and its hash. A ledger holds one per scored candidate, so it is filled into a
+        template, as a scored record is."""
         parts = (canonical(placing.to_dict()), b"null" if prev is None else b'"%s"' % prev.encode())
         digest = hashlib.sha256(self.placing_body % parts).hexdigest()
         return self.placing_sealed % (*parts, digest.encode()), digest

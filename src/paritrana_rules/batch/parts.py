@@ -18,13 +18,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple
 
-from paritrana_rules.batch.rows import AUDITED_SHARE, Row, Scorer, score_rows
+from paritrana_rules.batch.rows import COLUMN_CHUNK, Row, Scorer, score_rows
 from paritrana_rules.data.parts import CsvPart, csv_parts, read_part, rows_from
 from paritrana_rules.data.readers import FirstHere, FirstUses, first_here, with_first_origins
 from paritrana_rules.errors import InputError
 from paritrana_rules.processes import ordered_map
 
-PART_BYTES = 1 << 20  # bytes of a file a worker reads at a time: about 5,000 rows of 200 characters
+PART_BYTES = 1 << 20  # bytes of a file a worker reads at a time for `COLUMN_CHUNK` rows: 5,000 of 200 characters
 
 
 class _Scored(NamedTuple):
@@ -40,8 +40,8 @@ class _Scored(NamedTuple):
 def score_csv_parts(scorer: Scorer, path: Path, label: str, *, jobs: int,
                     size: int | None = None) -> Iterator[list[Row]]:
     """Each row of a CSV file scored or rejected, in order, a part's rows at a time, the file read in parts of
-    about `size` bytes (`PART_BYTES`, a quarter of it when the rows carry their audit records)."""
-    size = size or PART_BYTES // (AUDITED_SHARE if scorer.options.audit else 1)
+    about `size` bytes (by default in proportion to the rows a task takes: `Scorer.rows_at_once`)."""
+    size = size or PART_BYTES * scorer.rows_at_once // COLUMN_CHUNK
     with contextlib.closing(FirstUses()) as uses:
         resume = None
         scored = ordered_map(_score, scorer, csv_parts(path, label, size), jobs, 1)

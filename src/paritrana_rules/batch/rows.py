@@ -84,8 +84,7 @@ Reads = Sequence[tuple[Read, str | None]]
 def score_rows(scorer: Scorer, raws: Iterable[tuple[Read, str | None]], jobs: int = 1) -> Iterator[list[Row]]:
     """Each record (with where its id was first used) scored or rejected, in order, a chunk of rows at a time
     (what follows handles a chunk in a few steps, not a step per row)."""
-    size = COLUMN_CHUNK // (AUDITED_SHARE if scorer.options.audit else 1) if scorer.lane is not None else CHUNK
-    records = iter(raws)
+    records, size = iter(raws), scorer.rows_at_once
     chunks = iter(lambda: list(itertools.islice(records, size)), [])
     return ordered_map(_score, scorer, chunks, jobs, 1)
 
@@ -107,6 +106,7 @@ class Scorer:
         self.rules = Rules(rubric.model)
         self.words = FunnelWords(rubric.model, options.lang)
         self.lane, self.row_by_row = _lane(rubric, options, self.rules)
+        self.rows_at_once = _rows_at_once(self.lane, options)
 
     def __getstate__(self) -> dict[str, Any]:
         return {**self.__dict__, "writers": {}}
@@ -156,6 +156,16 @@ def _lane(rubric: AnyRubric, options: Options, rules: Rules) -> tuple[Any, str |
     form = columns.Form(options.line, options.lang, options.raw_csv)
     return columns.lane_for(rubric, rules, form, options.stage, options.nominated,
                             scores=not (options.explain or options.detail), records=options.audit)
+
+
+def _rows_at_once(lane: Any, options: Options) -> int:
+    """Rows a task takes: many when the column lane scores them (each step of the rubric is then one array
+    operation), a quarter as many when each also carries its audit record (kilobytes), and a few hundred when
+    each is scored one by one (explained, or every part in JSON: the items are large, and a lane that only
+    validates gains little from more)."""
+    if lane is None or not lane.scores:
+        return CHUNK
+    return COLUMN_CHUNK // AUDITED_SHARE if options.audit else COLUMN_CHUNK
 
 
 def _nominated(raw: RawCandidate, options: Options) -> bool:

@@ -106,7 +106,7 @@ def score_file(rubric: AnyRubric, data: str | Path, output: BinaryIO, *, form: s
             for piece in render(rubric, items, placings, options):
                 output.write(piece)
         if tally.ledger is not None:
-            tally.ledger.close(placings)
+            tally.ledger.close()
     output.flush()
     return BatchReport(tally.rows, tally.rejected, tuple(tally.first_rejected), scorer.row_by_row)
 

@@ -18,8 +18,11 @@ again from an audit ledger alone. In order:
    candidates for whom its condition holds, the same way, and gives its name to
    the ranks it names, with its tie rule at both ends of the range.
 
-Entries are kept in a `Spill`, and each decision sorts them on disk past a
-chunk, so memory stays flat in the number of candidates.
+Entries are kept in a `Spill`, on disk past a chunk. With numpy (the
+`columnar` extra) each pass is one sort of columns read from it, a few dozen
+bytes per entry, held only while the passes run (`rank.arrays`); without it,
+or for numbers past what the columns hold, each pass sorts them on disk, so
+memory stays flat in the number of candidates.
 """
 
 from __future__ import annotations
@@ -210,7 +213,7 @@ _ELIGIBLE = Entry._fields.index("eligible")
 
 
 class Funnel:
-    """Entries gathered in order, then every cut, rank and placing decided; memory flat in their number.
+    """Entries gathered in order, then every cut, rank and placing decided (see the module's note on memory).
 
     Entries are kept as plain tuples (an `Entry`'s fields in order), read back by unpacking them: a named
     tuple costs three times as much to write to disk and read back, and a million go through several passes.
