@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import collections
 import functools
+import io
 import itertools
 import json
 import os
@@ -32,13 +33,13 @@ from typing import Any, BinaryIO, Literal, NamedTuple
 import attrs
 
 from paritrana_rules.audit.records import (FORMAT, Decisions, Nomination, RecordPieces, RecordWriter, content_hash,
-                                           funnel_rule, hashed, rubric_reference, seal_body)
+                                           hashed, rubric_reference, seal_body)
 from paritrana_rules.audit.signing import SigningKey
 from paritrana_rules.canonical import canonical
 from paritrana_rules.compile.program import Program
 from paritrana_rules.data import Rejected
 from paritrana_rules.evaluate.result import Result
-from paritrana_rules.rank.ranking import Funnel, Placing
+from paritrana_rules.rank.ranking import Placing
 from paritrana_rules.rank.spill import Spill, sorted_records
 
 Severity = Literal["error", "note"]
@@ -457,9 +458,10 @@ class Records:
         return cls(None, tuple(dict(d) for d in source), single=False)
 
     def chunks(self, findings: list[Finding], size: int, count: int
-               ) -> Iterator[tuple[int, Sequence[bytes | dict[str, Any]]]]:
-        """A file's lines as read, with their line feeds (so that one cut off shows), about `size` bytes at a time,
-        or the records, `count` at a time; each chunk with the number of its first line."""
+               ) -> Iterator[tuple[int, bytes | Sequence[dict[str, Any]]]]:
+        """A file's whole lines as read, about `size` bytes of them at a time in one piece (split where they are
+        read, by `lines_of`: one object crosses to a worker process, not a thousand), or the records, `count` at a
+        time; each chunk with the number of its first line."""
         if self.path is None:
             yield from ((n + 1, self.documents[n:n + count]) for n in range(0, len(self.documents), count))
             return
@@ -470,9 +472,15 @@ class Records:
             return
         with stream:
             first = 1
-            while lines := stream.readlines(size):
-                yield first, lines
-                first += len(lines)
+            while block := stream.read(size):
+                block += stream.readline()  # to the end of the line it stopped in
+                yield first, block
+                first += block.count(b"\n") + (not block.endswith(b"\n"))  # the last line, when cut off
+
+    @staticmethod
+    def lines_of(block: bytes) -> list[bytes]:
+        """A file's chunk (see `chunks`) as its lines, each with its line feed (so that one cut off shows)."""
+        return io.BytesIO(block).readlines()
 
     def known(self) -> Iterator[dict[str, Any]]:
         """The records given in memory, or those of a ledger file where a ledger as written has the records that
@@ -518,7 +526,7 @@ def written_alike(line: bytes, document: Mapping[str, Any], writer: RecordWriter
     line's own link and context). Then it is canonical, matches its hash and its inputs' hash, and every step,
     the result and the engine are as recorded: nothing more needs comparing."""
     prev, context = document.get("prev"), document.get("context")
-    if not (prev is None or (isinstance(prev, str) and _HASH.fullmatch(prev))) or not isinstance(context, dict):
+    if not _link_written(prev) or not isinstance(context, dict):
         return False
     written, _ = writer.scored(result, prev)
     if context != {"rubric_path": writer.program.path}:  # found elsewhere than the record says: its context
@@ -530,89 +538,23 @@ def written_alike(line: bytes, document: Mapping[str, Any], writer: RecordWriter
     return written == line
 
 
+def placed_alike(line: bytes, document: Mapping[str, Any], writer: RecordWriter, placing: Placing) -> bool:
+    """Whether a line is, byte for byte, the placing record `writer` writes for `placing` (the decision the line
+    records, read back) with the line's own link, where the rubric was found: then it is canonical and matches
+    its hash. Whether that decision is the funnel's is for later, once every entry is in."""
+    prev = document.get("prev")
+    if not _link_written(prev) or document.get("context") != {"rubric_path": writer.program.path}:
+        return False
+    written, _ = writer.placing(placing, prev)
+    return written == line
+
+
+def _link_written(prev: Any) -> bool:
+    """Whether a record's link is one a writer writes as it is (no hash, or a hash): no escapes to compare."""
+    return prev is None or (isinstance(prev, str) and _HASH.fullmatch(prev) is not None)
+
+
 @functools.cache
 def _context_field(rubric_path: str) -> bytes:
     """A record's context as the writer writes it, after the candidate (the only key before it)."""
     return b',"context":' + canonical({"rubric_path": rubric_path})
-
-
-# ------------------------------------------------------------------ placings and nominations recorded
-
-
-def placing_findings(line: int, document: Mapping[str, Any], recorded: Iterable[tuple[int, Any]], funnel: Funnel
-                     ) -> Iterator[tuple[int, Finding]]:
-    """Placings are steps too: each placing record against the funnel's decision for its candidate, in order,
-    then the ranking record against what those decisions sum up to. The first difference is reported. `recorded`
-    holds each placing record's line and the decision it records."""
-    decisions = Decisions()
-    records = iter(recorded)
-    for placing in funnel.placings():
-        decisions.add(placing)
-        found = next(records, None)
-        fresh = placing.to_dict()
-        if found is None:
-            yield line, Finding("ranking", f"no placing record for candidate {placing.candidate}: recomputed "
-                                f"{shown(fresh)}", line, placing.candidate)
-            return
-        if as_mapping(found[1]) != fresh:
-            yield found[0], Finding("ranking", f"candidate {placing.candidate}: recorded {shown(found[1])}, "
-                                    f"recomputed {shown(fresh)}", found[0], placing.candidate)
-            return
-    extra = next(records, None)
-    if extra is not None:
-        yield extra[0], Finding("ranking", "a placing record for a candidate the ledger did not score", extra[0])
-        return
-    summed = decisions.to_dict()
-    for key in ("placings", "nominated", "awarded"):
-        if document.get(key) != summed[key]:
-            yield line, Finding("ranking", f"the ranking record's {key}: recorded {shown(document.get(key))}, "
-                                f"recomputed {shown(summed[key])}", line)
-            return
-    if document.get("rule") != funnel_rule(funnel.rules.model):
-        yield line, Finding("ranking", f"the ranking record's rule: recorded {shown(document.get('rule'))}, the "
-                            f"rubric's {shown(funnel_rule(funnel.rules.model))}", line)
-
-
-
-
-def recorded_nominations(rubric_records: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
-    """The provincial ledgers a national ledger's rubric records name, with their nominees."""
-    return [n for d in rubric_records for n in as_list(d.get("nominations")) if isinstance(n, Mapping)]
-
-
-def nominated_in(rubric_records: Sequence[Mapping[str, Any]]) -> set[str] | None:
-    """Every candidate the ledger's nominating ledgers nominated; None when it is not a national round's."""
-    recorded = recorded_nominations(rubric_records)
-    if not recorded:
-        return None
-    return {str(c) for n in recorded for c in as_list(n.get("nominated"))}
-
-
-def as_list(value: Any) -> list[Any]:
-    """A part of a record that should be a list; anything else (after tampering) reads as empty."""
-    return value if isinstance(value, list) else []
-
-
-def nominee_findings(rubric_records: Sequence[Mapping[str, Any]], given: Sequence[Nomination] | None,
-                     unusable: Sequence[str]) -> list[Finding]:
-    """Each given provincial ledger is named, with the same nominees, by the ledger's rubric record."""
-    if unusable:
-        return [Finding("nominations", message) for message in unusable]
-    if given is None:
-        return []
-    recorded = {str(n.get("head")): n for n in recorded_nominations(rubric_records)}
-    findings = []
-    for nomination in given:
-        named = recorded.get(nomination.head)
-        if named is None:
-            findings.append(Finding("nominations", f"{nomination.ledger} is not a ledger this one names (its head "
-                                    f"{nomination.head[:12]}… is not recorded)"))
-        elif named != nomination.to_dict():
-            findings.append(Finding("nominations", f"{nomination.ledger} nominates other candidates than the ledger "
-                                    "records"))
-    missing = recorded.keys() - {n.head for n in given}
-    if missing:
-        findings.append(Finding("nominations", f"the ledger names {len(recorded)} nominating ledgers and "
-                                f"{len(missing)} of them were not given, so their nominees were not checked "
-                                f"against them (heads {', '.join(sorted(h[:12] + '…' for h in missing))})"))
-    return findings

@@ -19,8 +19,12 @@ Three layers, each reported with its own kind of finding:
 
 A ledger file is read once, in chunks of lines that the workers parse, check
 and re-derive; what the checks across records need is gathered here, on disk
-where it grows with the ledger, so memory stays flat in its length. A line that
-is, byte for byte, the record the rubric writes again needs no other comparison.
+where it grows with the ledger, so memory stays flat in its length. A scored or
+placing record's line that is, byte for byte, the record the rubric writes
+again from what it records needs no other comparison: that is tried first, and
+a scored record's trace is then not even parsed (`_written_again`,
+`_placed_again`). Any other line is read whole and every check made on it, so
+that what is found, and where, does not depend on that shortcut.
 The records that re-deriving reads from elsewhere in the ledger (`_Setting`) are
 read first where a ledger as written has them; if they are not, it is read twice.
 
@@ -29,21 +33,20 @@ Findings never raise: `ReplayReport.ok` says whether everything held.
 
 from __future__ import annotations
 
-import pickle
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from pathlib import Path, PurePath
+from pathlib import Path
 from typing import Any
 
 import attrs
 
 from paritrana_rules.audit.anchors import anchor_findings, public_key_of, published_head
 from paritrana_rules.audit.ledger import (Chain, Contexts, Finding, Link, Records, as_mapping, candidate_of,
-                                          check_record, hash_or_none, link_of, nominated_in, nominee_findings,
-                                          not_canonical, placing_findings, read_line, text_or_none,
-                                          written_alike)
+                                          check_record, hash_or_none, link_of, not_canonical, parse_line,
+                                          placed_alike, read_line, text_or_none, written_alike)
 from paritrana_rules.audit.records import FORMAT, Nomination, encode, step_locations
+from paritrana_rules.audit.recorded import nominated_in, nominee_findings, placing_findings, recorded_placing
 from paritrana_rules.audit.reports import Divergence, RecordReports, ReplayReport
-from paritrana_rules.audit.rubric_search import RubricFinder
+from paritrana_rules.audit.rubric_search import RubricFinder, moved_steps
 from paritrana_rules.audit.signing import PublicKey
 from paritrana_rules.canonical import sha256
 from paritrana_rules.errors import InputError
@@ -51,7 +54,7 @@ from paritrana_rules.evaluate.result import Result
 from paritrana_rules.evaluate.rubric import CompiledRubric
 from paritrana_rules.language.identity import declaration_hashes
 from paritrana_rules.processes import ordered_map
-from paritrana_rules.rank.ranking import Funnel, Rules, result_entry
+from paritrana_rules.rank.ranking import Entry, Funnel, Rules, result_entry
 from paritrana_rules.rank.spill import Spill
 
 
@@ -165,15 +168,12 @@ class _Pass:
                 self.rubric_records.append(document)
             else:
                 self.rankings.append((line, document))
-        for placing in chunk.placings:
-            self.ranked.placings.append(placing)
+        self.ranked.placings.extend(chunk.placings)
         if self.chain is not None:
             for link in chunk.links:
                 self.chain.add(link)
-        for record in chunk.records:
-            self.records.append(record)
-        for entry in chunk.entries:
-            self.ranked.entries.append(entry)
+        self.records.extend(chunk.records)
+        self.ranked.entries.extend(chunk.entries)
         self.ranked.broken = self.ranked.broken or chunk.unrankable
         self.derived += chunk.derived
         self.first = self.first or chunk.divergence
@@ -215,7 +215,7 @@ class _Ranked:
     def __init__(self, setting: _Setting, rubrics: RubricFinder) -> None:
         self.named = setting.rankings  # the rubric each ranking record names: the first found ranks
         self.rubrics = rubrics
-        self.entries = Spill(HELD)  # each scored record's funnel entry, pickled (see `_derived`)
+        self.entries = Spill(HELD)  # each scored record's funnel entry (see `_gathered`)
         self.placings = Spill(HELD)  # (line, the decision it records) of each placing record, in order
         self.broken = False  # a scored record could not be derived again
 
@@ -245,8 +245,9 @@ class _Ranked:
         if not found:
             return None
         funnel = Funnel(Rules(found[0].model))
-        for item in self.entries:
-            funnel.add(pickle.loads(item))  # pickled by a worker of this replay
+        funnel.on_arrays = False  # sorted on disk: the arrays hold every entry at once (130 MiB more at a million)
+        for entry in self.entries:  # one at a time: `add_all` would hold them all at once
+            funnel.add(entry)
         return funnel
 
     def close(self) -> None:
@@ -278,12 +279,16 @@ class _Context:
         self.finder: RubricFinder | None = rubrics
         self.found_rules: Rules | None = None
         self.found: dict[Any, tuple[CompiledRubric | None, list[str]]] = {}
+        self.last: tuple[Mapping[str, Any], tuple[CompiledRubric | None, list[str]]] | None = None
 
     def __getstate__(self) -> dict[str, Any]:
-        return {**self.__dict__, "finder": None, "found_rules": None, "found": {}}
+        return {**self.__dict__, "finder": None, "found_rules": None, "found": {}, "last": None}
 
     def find(self, identity: Mapping[str, Any]) -> tuple[CompiledRubric | None, list[str]]:
-        """The rubric of a record (see `RubricFinder.find`), remembered for the few identities records name."""
+        """The rubric of a record (see `RubricFinder.find`), remembered for the few identities records name; the
+        last one asked for first, since a ledger's records all name one."""
+        if self.last is not None and self.last[0] == identity:
+            return self.last[1]
         key = tuple(sorted(identity.items()))
         try:
             known = self.found.get(key)
@@ -291,7 +296,10 @@ class _Context:
             return self.rubrics.find(identity)
         if known is None and len(self.found) < _IDENTITIES:
             known = self.found[key] = self.rubrics.find(identity)
-        return known or self.rubrics.find(identity)
+        if known is None:
+            return self.rubrics.find(identity)
+        self.last = (identity, known)
+        return known
 
     @property
     def rules(self) -> Rules | None:
@@ -319,7 +327,7 @@ class _Chunk:
     placings: list[tuple[int, Any]] = attrs.Factory(list)  # (line, the decision it records)
     links: list[Link] = attrs.Factory(list)  # in a ledger
     records: list[tuple[int, str | None, str]] = attrs.Factory(list)  # (line, candidate, kind) of those re-derived
-    entries: list[bytes] = attrs.Factory(list)  # funnel entries of the scored records, pickled
+    entries: list[Entry] = attrs.Factory(list)  # funnel entries of the scored records
     derived: list[Finding] = attrs.Factory(list)  # re-deriving them
     divergence: Divergence | None = None  # the first
     unrankable: bool = False  # a scored record could not be derived again
@@ -338,101 +346,114 @@ class _Chunk:
             self.links.append(link)
 
 
-def _read_chunk(context: _Context, chunks: list[tuple[int, Sequence[bytes | dict[str, Any]]]]) -> list[_Chunk]:
+def _read_chunk(context: _Context, chunks: list[tuple[int, bytes | Sequence[dict[str, Any]]]]) -> list[_Chunk]:
     """Each chunk (a ledger's lines as read, or records), its first line numbered, read, checked and re-derived."""
     gathered = [_Chunk() for _ in chunks]
-    for (first, items), chunk in zip(chunks, gathered, strict=True):
+    for (first, part), chunk in zip(chunks, gathered, strict=True):
+        items: Sequence[bytes | dict[str, Any]] = Records.lines_of(part) if isinstance(part, bytes) else part
         for number, item in enumerate(items, start=first):
             _read_one(context, number, item, chunk)
     return gathered
 
 
 def _read_one(context: _Context, number: int, item: bytes | dict[str, Any], chunk: _Chunk) -> None:
-    """One line read and its record re-derived; its bytes are compared with the record's canonical form, and its
-    hash taken again, only when they are not the record written again alike."""
+    """One line read and its record re-derived. A scored or placing record's line that is the record written again,
+    byte for byte, needs nothing more; any other line is parsed whole, its bytes compared with the record's
+    canonical form and its hash taken again."""
+    if isinstance(item, bytes) and (_written_again(context, number, item, chunk)
+                                    or _placed_again(context, number, item, chunk)):
+        return
     raw = item.rstrip(b"\n") if isinstance(item, bytes) else None
     document = read_line(number, item, chunk.findings) if isinstance(item, bytes) else item
     if document is None:
         return
-    intact = document.get("format") == FORMAT and document.get("kind") != "seal" and _derive(
-        context, number, document, raw, chunk)
-    if raw is not None and not intact and (problem := not_canonical(raw, document)) is not None:
+    if document.get("format") == FORMAT and document.get("kind") != "seal":
+        _derive(context, number, document, chunk)
+    if raw is not None and (problem := not_canonical(raw, document)) is not None:
         chunk.findings.append(Finding("not-canonical", problem, number, candidate_of(document)))
-    chunk.read(number, document, link_of(number, document, intact=intact) if context.sealed else None)
+    chunk.read(number, document, link_of(number, document) if context.sealed else None)
 
 
-def _derive(context: _Context, line: int, document: dict[str, Any], raw: bytes | None, chunk: _Chunk) -> bool:
-    """One record checked (its rubric, its derivation, its nomination) and what ranking needs of it; whether its
-    line is the record written again, byte for byte."""
+_TRACE = b',"trace":'  # the last key of a scored record as written
+
+
+def _written_again(context: _Context, number: int, line: bytes, chunk: _Chunk) -> bool:
+    """Whether a ledger's line is a scored record that its rubric writes again from what it records, byte for
+    byte, with its own link and context (gathered then as any record is). Such a line is canonical, matches its
+    hash and its inputs' hash, and every step, the result and the engine are as recorded: nothing else needs
+    comparing. Its trace, most of the line, is not even parsed, since the bytes compared cover it: what comes
+    before it is all re-deriving reads. Nothing is reported here: a line that is not written again is read
+    whole, and checked, by the caller."""
+    if not line.startswith(b'{"candidate":') or not line.endswith(b"}\n") or (cut := line.rfind(_TRACE)) < 0:
+        return False
+    document = parse_line(line[:cut] + b"}")
+    if document is None or document.get("format") != FORMAT or document.get("kind") != "scored":
+        return False
+    identity = as_mapping(document.get("rubric"))
+    compiled = context.find(identity)[0]
+    if compiled is None or context.rubrics.sha256(compiled) != identity.get("sha256"):
+        return False
+    rescored = _rescored(number, candidate_of(document) or "?", document, compiled)
+    if not isinstance(rescored, tuple) or not written_alike(line[:-1], document, context.rubrics.writer(rescored[0]),
+                                                             rescored[1]):
+        return False
+    _gathered(context, number, document, rescored[1], chunk)
+    chunk.read(number, document, link_of(number, document, intact=True) if context.sealed else None)
+    return True
+
+
+def _placed_again(context: _Context, number: int, line: bytes, chunk: _Chunk) -> bool:
+    """Whether a ledger's line is a placing record that its rubric writes again, byte for byte, from the decision it
+    records, with its own link (gathered then as any record is): canonical and matching its hash, it needs no
+    other check here. Nothing is reported here either: any other line is read whole, and checked, by the caller."""
+    if not line.startswith(b'{"context":') or not line.endswith(b"}\n"):
+        return False
+    document = parse_line(line[:-1])
+    if document is None or document.get("format") != FORMAT or document.get("kind") != "placing":
+        return False
+    compiled = context.find(as_mapping(document.get("rubric")))[0]
+    placing = recorded_placing(document.get("placing"))
+    if compiled is None or placing is None or not placed_alike(line[:-1], document, context.rubrics.writer(compiled),
+                                                               placing):
+        return False
+    _gathered(context, number, document, None, chunk)
+    chunk.read(number, document, link_of(number, document, intact=True) if context.sealed else None)
+    return True
+
+
+def _derive(context: _Context, line: int, document: dict[str, Any], chunk: _Chunk) -> None:
+    """One record checked (its rubric, its derivation, its nomination) and what ranking needs of it."""
+    if document.get("kind") == "rubric":
+        chunk.derived += moved_steps(line, document, context.rubrics)
+    divergence, result = _replay_record(context, line, document, chunk.derived)
+    chunk.divergence = chunk.divergence or divergence
+    _gathered(context, line, document, result, chunk)
+
+
+def _gathered(context: _Context, line: int, document: Mapping[str, Any], result: Result | None,
+              chunk: _Chunk) -> None:
+    """What the checks across records need of a record re-derived (`result`, None when it could not be): its
+    nomination checked, its report's place and, for a scored record, its entry in the funnel."""
     kind, who = document.get("kind"), candidate_of(document)
-    if kind == "rubric":
-        _verify_rubric(line, document, context.rubrics, chunk.derived)
-    divergence, result, intact = _replay_record(context, line, document, raw, chunk.derived)
     if context.nominated is not None and kind == "scored" and who not in context.nominated:
         chunk.derived.append(Finding("not-nominated", "no provincial ledger the ledger names nominated this "
                                      "candidate", line, who))
     chunk.records.append((line, who, str(kind)))
-    chunk.divergence = chunk.divergence or divergence
     rules = context.rules if kind == "scored" else None
     if rules is not None and result is None:
         chunk.unrankable = True  # its derivation failed (reported): the ranking cannot be decided again
-    elif rules is not None:  # pickled here, it travels and waits for the funnel as a few hundred bytes
-        chunk.entries.append(pickle.dumps(result_entry(rules, result), protocol=pickle.HIGHEST_PROTOCOL))
-    return intact
+    elif rules is not None and result is not None:
+        chunk.entries.append(result_entry(rules, result))
 
 
 # ------------------------------------------------------------------ derivations
 
 
-def _verify_rubric(line: int, document: Mapping[str, Any], rubrics: RubricFinder, findings: list[Finding]) -> None:
-    """A ledger's rubric record: is that rubric still there, and are its rules where the ledger says?"""
-    compiled, _ = rubrics.find(as_mapping(document.get("rubric")))
-    if compiled is None or rubrics.sha256(compiled) != as_mapping(document.get("rubric")).get("sha256"):
-        return  # each scored record says so, naming what changed
-    recorded = document.get("locations")
-    recorded_steps = recorded if isinstance(recorded, list) else []  # any length, after tampering
-    current = step_locations(compiled.program)
-    moved = [str(new[0]) for old, new in zip(_placed(recorded_steps), _placed(current), strict=False) if old != new]
-    if moved:
-        findings.append(Finding("moved", f"{len(moved)} steps are recorded at other lines than the rubric has them now "
-                                f"(first: {moved[0]}); the rubric's meaning is the same, its layout changed", line,
-                                None, "note"))
-
-
-def _placed(locations: Sequence[Any]) -> list[Any]:
-    """Steps' places ([id, file, line, column]) with each file named as it is wherever the rubrics folder is: on
-    the machine that scored or this one, by an absolute or a relative path. The rubric itself (the file of the
-    `total` step) is named "", a file it builds on by its path inside the rubrics folder, so that only a rule
-    that truly moved, in its file or to another, reads as moved."""
-    main = next((step[1] for step in locations if _step_place(step) and step[0] == "total"), None)
-    return [[step[0], _inside_rubrics(step[1], main), *step[2:]] if _step_place(step) else step for step in locations]
-
-
-def _step_place(step: Any) -> bool:
-    return isinstance(step, list) and len(step) == 4 and isinstance(step[1], str)  # any shape, after tampering
-
-
-def _inside_rubrics(file: str, main: str | None) -> str:
-    """A file's name that does not depend on where the rubrics folder is: its path below the last folder named
-    `rubrics` (where `extends` paths start), else below the rubric's own folder (where they start without one)."""
-    if file == main:
-        return ""
-    parts = PurePath(file).parts
-    folders = parts[:-1]
-    if "rubrics" in folders:
-        last = len(folders) - 1 - folders[::-1].index("rubrics")
-        return PurePath(*parts[last + 1:]).as_posix()
-    if main is not None and PurePath(file).is_relative_to(PurePath(main).parent):
-        return PurePath(file).relative_to(PurePath(main).parent).as_posix()
-    return file
-
-
-def _replay_record(context: _Context, line: int, document: dict[str, Any], raw: bytes | None,
-                   findings: list[Finding]) -> tuple[Divergence | None, Any, bool]:
-    """The first divergence of a scored record, the result derived again (None when it cannot be), and whether
-    its line (`raw`, when read from a file) is the record written again, byte for byte."""
+def _replay_record(context: _Context, line: int, document: dict[str, Any], findings: list[Finding]
+                   ) -> tuple[Divergence | None, Result | None]:
+    """The first divergence of a scored record, and the result derived again (None when it cannot be)."""
     if document.get("kind") != "scored":
-        return None, None, False
+        return None, None
     who = candidate_of(document) or "?"
     identity = as_mapping(document.get("rubric"))
     rubrics = context.rubrics
@@ -442,7 +463,7 @@ def _replay_record(context: _Context, line: int, document: dict[str, Any], raw: 
         extra = f"; these rubric files did not load: {', '.join(broken)}" if broken else ""
         findings.append(Finding("rubric-not-found", f"no rubric {named} among {len(rubrics.files)} rubric files{extra}",
                                 line, who))
-        return None, None, False
+        return None, None
     changed = ""
     if rubrics.sha256(compiled) != identity.get("sha256"):
         described_rubric = as_mapping(as_mapping(context.described.get(str(identity.get("sha256")))).get("rubric"))
@@ -451,20 +472,17 @@ def _replay_record(context: _Context, line: int, document: dict[str, Any], raw: 
     if changed and not context.against_current:
         findings.append(Finding("rubric-changed", f"{compiled.path} changed since scoring: {changed}; "
                                 "replay with --against-current to re-score under it", line, who))
-        return None, None, False
+        return None, None
     rescored = _rescored(line, who, document, compiled)
-    if raw is not None and not changed and isinstance(rescored, tuple) and written_alike(
-            raw, document, rubrics.writer(rescored[0]), rescored[1]):
-        return None, rescored[1], True
     if hash_or_none(sha256, document.get("inputs")) != document.get("inputs_sha256"):
         findings.append(Finding("input-edited", "the recorded inputs do not match their hash", line, who))
     if isinstance(rescored, Finding):
         findings.append(rescored)
-        return None, None, False
+        return None, None
     scorer, result = rescored
     fresh = rubrics.writer(scorer).record(result)
     if changed:
-        return _against_current(line, who, document, fresh, changed, result, findings), result, False
+        return _against_current(line, who, document, fresh, changed, result, findings), result
     divergence = _first_difference(line, who, document, fresh, result)
     if divergence is not None:
         findings.append(Finding("divergence", divergence.describe(), line, who))
@@ -472,7 +490,7 @@ def _replay_record(context: _Context, line: int, document: dict[str, Any], raw: 
     if engine != fresh["engine"]:
         findings.append(Finding("engine", f"scored with {engine.get('name')} {engine.get('version')}, replayed with "
                                 f"{fresh['engine']['version']}", line, who, "note"))
-    return divergence, result, False
+    return divergence, result
 
 
 def _rescored(line: int, who: str, document: Mapping[str, Any], compiled: CompiledRubric

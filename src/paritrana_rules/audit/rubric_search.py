@@ -7,17 +7,19 @@ read (a device would be read without end, a FIFO would hang, `/` would be
 searched whole); it only orders the files found under the given folders, so
 that the likely one is compiled first. Only regular files are read: a symlink
 is followed when it ends at one, and folders reached through a symlink are not
-searched (a folder named explicitly is).
+searched (a folder named explicitly is). Once found, a ledger's rubric record
+says where each rule was: `moved_steps` notes those now elsewhere in the files.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path, PurePath
 from typing import Any
 
-from paritrana_rules.audit.records import RecordWriter
+from paritrana_rules.audit.ledger import Finding, as_mapping
+from paritrana_rules.audit.records import RecordWriter, step_locations
 from paritrana_rules.errors import RubricError
 from paritrana_rules.evaluate.rubric import CompiledRubric
 
@@ -81,3 +83,48 @@ class RubricFinder:
                     return compiled, broken
                 matches.append(compiled)
         return (matches[0] if matches else None), broken
+
+
+def moved_steps(line: int, document: Mapping[str, Any], rubrics: RubricFinder) -> list[Finding]:
+    """A ledger's rubric record: is that rubric still there, and are its rules where the ledger says? A note when
+    some are elsewhere in the files."""
+    identity = as_mapping(document.get("rubric"))
+    compiled, _ = rubrics.find(identity)
+    if compiled is None or rubrics.sha256(compiled) != identity.get("sha256"):
+        return []  # each scored record says so, naming what changed
+    recorded = document.get("locations")
+    recorded_steps = recorded if isinstance(recorded, list) else []  # any length, after tampering
+    current = step_locations(compiled.program)
+    moved = [str(new[0]) for old, new in zip(_placed(recorded_steps), _placed(current), strict=False) if old != new]
+    if not moved:
+        return []
+    return [Finding("moved", f"{len(moved)} steps are recorded at other lines than the rubric has them now (first: "
+                    f"{moved[0]}); the rubric's meaning is the same, its layout changed", line, None, "note")]
+
+
+def _placed(locations: Sequence[Any]) -> list[Any]:
+    """Steps' places ([id, file, line, column]) with each file named as it is wherever the rubrics folder is: on
+    the machine that scored or this one, by an absolute or a relative path. The rubric itself (the file of the
+    `total` step) is named "", a file it builds on by its path inside the rubrics folder, so that only a rule
+    that truly moved, in its file or to another, reads as moved."""
+    main = next((step[1] for step in locations if _step_place(step) and step[0] == "total"), None)
+    return [[step[0], _inside_rubrics(step[1], main), *step[2:]] if _step_place(step) else step for step in locations]
+
+
+def _step_place(step: Any) -> bool:
+    return isinstance(step, list) and len(step) == 4 and isinstance(step[1], str)  # any shape, after tampering
+
+
+def _inside_rubrics(file: str, main: str | None) -> str:
+    """A file's name that does not depend on where the rubrics folder is: its path below the last folder named
+    `rubrics` (where `extends` paths start), else below the rubric's own folder (where they start without one)."""
+    if file == main:
+        return ""
+    parts = PurePath(file).parts
+    folders = parts[:-1]
+    if "rubrics" in folders:
+        last = len(folders) - 1 - folders[::-1].index("rubrics")
+        return PurePath(*parts[last + 1:]).as_posix()
+    if main is not None and PurePath(file).is_relative_to(PurePath(main).parent):
+        return PurePath(file).relative_to(PurePath(main).parent).as_posix()
+    return file
