@@ -1,9 +1,10 @@
 """The funnel's sorts on arrays (numpy, the `columnar` extra): each pass of `ranking.Funnel` as one sort.
 
 A million entries sorted on disk and walked record by record take tens of
-seconds in the process that decides them, while every worker waits. Here the
-entries are read once into columns of a few bytes each (numbers as 64-bit
-integers, groups as codes in the order of their names), and each pass (a cut,
+seconds in one process, once every row is scored and before any ranked row can
+be written. Here the entries are read once into columns, a few dozen bytes an
+entry while the passes run (numbers as 64-bit integers, groups as codes in the
+order of their names), and each pass (a cut,
 the ranking, a placing) is one `numpy.lexsort` of the candidates it takes, by
 group, then each key from the highest, then the entry's index: the order the
 sorts of `ranking.Funnel` give. What a pass decides for every candidate (a
@@ -21,7 +22,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-_LARGEST = 2**62  # numbers this lane sorts stay below it, so that their negation and differences fit 64 bits
+_LARGEST = 2**62  # numbers sorted here stay below it, so that their negations and differences fit 64 bits
 _READ_TOGETHER = 20_000  # entries turned into columns at a time
 
 
