@@ -45,7 +45,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import IO, Any, NamedTuple
 
 import attrs
 import numpy
@@ -457,34 +457,16 @@ class BatchRun(NamedTuple):
         return sum(self.statuses.values())
 
 
-def score_command(data: Path, out: Path, ledger: Path) -> list[str]:
-    tool = Path(sys.executable).with_name("paritrana-rules")
-    prefix = [str(tool)] if tool.exists() else [sys.executable, "-m", "paritrana_rules"]
-    return [*prefix, "score", relative(BATCH), str(data), "--format", "csv", "--output", str(out),
-            "--audit", str(ledger), "--jobs", "2"]
-
-
 def run_batch(data: Path, count: int, timeout: float, memory_limit: int) -> BatchRun:
     with tempfile.TemporaryDirectory(prefix="paritrana-batch-") as folder:
         out, ledger, errors = Path(folder) / "scores.csv", Path(folder) / "ledger.jsonl", Path(folder) / "stderr"
         with errors.open("wb") as stderr:
-            start = time.perf_counter()
-            process = subprocess.Popen(score_command(data, out, ledger), cwd=ROOT, stdout=subprocess.DEVNULL,
-                                       stderr=stderr, start_new_session=True)
-            sampler = Sampler(process, memory_limit)
-            sampler.start()
-            try:
-                code: int | None = process.wait(timeout=timeout)
-            except subprocess.TimeoutExpired:
-                stop(process)
-                process.wait()
-                code = None
-            seconds = time.perf_counter() - start
-            sampler.join()
+            run = timed_command(["score", relative(BATCH), str(data), "--format", "csv", "--output", str(out),
+                                 "--audit", str(ledger), "--jobs", "2"], timeout, memory_limit, stderr)
         statuses = output_statuses(out)
-        problem = batch_problem(code, count, sum(statuses.values()), sampler.over_limit, timeout, memory_limit)
+        problem = batch_problem(run.code, count, sum(statuses.values()), run.over_limit, timeout, memory_limit)
         size = ledger.stat().st_size if ledger.exists() else 0
-        return BatchRun(count, seconds, sampler.peak, statuses, size, problem, tail(errors))
+        return BatchRun(count, run.seconds, run.peak, statuses, size, problem, tail(errors))
 
 
 def output_statuses(out: Path) -> Counter[str]:
@@ -611,16 +593,20 @@ class Timed(NamedTuple):
     seconds: float
     cpu: float
     peak: int
-    code: int | None
+    code: int | None  # None: stopped at the time limit
+    over_limit: bool  # stopped past the memory limit
 
 
-def timed_command(arguments: list[str], timeout: float, memory_limit: int) -> Timed:
-    """`paritrana-rules ARGUMENTS` in a session of its own: wall time, CPU of its tree, peak memory of its tree."""
+def timed_command(arguments: list[str], timeout: float, memory_limit: int,
+                  stderr: IO[bytes] | int = subprocess.DEVNULL) -> Timed:
+    """`paritrana-rules ARGUMENTS` in a session of its own: wall time, CPU of its tree, peak memory of its tree;
+    stopped past `timeout` seconds or `memory_limit` bytes."""
     tool = Path(sys.executable).with_name("paritrana-rules")
+    prefix = [str(tool)] if tool.exists() else [sys.executable, "-m", "paritrana_rules"]
     before = os.times()
     start = time.perf_counter()
-    process = subprocess.Popen([str(tool), *arguments], cwd=ROOT, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL, start_new_session=True)
+    process = subprocess.Popen([*prefix, *arguments], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=stderr,
+                               start_new_session=True)
     sampler = Sampler(process, memory_limit)
     sampler.start()
     try:
@@ -633,7 +619,7 @@ def timed_command(arguments: list[str], timeout: float, memory_limit: int) -> Ti
     sampler.join()
     after = os.times()
     cpu = (after.children_user - before.children_user) + (after.children_system - before.children_system)
-    return Timed(seconds, cpu, sampler.peak, code)
+    return Timed(seconds, cpu, sampler.peak, code, sampler.over_limit)
 
 
 def batch_section(counts: Sequence[int], bad_share: float, timeout: float, memory_limit: int) -> None:

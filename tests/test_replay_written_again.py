@@ -19,9 +19,10 @@ from hypothesis import strategies as st
 
 from paritrana_rules.audit import ledger as ledgers
 from paritrana_rules.audit import replay as replaying
-from paritrana_rules.audit.records import content_hash
 from paritrana_rules.canonical import canonical
 from paritrana_rules.cli import main
+
+from .test_replay_streaming import rechained
 
 ROOT = Path(__file__).resolve().parents[1]
 RUBRIC = ROOT / "rubrics/2024/perusahaan-besar.rubric"  # ranks within provinces and places three in each
@@ -57,16 +58,7 @@ def edited(lines: Lines, at: int, change: Callable[[dict[str, Any]], None], *, r
     change(records[at])
     if not rechain:
         return [*lines[:at], canonical(records[at]) + b"\n", *lines[at + 1:]]
-    head = None
-    for record in records:
-        if record["kind"] == "seal":
-            record.update(prev=head, head=head, count=len(records) - 1)
-            record.pop("sha256")
-            record["sha256"] = content_hash(record)
-        else:
-            record["prev"] = head
-            record["sha256"] = head = content_hash(record)
-    return [canonical(record) + b"\n" for record in records]
+    return rechained(records)
 
 
 def setting(*path: str, value: Any) -> Callable[[dict[str, Any]], None]:
