@@ -27,6 +27,7 @@ from paritrana_rules.compile.columnar import columns, statuses
 from paritrana_rules.data import Candidate, InputSpec
 from paritrana_rules.data.specs import Invalid
 from paritrana_rules.data.values import input_value, is_missing, validate
+from paritrana_rules.numeric import fixed_text, plain
 
 from .strategies import candidate_inputs, small_rubric
 
@@ -274,3 +275,9 @@ def test_the_lane_finds_missing_cells_as_the_data_layer_does(cells: list[str]) -
     """Which cells a stage still waits for: the lane's test of a whole column is `data.is_missing` for each cell."""
     assert _missing(cells).tolist() == [is_missing(cell) for cell in cells]
     assert _missing([None] * len(cells)).tolist() == [True] * len(cells)
+
+
+@given(st.integers(-2**63, 2**63 - 1), st.integers(0, 30))
+def test_a_scaled_integer_is_written_as_plain_writes_its_decimal(scaled: int, places: int) -> None:
+    """The lane writes points and totals from its 64-bit scaled integers without making Decimals: the same text."""
+    assert fixed_text(scaled, places) == plain(Decimal(scaled).scaleb(-places))

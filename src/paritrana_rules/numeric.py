@@ -80,6 +80,14 @@ def plain(value: Decimal) -> str:
     return text
 
 
+def fixed_text(scaled: int, places: int) -> str:
+    """`plain` of the decimal `scaled` / 10^`places` at that exponent, without making the Decimal (a column of
+    scaled integers is written a value at a time): exactly `places` digits after the point."""
+    whole, part = divmod(abs(scaled), 10**places)
+    sign = "-" if scaled < 0 else ""
+    return f"{sign}{whole}.{part:0{places}d}" if places else f"{sign}{whole}"
+
+
 def normalize(value: Decimal) -> Decimal:
     """Drop trailing zeros of integral values so that 18.0 and 18 print alike."""
     if value == value.to_integral_value():

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Iterable, Sequence
 
 
 def scored_parts(candidate_id: str, name: str | None, status: str, total: str, points: list[str], reasons: str, *,
@@ -49,9 +50,13 @@ class CsvLines:
         self.writer = csv.writer(self.buffer, lineterminator="\n")
 
     def __call__(self, cells: list[str]) -> str:
+        return self.many((cells,))
+
+    def many(self, rows: Iterable[Sequence[str]]) -> str:
+        """Rows of cells as CSV lines, one after another (one call for many rows)."""
         self.buffer.seek(0)
         self.buffer.truncate()
-        self.writer.writerow(cells)
+        self.writer.writerows(rows)
         return self.buffer.getvalue()
 
 

@@ -22,8 +22,10 @@ that path's own.
 
 from __future__ import annotations
 
+import itertools
 import math
-from collections.abc import Iterator, Sequence
+import operator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any, NamedTuple
@@ -31,7 +33,7 @@ from typing import Any, NamedTuple
 import attrs
 import numpy as np
 
-from paritrana_rules.batch.cells import CsvLines, scored_parts, spreadsheet_text, status_word
+from paritrana_rules.batch.cells import FORMULA_STARTS, CsvLines, spreadsheet_text, status_word
 from paritrana_rules.compile.column_values import (
     MAX_INPUT_PLACES,
     Bits,
@@ -52,7 +54,7 @@ from paritrana_rules.data.values import input_value
 from paritrana_rules.evaluate.rubric import AnyRubric
 from paritrana_rules.explain.explanation import reasons_for
 from paritrana_rules.explain.outcome import outcome_of
-from paritrana_rules.numeric import plain
+from paritrana_rules.numeric import fixed_text, plain
 from paritrana_rules.rank.ranking import Entry, Rules, entries_of
 
 _NUMBER_CHARS = 20  # the longest plain number the lane reads (the data layer's short form)
@@ -205,8 +207,9 @@ class ColumnLane:
         entries = words.entries(self.rules, qualifies, [row.id for row in rows]) \
             if self.rules.ranks else [None] * len(rows)
         left = (unread | scores.scalar).tolist()
-        return ([(row.position, words.made(index, row.id, row.name, entries[index]))
-                 for index, row in enumerate(rows) if not left[index]], scores.scalar & ~unread)
+        chosen = [index for index, out in enumerate(left) if not out]
+        return ([(rows[index].position, made) for index, made in zip(chosen, words.made(chosen, rows, entries),
+                                                                        strict=True)], scores.scalar & ~unread)
 
     def validated(self, view: AnyRubric, table: _Table, rows: list[Plain], chosen: Any
                   ) -> Iterator[tuple[int, Candidate]]:
@@ -257,19 +260,24 @@ class ColumnLane:
         return made, unread
 
     def converted_column(self, spec: InputSpec, cells: list[str | None], unread: Any) -> Column:
-        """A column of members, sets, yes/no or text: each distinct cell converted once by the data layer."""
+        """A column of members, sets, yes/no or text: each distinct cell converted once by the data layer, and made a
+        column's value once."""
         known = self.converted.setdefault(spec.name, {})
         if len(known) > _CACHED_CELLS:
             known.clear()
-        for cell in set(cells):
+        distinct = list(dict.fromkeys(cells))  # in the order first met (the order texts are coded in)
+        for cell in distinct:
             if cell not in known:
                 known[cell] = _converted(spec, cell)  # None as a key: a column the file lacks (the field is missing)
-        converted = [known[cell] for cell in cells]
-        unread |= np.array([value is None for value in converted], dtype=bool)
+        converted = [known[cell] for cell in distinct]
+        where = dict(zip(distinct, range(len(distinct)), strict=True))
+        rows = np.fromiter(map(where.__getitem__, cells), dtype=np.int64, count=len(cells))
+        unread |= np.array([value is None for value in converted], dtype=bool)[rows]
         values = [None if value is None else value[0] for value in converted]
         if spec.kind == "panel":  # a jury panel enters the rules as the number its scores come to
-            return fixed_column([v.value if isinstance(v, Panel) else Decimal(0) for v in values], unread)
-        return _member_column(spec, values)
+            return fixed_column([v.value if isinstance(v, Panel) else Decimal(0)
+                                 for v in (values[row] for row in rows.tolist())], unread)
+        return _rows_of(_member_column(spec, values), rows)
 
 
 def lane_for(rubric: AnyRubric, rules: Rules, form: Form, stage: str | None, nominated: frozenset[str] | None, *,
@@ -354,6 +362,15 @@ def _member_column(spec: InputSpec, values: list[object]) -> Column:
     return Codes(np.array([index.get(str(v), 0) for v in values], dtype=np.int64), members)
 
 
+def _rows_of(column: Bits | Codes | Any, rows: Any) -> Column:
+    """The column's values at `rows`, in their order."""
+    if isinstance(column, Bits):
+        return Bits(column.bits[rows], column.members)
+    if isinstance(column, Codes):
+        return Codes(column.codes[rows], column.members)
+    return column[rows]
+
+
 def _numbers(spec: InputSpec, cells: list[str | None], unread: Any) -> Fixed:
     """Plain numbers as scaled integers at the largest scale the column needs; an empty cell takes the default.
 
@@ -361,11 +378,9 @@ def _numbers(spec: InputSpec, cells: list[str | None], unread: Any) -> Fixed:
     point with digits on both sides, a leading minus (not for counts), nothing else, short enough to be exact.
     """
     size = len(cells)
-    default = _default_text(spec)
-    texts = [c if c and len(c) <= _NUMBER_CHARS and "\0" not in c  # numpy's fixed-width text drops a NUL
-             else (default if not c and default is not None else "") for c in cells]
-    array = np.array(texts, dtype=f"<U{_NUMBER_CHARS}")
-    codes = array.view(np.uint32).reshape(size, _NUMBER_CHARS)
+    texts = _number_texts(cells, _default_text(spec))
+    width = max(max(map(len, texts), default=1), 1)
+    codes = np.array(texts, dtype=f"<U{width}").view(np.uint32).reshape(size, width)
     length = np.count_nonzero(codes, axis=1)
     digit = (codes >= 48) & (codes <= 57)
     point, minus = codes == 46, codes == 45
@@ -385,12 +400,25 @@ def _numbers(spec: InputSpec, cells: list[str | None], unread: Any) -> Fixed:
     readable &= whole + scale <= _DIGITS  # at the column's scale, not only its own: still below 10^18
     ints = np.zeros(size, dtype=np.int64)
     with np.errstate(over="ignore"):  # only rows not read can overflow, and they are set to 0 below
-        for column in range(_NUMBER_CHARS):  # the digits, the point skipped, as one integer
+        for column in range(width):  # the digits, the point skipped, as one integer
             ints = np.where(digit[:, column], ints * 10 + (codes[:, column].astype(np.int64) - 48), ints)
     ints = np.where(negative, -ints, ints) * 10 ** np.where(readable, scale - places, 0)
     readable &= _within_bounds(spec, ints, scale)
     unread |= ~readable
     return Fixed.of(np.where(readable, ints, 0), scale)
+
+
+def _number_texts(cells: list[str | None], default: str | None) -> list[str]:
+    """The cells `_numbers` reads: an empty one as the default (if any), and "" (not read) for one too long to be
+    read or holding a NUL (numpy's fixed-width text would cut it short or drop it)."""
+    if not cells or cells[0] is None:  # a column the file lacks: None in every row
+        return [default or ""] * len(cells)
+    texts: list[str] = cells  # type: ignore[assignment]  # a column the file has: text in every row
+    if default is not None and "" in texts:
+        texts = [cell or default for cell in texts]
+    if max(map(len, texts), default=0) > _NUMBER_CHARS or "\0" in "".join(texts):
+        texts = [cell if len(cell) <= _NUMBER_CHARS and "\0" not in cell else "" for cell in texts]
+    return texts
 
 
 def _plain_number(cell: str) -> Decimal:
@@ -418,95 +446,136 @@ def _within_bounds(spec: InputSpec, ints: Any, scale: int) -> Any:
     return inside
 
 
+class _Texts(NamedTuple):
+    """A column's distinct texts, and each row's code into them."""
+
+    texts: list[str]
+    codes: Any
+
+    def at(self, index: int) -> str:
+        text: str = self.texts[self.codes[index]]
+        return text
+
+    def of(self, rows: list[int], written: Callable[[list[str]], list[str]] | None = None) -> list[str]:
+        """The texts of `rows`, in order; the distinct ones `written` first, if given."""
+        texts = self.texts if written is None else written(self.texts)
+        return list(map(texts.__getitem__, self.codes[rows].tolist()))
+
+
+def _spreadsheet_texts(cells: list[str]) -> list[str]:
+    """`spreadsheet_text` of each cell, asked only of those that start as a formula would."""
+    starts = list(map(str.startswith, cells, itertools.repeat(FORMULA_STARTS)))
+    if not any(starts):
+        return cells
+    return [spreadsheet_text(cell) if start else cell for cell, start in zip(cells, starts, strict=True)]
+
+
 class _Words:
     """A chunk's scores as the items, CSV lines and entries the row-by-row path makes of results.
 
-    Everything a row shows takes few distinct values (points, statuses, reasons): each is written once per
-    chunk, and a row picks its texts from lists.
+    Everything a row shows takes few distinct values (points, statuses, reasons): each distinct value, and each
+    distinct line of them, is written once per chunk (rows alike are found by a sort), and a row picks its texts
+    from lists.
     """
 
     def __init__(self, program: Program, scores: Scores, status: Any, form: Form) -> None:
         self.program, self.scores, self.form = program, scores, form
-        self.decimals: dict[int, Decimal] = {}
         self.status: list[str] = status.tolist()
         self.points = {c.decl.name: self.texts(scores.points[c.decl.name]) for c in program.model.criteria}
         self.total = self.texts(scores.total)
         self.cells = [c.decl.name for c in program.whole.criteria]  # the criteria a CSV row shows
-        self.reasons = self.outcomes()
-        self.reason_cells = self.joined(self.reasons)
+        self.reasons, self.reason_codes = self.outcomes()
         self.lines = CsvLines()
-        words = {status: self.cell(status_word(status, form.lang)) for status in set(self.status)}
-        self.status_cells = [words[status] for status in self.status]
         ranking = program.model.ranking
         self.keys = [key for key in (ranking.keys if ranking is not None else ()) if key in scores.points]
-        self.after = self.after_lines() if form.line in ("csv", "csv-around") else []
 
-    def texts(self, scaled: Any) -> list[str]:
+    def texts(self, scaled: Any) -> _Texts:
         """Scaled integers as the plain text of the decimals they are, each distinct value written once (and made
-        a CSV cell once: see `made`)."""
+        a CSV cell once)."""
         distinct, where = np.unique(scaled, return_inverse=True)
-        written = [self.cell(plain(self.decimal(value))) for value in distinct.tolist()]
-        return [written[i] for i in where.tolist()]
+        scale = self.scores.scale
+        return _Texts([self.cell(fixed_text(value, scale)) for value in distinct.tolist()], where.reshape(-1))
 
     def cell(self, text: str) -> str:
         return text if self.form.raw_csv or self.form.line is None else spreadsheet_text(text)
 
-    def outcomes(self) -> list[list[str]]:
-        """Each row's reasons: made once for each distinct set of failed gates, stages not passed and status."""
+    def outcomes(self) -> tuple[list[list[str]], Any]:
+        """The reasons of each distinct set of failed gates, stages not passed and status; and each row's code
+        into them."""
         scores = self.scores
         flags = [~passed for passed in scores.gates.values()] + [~advanced for advanced in scores.advanced.values()]
         names = [*scores.gates, *scores.advanced]
         signature = np.zeros(scores.size, dtype=object) if len(flags) > 62 else np.zeros(scores.size, dtype=np.int64)
         for bit, flag in enumerate(flags):
             signature = signature + flag.astype(np.int64) * (1 << bit)
-        made: dict[tuple[int, str], list[str]] = {}
-        rows = []
-        for code, status in zip(signature.tolist(), self.status, strict=True):
-            if (code, status) not in made:
+        made: dict[tuple[int, str], int] = {}
+        reasons: list[list[str]] = []
+        codes = []
+        for key in zip(signature.tolist(), self.status, strict=True):
+            if key not in made:
+                made[key] = len(reasons)
+                code, status = key
                 failed = [name for bit, name in enumerate(names) if code >> bit & 1]
-                made[(code, status)] = reasons_for(self.program, [n for n in failed if n in scores.gates],
-                                                   [n for n in failed if n in scores.advanced], status,
-                                                   self.form.lang)
-            rows.append(made[(code, status)])
-        return rows
+                reasons.append(reasons_for(self.program, [n for n in failed if n in scores.gates],
+                                           [n for n in failed if n in scores.advanced], status, self.form.lang))
+            codes.append(made[key])
+        return reasons, np.array(codes, dtype=np.int64)
 
-    def joined(self, reasons: list[list[str]]) -> list[str]:
-        """Each row's reasons as its CSV cell, each distinct list joined once."""
-        cells: dict[int, str] = {}
-        return [cells.setdefault(id(why), self.cell("; ".join(why))) for why in reasons]
-
-    def made(self, index: int, candidate_id: str, name: str | None, entry: Entry | None) -> Made:
-        """The row as `rows._finished` would make it of the row-by-row path's result: its CSV line, its CSV text
-        around the rank columns, or its item."""
+    def made(self, chosen: list[int], rows: list[Plain], entries: Sequence[Entry | None]) -> list[Made]:
+        """The chosen rows as `rows._finished` would make them of the row-by-row path's results: their CSV lines,
+        their CSV texts around the rank columns, or their items."""
         if self.form.line not in ("csv", "csv-around"):
-            return Made(self.item(index, candidate_id, name), entry)
-        cell = self.cell  # totals, points and reasons are cells already
-        before = self.lines(scored_parts(cell(candidate_id), cell(name or ""), self.status_cells[index],
-                                         self.total[index], [], "", raw=True)[0])[:-1] + ","
+            return [Made(self.item(index, rows[index].id, rows[index].name), entries[index]) for index in chosen]
+        before, after = self.before_lines(chosen, rows), self.after_lines(chosen)
         if self.form.line == "csv":
-            return Made(None, entry, text=before + self.after[index])
-        return Made(None, entry, around=(before, "," + self.after[index]))
+            return [Made(None, entries[index], text=text) for index, text in
+                    zip(chosen, map(operator.add, before, after), strict=True)]
+        return [Made(None, entries[index], around=(text, "," + rest))
+                for index, text, rest in zip(chosen, before, after, strict=True)]
 
-    def after_lines(self) -> list[str]:
-        """Each row's CSV text after its total and rank columns (its points, then its reasons): a line written once
-        for each distinct one in the chunk."""
-        size, points = self.scores.size, self.points
-        columns = [points[c] if c in points else [""] * size for c in self.cells]
-        written: dict[tuple[str, ...], str] = {}
-        return [written.get(key) or written.setdefault(key, self.lines(scored_parts("", "", "", "", list(key[:-1]),
-                                                                                      key[-1], raw=True)[1]))
-                for key in zip(*columns, self.reason_cells, strict=True)]
+    def before_lines(self, chosen: list[int], rows: list[Plain]) -> list[str]:
+        """The chosen rows' CSV text up to their total, with the comma after it."""
+        ids = [rows[index].id for index in chosen]
+        names = [rows[index].name or "" for index in chosen]
+        if not (self.form.raw_csv or self.form.line is None):
+            ids, names = _spreadsheet_texts(ids), _spreadsheet_texts(names)
+        words = list(set(self.status))
+        status = dict(zip(words, self.quoted([self.cell(status_word(word, self.form.lang)) for word in words]),
+                          strict=True))
+        totals = self.total.of(chosen, self.quoted)
+        named = self.csv_lines(zip(ids, names, strict=True), [*ids, *names])
+        return [f"{pair[:-1]},{status[self.status[index]]},{total},"
+                for pair, index, total in zip(named, chosen, totals, strict=True)]
 
-    def decimal(self, scaled: int) -> Decimal:
-        if scaled not in self.decimals:
-            self.decimals[scaled] = Decimal(scaled).scaleb(-self.scores.scale)
-        return self.decimals[scaled]
+    def after_lines(self, chosen: list[int]) -> list[str]:
+        """The chosen rows' CSV text after their total and rank columns: their points, then their reasons, each
+        distinct cell quoted once."""
+        reasons = _Texts([self.cell("; ".join(why)) for why in self.reasons], self.reason_codes)
+        shown = [self.points.get(name) for name in self.cells]
+        columns = [[""] * len(chosen) if texts is None else texts.of(chosen, self.quoted) for texts in shown]
+        return [line + "\n" for line in map(",".join, zip(*columns, reasons.of(chosen, self.quoted), strict=True))]
+
+    def csv_lines(self, rows: Iterable[Sequence[str]], texts: list[str]) -> list[str]:
+        """Rows as CSV lines: written through one CSV writer at once and cut at the line ends, when none of `texts`
+        (the cells that may hold any text) holds a line break; else a row at a time."""
+        together = "".join(texts)
+        if "\n" in together or "\r" in together:
+            return [self.lines(list(row)) for row in rows]
+        return [line + "\n" for line in self.lines.many(rows).split("\n")[:-1]]
+
+    def quoted(self, cells: list[str]) -> list[str]:
+        """Cells as they stand in a CSV line, as the CSV writer writes them among others: quoted when one holds a
+        comma, a quote or a line break (most columns are numbers: none does)."""
+        together = "".join(cells)
+        if not any(special in together for special in ',"\r\n'):
+            return cells
+        return [self.lines([cell, ""])[:-2] for cell in cells]
 
     def item(self, index: int, candidate_id: str, name: str | None) -> dict[str, Any]:
         """What `outcome.summary` makes of the row's result."""
-        points = {criterion: texts[index] for criterion, texts in self.points.items()}
-        return {**outcome_of(self.program, candidate_id, name, self.total[index], self.status[index],
-                             list(self.reasons[index])), "points": points}
+        points = {criterion: texts.at(index) for criterion, texts in self.points.items()}
+        return {**outcome_of(self.program, candidate_id, name, self.total.at(index), self.status[index],
+                             list(self.reasons[self.reason_codes[index]])), "points": points}
 
     def entries(self, rules: Rules, qualifies: list[Any], candidates: list[str]) -> list[Entry]:
         """Each row's entry, as `ranking.result_entry` makes it of the row's result (its points: those the ranking
