@@ -20,6 +20,10 @@ from paritrana_rules.canonical import canonical
 from paritrana_rules.cli import main
 from paritrana_rules.errors import InputError
 from paritrana_rules.rank import spill
+from paritrana_rules.batch.cells import CsvLines, spreadsheet_text
+from paritrana_rules.batch.rows import rank_cells
+from paritrana_rules.batch.run import RankText
+from paritrana_rules.explain.funnel import FunnelWords
 from paritrana_rules.rank.ranking import Entry, Placing, Rules, place, place_results, result_entry
 
 from .test_ledger_trust import rechain
@@ -350,3 +354,25 @@ def test_a_spill_extended_holds_what_one_appended_to_holds(batches: list[list[in
     finally:
         one.close()
         many.close()
+
+
+@given(st.one_of(st.sampled_from(["barat", "timur", None]), st.text(max_size=6)), st.integers(1, 10**7),
+       st.booleans(), st.booleans(), st.sampled_from(["en", "id"]), st.booleans())
+def test_a_rank_put_into_its_groups_written_columns_is_those_columns_written(
+        group: str | None, rank: int, tied: bool, nominated: bool, lang: str, raw: bool) -> None:
+    """A ranked CSV's rank columns are written once per group with the rank left out (`RankText`): with the rank
+    put in, they are the rank columns written whole, whatever the group's label (commas, quotes, line breaks, a
+    formula: a group that is no part of the grouping is shown as written)."""
+    model = commas_in_labels().model
+    words = FunnelWords(model, lang)
+    ranks = RankText(words, lang, raw)
+    ranks(Placing("k-0", group, 7, 9, nominated, tied))  # the group's columns written, the rank left out
+    placing = Placing("k-1", group, rank, 9, nominated, tied)
+    cells = rank_cells(words, placing, lang)
+    assert ranks(placing) == CsvLines()(cells if raw else [spreadsheet_text(cell) for cell in cells])[:-1]
+
+
+@functools.cache
+def commas_in_labels() -> pr.CompiledRubric:
+    return pr.loads(TEXT.format(cut="included", award="included").replace('en "West zone"', 'en "West zone, Java"'),
+                    "commas.rubric")

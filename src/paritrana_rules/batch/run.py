@@ -166,19 +166,43 @@ def _write_around(rubric: AnyRubric, chunks: Iterable[list[Row]], placings: Iter
     for chunk in chunks:
         kept.extend(row.around or row.text for row in chunk)
     output.write(csv_text(csv_header(rubric, options.lang)).encode("utf-8"))
-    words, lines = FunnelWords(rubric.model, options.lang), CsvLines()
+    ranks = RankText(FunnelWords(rubric.model, options.lang), options.lang, options.raw_csv)
     written: list[str] = []  # rows written to `output` a few thousand at a time
     for piece in kept:
-        if isinstance(piece, tuple):
-            ranked = rank_cells(words, next(placings), options.lang)
-            cells = ranked if options.raw_csv else [spreadsheet_text(cell) for cell in ranked]
-            written.append(piece[0] + lines(cells)[:-1] + piece[1])
-        else:
-            written.append(str(piece))
+        written.append(piece[0] + ranks(next(placings)) + piece[1] if isinstance(piece, tuple) else str(piece))
         if len(written) >= _ROWS_WRITTEN_TOGETHER:
             output.write("".join(written).encode("utf-8"))
             written.clear()
     output.write("".join(written).encode("utf-8"))
+
+
+class RankText:
+    """A placing's rank columns as CSV text (`rows.rank_cells`, quoted and kept from running as formulas).
+
+    Most placings (no cut, no placing won) differ from the others of their group only in the rank, which comes
+    first in its cell and is digits, which neither quoting nor formula escapes look at: their text is written
+    once per group with the rank left out, and each placing's rank put in.
+    """
+
+    def __init__(self, words: FunnelWords, lang: str, raw: bool) -> None:
+        self.words, self.lang, self.raw = words, lang, raw
+        self.lines = CsvLines()
+        self.frames: dict[tuple[Any, ...], tuple[str, str]] = {}
+
+    def __call__(self, placing: Placing) -> str:
+        if placing.rank is None or placing.cut is not None or placing.awards:
+            return self.written(placing)
+        key = (placing.group, placing.tied, placing.nominated)
+        if key not in self.frames:
+            text = self.written(attrs.evolve(placing, rank=0))
+            head = text[:text.index("0")]  # an opening quote, or nothing
+            self.frames[key] = (head, text[len(head) + 1:])
+        head, tail = self.frames[key]
+        return f"{head}{placing.rank}{tail}"
+
+    def written(self, placing: Placing) -> str:
+        ranked = rank_cells(self.words, placing, self.lang)
+        return self.lines(ranked if self.raw else [spreadsheet_text(cell) for cell in ranked])[:-1]
 
 
 _ROWS_WRITTEN_TOGETHER = 2_000

@@ -88,21 +88,27 @@ def _fill(batch: list[tuple[Any, ...]], start: int, eligible: Any, keys: Any, gr
     end = start + len(batch)
     _, chosen, ranked, grouped, totals, qualified = zip(*batch, strict=True)
     eligible[start:end] = chosen
-    if keys.shape[1]:
-        whole = [key if key else (0,) * keys.shape[1] for key in ranked]
-        if any(abs(number) >= _LARGEST for key in whole for number in key):
-            return False
-        keys[start:end] = whole
+    if keys.shape[1] and not _fits(keys, start, [key if key else (0,) * keys.shape[1] for key in ranked]):
+        return False
     for column, (known, values) in enumerate(zip(codes, zip(*grouped, strict=True), strict=True)):
         groups[start:end, column] = [known.setdefault(value or "", len(known)) for value in values]
     if cut_totals.shape[1]:
-        if any(abs(total) >= _LARGEST for row in totals for total in row if total is not None):
+        if not _fits(cut_totals, start, [[total or 0 for total in row] for row in totals]):
             return False
         running[start:end] = [[total is not None for total in row] for row in totals]
-        cut_totals[start:end] = [[total or 0 for total in row] for row in totals]
     if qualifies.shape[1]:
         qualifies[start:end] = qualified
     return True
+
+
+def _fits(column: Any, start: int, numbers: list[Any]) -> bool:
+    """The numbers put into the column at `start`, when they are all below `_LARGEST` in size."""
+    try:
+        column[start:start + len(numbers)] = numbers
+    except OverflowError:  # past 64 bits
+        return False
+    written = column[start:start + len(numbers)]
+    return not ((written >= _LARGEST) | (written <= -_LARGEST)).any()
 
 
 def sort(chosen: Any, group: Any, keys: Any) -> Sorted:
