@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
 from collections.abc import Iterable, Sequence
 
@@ -77,3 +78,11 @@ def spreadsheet_text(cell: str) -> str:
     if len(cell) > 1 and cell.startswith(FORMULA_STARTS) and not _PLAIN_NUMBER.fullmatch(cell):
         return "'" + cell
     return cell
+
+
+def spreadsheet_texts(cells: list[str]) -> list[str]:
+    """`spreadsheet_text` of each cell, asked only of those that start as a formula would (a column at a time)."""
+    starts = list(map(str.startswith, cells, itertools.repeat(FORMULA_STARTS)))
+    if not any(starts):
+        return cells
+    return [spreadsheet_text(cell) if start else cell for cell, start in zip(cells, starts, strict=True)]

@@ -22,7 +22,6 @@ that path's own.
 
 from __future__ import annotations
 
-import itertools
 import math
 import operator
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -33,7 +32,7 @@ from typing import Any, NamedTuple
 import attrs
 import numpy as np
 
-from paritrana_rules.batch.cells import FORMULA_STARTS, CsvLines, spreadsheet_text, status_word
+from paritrana_rules.batch.cells import CsvLines, spreadsheet_text, spreadsheet_texts, status_word
 from paritrana_rules.compile.column_values import (
     MAX_INPUT_PLACES,
     Bits,
@@ -453,21 +452,12 @@ class _Texts(NamedTuple):
     codes: Any
 
     def at(self, index: int) -> str:
-        text: str = self.texts[self.codes[index]]
-        return text
+        return str(self.texts[self.codes[index]])
 
     def of(self, rows: list[int], written: Callable[[list[str]], list[str]] | None = None) -> list[str]:
         """The texts of `rows`, in order; the distinct ones `written` first, if given."""
         texts = self.texts if written is None else written(self.texts)
         return list(map(texts.__getitem__, self.codes[rows].tolist()))
-
-
-def _spreadsheet_texts(cells: list[str]) -> list[str]:
-    """`spreadsheet_text` of each cell, asked only of those that start as a formula would."""
-    starts = list(map(str.startswith, cells, itertools.repeat(FORMULA_STARTS)))
-    if not any(starts):
-        return cells
-    return [spreadsheet_text(cell) if start else cell for cell, start in zip(cells, starts, strict=True)]
 
 
 class _Words:
@@ -538,7 +528,7 @@ class _Words:
         ids = [rows[index].id for index in chosen]
         names = [rows[index].name or "" for index in chosen]
         if not (self.form.raw_csv or self.form.line is None):
-            ids, names = _spreadsheet_texts(ids), _spreadsheet_texts(names)
+            ids, names = spreadsheet_texts(ids), spreadsheet_texts(names)
         words = list(set(self.status))
         status = dict(zip(words, self.quoted([self.cell(status_word(word, self.form.lang)) for word in words]),
                           strict=True))
