@@ -77,7 +77,6 @@ class Gathered:
         parts, self.parts = self.parts, []
         joined = [np.concatenate([part[field] for part in parts]) for field in (0, 1, 2, 4, 5, 6)]
         eligible, keys, groups, cut_totals, running, qualifies = joined
-        keys, cut_totals = keys.astype(np.int64), cut_totals.astype(np.int64)  # differences of 32-bit numbers
         names = []
         for column, known in enumerate(self.codes):
             ordered = sorted(known)
@@ -97,7 +96,7 @@ class Gathered:
                        np.zeros((size, groups), dtype=np.int32), [], np.zeros((size, cuts), dtype=np.int64),
                        np.zeros((size, cuts), dtype=bool), np.zeros((size, awards), dtype=bool))
         if _fill(batch, part, self.codes):
-            self.parts.append(part._replace(keys=_narrowed(part.keys), cut_totals=_narrowed(part.cut_totals)))
+            self.parts.append(part)
         else:
             self.fits, self.parts = False, []
 
@@ -120,13 +119,6 @@ def _fill(batch: list[tuple[Any, ...]], part: Columns, codes: list[dict[str, int
     if part.qualifies.shape[1]:
         part.qualifies[:] = qualified
     return True
-
-
-def _narrowed(numbers: Any) -> Any:
-    """64-bit numbers as 32-bit ones, when they fit (points and totals at two places do): half the memory
-    while the rows are still being scored."""
-    small = np.iinfo(np.int32).max
-    return numbers.astype(np.int32) if not numbers.size or (np.abs(numbers) <= small).all() else numbers
 
 
 def _fits(column: Any, numbers: list[Any]) -> bool:
