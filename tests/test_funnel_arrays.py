@@ -39,7 +39,8 @@ def rules_of(name: str) -> Rules:
 
 
 def decided(rules: Rules, entries: list[Entry], *, on_arrays: bool) -> list[Placing]:
-    funnel = Funnel(rules, on_arrays=on_arrays)
+    funnel = Funnel(rules)
+    funnel.on_arrays = on_arrays
     try:
         funnel.add_all(entries)
         return list(funnel.placings())

@@ -244,7 +244,8 @@ class _Ranked:
         found = [c for c in (self.rubrics.find(reference)[0] for reference in self.named) if c is not None]
         if not found:
             return None
-        funnel = Funnel(Rules(found[0].model), on_arrays=False)  # in flat memory: 130 MiB less at a million
+        funnel = Funnel(Rules(found[0].model))
+        funnel.on_arrays = False  # sorted on disk: the arrays hold every entry at once (130 MiB more at a million)
         for entry in self.entries:  # one at a time: `add_all` would hold them all at once
             funnel.add(entry)
         return funnel

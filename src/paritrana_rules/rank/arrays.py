@@ -2,16 +2,16 @@
 
 A million entries sorted on disk and walked record by record take tens of
 seconds in one process, once every row is scored and before any ranked row can
-be written. Here the entries are put into columns as they are added, a batch at
-a time while the rows are still being scored (`Gathered`): a few dozen bytes an
-entry (numbers as 64-bit integers, groups as codes in the order of their
-names). Each pass (a cut, the ranking, a placing) is one `numpy.lexsort` of the
-candidates it takes, by group, then each key from the highest, then the entry's
-index: the order the sorts of `ranking.Funnel` give. What a pass decides for
-every candidate (a rank, a tie, a cut) is then written a column at a time;
-placings are few, and each is decided as `ranking` decides it. The outcome is
-the same as the sorts give (`tests/test_funnel_arrays.py` holds the two to each
-other); entries with a number past 2^62 are left to them.
+be written. Here the entries are read once into columns, a few dozen bytes an
+entry while the passes run (numbers as 64-bit integers, groups as codes in the
+order of their names), and each pass (a cut,
+the ranking, a placing) is one `numpy.lexsort` of the candidates it takes, by
+group, then each key from the highest, then the entry's index: the order the
+sorts of `ranking.Funnel` give. What a pass decides for every candidate (a
+rank, a tie, a cut) is then written a column at a time; placings are few, and
+each is decided as `ranking` decides it. The outcome is the same as the sorts
+give (`tests/test_funnel_arrays.py` holds the two to each other); entries with
+a number past 2^62 are left to them.
 """
 
 from __future__ import annotations
@@ -51,83 +51,64 @@ class Sorted(NamedTuple):
     group_size: Any
 
 
-class Gathered:
-    """Entries turned into columns as they are added, a batch at a time: while the rows are still being scored,
-    not once every total is in. Made by `ranking.Funnel`, which hands it every entry (a `ranking.Entry` tuple)."""
-
-    def __init__(self, keys: int, groups: int, cuts: int, awards: int) -> None:
-        self.widths = (keys, groups, cuts, awards)
-        self.pending: list[tuple[Any, ...]] = []
-        self.parts: list[Columns] = []
-        self.codes: list[dict[str, int]] = [{} for _ in range(groups)]  # group name -> code, in the order met
-        self.fits = True  # False once a number is past what the columns hold: the funnel then sorts on disk
-
-    def add(self, entries: Iterable[tuple[Any, ...]]) -> None:
-        if self.fits:
-            self.pending.extend(entries)
-            if len(self.pending) >= _READ_TOGETHER:
-                self._convert()
-
-    def columns(self) -> Columns | None:
-        """Every entry added, as columns (group codes in the order their names sort in); None when a number
-        does not fit."""
-        self._convert()
-        if not self.fits:
-            return None
-        parts, self.parts = self.parts, []
-        joined = [np.concatenate([part[field] for part in parts]) for field in (0, 1, 2, 4, 5, 6)]
-        eligible, keys, groups, cut_totals, running, qualifies = joined
-        names = []
-        for column, known in enumerate(self.codes):
-            ordered = sorted(known)
-            remap = np.zeros(max(len(known), 1), dtype=np.int32)
-            remap[[known[name] for name in ordered]] = np.arange(len(ordered), dtype=np.int32)
-            groups[:, column] = remap[groups[:, column]]
-            names.append(ordered)
-        return Columns(eligible, keys, groups, names, cut_totals, running, qualifies)
-
-    def _convert(self) -> None:
-        batch, self.pending = self.pending, []
-        if not self.fits:
-            return
-        keys, groups, cuts, awards = self.widths
-        size = len(batch)
-        part = Columns(np.zeros(size, dtype=bool), np.zeros((size, keys), dtype=np.int64),
-                       np.zeros((size, groups), dtype=np.int32), [], np.zeros((size, cuts), dtype=np.int64),
-                       np.zeros((size, cuts), dtype=bool), np.zeros((size, awards), dtype=bool))
-        if _fill(batch, part, self.codes):
-            self.parts.append(part)
-        else:
-            self.fits, self.parts = False, []
+def columns_of(entries: Iterable[tuple[Any, ...]], count: int, keys: int, groups: int, cuts: int, awards: int
+               ) -> Columns | None:
+    """The entries (`ranking.Entry` tuples) as columns; None when a number does not fit."""
+    eligible = np.zeros(count, dtype=bool)
+    key_columns = np.zeros((count, keys), dtype=np.int64)
+    group_codes = np.zeros((count, groups), dtype=np.int32)
+    cut_totals = np.zeros((count, cuts), dtype=np.int64)
+    running = np.zeros((count, cuts), dtype=bool)
+    qualifies = np.zeros((count, awards), dtype=bool)
+    codes: list[dict[str, int]] = [{} for _ in range(groups)]
+    start, batch = 0, []
+    for item in entries:
+        batch.append(item)
+        if len(batch) == _READ_TOGETHER:
+            if not _fill(batch, start, eligible, key_columns, group_codes, cut_totals, running, qualifies, codes):
+                return None
+            start, batch = start + len(batch), []
+    if not _fill(batch, start, eligible, key_columns, group_codes, cut_totals, running, qualifies, codes):
+        return None
+    names = []
+    for column, known in enumerate(codes):  # codes in the order the names sort in
+        ordered = sorted(known)
+        remap = np.zeros(max(len(known), 1), dtype=np.int32)
+        remap[[known[name] for name in ordered]] = np.arange(len(ordered), dtype=np.int32)
+        group_codes[:, column] = remap[group_codes[:, column]]
+        names.append(ordered)
+    return Columns(eligible, key_columns, group_codes, names, cut_totals, running, qualifies)
 
 
-def _fill(batch: list[tuple[Any, ...]], part: Columns, codes: list[dict[str, int]]) -> bool:
-    """A batch of entries into its columns; False when a number is past what the columns hold."""
+def _fill(batch: list[tuple[Any, ...]], start: int, eligible: Any, keys: Any, groups: Any, cut_totals: Any,
+          running: Any, qualifies: Any, codes: list[dict[str, int]]) -> bool:
+    """One batch of entries into the columns at `start`; False when a number is past what the columns hold."""
     if not batch:
         return True
+    end = start + len(batch)
     _, chosen, ranked, grouped, totals, qualified = zip(*batch, strict=True)
-    part.eligible[:] = chosen
-    width = part.keys.shape[1]
-    if width and not _fits(part.keys, [key if key else (0,) * width for key in ranked]):
+    eligible[start:end] = chosen
+    if keys.shape[1] and not _fits(keys, start, [key if key else (0,) * keys.shape[1] for key in ranked]):
         return False
     for column, (known, values) in enumerate(zip(codes, zip(*grouped, strict=True), strict=True)):
-        part.groups[:, column] = [known.setdefault(value or "", len(known)) for value in values]
-    if part.cut_totals.shape[1]:
-        if not _fits(part.cut_totals, [[total or 0 for total in row] for row in totals]):
+        groups[start:end, column] = [known.setdefault(value or "", len(known)) for value in values]
+    if cut_totals.shape[1]:
+        if not _fits(cut_totals, start, [[total or 0 for total in row] for row in totals]):
             return False
-        part.running[:] = [[total is not None for total in row] for row in totals]
-    if part.qualifies.shape[1]:
-        part.qualifies[:] = qualified
+        running[start:end] = [[total is not None for total in row] for row in totals]
+    if qualifies.shape[1]:
+        qualifies[start:end] = qualified
     return True
 
 
-def _fits(column: Any, numbers: list[Any]) -> bool:
-    """The numbers put into the column, when they are all below `_LARGEST` in size."""
+def _fits(column: Any, start: int, numbers: list[Any]) -> bool:
+    """The numbers put into the column at `start`, when they are all below `_LARGEST` in size."""
     try:
-        column[:] = numbers
+        column[start:start + len(numbers)] = numbers
     except OverflowError:  # past 64 bits
         return False
-    return not ((column >= _LARGEST) | (column <= -_LARGEST)).any()
+    written = column[start:start + len(numbers)]
+    return not ((written >= _LARGEST) | (written <= -_LARGEST)).any()
 
 
 def sort(chosen: Any, group: Any, keys: Any) -> Sorted:
@@ -186,18 +167,12 @@ def placings_won(ranked: Sorted, won: Any, first_key: Any, places: int
     return made
 
 
-def gathered(rules: Any) -> Gathered:
-    """What `decide` needs of the entries of a funnel of `rules` (its `Rules`), gathered as they are added."""
-    model = rules.model
-    return Gathered(len(model.ranking.keys) if model.ranking is not None else 0, len(rules.groups), len(model.cuts),
-                    len(model.awards))
-
-
-def decide(rules: Any, entries: Gathered, decided: Any) -> bool:
+def decide(rules: Any, entries: Any, decided: Any) -> bool:
     """Every pass of `ranking.Funnel` over its entries (`rules` its `Rules`, `decided` its `_Decisions`, filled
     here); False, having decided nothing, when a number does not fit."""
     model, ranking = rules.model, rules.model.ranking
-    columns = entries.columns()
+    columns = columns_of(entries, len(entries), len(ranking.keys) if ranking is not None else 0, len(rules.groups),
+                         len(model.cuts), len(model.awards))
     if columns is None:
         return False
     cut_at = np.frombuffer(decided.cut_at, dtype=np.intc)

@@ -219,27 +219,19 @@ class Funnel:
     tuple costs three times as much to write to disk and read back, and a million go through several passes.
     """
 
-    def __init__(self, rules: Rules, *, on_arrays: bool = True) -> None:
-        """`on_arrays`: decided on arrays (`rank.arrays`, when numpy is there), which hold a few dozen bytes an
-        entry from the first entry on; else by sorts on disk, in flat memory."""
+    def __init__(self, rules: Rules) -> None:
         self.rules = rules
         self.entries = Spill()
         self.ranked = Spill()  # (index, entry) of each ranked entry: what placings choose from, often few
         self.decided: _Decisions | None = None
         self.places = rules.model.rounding_places
-        self.gathered = arrays.gathered(rules) if on_arrays and arrays is not None else None
+        self.on_arrays = arrays is not None
 
     def add(self, item: Entry) -> None:
-        record = tuple(item)
-        self.entries.append(record)
-        if self.gathered is not None:
-            self.gathered.add((record,))
+        self.entries.append(tuple(item))
 
     def add_all(self, items: Iterable[Entry]) -> None:
-        records = list(map(tuple, items))
-        self.entries.extend(records)
-        if self.gathered is not None:
-            self.gathered.add(records)
+        self.entries.extend(map(tuple, items))
 
     def close(self) -> None:
         self.entries.close()
@@ -260,7 +252,7 @@ class Funnel:
         """Each pass a sort of the entries: on arrays, one sort each (`rank.arrays`), when numpy is there and the
         numbers fit; else on disk (below), which keeps memory flat."""
         decided = _Decisions(len(self.entries))
-        if self.gathered is not None and arrays.decide(self.rules, self.gathered, decided):
+        if self.on_arrays and arrays.decide(self.rules, self.entries, decided):
             return decided
         for number in range(len(self.rules.model.cuts)):
             self._cut(number, decided)
