@@ -463,9 +463,8 @@ class _Texts(NamedTuple):
 class _Words:
     """A chunk's scores as the items, CSV lines and entries the row-by-row path makes of results.
 
-    Everything a row shows takes few distinct values (points, statuses, reasons): each distinct value, and each
-    distinct line of them, is written once per chunk (rows alike are found by a sort), and a row picks its texts
-    from lists.
+    A column of points, totals, statuses or reasons takes few distinct values: each is written, and quoted for
+    CSV, once per chunk, and a row's line is joined from the texts its codes pick.
     """
 
     def __init__(self, program: Program, scores: Scores, status: Any, form: Form) -> None:
