@@ -24,7 +24,7 @@ from paritrana_rules.batch.cells import CsvLines, spreadsheet_text
 from paritrana_rules.batch.rows import rank_cells
 from paritrana_rules.batch.run import RankText
 from paritrana_rules.explain.funnel import FunnelWords
-from paritrana_rules.rank.ranking import Entry, Placing, Rules, place, place_results, result_entry
+from paritrana_rules.rank.ranking import CutOutcome, Entry, Placing, Rules, place, place_results, result_entry
 
 from .test_ledger_trust import rechain
 
@@ -356,20 +356,30 @@ def test_a_spill_extended_holds_what_one_appended_to_holds(batches: list[list[in
         many.close()
 
 
-@given(st.one_of(st.sampled_from(["barat", "timur", None]), st.text(max_size=6)), st.integers(1, 10**7),
-       st.booleans(), st.booleans(), st.sampled_from(["en", "id"]), st.booleans())
-def test_a_rank_put_into_its_groups_written_columns_is_those_columns_written(
-        group: str | None, rank: int, tied: bool, nominated: bool, lang: str, raw: bool) -> None:
-    """A ranked CSV's rank columns are written once per group with the rank left out (`RankText`): with the rank
-    put in, they are the rank columns written whole, whatever the group's label (commas, quotes, line breaks, a
-    formula: a group that is no part of the grouping is shown as written)."""
+# Groups: the grouping's parts, none, any text, and text holding the digits `RankText` marks a number's place with.
+_PLACED = st.tuples(st.one_of(st.sampled_from(["barat", None, "1000000000000000007"]), st.text(max_size=6)),
+                    st.integers(1, 10**7),
+                    st.booleans(), st.booleans(), st.sampled_from(["rank", "cut", None]), st.integers(1, 12))
+
+
+@given(st.lists(_PLACED, min_size=1, max_size=4), st.sampled_from(["en", "id"]), st.booleans())
+def test_a_number_put_into_its_groups_written_columns_is_those_columns_written(
+        placed: list[tuple[str | None, int, bool, bool, str | None, int]], lang: str, raw: bool) -> None:
+    """A ranked CSV's rank columns are written once per group with the rank (or the rank a cut ended the run at)
+    left out (`RankText`): with the number put in, they are the rank columns written whole, whatever the group's
+    label (commas, quotes, line breaks, a formula: a group that is no part of the grouping is shown as written),
+    and whatever placings came before."""
     model = commas_in_labels().model
     words = FunnelWords(model, lang)
     ranks = RankText(words, lang, raw)
-    ranks(Placing("k-0", group, 7, 9, nominated, tied))  # the group's columns written, the rank left out
-    placing = Placing("k-1", group, rank, 9, nominated, tied)
-    cells = rank_cells(words, placing, lang)
-    assert ranks(placing) == CsvLines()(cells if raw else [spreadsheet_text(cell) for cell in cells])[:-1]
+    for index, (group, number, tied, nominated, varies, of) in enumerate(placed):
+        if varies == "cut":
+            placing = Placing(f"k-{index}", group, None, None, False, False,
+                              CutOutcome("penilaian", number, of, group, 2))
+        else:
+            placing = Placing(f"k-{index}", group, number if varies else None, of, nominated and bool(varies), tied)
+        cells = rank_cells(words, placing, lang)
+        assert ranks(placing) == CsvLines()(cells if raw else [spreadsheet_text(c) for c in cells])[:-1]
 
 
 @functools.cache

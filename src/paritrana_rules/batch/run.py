@@ -179,31 +179,49 @@ def _write_around(rubric: AnyRubric, chunks: Iterable[list[Row]], placings: Iter
 class RankText:
     """A placing's rank columns as CSV text (`rows.rank_cells`, quoted and kept from running as formulas).
 
-    Most placings (no cut, no placing won) differ from the others of their group only in the rank, which comes
-    first in its cell and is digits, which neither quoting nor formula escapes look at: their text is written
-    once per group with the rank left out, and each placing's rank put in.
+    Most placings differ from the others of their group in one number only: the rank, or the rank at which a cut
+    ended the run. Their text is written once per group with a mark in that number's place, and each placing's
+    number is put in. That is exact: digits in place of digits change neither CSV quoting nor the formula escape
+    (see `cells.spreadsheet_text`). A text in which the mark is not found once, and a placing that won placings,
+    is written whole.
     """
 
     def __init__(self, words: FunnelWords, lang: str, raw: bool) -> None:
         self.words, self.lang, self.raw = words, lang, raw
         self.lines = CsvLines()
-        self.frames: dict[tuple[Any, ...], tuple[str, str]] = {}
+        self.frames: dict[tuple[Any, ...], tuple[str, ...]] = {}
 
     def __call__(self, placing: Placing) -> str:
-        if placing.rank is None or placing.cut is not None or placing.awards:
+        if placing.awards:
             return self.written(placing)
-        key = (placing.group, placing.tied, placing.nominated)
-        if key not in self.frames:
-            text = self.written(attrs.evolve(placing, rank=0))
-            head = text[:text.index("0")]  # an opening quote, or nothing
-            self.frames[key] = (head, text[len(head) + 1:])
-        head, tail = self.frames[key]
-        return f"{head}{placing.rank}{tail}"
+        cut = placing.cut
+        key = (placing.group, placing.tied, placing.nominated, placing.rank is None,
+               *((cut.stage, cut.group, cut.of, cut.top) if cut is not None else ()))
+        frame = self.frames.get(key)
+        if frame is None:
+            frame = self.frames[key] = self.frame(placing)
+        if len(frame) == 2:
+            return f"{frame[0]}{cut.rank if cut is not None else placing.rank}{frame[1]}"
+        return frame[0] if frame else self.written(placing)
+
+    def frame(self, placing: Placing) -> tuple[str, ...]:
+        """The text of placings like this one: around the mark; whole when no number varies; () when the mark is
+        not found once (each is then written whole)."""
+        if placing.cut is not None:
+            marked = attrs.evolve(placing, cut=attrs.evolve(placing.cut, rank=_MARK))
+        elif placing.rank is not None:
+            marked = attrs.evolve(placing, rank=_MARK)
+        else:
+            return (self.written(placing),)
+        parts = self.written(marked).split(str(_MARK))
+        return tuple(parts) if len(parts) == 2 else ()
 
     def written(self, placing: Placing) -> str:
         ranked = rank_cells(self.words, placing, self.lang)
         return self.lines(ranked if self.raw else [spreadsheet_text(cell) for cell in ranked])[:-1]
 
+
+_MARK = 10**18 + 7  # a rank no candidate has, written where a placing's own number goes
 
 _ROWS_WRITTEN_TOGETHER = 2_000
 
