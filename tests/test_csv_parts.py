@@ -43,14 +43,14 @@ def scorer(line: str = "csv-around") -> Scorer:
 def whole(path: Path, line: str = "csv-around") -> list[object] | str:
     """The rows as a whole reading scores them, or the message of the error that stops it."""
     try:
-        return [row for chunk in score_rows(scorer(line), with_first_origins(iter_rows(path)), jobs=1) for row in chunk]
+        return [row for chunk in score_rows(scorer(line), with_first_origins(iter_rows(path)), jobs=1) for row in chunk.rows()]
     except InputError as error:
         return str(error)
 
 
 def in_parts(path: Path, size: int, line: str = "csv-around") -> list[object] | str:
     try:
-        return [row for chunk in score_csv_parts(scorer(line), path, str(path), size=size, jobs=1) for row in chunk]
+        return [row for chunk in score_csv_parts(scorer(line), path, str(path), size=size, jobs=1) for row in chunk.rows()]
     except InputError as error:
         return str(error)
 

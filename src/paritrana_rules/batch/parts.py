@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple
 
-from paritrana_rules.batch.rows import COLUMN_CHUNK, Row, Scorer, score_rows
+from paritrana_rules.batch.rows import COLUMN_CHUNK, Rows, Scorer, score_rows
 from paritrana_rules.data.parts import CsvPart, csv_parts, read_part, rows_from
 from paritrana_rules.data.readers import FirstHere, FirstUses, first_here, with_first_origins
 from paritrana_rules.errors import InputError
@@ -31,14 +31,14 @@ class _Scored(NamedTuple):
     """A part scored by a worker, or why it was not: its rows did not end at its end, or it could not be read."""
 
     part: CsvPart
-    rows: list[Row] | None  # None: the cut did not hold
+    rows: Rows | None  # None: the cut did not hold
     uses: list[tuple[str | None, str]]  # each row's id and origin
     firsts: FirstHere | None  # the first use each row was scored with, as if no earlier part used its id
     error: InputError | None = None
 
 
 def score_csv_parts(scorer: Scorer, path: Path, label: str, *, jobs: int,
-                    size: int | None = None) -> Iterator[list[Row]]:
+                    size: int | None = None) -> Iterator[Rows]:
     """Each row of a CSV file scored or rejected, in order, a part's rows at a time, the file read in parts of
     about `size` bytes (by default in proportion to the rows a task takes: `Scorer.rows_at_once`)."""
     size = size or PART_BYTES * scorer.rows_at_once // COLUMN_CHUNK
@@ -74,10 +74,10 @@ def _score_part(scorer: Scorer, part: CsvPart) -> _Scored:
         return _Scored(part, None, [], None)
     uses = [(row.id, row.origin) for row in read.rows]
     firsts = first_here(uses)
-    return _Scored(part, scorer.chunk(list(zip(read.rows, firsts.found, strict=True))), uses, firsts)
+    return _Scored(part, Rows.of(scorer.chunk(list(zip(read.rows, firsts.found, strict=True)))), uses, firsts)
 
 
-def _with_first_uses(scorer: Scorer, uses: FirstUses, done: _Scored) -> list[Row]:
+def _with_first_uses(scorer: Scorer, uses: FirstUses, done: _Scored) -> Rows:
     """The part's rows, those whose id an earlier part used scored again, with where it was first used."""
     assert done.rows is not None and done.firsts is not None
     firsts = uses.firsts(done.uses, done.firsts)
@@ -87,7 +87,7 @@ def _with_first_uses(scorer: Scorer, uses: FirstUses, done: _Scored) -> list[Row
              if first != guessed]
     if not again:
         return done.rows
-    rows, read = list(done.rows), read_part(done.part).rows
+    rows, read = done.rows.rows(), read_part(done.part).rows
     for index, row in zip(again, scorer.chunk([(read[index], firsts[index]) for index in again]), strict=True):
         rows[index] = row
-    return rows
+    return Rows.of(rows)

@@ -63,6 +63,49 @@ class Row(NamedTuple):
 
 
 @attrs.frozen
+class Rows:
+    """A chunk of rows as columns, as a worker hands them back: one list per part of a `Row` (entries as plain
+    tuples), or None when no row of the chunk has that part; a ranked CSV row's text around its rank columns is two
+    lists. A few lists cost a fraction of a tuple per row to pickle and unpickle, and the writer reads each column
+    whole."""
+
+    size: int
+    items: list[dict[str, Any] | None] | None
+    records: list[RecordPieces | Rejected | None] | None
+    entries: list[tuple[Any, ...] | None] | None
+    texts: list[str | None] | None
+    befores: list[str | None] | None
+    afters: list[str | None] | None
+
+    @classmethod
+    def of(cls, rows: Sequence[Row]) -> Rows:
+        around = _column([row.around for row in rows])
+        return cls(len(rows), _column([row.item for row in rows]), _column([row.record for row in rows]),
+                   _column([None if row.entry is None else tuple(row.entry) for row in rows]),
+                   _column([row.text for row in rows]),
+                   None if around is None else [None if pair is None else pair[0] for pair in around],
+                   None if around is None else [None if pair is None else pair[1] for pair in around])
+
+    def __len__(self) -> int:
+        return self.size
+
+    def rows(self) -> list[Row]:
+        """The rows again (for the rare chunk some of whose rows are scored again)."""
+        def at(column: list[Any] | None, index: int) -> Any:
+            return None if column is None else column[index]
+        made = []
+        for index in range(self.size):
+            entry, before = at(self.entries, index), at(self.befores, index)
+            made.append(Row(at(self.items, index), at(self.records, index), None if entry is None else Entry(*entry),
+                            at(self.texts, index), None if before is None else (before, at(self.afters, index))))
+        return made
+
+
+def _column(values: Sequence[Any]) -> list[Any] | None:
+    return list(values) if any(value is not None for value in values) else None
+
+
+@attrs.frozen
 class Options:
     lang: str = "en"
     explain: bool = False
@@ -81,7 +124,7 @@ Read = RawCandidate | CellRow  # a record as read (see data.iter_rows), with whe
 Reads = Sequence[tuple[Read, str | None]]
 
 
-def score_rows(scorer: Scorer, raws: Iterable[tuple[Read, str | None]], jobs: int = 1) -> Iterator[list[Row]]:
+def score_rows(scorer: Scorer, raws: Iterable[tuple[Read, str | None]], jobs: int = 1) -> Iterator[Rows]:
     """Each record (with where its id was first used) scored or rejected, in order, a chunk of rows at a time
     (what follows handles a chunk in a few steps, not a step per row)."""
     records, size = iter(raws), scorer.rows_at_once
@@ -89,8 +132,8 @@ def score_rows(scorer: Scorer, raws: Iterable[tuple[Read, str | None]], jobs: in
     return ordered_map(_score, scorer, chunks, jobs, 1)
 
 
-def _score(scorer: Scorer, chunks: list[list[tuple[Read, str | None]]]) -> list[list[Row]]:
-    return [scorer.chunk(chunk) for chunk in chunks]
+def _score(scorer: Scorer, chunks: list[list[tuple[Read, str | None]]]) -> list[Rows]:
+    return [Rows.of(scorer.chunk(chunk)) for chunk in chunks]
 
 
 class Scorer:
@@ -284,7 +327,7 @@ def csv_parts(rubric: AnyRubric, item: dict[str, Any], *, raw: bool = False, lan
     return [spreadsheet_text(cell) for cell in before], [spreadsheet_text(cell) for cell in after]
 
 
-def counted(chunks: Iterable[list[Row]], tick: Callable[[int], None]) -> Iterator[list[Row]]:
+def counted(chunks: Iterable[Rows], tick: Callable[[int], None]) -> Iterator[Rows]:
     """Chunks of rows passed through, calling `tick` with the count of rows so far (for a progress display)."""
     number = 0
     for chunk in chunks:

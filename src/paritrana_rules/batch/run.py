@@ -26,7 +26,7 @@ from paritrana_rules.batch.render import RENDERERS
 from paritrana_rules.batch.cells import CsvLines, csv_text, spreadsheet_text
 from paritrana_rules.batch.rows import (
     Options,
-    Row,
+    Rows,
     Scorer,
     counted,
     csv_header,
@@ -97,11 +97,11 @@ def score_file(rubric: AnyRubric, data: str | Path, output: BinaryIO, *, form: s
         if streamed:  # rows come with their output line: write them as they come
             output.write(b"".join(render(rubric, [], None, options)))  # the header, if any
             for chunk in chunks:
-                output.write("".join(str(row.text) for row in chunk).encode("utf-8"))
+                output.write("".join(chunk.texts or ()).encode("utf-8"))  # type: ignore[arg-type]  # each has one
         elif around and placings is not None:
             _write_around(rubric, chunks, placings, options, output, files)
         else:
-            kept = (row.item for chunk in chunks for row in chunk if row.item is not None)
+            kept = (item for chunk in chunks for item in chunk.items or () if item is not None)
             items = _set_aside(kept, files) if form in ("csv", "jsonl", "xlsx") else list(kept)
             for piece in render(rubric, items, placings, options):
                 output.write(piece)
@@ -112,7 +112,7 @@ def score_file(rubric: AnyRubric, data: str | Path, output: BinaryIO, *, form: s
 
 
 def _scored(scorer: Scorer, data: str | Path, data_format: Format | None, data_label: str | None,
-            jobs: int) -> Iterator[list[Row]]:
+            jobs: int) -> Iterator[Rows]:
     """The rows scored in order, a chunk at a time: a CSV file whose rows take the column lane is read in parts by
     the workers themselves (`batch.parts`), any other data read here and handed to them."""
     source = csv_file(data, data_format, data_label) if jobs > 1 and scorer.lane is not None else None
@@ -129,24 +129,24 @@ class _Tally:
         self.rows = self.rejected = 0
         self.first_rejected: list[Rejected] = []
 
-    def passing(self, chunks: Iterable[list[Row]]) -> Iterator[list[Row]]:
+    def passing(self, chunks: Iterable[Rows]) -> Iterator[Rows]:
         for chunk in chunks:
             self.add(chunk)
             yield chunk
 
-    def add(self, rows: list[Row]) -> None:
-        self.rows += len(rows)
-        for row in rows:
-            if isinstance(row.record, Rejected):
+    def add(self, rows: Rows) -> None:
+        self.rows += rows.size
+        for record in rows.records or ():
+            if isinstance(record, Rejected):
                 self.rejected += 1
                 if len(self.first_rejected) < REJECTIONS_KEPT:
-                    self.first_rejected.append(row.record)
+                    self.first_rejected.append(record)
                 if self.ledger is not None:
-                    self.ledger.rejected(row.record)
-            elif self.ledger is not None and row.record is not None:
-                self.ledger.scored(row.record)
-        if self.funnel is not None:
-            self.funnel.add_all(row.entry for row in rows if row.entry is not None)
+                    self.ledger.rejected(record)
+            elif self.ledger is not None and record is not None:
+                self.ledger.scored(record)
+        if self.funnel is not None and rows.entries is not None:
+            self.funnel.add_all(entry for entry in rows.entries if entry is not None)
 
     def placings(self) -> Iterator[Placing] | None:
         """The funnel's placings, decided when the first is asked for (once every row has passed), each recorded
@@ -157,23 +157,21 @@ class _Tally:
         return self.ledger.placed(placings) if self.ledger is not None else placings
 
 
-def _write_around(rubric: AnyRubric, chunks: Iterable[list[Row]], placings: Iterator[Placing], options: Options,
+def _write_around(rubric: AnyRubric, chunks: Iterable[Rows], placings: Iterator[Placing], options: Options,
                   output: BinaryIO, files: contextlib.ExitStack) -> None:
-    """A ranked CSV: each row as the workers wrote it (kept on disk until every total is in), with its rank
-    columns put in once the funnel has decided."""
-    kept = Spill()
+    """A ranked CSV: each row as the workers wrote it (kept on disk, a chunk's columns together, until every total
+    is in), with its rank columns put in once the funnel has decided."""
+    kept = Spill(_CHUNKS_HELD)
     files.callback(kept.close)
     for chunk in chunks:
-        kept.extend(row.around or row.text for row in chunk)
+        kept.append((chunk.befores, chunk.afters, chunk.texts, chunk.size))
     output.write(csv_text(csv_header(rubric, options.lang)).encode("utf-8"))
     ranks = RankText(FunnelWords(rubric.model, options.lang), options.lang, options.raw_csv)
-    written: list[str] = []  # rows written to `output` a few thousand at a time
-    for piece in kept:
-        written.append(piece[0] + ranks(next(placings)) + piece[1] if isinstance(piece, tuple) else str(piece))
-        if len(written) >= _ROWS_WRITTEN_TOGETHER:
-            output.write("".join(written).encode("utf-8"))
-            written.clear()
-    output.write("".join(written).encode("utf-8"))
+    for befores, afters, texts, size in kept:
+        nothing = [None] * size
+        output.write("".join([text if before is None else before + ranks(next(placings)) + after
+                              for before, after, text in zip(befores or nothing, afters or nothing, texts or nothing,
+                                                             strict=True)]).encode("utf-8"))
 
 
 class RankText:
@@ -223,7 +221,7 @@ class RankText:
 
 _MARK = 10**18 + 7  # a rank no candidate has, written where a placing's own number goes
 
-_ROWS_WRITTEN_TOGETHER = 2_000
+_CHUNKS_HELD = 4  # chunks of a ranked CSV's rows held in memory before they go to disk: 20,000 rows at most
 
 
 def _set_aside(items: Iterable[dict[str, Any]], files: contextlib.ExitStack) -> Iterator[dict[str, Any]]:

@@ -230,7 +230,8 @@ class Funnel:
     def add(self, item: Entry) -> None:
         self.entries.append(tuple(item))
 
-    def add_all(self, items: Iterable[Entry]) -> None:
+    def add_all(self, items: Iterable[tuple[Any, ...]]) -> None:
+        """Entries, or plain tuples of their fields, in order."""
         self.entries.extend(map(tuple, items))
 
     def close(self) -> None:
