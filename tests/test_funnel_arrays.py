@@ -17,7 +17,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import paritrana_rules as pr
-from paritrana_rules.rank import spill
+from paritrana_rules.rank import ranking, spill
 from paritrana_rules.rank.ranking import Entry, Funnel, Placing, Rules
 
 from .test_funnel import TEXT
@@ -78,23 +78,40 @@ def test_the_passes_on_arrays_place_as_the_sorts_on_disk(name: str, data: Any) -
     assert decided(rules, entries, on_arrays=True) == decided(rules, entries, on_arrays=False)
 
 
+def many_entries(rules: Rules, count: int) -> list[Entry]:
+    """Entries with few distinct numbers and groups (many tied), each group met first in a different run."""
+    model = rules.model
+    width = len(model.ranking.keys) if model.ranking is not None else 0
+    return [Entry(f"c{(index * 7919) % 3_000:05}", index % 7 != 0 and width > 0,
+                  tuple((index * 31 + k) % (400 if k == 0 else 3) for k in range(width)) if index % 7 != 0 and width
+                  else (),
+                  tuple(("a", "b", None)[(index + g) % 3] for g in range(len(rules.groups))),
+                  tuple(None if index % 5 == 0 else index % 11 for _ in model.cuts),
+                  tuple((index + a) % 3 != 0 for a in range(len(model.awards))))
+            for index in range(count)]
+
+
 @pytest.mark.parametrize("name", NAMES)
 def test_entries_read_in_several_batches_and_spilled_place_the_same(name: str, monkeypatch: pytest.MonkeyPatch
                                                                      ) -> None:
-    """Past a batch of columns and a chunk of the spill: thousands of entries, many tied."""
-    from paritrana_rules.rank import arrays
-
-    monkeypatch.setattr(arrays, "_READ_TOGETHER", 97)
+    """Past a run of columns, the runs held in memory and a chunk of the spill: thousands of entries, many tied."""
+    monkeypatch.setattr(ranking, "RUN", 97)
     monkeypatch.setattr(spill, "CHUNK", 101)
     rules = rules_of(name)
-    model = rules.model
-    width = len(model.ranking.keys) if model.ranking is not None else 0
-    entries = [Entry(f"c{(index * 7919) % 3_000:05}", index % 7 != 0 and width > 0,
-                     tuple((index * 31 + k) % (400 if k == 0 else 3) for k in range(width)) if index % 7 != 0 and width else (),
-                     tuple(("a", "b", None)[(index + g) % 3] for g in range(len(rules.groups))),
-                     tuple(None if index % 5 == 0 else index % 11 for _ in model.cuts),
-                     tuple((index + a) % 3 != 0 for a in range(len(model.awards))))
-               for index in range(3_000)]
+    entries = many_entries(rules, 3_000)
+    assert decided(rules, entries, on_arrays=True) == decided(rules, entries, on_arrays=False)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_runs_kept_as_columns_and_one_kept_as_entries_are_sorted_on_disk_alike(name: str,
+                                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """A run with a number past what columns hold stays as entries; the others, kept as columns, are read back as
+    the entries they were for the sorts on disk."""
+    monkeypatch.setattr(ranking, "RUN", 97)
+    rules = rules_of(name)
+    entries = many_entries(rules, 1_000)
+    entries[500] = entries[500]._replace(cut_totals=(10**30,) * len(entries[500].cut_totals),
+                                         keys=(10**30,) * len(entries[500].keys))
     assert decided(rules, entries, on_arrays=True) == decided(rules, entries, on_arrays=False)
 
 

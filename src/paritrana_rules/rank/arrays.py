@@ -2,28 +2,56 @@
 
 A million entries sorted on disk and walked record by record take tens of
 seconds in one process, once every row is scored and before any ranked row can
-be written. Here the entries are read once into columns, a few dozen bytes an
-entry while the passes run (numbers as 64-bit integers, groups as codes in the
-order of their names), and each pass (a cut,
-the ranking, a placing) is one `numpy.lexsort` of the candidates it takes, by
-group, then each key from the highest, then the entry's index: the order the
-sorts of `ranking.Funnel` give. What a pass decides for every candidate (a
-rank, a tie, a cut) is then written a column at a time; placings are few, and
-each is decided as `ranking` decides it. The outcome is the same as the sorts
-give (`tests/test_funnel_arrays.py` holds the two to each other); entries with
-a number past 2^62 are left to them.
+be written. Here the funnel keeps its entries as blocks of columns, made a run
+at a time as they arrive (`Block`: numbers as 64-bit integers, groups as
+codes); once every entry is in, the blocks are read once into one set of
+columns, a few dozen bytes an entry while the passes run, and each pass (a
+cut, the ranking, a placing) is one `numpy.lexsort` of the candidates it
+takes, by group, then each key from the highest, then the entry's index: the
+order the sorts of `ranking.Funnel` give. What a pass decides for every
+candidate (a rank, a tie, a cut) is then written a column at a time; placings
+are few, and each is decided as `ranking` decides it. The outcome is the same
+as the sorts give (`tests/test_funnel_arrays.py` holds the two to each other);
+a run with a number past 2^62 stays as entries, and the funnel sorts on disk.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from typing import Any, NamedTuple
 
 import numpy as np
 
 _LARGEST = 2**62  # numbers sorted here stay below it, so that their negations and differences fit 64 bits
-_READ_TOGETHER = 20_000  # entries turned into columns at a time
+
+
+class Block(NamedTuple):
+    """A run of entries as columns, with their candidates: how the funnel keeps its entries, on disk past a few
+    runs (a few dozen bytes an entry, read back without a step per entry). Groups are coded in the order first met:
+    `names` gives, per grouping, each code's group (None for none)."""
+
+    candidates: list[str]
+    eligible: Any  # bool
+    keys: Any  # int64, one column per ranking key (0 where the entry cannot be ranked)
+    groups: Any  # int32 codes, one column per grouping the rules use
+    names: list[list[Any]]
+    cut_totals: Any  # int64, one column per cut (0 where out of the running)
+    running: Any  # bool, one column per cut: in the running there
+    qualifies: Any  # bool, one column per placing
+
+    def entries(self) -> Iterator[tuple[Any, ...]]:
+        """The entries again, as `ranking.Entry` tuples (the keys of one that cannot be ranked are zeros: they are
+        never read)."""
+        cut_totals = [[total if running else None for total, running in zip(totals, flags, strict=True)]
+                      for totals, flags in zip(self.cut_totals.tolist(), self.running.tolist(), strict=True)]
+        return zip(self.candidates, self.eligible.tolist(), map(tuple, self.keys.tolist()), self.grouped(),
+                   map(tuple, cut_totals), map(tuple, self.qualifies.tolist()), strict=True)
+
+    def grouped(self) -> list[tuple[Any, ...]]:
+        """Each entry's groups, as its `ranking.Entry` holds them."""
+        columns = [[names[code] for code in self.groups[:, column].tolist()] for column, names in enumerate(self.names)]
+        return list(zip(*columns, strict=True)) if columns else [()] * len(self.candidates)
 
 
 class Columns(NamedTuple):
@@ -51,9 +79,45 @@ class Sorted(NamedTuple):
     group_size: Any
 
 
-def columns_of(entries: Iterable[tuple[Any, ...]], count: int, keys: int, groups: int, cuts: int, awards: int
-               ) -> Columns | None:
-    """The entries (`ranking.Entry` tuples) as columns; None when a number does not fit."""
+def block_of(entries: Sequence[tuple[Any, ...]], keys: int, groups: int, cuts: int, awards: int) -> Block | None:
+    """The entries (`ranking.Entry` tuples) as a block of `keys` ranking keys, `groups` groupings, `cuts` cuts and
+    `awards` placings; None when a number does not fit (those entries are kept as they are, and sorted on disk)."""
+    count = len(entries)
+    if not count:
+        return Block([], np.zeros(0, dtype=bool), np.zeros((0, keys), dtype=np.int64),
+                     np.zeros((0, groups), dtype=np.int32), [[] for _ in range(groups)],
+                     np.zeros((0, cuts), dtype=np.int64), np.zeros((0, cuts), dtype=bool),
+                     np.zeros((0, awards), dtype=bool))
+    candidates, chosen, ranked, grouped, totals, qualified = zip(*entries, strict=True)
+    key_columns = np.zeros((count, keys), dtype=np.int64)
+    if keys and not _fits(key_columns, [key if key else (0,) * keys for key in ranked]):
+        return None
+    cut_totals = np.zeros((count, cuts), dtype=np.int64)
+    if cuts and not _fits(cut_totals, [[total or 0 for total in row] for row in totals]):
+        return None
+    group_codes = np.zeros((count, groups), dtype=np.int32)
+    names = []
+    for column, values in enumerate(zip(*grouped, strict=True)):
+        known: dict[Any, int] = {}
+        group_codes[:, column] = [known.setdefault(value, len(known)) for value in values]
+        names.append(list(known))
+    return Block(list(candidates), np.array(chosen, dtype=bool), key_columns, group_codes, names, cut_totals,
+                 np.array([[total is not None for total in row] for row in totals], dtype=bool).reshape(count, cuts),
+                 np.array(qualified, dtype=bool).reshape(count, awards))
+
+
+def _fits(column: Any, numbers: list[Any]) -> bool:
+    """The numbers put into the column, when they are all below `_LARGEST` in size."""
+    try:
+        column[:] = numbers
+    except OverflowError:  # past 64 bits
+        return False
+    return not ((column >= _LARGEST) | (column <= -_LARGEST)).any()
+
+
+def columns_of(blocks: Iterable[Block], count: int, keys: int, groups: int, cuts: int, awards: int) -> Columns:
+    """The blocks' entries, `count` in all, as one set of columns, groups coded in the order their names sort in
+    (no group is ""); each block is read once and let go."""
     eligible = np.zeros(count, dtype=bool)
     key_columns = np.zeros((count, keys), dtype=np.int64)
     group_codes = np.zeros((count, groups), dtype=np.int32)
@@ -61,15 +125,15 @@ def columns_of(entries: Iterable[tuple[Any, ...]], count: int, keys: int, groups
     running = np.zeros((count, cuts), dtype=bool)
     qualifies = np.zeros((count, awards), dtype=bool)
     codes: list[dict[str, int]] = [{} for _ in range(groups)]
-    start, batch = 0, []
-    for item in entries:
-        batch.append(item)
-        if len(batch) == _READ_TOGETHER:
-            if not _fill(batch, start, eligible, key_columns, group_codes, cut_totals, running, qualifies, codes):
-                return None
-            start, batch = start + len(batch), []
-    if not _fill(batch, start, eligible, key_columns, group_codes, cut_totals, running, qualifies, codes):
-        return None
+    start = 0
+    for block in blocks:
+        end = start + len(block.candidates)
+        eligible[start:end], key_columns[start:end], qualifies[start:end] = block.eligible, block.keys, block.qualifies
+        cut_totals[start:end], running[start:end] = block.cut_totals, block.running
+        for column, (known, names) in enumerate(zip(codes, block.names, strict=True)):
+            remap = np.array([known.setdefault(name or "", len(known)) for name in names] or [0], dtype=np.int32)
+            group_codes[start:end, column] = remap[block.groups[:, column]]
+        start = end
     names = []
     for column, known in enumerate(codes):  # codes in the order the names sort in
         ordered = sorted(known)
@@ -78,37 +142,6 @@ def columns_of(entries: Iterable[tuple[Any, ...]], count: int, keys: int, groups
         group_codes[:, column] = remap[group_codes[:, column]]
         names.append(ordered)
     return Columns(eligible, key_columns, group_codes, names, cut_totals, running, qualifies)
-
-
-def _fill(batch: list[tuple[Any, ...]], start: int, eligible: Any, keys: Any, groups: Any, cut_totals: Any,
-          running: Any, qualifies: Any, codes: list[dict[str, int]]) -> bool:
-    """One batch of entries into the columns at `start`; False when a number is past what the columns hold."""
-    if not batch:
-        return True
-    end = start + len(batch)
-    _, chosen, ranked, grouped, totals, qualified = zip(*batch, strict=True)
-    eligible[start:end] = chosen
-    if keys.shape[1] and not _fits(keys, start, [key if key else (0,) * keys.shape[1] for key in ranked]):
-        return False
-    for column, (known, values) in enumerate(zip(codes, zip(*grouped, strict=True), strict=True)):
-        groups[start:end, column] = [known.setdefault(value or "", len(known)) for value in values]
-    if cut_totals.shape[1]:
-        if not _fits(cut_totals, start, [[total or 0 for total in row] for row in totals]):
-            return False
-        running[start:end] = [[total is not None for total in row] for row in totals]
-    if qualifies.shape[1]:
-        qualifies[start:end] = qualified
-    return True
-
-
-def _fits(column: Any, start: int, numbers: list[Any]) -> bool:
-    """The numbers put into the column at `start`, when they are all below `_LARGEST` in size."""
-    try:
-        column[start:start + len(numbers)] = numbers
-    except OverflowError:  # past 64 bits
-        return False
-    written = column[start:start + len(numbers)]
-    return not ((written >= _LARGEST) | (written <= -_LARGEST)).any()
 
 
 def sort(chosen: Any, group: Any, keys: Any) -> Sorted:
@@ -167,14 +200,11 @@ def placings_won(ranked: Sorted, won: Any, first_key: Any, places: int
     return made
 
 
-def decide(rules: Any, entries: Any, decided: Any) -> bool:
-    """Every pass of `ranking.Funnel` over its entries (`rules` its `Rules`, `decided` its `_Decisions`, filled
-    here); False, having decided nothing, when a number does not fit."""
+def decide(rules: Any, blocks: Iterable[Block], count: int, decided: Any) -> None:
+    """Every pass of `ranking.Funnel` over its entries, `count` in all (`rules` its `Rules`, `decided` its
+    `_Decisions`, filled here)."""
     model, ranking = rules.model, rules.model.ranking
-    columns = columns_of(entries, len(entries), len(ranking.keys) if ranking is not None else 0, len(rules.groups),
-                         len(model.cuts), len(model.awards))
-    if columns is None:
-        return False
+    columns = columns_of(blocks, count, *shape(rules))
     cut_at = np.frombuffer(decided.cut_at, dtype=np.intc)
     for number, cut in enumerate(model.cuts):
         column = rules.groups.index(cut.within)
@@ -186,7 +216,7 @@ def decide(rules: Any, entries: Any, decided: Any) -> bool:
         cut_at[ranked.order[out]] = number
         np.frombuffer(decided.cut_rank, dtype=np.int64)[ranked.order[out]] = ranked.rank[out]
     if ranking is None:
-        return True
+        return
     kept = columns.eligible & (cut_at < 0)
     ranked = sort(kept, columns.groups[:, 0], columns.keys)
     decided.ranked_of.update(group_sizes(ranked, columns.names[0]))
@@ -201,4 +231,10 @@ def decide(rules: Any, entries: Any, decided: Any) -> bool:
         for index, rank, of, code, ahead, gap in placings_won(ranked, won, columns.keys[:, 0],
                                                               model.rounding_places):
             decided.awards.setdefault(index, []).append((number, rank, of, columns.names[column][code], ahead, gap))
-    return True
+
+
+def shape(rules: Any) -> tuple[int, int, int, int]:
+    """How many ranking keys, groupings, cuts and placings an entry of the rules has."""
+    model = rules.model
+    return (len(model.ranking.keys) if model.ranking is not None else 0, len(rules.groups), len(model.cuts),
+            len(model.awards))

@@ -18,11 +18,12 @@ again from an audit ledger alone. In order:
    candidates for whom its condition holds, the same way, and gives its name to
    the ranks it names, with its tie rule at both ends of the range.
 
-Entries are kept in a `Spill`, on disk past a chunk. With numpy (the
-`columnar` extra) each pass is one sort of columns read from it, a few dozen
-bytes per entry, held only while the passes run (`rank.arrays`); without it,
-or for numbers past what the columns hold, each pass sorts them on disk, so
-memory stays flat in the number of candidates.
+Entries are kept in a `Spill`, a run of them at a time, on disk past a few
+runs. With numpy (the `columnar` extra) a run is kept as columns, and each pass
+is one sort of the columns read from them, a few dozen bytes per entry, held
+only while the passes run (`rank.arrays`); without it, or for numbers past what
+the columns hold, each pass sorts the entries on disk, so memory stays flat in
+the number of candidates.
 """
 
 from __future__ import annotations
@@ -210,50 +211,83 @@ def _in_running(rules: Rules, index: int, stage: str, statuses: Sequence[str],
 
 SortRecord = tuple[Any, ...]  # (group, negated keys..., entry index)
 _ELIGIBLE = Entry._fields.index("eligible")
+RUN = 20_000  # entries kept together (as columns, when they can be)
+_RUNS_HELD = 2  # runs held in memory before they go to disk
 
 
 class Funnel:
     """Entries gathered in order, then every cut, rank and placing decided (see the module's note on memory).
 
-    Entries are kept as plain tuples (an `Entry`'s fields in order), read back by unpacking them: a named
-    tuple costs three times as much to write to disk and read back, and a million go through several passes.
+    Entries arrive one by one or a chunk at a time and are kept in runs of `RUN`: as columns (`arrays.Block`)
+    when numpy is there and their numbers fit, else as plain tuples (an `Entry`'s fields in order: a named tuple
+    costs three times as much to write to disk and read back).
     """
 
     def __init__(self, rules: Rules) -> None:
         self.rules = rules
-        self.entries = Spill()
+        self.runs = Spill(_RUNS_HELD)
+        self.loose: list[tuple[Any, ...]] = []  # entries not yet kept in a run
+        self.count = 0
+        self.as_columns = True  # every run kept as columns
         self.ranked = Spill()  # (index, entry) of each ranked entry: what placings choose from, often few
         self.decided: _Decisions | None = None
         self.places = rules.model.rounding_places
         self.on_arrays = arrays is not None
 
     def add(self, item: Entry) -> None:
-        self.entries.append(tuple(item))
+        self.add_all((item,))
 
     def add_all(self, items: Iterable[tuple[Any, ...]]) -> None:
         """Entries, or plain tuples of their fields, in order."""
-        self.entries.extend(map(tuple, items))
+        before = len(self.loose)
+        self.loose.extend(map(tuple, items))
+        self.count += len(self.loose) - before
+        while len(self.loose) >= RUN:
+            self._keep(self.loose[:RUN])
+            del self.loose[:RUN]
 
     def close(self) -> None:
-        self.entries.close()
+        self.runs.close()
         self.ranked.close()
 
     def placings(self) -> Iterator[Placing]:
         """A placing for every entry, in the order they were added (decided once, however often asked)."""
         if self.decided is None:
+            self._keep(self.loose)
+            self.loose = []
             self.decided = self._decide()
         decided = self.decided
         wanted = {index for outcomes in decided.awards.values() for *_, ahead, _ in outcomes for index in ahead}
-        names = {index: candidate for index, (candidate, *_) in enumerate(self.entries) if index in wanted} \
+        names = {index: candidate for index, (candidate, _) in enumerate(self._named()) if index in wanted} \
             if wanted else {}
-        for index, (candidate, _, _, groups, _, _) in enumerate(self.entries):
+        for index, (candidate, groups) in enumerate(self._named()):
             yield decided.placing(self.rules, index, candidate, groups, names)
 
+    def _keep(self, run: list[tuple[Any, ...]]) -> None:
+        """A run of entries kept: as columns when it can be."""
+        block = arrays.block_of(run, *arrays.shape(self.rules)) if self.on_arrays and run else None
+        if block is not None or run:
+            self.runs.append(block if block is not None else run)
+            self.as_columns &= block is not None
+
+    def _entries(self) -> Iterator[tuple[Any, ...]]:
+        for run in self.runs:
+            yield from run if isinstance(run, list) else run.entries()
+
+    def _named(self) -> Iterator[tuple[str, tuple[GroupValue, ...]]]:
+        """Each entry's candidate and groups (what a placing needs of it), read without making its whole entry."""
+        for run in self.runs:
+            if isinstance(run, list):
+                yield from ((candidate, groups) for candidate, _, _, groups, _, _ in run)
+            else:
+                yield from zip(run.candidates, run.grouped(), strict=True)
+
     def _decide(self) -> _Decisions:
-        """Each pass a sort of the entries: on arrays, one sort each (`rank.arrays`), when numpy is there and the
-        numbers fit; else on disk (below), which keeps memory flat."""
-        decided = _Decisions(len(self.entries))
-        if self.on_arrays and arrays.decide(self.rules, self.entries, decided):
+        """Each pass a sort of the entries: on arrays, one sort each (`rank.arrays`), when numpy is there and
+        every run's numbers fit; else on disk (below), which keeps memory flat."""
+        decided = _Decisions(self.count)
+        if self.on_arrays and self.as_columns:
+            arrays.decide(self.rules, self.runs, self.count, decided)
             return decided
         for number in range(len(self.rules.model.cuts)):
             self._cut(number, decided)
@@ -265,7 +299,7 @@ class Funnel:
     def _kept(self, decided: _Decisions) -> Iterator[tuple[int, tuple[Any, ...]]]:
         """The entries that are ranked (eligible and not cut), by index, kept aside for the placings' passes as
         they go by."""
-        for index, item in enumerate(self.entries):
+        for index, item in enumerate(self._entries()):
             if item[_ELIGIBLE] and decided.cut_at[index] < 0:
                 self.ranked.append((index, item))
                 yield index, item
@@ -274,7 +308,7 @@ class Funnel:
         cut = self.rules.model.cuts[number]
         group = self.rules.groups.index(cut.within)
         pool = ((groups[group] or "", -total, index)
-                for index, (_, _, _, groups, cut_totals, _) in enumerate(self.entries)
+                for index, (_, _, _, groups, cut_totals, _) in enumerate(self._entries())
                 if (total := cut_totals[number]) is not None and decided.cut_at[index] < 0)
         for name, rank, block, of in _ranked(pool):
             decided.cut_of[(number, name)] = of
