@@ -77,8 +77,6 @@ def placing_findings(line: int, document: Mapping[str, Any], recorded: Iterable[
                             f"rubric's {shown(funnel_rule(funnel.rules.model))}", line)
 
 
-
-
 def recorded_nominations(rubric_records: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
     """The provincial ledgers a national ledger's rubric records name, with their nominees."""
     return [n for d in rubric_records for n in as_list(d.get("nominations")) if isinstance(n, Mapping)]

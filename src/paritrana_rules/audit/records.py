@@ -189,7 +189,7 @@ class RecordWriter:
     def chain(self, pieces: RecordPieces, prev: str | None) -> tuple[bytes, str]:
         """The record linked to the one before (`prev`, its hash), hashed: its canonical bytes and its hash."""
         candidate, defaulted, inputs, inputs_hash, outcome, trace = pieces
-        link = b"null" if prev is None else b'"%s"' % prev.encode()
+        link = _link(prev)
         digest = hashlib.sha256(self.body % (candidate, defaulted, inputs, inputs_hash, link, outcome, trace)
                                 ).hexdigest()
         line = self.sealed % (candidate, defaulted, inputs, inputs_hash, link, outcome, b'"%s"' % digest.encode(),
@@ -229,7 +229,7 @@ class RecordWriter:
         """One scored candidate's placing record (rank, nomination, placings won or the cut that ended its run):
         its canonical bytes and its hash. A ledger holds one per scored candidate, so it is filled into a
         template, as a scored record is."""
-        parts = (canonical(placing.to_dict()), b"null" if prev is None else b'"%s"' % prev.encode())
+        parts = (canonical(placing.to_dict()), _link(prev))
         digest = hashlib.sha256(self.placing_body % parts).hexdigest()
         return self.placing_sealed % (*parts, digest.encode()), digest
 
@@ -279,6 +279,11 @@ class _Template:
 
 _PLAIN_CALL = re.compile(r"_p\(([^()]*)\)")
 _EXPONENT_FORM = re.compile(r"\dE[+-]")  # what str() writes where `plain` would not (or text that looks so)
+
+
+def _link(prev: str | None) -> bytes:
+    """A record's link to the one before (its hash, or null) as canonical JSON."""
+    return b"null" if prev is None else b'"%s"' % prev.encode()
 
 
 def _string(text: str | None) -> bytes:

@@ -246,8 +246,7 @@ class _Ranked:
             return None
         funnel = Funnel(Rules(found[0].model))
         funnel.on_arrays = False  # sorted on disk: the arrays hold every entry at once (130 MiB more at a million)
-        for entry in self.entries:  # one at a time: `add_all` would hold them all at once
-            funnel.add(entry)
+        funnel.add_all(self.entries)
         return funnel
 
     def close(self) -> None:
@@ -397,9 +396,7 @@ def _written_again(context: _Context, number: int, line: bytes, chunk: _Chunk) -
     if not isinstance(rescored, tuple) or not written_alike(line[:-1], document, context.rubrics.writer(rescored[0]),
                                                              rescored[1]):
         return False
-    _gathered(context, number, document, rescored[1], chunk)
-    chunk.read(number, document, link_of(number, document, intact=True) if context.sealed else None)
-    return True
+    return _taken_as_written(context, number, document, rescored[1], chunk)
 
 
 def _placed_again(context: _Context, number: int, line: bytes, chunk: _Chunk) -> bool:
@@ -416,7 +413,14 @@ def _placed_again(context: _Context, number: int, line: bytes, chunk: _Chunk) ->
     if compiled is None or placing is None or not placed_alike(line[:-1], document, context.rubrics.writer(compiled),
                                                                placing):
         return False
-    _gathered(context, number, document, None, chunk)
+    return _taken_as_written(context, number, document, None, chunk)
+
+
+def _taken_as_written(context: _Context, number: int, document: dict[str, Any], result: Result | None,
+                      chunk: _Chunk) -> bool:
+    """A line that is its record written again (`_written_again`, `_placed_again`), gathered and read as any record
+    is, its link taken as intact."""
+    _gathered(context, number, document, result, chunk)
     chunk.read(number, document, link_of(number, document, intact=True) if context.sealed else None)
     return True
 

@@ -238,13 +238,14 @@ class Funnel:
         self.add_all((item,))
 
     def add_all(self, items: Iterable[tuple[Any, ...]]) -> None:
-        """Entries, or plain tuples of their fields, in order."""
-        before = len(self.loose)
-        self.loose.extend(map(tuple, items))
-        self.count += len(self.loose) - before
-        while len(self.loose) >= RUN:
-            self._keep(self.loose[:RUN])
-            del self.loose[:RUN]
+        """Entries, or plain tuples of their fields, in order (taken a run at a time: any number of them)."""
+        items = iter(items)
+        while taken := list(map(tuple, itertools.islice(items, RUN))):
+            self.loose += taken
+            self.count += len(taken)
+            if len(self.loose) >= RUN:
+                self._keep(self.loose[:RUN])
+                del self.loose[:RUN]
 
     def close(self) -> None:
         self.runs.close()
