@@ -385,14 +385,15 @@ def village_section(rounds: int) -> None:
 # ------------------------------------------------------------------ 3. end to end, in a subprocess
 
 
-def cached_candidates(count: int, seed: int, bad_share: float, rubric: Path = BATCH) -> Path:
-    """A generated CSV, kept under the temp dir by rubric, generator version, seed, count and share of bad rows."""
+def cached_candidates(count: int, seed: int, bad_share: float, rubric: Path = BATCH, fmt: str = "csv") -> Path:
+    """A generated CSV (or JSON Lines file), kept under the temp dir by rubric, generator version, seed, count and
+    share of bad rows."""
     CACHE.mkdir(parents=True, exist_ok=True)
     version = hashlib.sha256(Path(synth.__file__).read_bytes()).hexdigest()[:12]  # a changed generator: new data
-    path = CACHE / f"{rubric.stem}-{version}-seed{seed}-n{count}-bad{bad_share:g}.csv"
+    path = CACHE / f"{rubric.stem}-{version}-seed{seed}-n{count}-bad{bad_share:g}.{fmt}"
     if not path.exists():
         partial = path.with_suffix(".partial")
-        synth.write(rubric, partial, count, seed=seed, bad_share=bad_share)
+        synth.write(rubric, partial, count, seed=seed, fmt=fmt, bad_share=bad_share)
         partial.replace(path)  # a run stopped halfway never leaves a short file behind in the cache
     return path
 
@@ -525,12 +526,17 @@ LANE_RUNS = (  # label, flags, whether a sealed ledger is written
     ("columns, with the sealed ledger (`--audit LEDGER.jsonl`)", [], True),
     ("row by row, with the sealed ledger (`--row-by-row --audit LEDGER.jsonl`)", ["--row-by-row"], True),
 )
+RECORD_RUNS = (  # the same candidates as JSON Lines records, their values typed
+    ("JSON Lines records, columns", []),
+    ("JSON Lines records, row by row (`--row-by-row`)", ["--row-by-row"]),
+)
 
 
 def lane_section(count: int, bad_share: float, timeout: float, memory_limit: int) -> None:
     """The 2024 regency/city rubric (ranked within provinces, one nominated) CSV -> scored CSV, in columns and
     row by row, without and with the sealed ledger: wall time, CPU of the process tree, peak memory, and that the
-    outputs and the ledgers are the same bytes; then the columns' ledger replayed."""
+    outputs and the ledgers are the same bytes; then the columns' ledger replayed; then the same candidates as
+    JSON Lines records, in columns and row by row."""
     data = cached_candidates(count, SEED, bad_share, KABKOTA)
     print(f"End to end, in columns and row by row: `paritrana-rules score {relative(KABKOTA)} FILE.csv --format csv "
           f"--output OUT.csv --jobs 2 [--row-by-row] [--audit LEDGER.jsonl]` on {count:,} generated candidates "
@@ -559,14 +565,21 @@ def lane_section(count: int, bad_share: float, timeout: float, memory_limit: int
             print(f"| replay of the columns' ledger (`replay LEDGER.jsonl --jobs 2`) | {replayed.seconds:,.1f} s "
                   f"| {micro(replayed.seconds / count)} | {replayed.cpu:,.1f} s | {replayed.peak / 2**20:,.0f} MiB "
                   f"| | {replayed.code} |")
+        records = cached_candidates(count, SEED, bad_share, KABKOTA, fmt="jsonl")
+        typed = [lane_run(records, Path(folder), flags, False, timeout, memory_limit) for _, flags in RECORD_RUNS]
+        for (label, _), run in zip(RECORD_RUNS, typed, strict=True):
+            print(f"| {label} | {run.seconds:,.1f} s | {micro(run.seconds / count)} | {run.cpu:,.1f} s "
+                  f"| {run.peak / 2**20:,.0f} MiB | | {run.code} |")
     outputs = {run.output for run in runs}
     ledgers = {run.ledger for run, (_, _, audited) in zip(runs, LANE_RUNS, strict=True) if audited}
+    from_records = {run.output for run in typed}
     print()
     print(f"Exit 1 means some candidates were rejected (the planted mistakes). The outputs are "
           f"{'the same bytes' if len(outputs) == 1 and None not in outputs else 'NOT the same'} (SHA-256 "
           f"{next(iter(outputs))}); the ledgers are "
           f"{'the same bytes' if len(ledgers) == 1 and None not in ledgers else 'NOT the same'}"
-          f"{f' (SHA-256 {next(iter(ledgers))})' if ledgers else ''}.")
+          f"{f' (SHA-256 {next(iter(ledgers))})' if ledgers else ''}. The two outputs of the JSON Lines records are "
+          f"{'the same bytes' if len(from_records) == 1 and None not in from_records else 'NOT the same'}.")
 
 
 def lane_run(data: Path, folder: Path, flags: list[str], audited: bool, timeout: float, memory_limit: int

@@ -20,8 +20,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import paritrana_rules as pr
-from paritrana_rules.batch.columns import _missing
 from paritrana_rules.batch.run import score_file
+from paritrana_rules.batch.tables import Table, missing, numbers
 from paritrana_rules.compile.column_values import Fixed, Unsupported, columns_of, decimal_of
 from paritrana_rules.compile.columnar import columns, statuses
 from paritrana_rules.data import Candidate, InputSpec
@@ -168,11 +168,9 @@ _NUMBER_TEXT = st.text(alphabet="0123456789.-+ e,", max_size=22) | st.decimals(
 
 @given(st.lists(_NUMBER_TEXT, min_size=1, max_size=20), st.sampled_from(["number", "count"]))
 def test_a_number_the_lane_reads_is_the_one_the_data_layer_reads(cells: list[str], kind: str) -> None:
-    from paritrana_rules.batch.columns import _numbers
-
     spec = InputSpec("x", kind)  # type: ignore[arg-type]
     unread = np.zeros(len(cells), dtype=bool)
-    column = _numbers(spec, list(cells), unread)
+    column = numbers(spec, list(cells), unread)
     assert isinstance(column, Fixed)
     for index, cell in enumerate(cells):
         if unread[index]:
@@ -182,12 +180,10 @@ def test_a_number_the_lane_reads_is_the_one_the_data_layer_reads(cells: list[str
 
 
 def test_the_lane_leaves_what_the_data_layer_refuses() -> None:
-    from paritrana_rules.batch.columns import _numbers
-
     spec = InputSpec("x", "count", lower=Decimal(0))
     cells = ["12", "12.5", "-3", "", " 7", "1e3", "007", "12,5", "9" * 16]
     unread = np.zeros(len(cells), dtype=bool)
-    _numbers(spec, cells, unread)
+    numbers(spec, cells, unread)
     assert list(~unread) == [True, False, False, False, False, False, True, False, False]
     for cell, kept in zip(cells, ~unread, strict=True):
         if not kept:
@@ -270,11 +266,22 @@ def _repeat_an_id_and_blank_a_cell(path: Path) -> None:
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-@given(st.lists(st.text(alphabet=st.sampled_from(" \t\n\r\x0b\x0c\x1c\u00a0\u2003\u3000a1.-"), max_size=4), max_size=20))
+_BLANKS = st.text(alphabet=st.sampled_from(" \t\n\r\x0b\x0c\x1c\u00a0\u2003\u3000a1.-"), max_size=4)
+
+
+@given(st.lists(_BLANKS, max_size=20))
 def test_the_lane_finds_missing_cells_as_the_data_layer_does(cells: list[str]) -> None:
     """Which cells a stage still waits for: the lane's test of a whole column is `data.is_missing` for each cell."""
-    assert _missing(cells).tolist() == [is_missing(cell) for cell in cells]
-    assert _missing([None] * len(cells)).tolist() == [True] * len(cells)
+    assert missing(Table(["x"], [[cell] for cell in cells]), "x").tolist() == [is_missing(cell) for cell in cells]
+    assert missing(Table(["x"], [[cell] for cell in cells]), "y").tolist() == [True] * len(cells)
+
+
+@given(st.lists(_BLANKS | st.sampled_from([None, True, False, (), ("a",)]), max_size=20))
+def test_the_lane_finds_missing_values_of_records_as_the_data_layer_does(cells: list[object]) -> None:
+    """In a record, False and an empty list are there: only null and blank text are missing."""
+    table = Table(["x"], [[cell] for cell in cells], typed=True)
+    assert missing(table, "x").tolist() == [is_missing(cell) for cell in cells]
+    assert missing(table, "y").tolist() == [True] * len(cells)
 
 
 @given(st.integers(-2**63, 2**63 - 1), st.integers(0, 30))

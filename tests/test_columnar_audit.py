@@ -31,6 +31,7 @@ from paritrana_rules.rank.ranking import Rules
 
 np = pytest.importorskip("numpy")
 columns = pytest.importorskip("paritrana_rules.batch.columns")
+tables = pytest.importorskip("paritrana_rules.batch.tables")
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -124,7 +125,7 @@ def test_a_number_the_lane_reads_is_the_data_layer_s_to_its_exponent(cells: list
     spec = InputSpec("x", kind, default=Decimal("2.50") if default else None, has_default=default,
                      lower=Decimal(-10**6) if kind == "number" else Decimal(0), upper=Decimal(10**6))
     unread = np.zeros(len(cells), dtype=bool)
-    columns._numbers(spec, cells, unread)
+    tables.numbers(spec, cells, unread)
     indices = np.flatnonzero(~unread).tolist()
     lane = columns.ColumnLane.__new__(columns.ColumnLane)
     values, took = lane.read_column(spec, list(cells), indices)

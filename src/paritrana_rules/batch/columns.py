@@ -22,43 +22,38 @@ that path's own.
 
 from __future__ import annotations
 
-import math
 import operator
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
-from fractions import Fraction
 from typing import Any, NamedTuple
 
 import attrs
 import numpy as np
 
 from paritrana_rules.batch.cells import CsvLines, spreadsheet_text, spreadsheet_texts, status_word
-from paritrana_rules.compile.column_values import (
-    MAX_INPUT_PLACES,
-    Bits,
-    Codes,
-    Column,
-    Fixed,
-    Unsupported,
-    fixed_column,
+from paritrana_rules.batch.tables import (
+    Table,
+    cell_value,
+    member_column,
+    missing,
+    numbers,
+    plain_key,
+    plain_number,
+    record_cells,
+    rows_of,
 )
+from paritrana_rules.compile.column_values import Codes, Column, Unsupported, fixed_column
 from paritrana_rules.compile.columnar import ColumnProgram, Scores, columns, statuses
 from paritrana_rules.compile.program import Program
 from paritrana_rules.data import Candidate, CellRow, InputSpec, Panel
 from paritrana_rules.data.limits import escaped, id_issue, name_issue
-from paritrana_rules.data.numbers import as_written
 from paritrana_rules.data.records import text_field
-from paritrana_rules.data.specs import Invalid
-from paritrana_rules.data.values import input_value
 from paritrana_rules.evaluate.rubric import AnyRubric
 from paritrana_rules.explain.explanation import reasons_for
 from paritrana_rules.explain.outcome import outcome_of
-from paritrana_rules.numeric import fixed_text, plain
+from paritrana_rules.numeric import fixed_text
 from paritrana_rules.rank.ranking import Entry, Rules, entries_of
 
-_NUMBER_CHARS = 20  # the longest plain number the lane reads (the data layer's short form)
-_WHOLE_DIGITS = 15  # digits before the point: numbers are below 10^15 (`data.MAX_MAGNITUDE`)
-_DIGITS = 18  # digits in all: a scaled integer below 10^18
 _CACHED_CELLS = 100_000  # distinct non-number cells remembered per input, across chunks
 
 
@@ -116,6 +111,7 @@ class ColumnLane:
         self.converted: dict[str, dict[str | None, tuple[object, bool] | None]] = {}
         self.headers: dict[tuple[str, ...], bool] = {}
         self.names = {i.spec.name for i in rubric.whole.inputs} | {"id", "name"}
+        self.kinds = {i.spec.name: i.spec.kind for i in rubric.whole.inputs}
         self.conditions = [(index, a.condition) for index, a in enumerate(rubric.model.awards)
                            if a.condition is not None]
 
@@ -139,26 +135,43 @@ class ColumnLane:
                 made[position] = Validated(view, candidate, made[position])  # type: ignore[arg-type]
         return made
 
-    def plain_rows(self, chunk: Sequence[tuple[Any, str | None]]) -> Iterator[tuple[AnyRubric, _Table, list[Plain]]]:
+    def plain_rows(self, chunk: Sequence[tuple[Any, str | None]]) -> Iterator[tuple[AnyRubric, Table, list[Plain]]]:
         """The chunk's plainly written rows with a plain id and name, as tables of one header, each at one stage:
         the rubric at that stage, the table, and where each row is in the chunk, with its id, name and origin."""
-        by_header: dict[int, list[tuple[int, CellRow]]] = {}
+        by_header: dict[object, list[tuple[int, Any]]] = {}
         for position, (read, first) in enumerate(chunk):
-            if _whole_row(read, first):
-                by_header.setdefault(id(read.header), []).append((position, read))
-        for rows in by_header.values():
-            header = rows[0][1].header
-            if not self.plain_header(header):
+            if (key := plain_key(read, first)) is not None:
+                by_header.setdefault(key, []).append((position, read))
+        for grouped in by_header.values():
+            made = self.table(grouped)
+            if made is None:
                 continue
-            table = _Table(header, [read.cells for _, read in rows])
-            identities = [self.identity(*cells) for cells in zip(table.column("id"), table.column("name"),
-                                                                  strict=True)]
+            table, rows, identities = made
             reached = self.stages_reached(table)
             for stage in np.unique(reached):
                 chosen = [(i, identity) for i in np.flatnonzero(reached == stage).tolist()
                           if (identity := identities[i]) is not None]
                 yield (self.rubric.at_stage(int(stage)), table.subset([i for i, _ in chosen]),
                        [Plain(rows[i][0], *identity, escaped(rows[i][1].origin)) for i, identity in chosen])
+
+    def table(self, rows: list[tuple[int, Any]]
+              ) -> tuple[Table, list[tuple[int, Any]], list[tuple[str, str | None] | None]] | None:
+        """Rows of one header as a table, those it holds, and each one's (id, name) when plain (else None); None when
+        the header is not one this lane reads. A record's id and name were read with it, and a record with a value
+        this lane does not read is left out (`tables.record_cells`)."""
+        first = rows[0][1]
+        header = first.header if isinstance(first, CellRow) else list(first.values)
+        if not self.plain_header(header):
+            return None
+        if isinstance(first, CellRow):
+            table = Table(header, [read.cells for _, read in rows])
+            return table, rows, [self.identity(*cells) for cells in zip(table.column("id"), table.column("name"),
+                                                                            strict=True)]
+        cells = [record_cells(read.values, self.kinds) for _, read in rows]
+        kept = [row for row, made in zip(rows, cells, strict=True) if made is not None]
+        return (Table(header, [made for made in cells if made is not None], typed=True), kept,
+                [(read.id, read.name) if self.nominated is None or read.id in self.nominated else None
+                 for _, read in kept])
 
     def identity(self, id_cell: str | None, name_cell: str | None) -> tuple[str, str | None] | None:
         """(id, name) as the row-by-row path reads them, when it has nothing to report of them; else None."""
@@ -177,7 +190,7 @@ class ColumnLane:
             self.headers[key] = all(header) and len(set(header)) == len(header) and set(header) <= self.names
         return self.headers[key]
 
-    def stages_reached(self, table: _Table) -> Any:
+    def stages_reached(self, table: Table) -> Any:
         """Each row's stage, as `CompiledRubric.stage_for` decides it: the last stage whose inputs without a default
         are all there, and every earlier stage's too (or the stage asked for)."""
         if self.stage is not None:
@@ -186,7 +199,7 @@ class ColumnLane:
         complete = np.ones(table.size, dtype=bool)
         for index, arriving in enumerate(self.rubric.arriving[1:], 1):
             for name in arriving:
-                complete &= ~_missing(table.column(name))
+                complete &= ~missing(table, name)
             reached[complete] = index
         return reached
 
@@ -195,7 +208,7 @@ class ColumnLane:
             self.programs[view.stage] = columns(view.program)
         return self.programs[view.stage]
 
-    def scored(self, view: AnyRubric, table: _Table, rows: list[Plain], inputs: dict[str, Column], unread: Any
+    def scored(self, view: AnyRubric, table: Table, rows: list[Plain], inputs: dict[str, Column], unread: Any
                ) -> tuple[list[tuple[int, Made]], Any]:
         """The rows this lane scores, made; and the rows it read but leaves to be scored one by one (their
         arithmetic cannot stay exact in columns: `Scores.scalar`)."""
@@ -210,7 +223,7 @@ class ColumnLane:
         return ([(rows[index].position, made) for index, made in zip(chosen, words.made(chosen, rows, entries),
                                                                         strict=True)], scores.scalar & ~unread)
 
-    def validated(self, view: AnyRubric, table: _Table, rows: list[Plain], chosen: Any
+    def validated(self, view: AnyRubric, table: Table, rows: list[Plain], chosen: Any
                   ) -> Iterator[tuple[int, Candidate]]:
         """The chosen rows as the candidates `data.judge` makes of them: the values the data layer reads from their
         cells (a plain number is the number as written; any other cell is what `converted_column` kept) and the
@@ -234,7 +247,7 @@ class ColumnLane:
         each distinct cell read once."""
         chosen = [cells[i] for i in indices]
         if spec.kind in ("number", "count"):
-            read = {cell: (_plain_number(cell), False) if cell else (spec.default, True) for cell in set(chosen)}
+            read = {cell: (plain_number(cell), False) if cell else (spec.default, True) for cell in set(chosen)}
         else:
             read = self.converted[spec.name]  # type: ignore[assignment]  # these cells were read: never None
         pairs = [read[cell] for cell in chosen]
@@ -246,14 +259,14 @@ class ColumnLane:
                            program.conditions(scores, [c for _, c in self.conditions]), strict=True))
         return [decided.get(index, np.ones(scores.size, dtype=bool)) for index in range(len(self.rules.conditions))]
 
-    def inputs(self, specs: Sequence[InputSpec], table: _Table) -> tuple[dict[str, Column], Any]:
+    def inputs(self, specs: Sequence[InputSpec], table: Table) -> tuple[dict[str, Column], Any]:
         """One column per input, and the rows with a cell this lane does not read."""
         unread = np.zeros(table.size, dtype=bool)
         made: dict[str, Column] = {}
         for spec in specs:
             cells = table.column(spec.name)
             if spec.kind in ("number", "count"):
-                made[spec.name] = _numbers(spec, cells, unread)
+                made[spec.name] = numbers(spec, cells, unread)
             else:
                 made[spec.name] = self.converted_column(spec, cells, unread)
         return made, unread
@@ -267,7 +280,7 @@ class ColumnLane:
         distinct = list(dict.fromkeys(cells))  # in the order first met (the order texts are coded in)
         for cell in distinct:
             if cell not in known:
-                known[cell] = _converted(spec, cell)  # None as a key: a column the file lacks (the field is missing)
+                known[cell] = cell_value(spec, cell)  # None as a key: a column the file lacks (the field is missing)
         converted = [known[cell] for cell in distinct]
         where = dict(zip(distinct, range(len(distinct)), strict=True))
         rows = np.fromiter(map(where.__getitem__, cells), dtype=np.int64, count=len(cells))
@@ -276,7 +289,7 @@ class ColumnLane:
         if spec.kind == "panel":  # a jury panel enters the rules as the number its scores come to
             return fixed_column([v.value if isinstance(v, Panel) else Decimal(0)
                                  for v in (values[row] for row in rows.tolist())], unread)
-        return _rows_of(_member_column(spec, values), rows)
+        return rows_of(member_column(spec, values), rows)
 
 
 def lane_for(rubric: AnyRubric, rules: Rules, form: Form, stage: str | None, nominated: frozenset[str] | None, *,
@@ -300,149 +313,6 @@ def _why_not_in_columns(rubric: AnyRubric, rules: Rules) -> str | None:
         if source is not None and inputs.get(source) not in ("one_of", "text"):
             return f"candidates are grouped by {source}, which is not an input of members or text"
     return None
-
-
-class _Table:
-    """Rows of one header, read a column at a time."""
-
-    def __init__(self, header: list[str], rows: list[list[str]]) -> None:
-        self.header, self.rows, self.size = header, rows, len(rows)
-        self.columns: dict[str, list[str | None]] = {}
-        width = len(header)
-        if rows and all(len(cells) == width for cells in rows):  # the common case: every row full, transposed at once
-            self.columns = {name: list(cells) for name, cells in zip(header, zip(*rows, strict=True), strict=True)}
-
-    def column(self, name: str) -> list[str | None]:
-        """Each row's cell under `name` ("" past a short row's end), or None in every row when there is no such
-        column (the field is missing)."""
-        if name not in self.columns:
-            if name not in self.header:
-                self.columns[name] = [None] * self.size
-            else:
-                at = self.header.index(name)
-                self.columns[name] = [cells[at] if at < len(cells) else "" for cells in self.rows]
-        return self.columns[name]
-
-    def subset(self, rows: Any) -> _Table:
-        return _Table(self.header, [self.rows[i] for i in rows])
-
-
-def _missing(cells: list[str | None]) -> Any:
-    """Each cell `data.is_missing` (a column the file lacks is None in every row; blank text is missing too): for
-    text, `not cell.strip()` is `not cell or cell.isspace()`, which asks no function per cell."""
-    if cells and cells[0] is None:
-        return np.ones(len(cells), dtype=bool)
-    return np.array([not cell or cell.isspace() for cell in cells], dtype=bool)
-
-
-def _whole_row(read: Any, first: str | None) -> bool:
-    """A CSV or spreadsheet row read whole, no longer than its header, its id used here first."""
-    return (isinstance(read, CellRow) and read.too_long is None and len(read.cells) <= len(read.header)
-            and first == escaped(read.origin))
-
-
-def _converted(spec: InputSpec, cell: str | None) -> tuple[object, bool] | None:
-    try:
-        return input_value(spec, cell, cell is not None)
-    except Invalid:
-        return None
-
-
-def _member_column(spec: InputSpec, values: list[object]) -> Column:
-    """Members as codes, sets as bit masks, yes/no as booleans, texts as codes into the texts seen."""
-    if spec.kind == "bool":
-        return np.array([bool(v) for v in values], dtype=bool)
-    if spec.kind == "set_of":
-        bits = {member: 1 << code for code, member in enumerate(spec.members)}
-        return Bits(np.array([sum(bits[m] for m in v) if isinstance(v, frozenset) else 0 for v in values],
-                             dtype=np.int64), spec.members)
-    members = spec.members or tuple(dict.fromkeys(str(v) for v in values if v is not None)) or ("",)
-    index = {member: code for code, member in enumerate(members)}
-    return Codes(np.array([index.get(str(v), 0) for v in values], dtype=np.int64), members)
-
-
-def _rows_of(column: Bits | Codes | Any, rows: Any) -> Column:
-    """The column's values at `rows`, in their order."""
-    if isinstance(column, Bits):
-        return Bits(column.bits[rows], column.members)
-    if isinstance(column, Codes):
-        return Codes(column.codes[rows], column.members)
-    return column[rows]
-
-
-def _numbers(spec: InputSpec, cells: list[str | None], unread: Any) -> Fixed:
-    """Plain numbers as scaled integers at the largest scale the column needs; an empty cell takes the default.
-
-    A cell is read here only when the data layer would read it as the very same number: digits, at most one
-    point with digits on both sides, a leading minus (not for counts), nothing else, short enough to be exact.
-    """
-    size = len(cells)
-    texts = _number_texts(cells, _default_text(spec))
-    width = max(max(map(len, texts), default=1), 1)
-    codes = np.array(texts, dtype=f"<U{width}").view(np.uint32).reshape(size, width)
-    length = np.count_nonzero(codes, axis=1)
-    digit = (codes >= 48) & (codes <= 57)
-    point, minus = codes == 46, codes == 45
-    points = np.count_nonzero(point, axis=1)
-    negative = minus[:, 0]
-    where = np.argmax(point, axis=1)
-    first = negative.astype(np.int64)
-    whole = np.where(points == 1, where, length) - first
-    places = np.where(points == 1, length - where - 1, 0)
-    readable = (digit | point | (codes == 0))[:, 1:].all(axis=1) & (digit[:, 0] | negative)
-    readable &= (points <= 1) & (whole >= 1) & (length > 0)
-    readable &= (points == 0) | (places >= 1)
-    readable &= (whole <= _WHOLE_DIGITS) & (places <= MAX_INPUT_PLACES) & (whole + places <= _DIGITS)
-    if spec.kind == "count":
-        readable &= ~negative & (points == 0)
-    scale = int(places[readable].max()) if readable.any() else 0
-    readable &= whole + scale <= _DIGITS  # at the column's scale, not only its own: still below 10^18
-    ints = np.zeros(size, dtype=np.int64)
-    with np.errstate(over="ignore"):  # only rows not read can overflow, and they are set to 0 below
-        for column in range(width):  # the digits, the point skipped, as one integer
-            ints = np.where(digit[:, column], ints * 10 + (codes[:, column].astype(np.int64) - 48), ints)
-    ints = np.where(negative, -ints, ints) * 10 ** np.where(readable, scale - places, 0)
-    readable &= _within_bounds(spec, ints, scale)
-    unread |= ~readable
-    return Fixed.of(np.where(readable, ints, 0), scale)
-
-
-def _number_texts(cells: list[str | None], default: str | None) -> list[str]:
-    """The cells `_numbers` reads: an empty one as the default (if any), and "" (not read) for one too long to be
-    read or holding a NUL (numpy's fixed-width text would cut it short or drop it)."""
-    if not cells or cells[0] is None:  # a column the file lacks: None in every row
-        return [default or ""] * len(cells)
-    texts: list[str] = cells  # type: ignore[assignment]  # a column the file has: text in every row
-    if default is not None and "" in texts:
-        texts = [cell or default for cell in texts]
-    if max(map(len, texts), default=0) > _NUMBER_CHARS or "\0" in "".join(texts):
-        texts = [cell if len(cell) <= _NUMBER_CHARS and "\0" not in cell else "" for cell in texts]
-    return texts
-
-
-def _plain_number(cell: str) -> Decimal:
-    """A number cell `_numbers` read (plain digits) as the data layer reads it: the number as written
-    (`numbers.to_number`), which only a minus sign can make differ from `Decimal`'s reading (-0 is 0)."""
-    return as_written(Decimal(cell)) if cell[0] == "-" else Decimal(cell)
-
-
-def _default_text(spec: InputSpec) -> str | None:
-    """The default of a number input as plain text, so that an empty cell reads as it (None: no default)."""
-    if not spec.has_default or not isinstance(spec.default, Decimal):
-        return None
-    text = plain(spec.default)
-    return text if len(text) <= _NUMBER_CHARS else None
-
-
-def _within_bounds(spec: InputSpec, ints: Any, scale: int) -> Any:
-    """Rows within the input's bounds, compared exactly: the bound scaled up, rounded towards the inside."""
-    low, high = np.iinfo(np.int64).min, np.iinfo(np.int64).max
-    inside = np.ones(len(ints), dtype=bool)
-    if spec.lower is not None:
-        inside &= ints >= min(max(math.ceil(Fraction(spec.lower) * 10**scale), low), high)
-    if spec.upper is not None:
-        inside &= ints <= max(min(math.floor(Fraction(spec.upper) * 10**scale), high), low)
-    return inside
 
 
 class _Texts(NamedTuple):

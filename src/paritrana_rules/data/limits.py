@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from decimal import Decimal
 
 from paritrana_rules.data.specs import Issue, Refused, show
 
@@ -108,6 +109,10 @@ def field_name_issue(text: str) -> Issue | None:
     return text_issue(text, MAX_ID_CHARS, f"the field name {show(text)}", "use the input's name as the rubric has it")
 
 
+_SCALARS = frozenset({bool, int, float, Decimal, type(None)})  # values no limit here applies to (their size is the
+# converters' to check)
+
+
 def value_issue(value: object) -> Issue | None:
     """The first limit a raw value breaks (nesting, a text's length or Unicode, a value refused while read), or None.
 
@@ -116,6 +121,8 @@ def value_issue(value: object) -> Issue | None:
     """
     if isinstance(value, str):
         return text_issue(value)  # the common case, a cell of text
+    if type(value) in _SCALARS:
+        return None  # nothing nested, nothing long: the next most common case, looked up at once
     if isinstance(value, Refused):
         return value.issue
     pending: list[tuple[object, int]] = [(value, 0)]

@@ -153,38 +153,15 @@ class Rules:
         return self.groupings[name][1].get(str(value)) if name in self.groupings else str(value)
 
 
-def entry(rules: Rules, candidate: str, status: str, total: Decimal, points: Mapping[str, Decimal],
-          values: Mapping[str, Any], stages: Mapping[str, tuple[bool, Decimal | None]]) -> Entry:
-    """What the funnel needs of a scored candidate. `values` are its inputs and lets; `stages` each advance
-    rule decided for it: (advanced, provisional total). One scored at an earlier stage is not ranked."""
-    qualifies = tuple(bool(condition(values)) if condition is not None else True for condition in rules.conditions)
-    places = rules.model.rounding_places
-    return entry_of(rules, candidate, status, _whole(total, places),
-                    {name: _whole(value, places) for name, value in points.items()},
-                    {name: (advanced, None if provisional is None else _whole(provisional, places))
-                     for name, (advanced, provisional) in stages.items()},
-                    tuple(rules.group_of(name, values) for name in rules.groups), qualifies)
-
-
 def _whole(value: Decimal, places: int) -> int:
     """A number rounded to the rubric's last place as a whole number of that place (exactly)."""
     return int(value.scaleb(places))
 
 
-def entry_of(rules: Rules, candidate: str, status: str, total: int, points: Mapping[str, int],
-             stages: Mapping[str, tuple[bool, int | None]], groups: tuple[GroupValue, ...],
-             qualifies: tuple[bool, ...]) -> Entry:
-    """`entry` with the groups and the placing conditions already decided, and the total, points and provisional
-    totals in whole numbers of the rubric's last place."""
-    return entries_of(rules, [candidate], [status], [total], {name: [value] for name, value in points.items()},
-                      {name: ([advanced], [provisional]) for name, (advanced, provisional) in stages.items()},
-                      [groups], [qualifies])[0]
-
-
 def entries_of(rules: Rules, candidates: Sequence[str], statuses: Sequence[str], totals: Sequence[int],
                points: Mapping[str, Sequence[int]], stages: Mapping[str, tuple[Sequence[bool], Sequence[int | None]]],
                groups: Sequence[tuple[GroupValue, ...]], qualifies: Sequence[tuple[bool, ...]]) -> list[Entry]:
-    """`entry_of` for many candidates at once, from columns: each value a list with one item per candidate (a
+    """Entries of many candidates at once, from columns: each value a list with one item per candidate (a
     batch scored a column at a time makes its entries this way, a chunk at once)."""
     ranking = rules.model.ranking
     keys: Sequence[tuple[int, ...]] = [()] * len(candidates)  # none when scored at an earlier stage: not ranked
@@ -422,12 +399,25 @@ def place(rules: Rules, entries: Iterable[Entry]) -> list[Placing]:
 
 
 def result_entry(rules: Rules, result: Any) -> Entry:
-    """What the funnel needs of a scored `Result`."""
-    program = result.program
-    values = {**environment(result.inputs), **dict(zip((step.name for step in program.lets),
-                                                        result.entries[program.layout.lets], strict=True))}
-    return entry(rules, result.candidate_id, result.status, result.total, result.points, values,
-                 {s.name: (s.advanced, s.total) for s in result.stages})
+    """What the funnel needs of a scored `Result`: its entry as `entries_of` makes it, read from the result's steps.
+
+    Only what the funnel reads is converted: the points it ranks by, each advance rule's decision, and the inputs
+    and lets its groups and placing conditions read (none, when it has neither). A candidate scored at an earlier
+    stage lacks some points: it is not ranked."""
+    program, places = result.program, rules.model.rounding_places
+    values: Mapping[str, Any] = {}
+    if rules.conditions or any(name is not None for name in rules.groups):
+        values = {**(environment(result.inputs) if program.panels else result.inputs),
+                  **dict(zip([step.name for step in program.lets], result.entries[program.layout.lets], strict=True))}
+    scored = result.points
+    ranking = rules.model.ranking
+    points = {key: [_whole(scored[key], places)] for key in (ranking.keys if ranking is not None else ())
+              if key in scored}
+    stages = {step.name: ([advanced], [None if total is None else _whole(total, places)])
+              for step, (advanced, total) in zip(program.stages, result.entries[program.layout.stages], strict=True)}
+    qualifies = tuple(bool(condition(values)) if condition is not None else True for condition in rules.conditions)
+    return entries_of(rules, [result.candidate_id], [result.status], [_whole(result.total, places)], points, stages,
+                      [tuple(rules.group_of(name, values) for name in rules.groups)], [qualifies])[0]
 
 
 def place_results(rules: Rules, results: Sequence[Any]) -> list[Placing]:
