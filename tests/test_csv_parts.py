@@ -19,10 +19,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import paritrana_rules as pr
-from paritrana_rules.batch.parts import score_csv_parts
+from paritrana_rules.batch.parts import score_parts
 from paritrana_rules.batch.rows import Options, Scorer, score_rows
 from paritrana_rules.data import iter_rows, with_first_origins
-from paritrana_rules.data.parts import csv_parts, read_part
+from paritrana_rules.data.parts import file_parts, read_part
 from paritrana_rules.errors import InputError
 
 pytest.importorskip("numpy")
@@ -50,7 +50,7 @@ def whole(path: Path, line: str = "csv-around") -> list[object] | str:
 
 def in_parts(path: Path, size: int, line: str = "csv-around") -> list[object] | str:
     try:
-        return [row for chunk in score_csv_parts(scorer(line), path, str(path), size=size, jobs=1) for row in chunk.rows()]
+        return [row for chunk in score_parts(scorer(line), path, str(path), "csv", size=size, jobs=1) for row in chunk.rows()]
     except InputError as error:
         return str(error)
 
@@ -67,7 +67,7 @@ def write(path: Path, rows: list[str], ending: str = "\n", prefix: str = "") -> 
 
 def test_parts_cover_the_file_and_each_ends_where_a_row_ends(tmp_path: Path) -> None:
     data = write(tmp_path / "c.csv", [row(n) for n in range(300)])
-    parts = list(csv_parts(data, str(data), 2_000))
+    parts = list(file_parts(data, str(data), "csv", 2_000))
     assert len(parts) > 10
     assert parts[0].start == len(HEADER) + 1 and parts[-1].end == data.stat().st_size
     assert all(a.end == b.start for a, b in itertools.pairwise(parts))
@@ -98,7 +98,7 @@ def test_a_quote_inside_an_unquoted_field_falls_back_to_one_stream(tmp_path: Pat
     whole."""
     rows = [row(n, name='Kab. 5" Timur' if n == 10 else '"Kab.\nBaru"' if n % 3 == 0 else "Kab.") for n in range(200)]
     data = write(tmp_path / "c.csv", rows)
-    parts = list(csv_parts(data, str(data), 500))
+    parts = list(file_parts(data, str(data), "csv", 500))
     assert not all(read_part(part).clean for part in parts)
     assert in_parts(data, 500) == whole(data)
 
@@ -155,7 +155,7 @@ def test_the_command_gives_the_same_bytes_with_workers_reading_parts(tmp_path: P
 
 def test_a_file_cut_short_while_it_is_read_is_an_error_not_fewer_rows(tmp_path: Path) -> None:
     data = write(tmp_path / "c.csv", [row(n) for n in range(100)])
-    parts = list(csv_parts(data, str(data), 1_000))
+    parts = list(file_parts(data, str(data), "csv", 1_000))
     data.write_bytes(data.read_bytes()[: parts[-1].start + 10])
     with pytest.raises(InputError, match="the file changed while it was read"):
         read_part(parts[-1])

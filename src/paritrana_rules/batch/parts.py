@@ -1,5 +1,5 @@
-"""A CSV file scored in parts that the worker processes read themselves (`data.parts`), rows out in file order
-exactly as `rows.score_rows` gives them.
+"""A CSV or JSON Lines file scored in parts that the worker processes read themselves (`data.parts`), rows out
+in file order exactly as `rows.score_rows` gives them.
 
 This process finds the cuts and keeps the ids (a repeated id is rejected,
 naming where it was first used). A worker reads its part, scores it as if no
@@ -18,33 +18,35 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple
 
-from paritrana_rules.batch.rows import COLUMN_CHUNK, Rows, Scorer, score_rows
-from paritrana_rules.data.parts import CsvPart, csv_parts, read_part, rows_from
+from paritrana_rules.batch.rows import Rows, Scorer, score_rows
+from paritrana_rules.data.parts import FilePart, file_parts, read_part, rows_from
 from paritrana_rules.data.readers import FirstHere, FirstUses, first_here, with_first_origins
 from paritrana_rules.errors import InputError
 from paritrana_rules.processes import ordered_map
 
-PART_BYTES = 1 << 20  # bytes of a file a worker reads at a time for `COLUMN_CHUNK` rows: 5,000 of 200 characters
+# About what a row takes, to read `Scorer.rows_at_once` rows a part: a JSON line repeats the keys a CSV file names once.
+ROW_BYTES = {"csv": 210, "jsonl": 525}
 
 
 class _Scored(NamedTuple):
     """A part scored by a worker, or why it was not: its rows did not end at its end, or it could not be read."""
 
-    part: CsvPart
+    part: FilePart
     rows: Rows | None  # None: the cut did not hold
     uses: list[tuple[str | None, str]]  # each row's id and origin
     firsts: FirstHere | None  # the first use each row was scored with, as if no earlier part used its id
     error: InputError | None = None
 
 
-def score_csv_parts(scorer: Scorer, path: Path, label: str, *, jobs: int,
-                    size: int | None = None) -> Iterator[Rows]:
-    """Each row of a CSV file scored or rejected, in order, a part's rows at a time, the file read in parts of
-    about `size` bytes (by default in proportion to the rows a task takes: `Scorer.rows_at_once`)."""
-    size = size or PART_BYTES * scorer.rows_at_once // COLUMN_CHUNK
+def score_parts(scorer: Scorer, path: Path, label: str, form: str, *, jobs: int,
+                size: int | None = None) -> Iterator[Rows]:
+    """Each row of a CSV file, or record of a JSON Lines file (`form` "csv" or "jsonl"), scored or rejected, in
+    order, a part's rows at a time, the file read in parts of about `size` bytes (by default in proportion to the
+    rows a task takes: `ROW_BYTES`)."""
+    size = size or ROW_BYTES[form] * scorer.rows_at_once
     with contextlib.closing(FirstUses()) as uses:
         resume = None
-        scored = ordered_map(_score, scorer, csv_parts(path, label, size), jobs, 1)
+        scored = ordered_map(_score, scorer, file_parts(path, label, form, size), jobs, 1)
         try:
             for done in scored:
                 if done.error is not None:
@@ -59,11 +61,11 @@ def score_csv_parts(scorer: Scorer, path: Path, label: str, *, jobs: int,
             yield from score_rows(scorer, with_first_origins(rows_from(resume), uses), jobs)
 
 
-def _score(scorer: Scorer, parts: list[CsvPart]) -> list[_Scored]:
+def _score(scorer: Scorer, parts: list[FilePart]) -> list[_Scored]:
     return [_score_part(scorer, part) for part in parts]
 
 
-def _score_part(scorer: Scorer, part: CsvPart) -> _Scored:
+def _score_part(scorer: Scorer, part: FilePart) -> _Scored:
     if part.end is None:  # the rest of the file, to read as a stream
         return _Scored(part, None, [], None)
     try:

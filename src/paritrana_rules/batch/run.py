@@ -33,9 +33,9 @@ from paritrana_rules.batch.rows import (
     rank_cells,
     score_rows,
 )
-from paritrana_rules.batch.parts import score_csv_parts
+from paritrana_rules.batch.parts import score_parts
 from paritrana_rules.data import Format, Rejected, iter_rows, with_first_origins
-from paritrana_rules.data.readers import csv_file
+from paritrana_rules.data.readers import parted_file
 from paritrana_rules.errors import UsageError, did_you_mean
 from paritrana_rules.evaluate.rubric import AnyRubric
 from paritrana_rules.explain.funnel import FunnelWords
@@ -113,11 +113,11 @@ def score_file(rubric: AnyRubric, data: str | Path, output: BinaryIO, *, form: s
 
 def _scored(scorer: Scorer, data: str | Path, data_format: Format | None, data_label: str | None,
             jobs: int) -> Iterator[Rows]:
-    """The rows scored in order, a chunk at a time: a CSV file whose rows take the column lane is read in parts by
-    the workers themselves (`batch.parts`), any other data read here and handed to them."""
-    source = csv_file(data, data_format, data_label) if jobs > 1 and scorer.lane is not None else None
+    """The rows scored in order, a chunk at a time: a CSV or JSON Lines file whose rows take the column lane is
+    read in parts by the workers themselves (`batch.parts`), any other data read here and handed to them."""
+    source = parted_file(data, data_format, data_label) if jobs > 1 and scorer.lane is not None else None
     if source is not None:
-        return score_csv_parts(scorer, *source, jobs=jobs)
+        return score_parts(scorer, *source, jobs=jobs)
     return score_rows(scorer, with_first_origins(iter_rows(data, data_format, data_label)), jobs=jobs)
 
 

@@ -15,7 +15,7 @@ import json
 from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
 from pathlib import Path
-from typing import cast
+from typing import TextIO, cast
 
 import yaml
 
@@ -230,11 +230,17 @@ def read_json_lines(path: Path, label: str) -> Iterator[RawCandidate]:
     Each line is held to `MAX_ROW_CHARS`: a longer one is read through, not kept, and rejected alone.
     """
     with text_stream(path, label) as stream:
-        for number, line in enumerate(lines_within(stream, MAX_ROW_CHARS), 1):
-            if isinstance(line, LongLine):
-                yield unread_line(f"{label}, line {number}", "line", line.length)
-            elif line.strip():
-                yield _json_line(line, f"{label}, line {number}")
+        yield from json_lines_after(stream, 0, label)
+
+
+def json_lines_after(stream: TextIO, lines_before: int, label: str) -> Iterator[RawCandidate]:
+    """The records of a JSON Lines text stream that starts where a line starts, `lines_before` lines into its file
+    (a part of a file a worker reads: `data.parts`)."""
+    for number, line in enumerate(lines_within(stream, MAX_ROW_CHARS), lines_before + 1):
+        if isinstance(line, LongLine):
+            yield unread_line(f"{label}, line {number}", "line", line.length)
+        elif line.strip():
+            yield _json_line(line, f"{label}, line {number}")
 
 
 def _json_line(line: str, origin: str) -> RawCandidate:

@@ -182,10 +182,11 @@ def first_origins(records: Sequence[tuple[str | None, str]], earlier: Mapping[st
     return found, first_here
 
 
-def csv_file(path: str | Path, format: Format | None, label: str | None) -> tuple[Path, str] | None:
-    """A CSV file's path and label (as `iter_rows` names it), when worker processes can read it in parts
-    (`data.parts`): a regular file, not standard input or a pipe."""
+def parted_file(path: str | Path, format: Format | None, label: str | None) -> tuple[Path, str, str] | None:
+    """A CSV or JSON Lines file's path, label (as `iter_rows` names it) and format, when worker processes can read
+    it in parts (`data.parts`): a regular file, not standard input or a pipe."""
     path = Path(path)
-    if (format or _FORMATS.get(path.suffix.lower())) != "csv" or path == STDIN or not os.path.isfile(path):
+    form = format or _FORMATS.get(path.suffix.lower())
+    if form not in ("csv", "jsonl") or path == STDIN or not os.path.isfile(path):
         return None
-    return path, escaped(label if label is not None else str(path))
+    return path, escaped(label if label is not None else str(path)), form

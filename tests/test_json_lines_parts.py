@@ -1,0 +1,120 @@
+"""A JSON Lines file read in parts by the workers against the same file read whole: the same records, in order.
+
+A part is cut just after a line feed. Whatever else the file holds (a byte-order mark, CR or CRLF line
+endings, blank lines, a line past the longest, lines that are not JSON, repeated ids, bytes that are not
+UTF-8), the records, their origins (line numbers), the repeated ids and the file's errors must be exactly
+those of a whole reading.
+"""
+
+from __future__ import annotations
+
+import itertools
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from paritrana_rules.batch.parts import score_parts
+from paritrana_rules.data import iter_rows
+from paritrana_rules.data.parts import file_parts, read_part
+from paritrana_rules.errors import InputError
+from tests.test_csv_parts import RUBRIC, scorer, whole
+
+pytest.importorskip("numpy")
+
+LINE = ('{{"id":"{id}","name":"{name}","provinsi":"jawa_timur","berkas_lengkap":true,"produk_hukum":["perda"],'
+        '"peserta_pu":{pu},"potensi_pu":30000,"peserta_bpu":5000,"potensi_bpu":40000,"peserta_tahun_lalu":25000,'
+        '"pekerja_rentan":17000,"rentan_dibiayai_apbd":6000,"anggaran_iuran_rentan":1300.5,"inovasi":[],'
+        '"hadir_wawancara":"sekda","nilai_pemahaman":{u},"tunggakan_iuran_pemda":false}}')
+
+
+def line(number: int, *, name: str = "Kab. Contoh", pu: str = "24000", understanding: str = "80.5",
+         identity: str | None = None) -> str:
+    return LINE.format(id=identity or f"kab-{number:04d}", name=name, pu=pu, u=understanding)
+
+
+def write(path: Path, lines: list[str], ending: str = "\n", prefix: str = "") -> Path:
+    path.write_bytes((prefix + ending.join(lines) + ending).encode("utf-8"))
+    return path
+
+
+def in_parts(path: Path, size: int, form: str = "csv-around") -> list[object] | str:
+    try:
+        return [row for chunk in score_parts(scorer(form), path, str(path), "jsonl", size=size, jobs=1)
+                for row in chunk.rows()]
+    except InputError as error:
+        return str(error)
+
+
+def test_parts_cover_the_file_and_each_ends_where_a_line_ends(tmp_path: Path) -> None:
+    data = write(tmp_path / "c.jsonl", [line(n) for n in range(300)], prefix="\ufeff")
+    parts = list(file_parts(data, str(data), "jsonl", 2_000))
+    assert len(parts) > 10
+    assert parts[0].start == 3 and parts[-1].end == data.stat().st_size  # after the byte-order mark
+    assert all(a.end == b.start for a, b in itertools.pairwise(parts))
+    assert [r for part in parts for r in read_part(part).rows] == list(iter_rows(data))
+
+
+@pytest.mark.parametrize("ending", ["\n", "\r\n", "\r"])
+@pytest.mark.parametrize("size", [64, 700, 1 << 20])
+def test_line_endings_blank_lines_and_repeated_ids_across_parts(tmp_path: Path, ending: str, size: int) -> None:
+    lines = [line(n, name=r"Kab. \"Baru\"\nJawa" if n % 7 == 0 else "Kab. Biasa") for n in range(120)]
+    lines[30], lines[31] = "", "   "
+    lines[50] = line(50, identity="kab-0003")
+    lines[60] = "{not json"
+    data = write(tmp_path / "c.jsonl", lines, ending=ending)
+    assert in_parts(data, size) == whole(data)
+
+
+def test_an_error_of_the_file_is_the_same(tmp_path: Path) -> None:
+    data = write(tmp_path / "c.jsonl", [line(n) for n in range(100)])
+    raw = data.read_bytes()
+    data.write_bytes(raw[:-300] + b"\xff" + raw[-300:])  # not UTF-8, in the last part
+    expected = whole(data)
+    assert isinstance(expected, str) and "not UTF-8" in expected
+    assert in_parts(data, 400) == expected
+
+
+def test_a_line_past_the_longest_and_no_final_line_ending(tmp_path: Path) -> None:
+    lines = [line(n) for n in range(50)]
+    lines[20] = line(20, name="x" * 120_000)
+    data = tmp_path / "c.jsonl"
+    data.write_text("\n".join(lines), encoding="utf-8")
+    assert in_parts(data, 1_000) == whole(data)
+
+
+def test_an_empty_file(tmp_path: Path) -> None:
+    data = write(tmp_path / "c.jsonl", [])
+    assert in_parts(data, 100) == whole(data)
+
+
+PIECES = st.sampled_from([line(1), line(2), line(1, pu="-5"), line(3, understanding='"80,5"'), "{", "[]", "\n",
+                          "\r\n", "\r", " ", "é", '{"id":"a"}', "null"])
+
+
+@settings(max_examples=150, deadline=None)
+@given(body=st.lists(PIECES, max_size=60), size=st.integers(min_value=1, max_value=900))
+def test_any_text_reads_the_same_in_parts(tmp_path_factory: pytest.TempPathFactory, body: list[str],
+                                          size: int) -> None:
+    """Whatever the lines, line endings and repeated ids, parts give the records (or the error) of a whole
+    reading."""
+    data = tmp_path_factory.mktemp("parts") / "c.jsonl"
+    data.write_text("".join(body), encoding="utf-8", newline="")
+    assert in_parts(data, size, "csv") == whole(data, "csv")
+
+
+def test_the_command_gives_the_same_bytes_with_workers_reading_parts(tmp_path: Path) -> None:
+    lines = [line(n, name=f"Kab. {n}, Jatim", understanding=str(n % 101)) for n in range(6_000)]
+    lines[5_500] = line(5_500, identity="kab-0007")
+    lines[3_000] = "{broken"
+    data = write(tmp_path / "c.jsonl", lines)
+    outputs = []
+    for jobs in ("1", "2"):
+        out = tmp_path / f"out-{jobs}.csv"
+        subprocess.run([sys.executable, "-m", "paritrana_rules", "score", str(RUBRIC), str(data), "--format", "csv",
+                        "--output", str(out), "--jobs", jobs], capture_output=True, check=False)
+        outputs.append(out.read_bytes())
+    assert outputs[0] == outputs[1] and outputs[0].count(b"\n") == 6_001
