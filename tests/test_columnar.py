@@ -27,7 +27,7 @@ from paritrana_rules.compile.columnar import columns, statuses
 from paritrana_rules.data import Candidate, InputSpec
 from paritrana_rules.data.specs import Invalid
 from paritrana_rules.data.values import input_value, is_missing, validate
-from paritrana_rules.numeric import fixed_text, plain
+from paritrana_rules.numeric import fixed_texts, plain
 
 from .strategies import candidate_inputs, small_rubric
 
@@ -279,7 +279,7 @@ def test_the_lane_finds_missing_cells_as_the_data_layer_does(cells: list[str]) -
 @given(st.lists(_BLANKS | st.sampled_from([None, True, False, (), ("a",)]), max_size=20))
 def test_the_lane_finds_missing_values_of_records_as_the_data_layer_does(cells: list[object]) -> None:
     """In a record, False and an empty list are there: only null and blank text are missing."""
-    table = Table(["x"], [[cell] for cell in cells], typed=True)
+    table = Table(["x"], [[cell] for cell in cells])
     assert missing(table, "x").tolist() == [is_missing(cell) for cell in cells]
     assert missing(table, "y").tolist() == [True] * len(cells)
 
@@ -287,4 +287,4 @@ def test_the_lane_finds_missing_values_of_records_as_the_data_layer_does(cells: 
 @given(st.integers(-2**63, 2**63 - 1), st.integers(0, 30))
 def test_a_scaled_integer_is_written_as_plain_writes_its_decimal(scaled: int, places: int) -> None:
     """The lane writes points and totals from its 64-bit scaled integers without making Decimals: the same text."""
-    assert fixed_text(scaled, places) == plain(Decimal(scaled).scaleb(-places))
+    assert fixed_texts([scaled], places) == [plain(Decimal(scaled).scaleb(-places))]

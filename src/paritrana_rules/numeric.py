@@ -80,12 +80,14 @@ def plain(value: Decimal) -> str:
     return text
 
 
-def fixed_text(scaled: int, places: int) -> str:
-    """`plain` of the decimal `scaled` / 10^`places` at that exponent, without making the Decimal (a column of
-    scaled integers is written a value at a time): exactly `places` digits after the point."""
-    whole, part = divmod(abs(scaled), 10**places)
-    sign = "-" if scaled < 0 else ""
-    return f"{sign}{whole}.{part:0{places}d}" if places else f"{sign}{whole}"
+def fixed_texts(scaled: Iterable[int], places: int) -> list[str]:
+    """`plain` of each decimal `scaled` / 10^`places` at that exponent, without making the Decimals (a column of
+    scaled integers is written at once): exactly `places` digits after the point."""
+    if not places:
+        return list(map(str, scaled))
+    unit = 10**places
+    return [f"{value // unit}.{value % unit:0{places}d}" if value >= 0
+            else f"-{-value // unit}.{-value % unit:0{places}d}" for value in scaled]
 
 
 def normalize(value: Decimal) -> Decimal:

@@ -51,7 +51,7 @@ from paritrana_rules.data.records import text_field
 from paritrana_rules.evaluate.rubric import AnyRubric
 from paritrana_rules.explain.explanation import reasons_for
 from paritrana_rules.explain.outcome import outcome_of
-from paritrana_rules.numeric import fixed_text
+from paritrana_rules.numeric import fixed_texts
 from paritrana_rules.rank.ranking import Entry, Rules, entries_of
 
 _CACHED_CELLS = 100_000  # distinct non-number cells remembered per input, across chunks
@@ -169,7 +169,7 @@ class ColumnLane:
                                                                             strict=True)]
         cells = [record_cells(read.values, self.kinds) for _, read in rows]
         kept = [row for row, made in zip(rows, cells, strict=True) if made is not None]
-        return (Table(header, [made for made in cells if made is not None], typed=True), kept,
+        return (Table(header, [made for made in cells if made is not None]), kept,
                 [(read.id, read.name) if self.nominated is None or read.id in self.nominated else None
                  for _, read in kept])
 
@@ -349,11 +349,11 @@ class _Words:
         self.keys = [key for key in (ranking.keys if ranking is not None else ()) if key in scores.points]
 
     def texts(self, scaled: Any) -> _Texts:
-        """Scaled integers as the plain text of the decimals they are, each distinct value written once (and made
-        a CSV cell once)."""
+        """Scaled integers as the plain text of the decimals they are, each distinct value written once (a plain
+        number is a CSV cell as it is: never quoted, never taken for a formula)."""
         distinct, where = np.unique(scaled, return_inverse=True)
         scale = self.scores.scale
-        return _Texts([self.cell(fixed_text(value, scale)) for value in distinct.tolist()], where.reshape(-1))
+        return _Texts(fixed_texts(distinct.tolist(), scale), where.reshape(-1))
 
     def cell(self, text: str) -> str:
         return text if self.form.raw_csv or self.form.line is None else spreadsheet_text(text)

@@ -38,11 +38,11 @@ _DIGITS = 18  # digits in all: a scaled integer below 10^18
 
 
 class Table:
-    """Rows of one header, read a column at a time; `typed` when its cells are a record's values (`record_cells`),
-    not all text."""
+    """Rows of one header (a CSV file's cells, or records' values made cells by `record_cells`), read a column at a
+    time."""
 
-    def __init__(self, header: list[str], rows: list[list[Any]], *, typed: bool = False) -> None:
-        self.header, self.rows, self.size, self.typed = header, rows, len(rows), typed
+    def __init__(self, header: list[str], rows: list[list[Any]]) -> None:
+        self.header, self.rows, self.size = header, rows, len(rows)
         self.columns: dict[str, list[str | None]] = {}
         width = len(header)
         if rows and all(len(cells) == width for cells in rows):  # the common case: every row full, transposed at once
@@ -60,19 +60,18 @@ class Table:
         return self.columns[name]
 
     def subset(self, rows: Any) -> Table:
-        return Table(self.header, [self.rows[i] for i in rows], typed=self.typed)
+        return Table(self.header, [self.rows[i] for i in rows])
 
 
 def missing(table: Table, name: str) -> Any:
-    """Each row's cell under `name` `data.is_missing` (a column the file lacks is None in every row; blank text is
-    missing too): for text, `not cell.strip()` is `not cell or cell.isspace()`, which asks no function per cell."""
+    """Each row's cell under `name` `data.is_missing`: a column the file lacks is None in every row, and null and
+    blank text are missing (in a record, False and an empty list are there). Each distinct cell is asked once:
+    for text, `not cell.strip()` is `not cell or cell.isspace()`."""
     cells = table.column(name)
-    if table.typed:  # a record's values: False, and an empty list, are there
-        return np.array([cell is None or (type(cell) is str and (not cell or cell.isspace())) for cell in cells],
-                        dtype=bool)
-    if cells and cells[0] is None:
-        return np.ones(len(cells), dtype=bool)
-    return np.array([not cell or cell.isspace() for cell in cells], dtype=bool)
+    blank = {cell for cell in set(cells) if cell is None or (type(cell) is str and (not cell or cell.isspace()))}
+    if not blank:
+        return np.zeros(len(cells), dtype=bool)
+    return np.array([cell in blank for cell in cells], dtype=bool)
 
 
 def plain_key(read: Any, first: str | None) -> object | None:
