@@ -1,8 +1,9 @@
 """The column lane of a batch: the plainly written rows of a chunk validated and scored a column at a time.
 
-A chunk of CSV or spreadsheet rows is turned into columns. A row takes this
-lane only when it is read exactly as the row-by-row path would read it: its
-cells are where the header says, its id is its own, every number is plain
+A chunk of CSV or spreadsheet rows, or of records (JSON Lines, JSON, YAML), is
+turned into tables of one header and their columns (`batch.tables`). A row
+takes this lane only when it is read exactly as the row-by-row path would read
+it: its cells are where the header says, its id is its own, every number is plain
 digits (`-12.50`) within its bounds, and every other cell is one the data
 layer's own converter accepts (each distinct cell is converted once, with
 `data.input_value`). Such rows are scored by the rubric's column program
