@@ -18,9 +18,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import paritrana_rules as pr
-from paritrana_rules.audit.records import content_hash
+from paritrana_rules.audit.records import _placing_json, content_hash
 from paritrana_rules.canonical import canonical
 from paritrana_rules.language.identity import rubric_hash
+from paritrana_rules.rank.ranking import AwardOutcome, CutOutcome, Placing
 from paritrana_rules.cli import main
 
 from .strategies import candidate_inputs
@@ -336,3 +337,22 @@ def test_each_placing_is_recorded_once_however_many_the_outputs_take(taken: int,
     assert kinds.count("placing") == len(results)
     assert kinds[-2:] == ["ranking", "seal"]
     assert json.loads(stream.getvalue().splitlines()[-1])["count"] == len(kinds) - 1
+
+
+_NUMBERS = st.none() | st.integers(0, 10**12)
+_PLACINGS = st.builds(
+    Placing, candidate=st.text(), group=st.none() | st.text(), rank=_NUMBERS, of=_NUMBERS, nominated=st.booleans(),
+    tied=st.booleans(),
+    cut=st.none() | st.builds(CutOutcome, stage=st.text(max_size=5), rank=_NUMBERS, of=st.integers(0, 99),
+                              group=st.none() | st.text(max_size=5), top=st.integers(1, 9)),
+    awards=st.lists(st.builds(AwardOutcome, award=st.text(max_size=5), rank=st.integers(1, 9), of=st.integers(1, 9),
+                              group=st.none() | st.text(max_size=5), ahead=st.none() | st.text(max_size=5),
+                              behind_by=st.none() | st.decimals(allow_nan=False, allow_infinity=False, places=2)),
+                    max_size=2).map(tuple))
+
+
+@given(_PLACINGS)
+def test_a_placing_filled_into_its_template_is_its_canonical_json(placing: Placing) -> None:
+    """A placing record's placing is written from a template when it has no cut and no award (any text: quotes,
+    control characters, other scripts), and by the encoder otherwise: the same bytes either way."""
+    assert _placing_json(placing) == canonical(placing.to_dict())

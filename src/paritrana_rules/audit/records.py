@@ -229,7 +229,7 @@ class RecordWriter:
         """One scored candidate's placing record (rank, nomination, placings won or the cut that ended its run):
         its canonical bytes and its hash. A ledger holds one per scored candidate, so it is filled into a
         template, as a scored record is."""
-        parts = (canonical(placing.to_dict()), _link(prev))
+        parts = (_placing_json(placing), _link(prev))
         digest = hashlib.sha256(self.placing_body % parts).hexdigest()
         return self.placing_sealed % (*parts, digest.encode()), digest
 
@@ -289,6 +289,24 @@ def _link(prev: str | None) -> bytes:
 def _string(text: str | None) -> bytes:
     """Text (or null) as canonical JSON."""
     return b"null" if text is None else encode_basestring(text).encode()
+
+
+# A placing with no cut and no award (most of them), its keys in canonical order.
+_PLAIN_PLACING = b'{"awards":[],"candidate":%s,"cut":null,"group":%s,"nominated":%s,"of":%s,"rank":%s,"tied":%s}'
+
+
+def _placing_json(placing: Placing) -> bytes:
+    """A placing as canonical JSON: one with no cut and no award filled into its template (a ledger holds a
+    million), any other through the encoder."""
+    if placing.cut is not None or placing.awards:
+        return canonical(placing.to_dict())
+    return _PLAIN_PLACING % (_string(placing.candidate), _string(placing.group), b"true" if placing.nominated
+                             else b"false", _whole(placing.of), _whole(placing.rank), b"true" if placing.tied
+                             else b"false")
+
+
+def _whole(number: int | None) -> bytes:
+    return b"null" if number is None else b"%d" % number
 
 
 def _object(parts: Mapping[str, bytes]) -> bytes:
