@@ -159,3 +159,15 @@ def test_a_file_cut_short_while_it_is_read_is_an_error_not_fewer_rows(tmp_path: 
     data.write_bytes(data.read_bytes()[: parts[-1].start + 10])
     with pytest.raises(InputError, match="the file changed while it was read"):
         read_part(parts[-1])
+
+
+def test_a_crlf_just_past_the_longest_row_is_one_line_ending(tmp_path: Path) -> None:
+    """A row whose CR is the last character a read takes: its LF still ends that row, so the rows after it keep
+    their numbers, read whole or in parts."""
+    rows = [row(n) for n in range(2_000)]
+    rows[1] = row(1, name="x" * (100_000 - len(row(1, name=""))))
+    rows.append(row(2_000, identity=" "))  # a last row with no id: rejected, under its number
+    data = write(tmp_path / "c.csv", rows, ending="\r\n")
+    read = whole(data)
+    assert not isinstance(read, str) and f"row {len(rows) + 1}," in str(read[-1])
+    assert in_parts(data, 50_000) == read

@@ -46,6 +46,7 @@ from paritrana_rules.data import (
     validate,
     with_first_origins,
 )
+from paritrana_rules.data.files import LineReader
 from paritrana_rules.errors import InputError, InputProblem
 from .test_data import write
 
@@ -559,3 +560,30 @@ def test_a_name_with_a_lone_surrogate_is_refused_through_the_api_too() -> None:
     values = dict(candidates[0].values)
     with pytest.raises(pr.InputError):
         rubric.evaluate(values, "desa-x", name="Desa \ud800")
+
+
+@given(st.lists(st.sampled_from(["x", "yz", "\r", "\n", "\r\n"]), max_size=30), st.integers(1, 6))
+def test_lines_read_a_few_characters_at_a_time_never_split_a_crlf(pieces: list[str], size: int) -> None:
+    """However few characters a read may take, a CRLF stays in one read and every line ends where a whole
+    reading ends it: the reads join up to the text, and each line ending is the end of a read."""
+    text = "".join(pieces)
+    reader, reads = LineReader(io.StringIO(text, newline="")), []
+    while read := reader.readline(size):
+        reads.append(read)
+    assert "".join(reads) == text
+    ends = {len("".join(reads[:n + 1])) for n in range(len(reads))}
+    whole = io.StringIO(text, newline="").readlines()
+    assert {len("".join(whole[:n + 1])) for n in range(len(whole))} <= ends
+    assert not any(read.endswith("\r") and text[len("".join(reads[:n + 1])):].startswith("\n")
+                   for n, read in enumerate(reads))
+
+
+def test_an_id_holding_a_nul_is_rejected_not_taken_for_the_text_before_it(tmp_path: Path) -> None:
+    """Ids are kept in SQLite to find repeated ones, which ends text at a NUL: 'a\\0b' and 'a\\0c' would both be
+    'a'. Such an id is a problem of its record; 'a' itself is scored."""
+    path = tmp_path / "c.jsonl"
+    path.write_text("".join(json.dumps({"id": candidate, "x": "1"}) + "\n" for candidate in ("a\0b", "a\0c", "a")),
+                    encoding="utf-8")
+    judged = judge_candidates(path, [InputSpec("x", "number")])
+    assert [type(j).__name__ for j in judged] == ["Rejected", "Rejected", "Candidate"]
+    assert "NUL" in judged[0].problems[0].message  # type: ignore[union-attr]

@@ -118,3 +118,16 @@ def test_the_command_gives_the_same_bytes_with_workers_reading_parts(tmp_path: P
                         "--output", str(out), "--jobs", jobs], capture_output=True, check=False)
         outputs.append(out.read_bytes())
     assert outputs[0] == outputs[1] and outputs[0].count(b"\n") == 6_001
+
+
+@pytest.mark.parametrize("extra", [0, 65_536, -1])
+def test_a_crlf_just_past_the_longest_line_is_one_line_ending(tmp_path: Path, extra: int) -> None:
+    """A line whose CR is the last character a read takes (the longest line plus one, or a piece of a longer one
+    read through): its LF still ends that line, so the lines after it keep their numbers, read whole or in
+    parts."""
+    long = line(0, name="x" * (100_000 - len(line(0, name="")) + extra))
+    lines = [long, *(line(n) for n in range(1, 2_000)), '{"name": "no id"}']
+    data = write(tmp_path / "c.jsonl", lines, ending="\r\n")
+    read = whole(data)
+    assert not isinstance(read, str) and f"line {len(lines)}'" in str(read[-1])
+    assert in_parts(data, 50_000) == read

@@ -77,17 +77,39 @@ class LongLine:
     quotes: int  # '"' characters in it: a CSV reader needs them to find where the row goes on
 
 
+class LineReader:
+    """A text stream opened with newline="" read a line at a time, at most `size` characters a read, never with a
+    CRLF split: a read that `size` cut just after a CR reads the next character, and keeps it for the next read
+    when it is not the LF. (A stream's own `readline(size)` stops between the two, and the LF would then count
+    as a line of its own.)"""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream, self.ahead = stream, ""  # `ahead`: one character read past a line's end
+
+    def readline(self, size: int) -> str:
+        ahead, self.ahead = self.ahead, ""
+        line = ahead if ahead == "\r" else ahead + self.stream.readline(size - len(ahead))
+        if line.endswith("\r") and (len(line) >= size or line == ahead):  # perhaps the first half of a CRLF
+            after = self.stream.read(1)
+            if after == "\n":
+                line += after
+            else:
+                self.ahead = after
+        return line
+
+
 def lines_within(stream: TextIO, limit: int) -> Iterator[str | LongLine]:
     """The stream's lines, endings kept, each at most `limit` characters; a longer one comes as a `LongLine`.
 
     A long line is read through a piece at a time and never held whole, so that one
     line, however long, takes no more memory than `limit` characters.
     """
-    while line := stream.readline(limit + 1):
-        yield line if len(line) <= limit else rest_of_line(stream, line)
+    reader = LineReader(stream)
+    while line := reader.readline(limit + 1):
+        yield line if len(line) <= limit else rest_of_line(reader, line)
 
 
-def rest_of_line(stream: TextIO, start: str) -> LongLine:
+def rest_of_line(stream: LineReader, start: str) -> LongLine:
     """The line that `start` begins, read through to its end a piece at a time and let go."""
     length, quotes, piece = len(start), start.count('"'), start
     while piece and not piece.endswith(("\n", "\r")):

@@ -95,8 +95,15 @@ def text_issue(text: str, limit: int = MAX_TEXT_CHARS, what: str = "the value", 
     return None
 
 
+_SHORT_CODE = "use a short code, e.g. desa-sukamaju-01"
+_NUL_IN_ID = Issue("the id holds a NUL character (\\0): where ids are kept to find repeated ones, it would end the id "
+                   "there", _SHORT_CODE)
+
+
 def id_issue(text: str) -> Issue | None:
-    return text_issue(text, MAX_ID_CHARS, "the id", "use a short code, e.g. desa-sukamaju-01")
+    """Whether an id is too long, not valid Unicode, or holds a NUL (ids are kept in SQLite to find repeated ones,
+    which takes text only up to a NUL: 'a\\0b' would be 'a')."""
+    return _NUL_IN_ID if "\0" in text else text_issue(text, MAX_ID_CHARS, "the id", _SHORT_CODE)
 
 
 def name_issue(text: str, what: str = "the name") -> Issue | None:

@@ -17,7 +17,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, NamedTuple, TextIO
 
-from paritrana_rules.data.files import STDIN, file_error, rest_of_line, text_stream
+from paritrana_rules.data.files import STDIN, LineReader, file_error, rest_of_line, text_stream
 from paritrana_rules.data.limits import MAX_FIELDS, MAX_ROW_CHARS, XLSX_LAST_ROW, field_name_issue, safe_text, usable_id
 from paritrana_rules.data.records import duplicates, raw_candidate, unread_line
 from paritrana_rules.data.specs import Issue, show
@@ -113,7 +113,7 @@ class _RowLines:
     """
 
     def __init__(self, stream: TextIO, kept: list[str] | None = None) -> None:
-        self._stream = stream
+        self._stream = LineReader(stream)
         self.line_number = 0  # lines read so far
         self.kept = kept  # every line read, if given a list to keep them in (a header's lines, to find its length)
         self._chars = self._quotes = 0  # in the row being read
