@@ -3,7 +3,8 @@
 Parts are cut where the count of quotes is even, which is wrong for a file with
 a quote inside an unquoted field; each part's reader must notice, and the rest
 of the file is then read as a stream. Either way the rows, their origins, the
-repeated ids and the file's errors must be exactly those of a whole reading.
+repeated ids and the file's errors must be exactly those of a whole reading. The tests
+parametrized by file name take a JSON Lines file too (its other tests: `test_json_lines_parts.py`).
 """
 
 from __future__ import annotations
@@ -33,6 +34,10 @@ HEADER = ("id,name,provinsi,berkas_lengkap,produk_hukum,perda_perizinan_bpjs,int
           "peserta_bpu,potensi_bpu,peserta_tahun_lalu,pekerja_rentan,rentan_dibiayai_apbd,anggaran_iuran_rentan,"
           "inovasi,hadir_wawancara,nilai_pemahaman,tunggakan_iuran_pemda")
 ROW = "{id},{name},jawa_timur,yes,perda;perkada,yes,yes,{pu},30000,5000,40000,25000,17000,6000,1300.5,,sekda,{u},no"
+LINE = ('{{"id":"{id}","name":"{name}","provinsi":"jawa_timur","berkas_lengkap":true,"produk_hukum":["perda"],'
+        '"peserta_pu":{pu},"potensi_pu":30000,"peserta_bpu":5000,"potensi_bpu":40000,"peserta_tahun_lalu":25000,'
+        '"pekerja_rentan":17000,"rentan_dibiayai_apbd":6000,"anggaran_iuran_rentan":1300.5,"inovasi":[],'
+        '"hadir_wawancara":"sekda","nilai_pemahaman":{u},"tunggakan_iuran_pemda":false}}')  # the same, as JSON Lines
 
 
 @functools.cache
@@ -49,20 +54,34 @@ def whole(path: Path, line: str = "csv-around") -> list[object] | str:
 
 
 def in_parts(path: Path, size: int, line: str = "csv-around") -> list[object] | str:
+    """The rows as the workers' parts of the file (CSV or JSON Lines, by its name) score them, or the error."""
     try:
-        return [row for chunk in score_parts(scorer(line), path, str(path), "csv", size=size, jobs=1) for row in chunk.rows()]
+        return [row for chunk in score_parts(scorer(line), path, str(path), path.suffix[1:], size=size, jobs=1)
+                for row in chunk.rows()]
     except InputError as error:
         return str(error)
 
 
 def row(number: int, *, name: str = "Kab. Contoh", pu: str = "24000", understanding: str = "80.5",
-        identity: str | None = None) -> str:
-    return ROW.format(id=identity or f"kab-{number:04d}", name=name, pu=pu, u=understanding)
+        identity: str | None = None, written: str = ROW) -> str:
+    return written.format(id=identity or f"kab-{number:04d}", name=name, pu=pu, u=understanding)
+
+
+def line(number: int, **fields: str) -> str:
+    """A JSON Lines record of the candidate `row` writes."""
+    return row(number, **fields, written=LINE)
 
 
 def write(path: Path, rows: list[str], ending: str = "\n", prefix: str = "") -> Path:
-    path.write_bytes((prefix + ending.join([HEADER, *rows]) + ending).encode("utf-8"))
+    """Rows as a CSV file (with its header), or records as a JSON Lines file, by the file's name."""
+    path.write_bytes((prefix + ending.join([HEADER, *rows] if path.suffix == ".csv" else rows) + ending)
+                     .encode("utf-8"))
     return path
+
+
+def sample(path: Path, count: int) -> list[str]:
+    """`count` rows or records of the file's kind."""
+    return [(row if path.suffix == ".csv" else line)(number) for number in range(count)]
 
 
 def test_parts_cover_the_file_and_each_ends_where_a_row_ends(tmp_path: Path) -> None:
@@ -103,8 +122,9 @@ def test_a_quote_inside_an_unquoted_field_falls_back_to_one_stream(tmp_path: Pat
     assert in_parts(data, 500) == whole(data)
 
 
-def test_an_error_of_the_file_is_the_same(tmp_path: Path) -> None:
-    data = write(tmp_path / "c.csv", [row(n) for n in range(100)])
+@pytest.mark.parametrize("name", ["c.csv", "c.jsonl"])
+def test_an_error_of_the_file_is_the_same(tmp_path: Path, name: str) -> None:
+    data = write(tmp_path / name, sample(tmp_path / name, 100))
     raw = data.read_bytes()
     data.write_bytes(raw[:-300] + b"\xff" + raw[-300:])  # not UTF-8, in the last part
     expected = whole(data)
@@ -112,11 +132,13 @@ def test_an_error_of_the_file_is_the_same(tmp_path: Path) -> None:
     assert in_parts(data, 400) == expected
 
 
-def test_a_row_past_the_longest_and_no_final_line_ending(tmp_path: Path) -> None:
-    rows = [row(n) for n in range(50)]
-    rows[20] = row(20, name="x" * 120_000)
-    data = tmp_path / "c.csv"
-    data.write_text("\n".join([HEADER, *rows]), encoding="utf-8")
+@pytest.mark.parametrize("name", ["c.csv", "c.jsonl"])
+def test_a_row_past_the_longest_and_no_final_line_ending(tmp_path: Path, name: str) -> None:
+    data = tmp_path / name
+    rows = sample(data, 50)
+    rows[20] = (row if name.endswith(".csv") else line)(20, name="x" * 120_000)
+    write(data, rows)
+    data.write_bytes(data.read_bytes()[:-1])  # no line ending after the last row
     assert in_parts(data, 1_000) == whole(data)
 
 

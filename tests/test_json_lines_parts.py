@@ -17,36 +17,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from paritrana_rules.batch.parts import score_parts
 from paritrana_rules.data import iter_rows
 from paritrana_rules.data.parts import file_parts, read_part
-from paritrana_rules.errors import InputError
-from tests.test_csv_parts import RUBRIC, scorer, whole
+from tests.test_csv_parts import RUBRIC, in_parts, line, whole, write
 
 pytest.importorskip("numpy")
-
-LINE = ('{{"id":"{id}","name":"{name}","provinsi":"jawa_timur","berkas_lengkap":true,"produk_hukum":["perda"],'
-        '"peserta_pu":{pu},"potensi_pu":30000,"peserta_bpu":5000,"potensi_bpu":40000,"peserta_tahun_lalu":25000,'
-        '"pekerja_rentan":17000,"rentan_dibiayai_apbd":6000,"anggaran_iuran_rentan":1300.5,"inovasi":[],'
-        '"hadir_wawancara":"sekda","nilai_pemahaman":{u},"tunggakan_iuran_pemda":false}}')
-
-
-def line(number: int, *, name: str = "Kab. Contoh", pu: str = "24000", understanding: str = "80.5",
-         identity: str | None = None) -> str:
-    return LINE.format(id=identity or f"kab-{number:04d}", name=name, pu=pu, u=understanding)
-
-
-def write(path: Path, lines: list[str], ending: str = "\n", prefix: str = "") -> Path:
-    path.write_bytes((prefix + ending.join(lines) + ending).encode("utf-8"))
-    return path
-
-
-def in_parts(path: Path, size: int, form: str = "csv-around") -> list[object] | str:
-    try:
-        return [row for chunk in score_parts(scorer(form), path, str(path), "jsonl", size=size, jobs=1)
-                for row in chunk.rows()]
-    except InputError as error:
-        return str(error)
 
 
 def test_parts_cover_the_file_and_each_ends_where_a_line_ends(tmp_path: Path) -> None:
@@ -67,23 +42,6 @@ def test_line_endings_blank_lines_and_repeated_ids_across_parts(tmp_path: Path, 
     lines[60] = "{not json"
     data = write(tmp_path / "c.jsonl", lines, ending=ending)
     assert in_parts(data, size) == whole(data)
-
-
-def test_an_error_of_the_file_is_the_same(tmp_path: Path) -> None:
-    data = write(tmp_path / "c.jsonl", [line(n) for n in range(100)])
-    raw = data.read_bytes()
-    data.write_bytes(raw[:-300] + b"\xff" + raw[-300:])  # not UTF-8, in the last part
-    expected = whole(data)
-    assert isinstance(expected, str) and "not UTF-8" in expected
-    assert in_parts(data, 400) == expected
-
-
-def test_a_line_past_the_longest_and_no_final_line_ending(tmp_path: Path) -> None:
-    lines = [line(n) for n in range(50)]
-    lines[20] = line(20, name="x" * 120_000)
-    data = tmp_path / "c.jsonl"
-    data.write_text("\n".join(lines), encoding="utf-8")
-    assert in_parts(data, 1_000) == whole(data)
 
 
 def test_an_empty_file(tmp_path: Path) -> None:

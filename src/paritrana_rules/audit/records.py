@@ -301,11 +301,12 @@ def _placing_json(placing: Placing) -> bytes:
     if placing.cut is not None or placing.awards:
         return canonical(placing.to_dict())
     return _PLAIN_PLACING % (_string(placing.candidate), _string(placing.group), b"true" if placing.nominated
-                             else b"false", _whole(placing.of), _whole(placing.rank), b"true" if placing.tied
+                             else b"false", _count(placing.of), _count(placing.rank), b"true" if placing.tied
                              else b"false")
 
 
-def _whole(number: int | None) -> bytes:
+def _count(number: int | None) -> bytes:
+    """A whole number (or null) as canonical JSON."""
     return b"null" if number is None else b"%d" % number
 
 

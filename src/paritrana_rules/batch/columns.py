@@ -111,8 +111,8 @@ class ColumnLane:
         self.programs: dict[int, ColumnProgram] = {}
         self.converted: dict[str, dict[str | None, tuple[object, bool] | None]] = {}
         self.headers: dict[tuple[str, ...], bool] = {}
-        self.names = {i.spec.name for i in rubric.whole.inputs} | {"id", "name"}
         self.kinds = {i.spec.name: i.spec.kind for i in rubric.whole.inputs}
+        self.names = {*self.kinds, "id", "name"}
         self.conditions = [(index, a.condition) for index, a in enumerate(rubric.model.awards)
                            if a.condition is not None]
 

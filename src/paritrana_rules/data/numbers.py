@@ -131,11 +131,9 @@ def _parse_number(raw: str, spec: InputSpec) -> Decimal:
         wrong_type(raw, spec, f"a number is written in at most {MAX_NUMBER_CHARS} characters")
     if _PLAIN_NUMBER.fullmatch(text):
         number = Decimal(text)
-        if text[0] == "-" and number.is_zero():
-            number = number.copy_abs()  # as written: -0 is 0 (plain digits never give a positive exponent)
         if len(text) <= MAX_DIGITS and number.adjusted() < MAX_MAGNITUDE:
-            return number  # short text cannot hold more than MAX_DIGITS digits
-        return _within_precision(number)
+            return as_written(number)  # short text cannot hold more than MAX_DIGITS digits
+        return as_written(_within_precision(number))
     if _NON_FINITE_TEXT.fullmatch(text):
         raise Invalid(Issue(_NOT_FINITE))
     wrong_type(raw, spec, _number_hint(text, spec.kind))

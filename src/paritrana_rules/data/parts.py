@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import codecs
 import io
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple, TextIO
 
@@ -58,15 +58,14 @@ def file_parts(path: Path, label: str, form: str, size: int) -> Iterator[FilePar
     `size` bytes, in order; InputError for a file or header that cannot be read, as the whole reading says it.
     A part whose `end` is None is the rest of the file, to be read as a stream: no place to cut was found within
     `_FURTHEST` bytes."""
+    header: list[str] | None = None
+    start, lines_before, cut = 0, 0, _after_line_feed
     if form == "csv":
-        header: list[str] | None
         header, start, lines_before = csv_header(path, label)
-        cut: Callable[[bytes], int | None] = _cut
-    else:
-        with open(path, "rb") as file:
-            start = len(codecs.BOM_UTF8) if file.read(len(codecs.BOM_UTF8)) == codecs.BOM_UTF8 else 0
-        header, lines_before, cut = None, 0, _after_line_feed
+        cut = _cut
     with open(path, "rb") as file:
+        if form != "csv" and file.read(len(codecs.BOM_UTF8)) == codecs.BOM_UTF8:
+            start = len(codecs.BOM_UTF8)  # the byte-order mark the text leaves out
         file.seek(start)
         pending, number = b"", 0
         while piece := file.read(size):
